@@ -1,0 +1,100 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"codecredit/platforms"
+)
+
+// Connection statuses.
+const (
+	ConnectionActive      = "active"
+	ConnectionUninstalled = "uninstalled"
+)
+
+// Connection is one platform store of an account (a Shopify shop, a Stripe
+// account, ...). Credentials are encrypted at rest with AES-GCM.
+type Connection struct {
+	ID            uint64     `gorm:"primaryKey" json:"id"`
+	AccountID     uint64     `gorm:"not null;index" json:"account_id"`
+	Platform      string     `gorm:"size:32;not null;uniqueIndex:idx_connection_source" json:"platform"`
+	ExternalID    string     `gorm:"size:255;not null;uniqueIndex:idx_connection_source" json:"external_id"`
+	Status        string     `gorm:"size:16;not null;default:active" json:"status"`
+	Currency      string     `gorm:"size:3" json:"currency,omitempty"`
+	Credentials   []byte     `json:"-"`
+	ImportCursor  string     `json:"-"`
+	ImportDone    int        `json:"import_done"`
+	ImportTotal   int        `json:"import_total"`
+	InstalledAt   time.Time  `json:"installed_at"`
+	UninstalledAt *time.Time `json:"uninstalled_at,omitempty"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+}
+
+// Credentials are a connection's secrets: tokens, keys, webhook secrets.
+type Credentials map[string]string
+
+// SetCredentials encrypts creds onto c (not saved).
+func (s *Store) SetCredentials(c *Connection, creds Credentials) error {
+	plain, err := json.Marshal(creds)
+	if err != nil {
+		return err
+	}
+	sealed, err := s.cipher.Encrypt(plain)
+	if err != nil {
+		return err
+	}
+	c.Credentials = sealed
+	return nil
+}
+
+// ReadCredentials decrypts a connection's secrets.
+func (s *Store) ReadCredentials(c *Connection) (Credentials, error) {
+	creds := Credentials{}
+	if len(c.Credentials) == 0 {
+		return creds, nil
+	}
+	plain, err := s.cipher.Decrypt(c.Credentials)
+	if err != nil {
+		return nil, err
+	}
+	return creds, json.Unmarshal(plain, &creds)
+}
+
+// GetConnection loads a connection.
+func (s *Store) GetConnection(ctx context.Context, id uint64) (*Connection, error) {
+	var c Connection
+	if err := first(s.db.WithContext(ctx), &c, "connection", id); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// APIConnection returns the account's built-in connection for orders sent
+// through the JSON API, creating it on first use.
+func (s *Store) APIConnection(ctx context.Context, accountID uint64) (*Connection, error) {
+	a, err := s.GetAccount(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	c := Connection{
+		AccountID: accountID, Platform: platforms.API, ExternalID: strconv.FormatUint(accountID, 10),
+		Status: ConnectionActive, Currency: a.Currency, InstalledAt: s.now(),
+	}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&c).Error; err != nil {
+			return err
+		}
+		return tx.Where("platform = ? AND external_id = ?", c.Platform, c.ExternalID).First(&c).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}

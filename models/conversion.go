@@ -1,0 +1,74 @@
+package models
+
+import "time"
+
+// Conversion statuses.
+const (
+	ConversionPending      = "pending"      // commission booked, in its hold period
+	ConversionApproved     = "approved"     // hold over, payable
+	ConversionPaid         = "paid"         // included in a payout
+	ConversionReversed     = "reversed"     // fully refunded or cancelled
+	ConversionFlagged      = "flagged"      // the affiliate's own purchase: not paid
+	ConversionUnattributed = "unattributed" // a known code without an affiliate
+)
+
+// Conversion is one platform order placed with a known code.
+type Conversion struct {
+	ID                 uint64    `gorm:"primaryKey" json:"id"`
+	AccountID          uint64    `gorm:"not null;index:idx_conversion_account_placed" json:"account_id"`
+	ConnectionID       uint64    `gorm:"not null;uniqueIndex:idx_conversion_order" json:"connection_id"`
+	ExternalOrderID    string    `gorm:"not null;uniqueIndex:idx_conversion_order" json:"order_id"`
+	OrderNumber        string    `json:"order_number,omitempty"`
+	AffiliateID        *uint64   `gorm:"index" json:"affiliate_id,omitempty"`
+	CodeID             *uint64   `gorm:"index" json:"code_id,omitempty"`
+	Code               string    `json:"code"`
+	Currency           string    `gorm:"size:3;not null" json:"currency"`
+	Subtotal           int64     `gorm:"not null" json:"subtotal"`
+	Discount           int64     `gorm:"not null;default:0" json:"discount"`
+	Total              int64     `gorm:"not null;default:0" json:"total"`
+	Commission         int64     `gorm:"not null;default:0" json:"commission"`
+	RefundedSubtotal   int64     `gorm:"not null;default:0" json:"refunded_subtotal"`
+	ReversedCommission int64     `gorm:"not null;default:0" json:"reversed_commission"`
+	Status             string    `gorm:"size:16;not null" json:"status"`
+	FlagReason         string    `json:"flag_reason,omitempty"`
+	CustomerID         string    `json:"customer_id,omitempty"`
+	CustomerEmail      string    `gorm:"index" json:"customer_email,omitempty"`
+	CustomerName       string    `json:"customer_name,omitempty"`
+	SubscriptionID     string    `json:"subscription_id,omitempty"`
+	Recurring          bool      `gorm:"not null;default:false" json:"recurring"`
+	PlacedAt           time.Time `gorm:"not null;index:idx_conversion_account_placed" json:"placed_at"`
+	ApproveAt          time.Time `gorm:"not null" json:"approve_at"`
+	CreatedAt          time.Time `json:"created_at"`
+	UpdatedAt          time.Time `json:"updated_at"`
+}
+
+// Refund is a refund or cancellation reported by a platform. ConversionID
+// stays nil until its order is attributed; AppliedAt is set once the
+// reversal is booked.
+type Refund struct {
+	ID               uint64     `gorm:"primaryKey" json:"id"`
+	AccountID        uint64     `gorm:"not null;index" json:"account_id"`
+	ConnectionID     uint64     `gorm:"not null;uniqueIndex:idx_refund_external;index:idx_refund_order" json:"connection_id"`
+	ExternalRefundID string     `gorm:"not null;uniqueIndex:idx_refund_external" json:"refund_id"`
+	ExternalOrderID  string     `gorm:"not null;index:idx_refund_order" json:"order_id"`
+	ConversionID     *uint64    `gorm:"index" json:"conversion_id,omitempty"`
+	Currency         string     `gorm:"size:3" json:"currency"`
+	Subtotal         int64      `gorm:"not null" json:"subtotal"`
+	Full             bool       `gorm:"not null;default:false" json:"full"`
+	RefundedAt       time.Time  `json:"refunded_at"`
+	AppliedAt        *time.Time `json:"applied_at,omitempty"`
+	CreatedAt        time.Time  `json:"created_at"`
+}
+
+// Subscription links a platform subscription to the affiliate whose code
+// won its first attributed payment, so renewals earn too.
+type Subscription struct {
+	ID           uint64    `gorm:"primaryKey" json:"id"`
+	AccountID    uint64    `gorm:"not null;index" json:"account_id"`
+	ConnectionID uint64    `gorm:"not null;uniqueIndex:idx_subscription_external" json:"connection_id"`
+	ExternalID   string    `gorm:"not null;uniqueIndex:idx_subscription_external" json:"subscription_id"`
+	AffiliateID  uint64    `gorm:"not null" json:"affiliate_id"`
+	CodeID       *uint64   `json:"code_id,omitempty"`
+	FirstPaidAt  time.Time `gorm:"not null" json:"first_paid_at"`
+	CreatedAt    time.Time `json:"created_at"`
+}

@@ -1,0 +1,117 @@
+package models
+
+import (
+	"math/big"
+	"math/bits"
+	"strings"
+)
+
+// Money is always an integer count of minor units plus an ISO 4217 code.
+//
+// Rounding: every division rounds half to even (banker's rounding), so that
+// over many orders the rounding neither favours the merchant nor the
+// affiliate. Reversals are computed cumulatively (the reversed total after a
+// refund is the rounded pro rata share of everything refunded so far, minus
+// what was already reversed), so the parts always sum to the whole: refunding
+// an order in any number of pieces reverses exactly its commission.
+
+// currencyExponents lists ISO 4217 currencies whose minor unit is not 1/100.
+var currencyExponents = map[string]int{
+	"BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0,
+	"KRW": 0, "PYG": 0, "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0,
+	"XAF": 0, "XOF": 0, "XPF": 0,
+	"BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+	"CLF": 4, "UYW": 4,
+}
+
+// CurrencyExponent is the number of decimals of a currency's minor unit.
+func CurrencyExponent(currency string) int {
+	if e, ok := currencyExponents[strings.ToUpper(currency)]; ok {
+		return e
+	}
+	return 2
+}
+
+// ValidCurrency reports whether s looks like an ISO 4217 code.
+func ValidCurrency(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for _, r := range s {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// FormatMinor renders minor units as a decimal string, e.g. 1234 USD → "12.34".
+func FormatMinor(amount int64, currency string) string {
+	exp := CurrencyExponent(currency)
+	neg := amount < 0
+	u := uint64(amount)
+	if neg {
+		u = uint64(-amount)
+	}
+	s := new(big.Int).SetUint64(u).String()
+	if exp > 0 {
+		for len(s) <= exp {
+			s = "0" + s
+		}
+		s = s[:len(s)-exp] + "." + s[len(s)-exp:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// MulDiv returns a*num/den rounded half to even. a may be negative; num must
+// be >= 0 and den > 0.
+func MulDiv(a, num, den int64) int64 {
+	if den <= 0 || num < 0 {
+		panic("models: MulDiv needs num >= 0 and den > 0")
+	}
+	neg := a < 0
+	ua := uint64(a)
+	if neg {
+		ua = uint64(-a)
+	}
+	hi, lo := bits.Mul64(ua, uint64(num))
+	var q uint64
+	if hi < uint64(den) {
+		var r uint64
+		q, r = bits.Div64(hi, lo, uint64(den))
+		q = roundHalfEven(q, r, uint64(den))
+	} else {
+		q = mulDivBig(ua, uint64(num), uint64(den))
+	}
+	if neg {
+		return -int64(q)
+	}
+	return int64(q)
+}
+
+func roundHalfEven(q, r, den uint64) uint64 {
+	rest := den - r // r < den, so no overflow
+	if r > rest || (r == rest && q%2 == 1) {
+		return q + 1
+	}
+	return q
+}
+
+func mulDivBig(a, num, den uint64) uint64 {
+	p := new(big.Int).Mul(new(big.Int).SetUint64(a), new(big.Int).SetUint64(num))
+	d := new(big.Int).SetUint64(den)
+	q, r := new(big.Int).QuoRem(p, d, new(big.Int))
+	r.Mul(r, big.NewInt(2))
+	if c := r.Cmp(d); c > 0 || (c == 0 && q.Bit(0) == 1) {
+		q.Add(q, big.NewInt(1))
+	}
+	return q.Uint64()
+}
+
+// ApplyBasisPoints returns amount × bps / 10000, rounded half to even.
+func ApplyBasisPoints(amount, bps int64) int64 {
+	return MulDiv(amount, bps, 10000)
+}

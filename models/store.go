@@ -1,0 +1,124 @@
+// Package models holds Codecredit's domain: the GORM models, the
+// attribution engine, the ledger and code generation, all behind Store.
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Store wraps the database. Every domain operation hangs off it.
+type Store struct {
+	db     *gorm.DB
+	cipher *Cipher
+	now    func() time.Time
+}
+
+// NewStore wraps an open database. cipher encrypts platform credentials.
+func NewStore(db *gorm.DB, cipher *Cipher) *Store {
+	return &Store{db: db, cipher: cipher, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// DB exposes the underlying handle for wiring code (health checks, tests).
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// SetClock replaces the store's clock; tests use it to move time.
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// Now is the store's current time in UTC.
+func (s *Store) Now() time.Time { return s.now() }
+
+// IsPostgres reports whether the store runs on PostgreSQL.
+func (s *Store) IsPostgres() bool { return s.db.Dialector.Name() == "postgres" }
+
+// allModels lists every table, in dependency order.
+func allModels() []any {
+	return []any{
+		&Account{}, &APIKey{}, &Connection{}, &Affiliate{}, &Code{},
+		&CommissionRule{}, &Conversion{}, &Refund{}, &Subscription{},
+		&LedgerEntry{}, &Payout{}, &WebhookEvent{},
+	}
+}
+
+// migrationLockKey is the advisory lock that serialises schema changes.
+const migrationLockKey = 7264601
+
+// Migrate creates or updates the schema. Two processes starting at once are
+// safe: on PostgreSQL the migration runs in one transaction under an
+// advisory lock (DDL is transactional there); on SQLite the transaction is
+// taken with an immediate lock, which serialises writers.
+func (s *Store) Migrate(ctx context.Context) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if s.IsPostgres() {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", migrationLockKey).Error; err != nil {
+				return fmt.Errorf("models: migration lock: %w", err)
+			}
+		}
+		if err := tx.AutoMigrate(allModels()...); err != nil {
+			return fmt.Errorf("models: migrate: %w", err)
+		}
+		return nil
+	})
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// tx runs fn in a transaction.
+func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.db.WithContext(ctx).Transaction(fn)
+}
+
+// lockKey serialises work on one natural key (e.g. a platform order) across
+// processes for the rest of the transaction. SQLite transactions are already
+// exclusive for writers, so only PostgreSQL needs the advisory lock.
+func (s *Store) lockKey(tx *gorm.DB, parts ...string) error {
+	if !s.IsPostgres() {
+		return nil
+	}
+	h := fnv.New64a()
+	h.Write([]byte(strings.Join(parts, "\x00")))
+	return tx.Exec("SELECT pg_advisory_xact_lock(?)", int64(h.Sum64())).Error
+}
+
+// forUpdate locks the selected rows on PostgreSQL.
+func (s *Store) forUpdate(tx *gorm.DB) *gorm.DB {
+	if s.IsPostgres() {
+		return tx.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	return tx
+}
+
+// first loads one row or returns ErrNotFound naming what.
+func first(tx *gorm.DB, dst any, what string, conds ...any) error {
+	err := tx.First(dst, conds...).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return notFound(what)
+	}
+	return err
+}
+
+// isUniqueViolation reports whether err is a unique-constraint failure.
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "SQLSTATE 23505") || strings.Contains(msg, "UNIQUE constraint failed")
+}

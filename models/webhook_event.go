@@ -1,0 +1,82 @@
+package models
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// WebhookEvent is a verified platform delivery, stored raw before anything
+// else happens, so a lost job never loses an order.
+type WebhookEvent struct {
+	ID              uint64     `gorm:"primaryKey" json:"id"`
+	AccountID       uint64     `gorm:"not null;index" json:"account_id"`
+	ConnectionID    uint64     `gorm:"not null;uniqueIndex:idx_webhook_dedup" json:"connection_id"`
+	Platform        string     `gorm:"size:32;not null" json:"platform"`
+	Topic           string     `gorm:"size:64;not null" json:"topic"`
+	ExternalEventID string     `gorm:"not null;uniqueIndex:idx_webhook_dedup" json:"event_id"`
+	Body            []byte     `gorm:"not null" json:"-"`
+	ReceivedAt      time.Time  `gorm:"not null" json:"received_at"`
+	ProcessedAt     *time.Time `gorm:"index" json:"processed_at,omitempty"`
+	Attempts        int        `gorm:"not null;default:0" json:"attempts"`
+	LastError       string     `json:"last_error,omitempty"`
+}
+
+// StoreWebhookEvent saves a verified delivery once per (connection, event
+// id). A duplicate returns the stored row with created = false.
+func (s *Store) StoreWebhookEvent(ctx context.Context, ev *WebhookEvent) (*WebhookEvent, bool, error) {
+	if ev.ConnectionID == 0 || ev.ExternalEventID == "" || ev.Platform == "" || ev.Topic == "" {
+		return nil, false, invalidf("webhook event needs a connection, platform, topic and event id")
+	}
+	if ev.ReceivedAt.IsZero() {
+		ev.ReceivedAt = s.now()
+	}
+	db := s.db.WithContext(ctx)
+	res := db.Clauses(clause.OnConflict{DoNothing: true}).Create(ev)
+	if res.Error != nil {
+		return nil, false, res.Error
+	}
+	if res.RowsAffected == 1 {
+		return ev, true, nil
+	}
+	var existing WebhookEvent
+	err := db.Where("connection_id = ? AND external_event_id = ?", ev.ConnectionID, ev.ExternalEventID).First(&existing).Error
+	return &existing, false, err
+}
+
+// GetWebhookEvent loads a stored delivery.
+func (s *Store) GetWebhookEvent(ctx context.Context, id uint64) (*WebhookEvent, error) {
+	var ev WebhookEvent
+	if err := first(s.db.WithContext(ctx), &ev, "webhook event", id); err != nil {
+		return nil, err
+	}
+	return &ev, nil
+}
+
+// MarkEventProcessed records that a delivery's effects are booked.
+func (s *Store) MarkEventProcessed(ctx context.Context, id uint64) error {
+	now := s.now()
+	return s.db.WithContext(ctx).Model(&WebhookEvent{}).Where("id = ?", id).
+		Updates(map[string]any{"processed_at": now, "last_error": "", "attempts": gorm.Expr("attempts + 1")}).Error
+}
+
+// MarkEventFailed records a failed attempt and its error.
+func (s *Store) MarkEventFailed(ctx context.Context, id uint64, cause error) error {
+	msg := cause.Error()
+	if len(msg) > 2000 {
+		msg = msg[:2000]
+	}
+	return s.db.WithContext(ctx).Model(&WebhookEvent{}).Where("id = ?", id).
+		Updates(map[string]any{"last_error": msg, "attempts": gorm.Expr("attempts + 1")}).Error
+}
+
+// UnprocessedEvents lists deliveries received before cutoff that are still
+// not processed, oldest first: the sweeper's work list.
+func (s *Store) UnprocessedEvents(ctx context.Context, cutoff time.Time, limit int) ([]WebhookEvent, error) {
+	var out []WebhookEvent
+	err := s.db.WithContext(ctx).Select("id", "account_id", "connection_id", "platform", "topic", "external_event_id", "received_at", "attempts").
+		Where("processed_at IS NULL AND received_at < ?", cutoff).Order("id").Limit(limit).Find(&out).Error
+	return out, err
+}
