@@ -2,6 +2,13 @@ package models
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"codecredit/platforms"
 )
@@ -12,14 +19,279 @@ import (
 // before the order. Test orders and orders without a known code return
 // (nil, nil). A duplicate returns the existing conversion and books nothing.
 func (s *Store) AttributeOrder(ctx context.Context, connectionID uint64, o platforms.Order) (*Conversion, error) {
-	panic("models: AttributeOrder lands with the attribution engine")
+	if o.Test {
+		return nil, nil
+	}
+	if err := validateOrder(&o); err != nil {
+		return nil, err
+	}
+	if o.PlacedAt.IsZero() {
+		o.PlacedAt = s.now()
+	}
+	conn, err := s.GetConnection(ctx, connectionID)
+	if err != nil {
+		return nil, err
+	}
+	if conn.Status != ConnectionActive {
+		return nil, nil
+	}
+	var conv *Conversion
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.lockKey(tx, "order", strconv.FormatUint(conn.ID, 10), o.ExternalID); err != nil {
+			return err
+		}
+		var existing Conversion
+		err := tx.Where("connection_id = ? AND external_order_id = ?", conn.ID, o.ExternalID).Take(&existing).Error
+		if err == nil {
+			conv = &existing
+			return nil
+		}
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
+		conv, err = s.bookOrder(tx, conn, &o)
+		if err != nil || conv == nil {
+			return err
+		}
+		return s.applyHeldRefunds(tx, conv)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("models: attribute order %s: %w", o.ExternalID, err)
+	}
+	return conv, nil
 }
 
-// ReverseRefund books a refund or cancellation: the reversal is pro rata to
-// the refunded subtotal (cumulative, so pieces sum to the whole), a
-// clawback adjustment when the commission was already paid. A refund whose
-// order is not attributed yet is kept and applied when it arrives. A
-// duplicate refund id books nothing.
-func (s *Store) ReverseRefund(ctx context.Context, connectionID uint64, r platforms.Refund) error {
-	panic("models: ReverseRefund lands with the attribution engine")
+func validateOrder(o *platforms.Order) error {
+	o.Currency = strings.ToUpper(o.Currency)
+	switch {
+	case o.ExternalID == "":
+		return invalidf("order without an id")
+	case !ValidCurrency(o.Currency):
+		return invalidf("order %s: currency %q is not an ISO 4217 code", o.ExternalID, o.Currency)
+	case o.Subtotal < 0:
+		return invalidf("order %s: negative subtotal", o.ExternalID)
+	}
+	return nil
+}
+
+// credit is who an order is credited to and why.
+type credit struct {
+	code      *Code
+	affiliate *Affiliate
+	sub       *Subscription // set for a renewal of a linked subscription
+}
+
+// bookOrder creates the conversion and its accrual; nil when the order has
+// nothing to do with a code or a linked subscription.
+func (s *Store) bookOrder(tx *gorm.DB, conn *Connection, o *platforms.Order) (*Conversion, error) {
+	cr, err := s.creditFor(tx, conn, o)
+	if err != nil || (cr.code == nil && cr.sub == nil) {
+		return nil, err
+	}
+	var affID uint64
+	if cr.affiliate != nil {
+		affID = cr.affiliate.ID
+	}
+	rule, err := s.ruleFor(tx, conn.AccountID, affID)
+	if err != nil {
+		return nil, err
+	}
+	if cr.sub != nil && !renewalEarns(rule, cr.sub, o) {
+		return nil, nil
+	}
+	conv := newConversion(conn, o, cr, rule)
+	if err := tx.Create(conv).Error; err != nil {
+		return nil, err
+	}
+	if err := s.linkSubscription(tx, conn, o, cr); err != nil {
+		return nil, err
+	}
+	if conv.Status != ConversionPending || conv.Commission == 0 {
+		return conv, nil
+	}
+	key := "accrual:" + strconv.FormatUint(conv.ID, 10)
+	entry := LedgerEntry{
+		AccountID: conv.AccountID, AffiliateID: affID, ConversionID: &conv.ID, Kind: EntryAccrual,
+		Amount: conv.Commission, Currency: conv.Currency, Status: EntryPending,
+		AvailableAt: conv.ApproveAt, DedupKey: &key,
+	}
+	return conv, tx.Create(&entry).Error
+}
+
+// newConversion fills in a conversion for an order credited as cr.
+func newConversion(conn *Connection, o *platforms.Order, cr credit, rule *CommissionRule) *Conversion {
+	placed := o.PlacedAt.UTC()
+	conv := &Conversion{
+		AccountID: conn.AccountID, ConnectionID: conn.ID, ExternalOrderID: o.ExternalID,
+		OrderNumber: o.Number, Currency: o.Currency, Subtotal: o.Subtotal, Discount: o.Discount,
+		Total: o.Total, CustomerID: o.CustomerID, CustomerEmail: strings.TrimSpace(o.CustomerEmail),
+		CustomerName: o.CustomerName, SubscriptionID: o.SubscriptionID, Recurring: cr.sub != nil,
+		PlacedAt: placed, ApproveAt: placed.AddDate(0, 0, rule.HoldDays), Status: ConversionUnattributed,
+	}
+	if cr.code != nil {
+		conv.CodeID, conv.Code = &cr.code.ID, cr.code.Code
+	}
+	if cr.affiliate == nil {
+		return conv
+	}
+	conv.AffiliateID = &cr.affiliate.ID
+	conv.Status = ConversionPending
+	if conv.CustomerEmail != "" && strings.EqualFold(conv.CustomerEmail, cr.affiliate.Email) {
+		conv.Status = ConversionFlagged
+		conv.FlagReason = "the customer's email is the affiliate's own: self-referral, not paid"
+		return conv
+	}
+	conv.Commission = rule.Commission(o.Subtotal, o.Currency)
+	return conv
+}
+
+// creditFor finds the code and affiliate an order is credited to. A renewal
+// of a subscription already linked to an affiliate stays with that
+// affiliate, whatever code it carries. Otherwise the first code of the
+// order that belongs to an active affiliate wins; failing that, the first
+// known code is recorded without an affiliate.
+func (s *Store) creditFor(tx *gorm.DB, conn *Connection, o *platforms.Order) (credit, error) {
+	if o.SubscriptionID != "" {
+		var sub Subscription
+		err := tx.Where("connection_id = ? AND external_id = ?", conn.ID, o.SubscriptionID).Take(&sub).Error
+		if err == nil {
+			return s.renewalCredit(tx, &sub)
+		}
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return credit{}, err
+		}
+	}
+	codes, err := s.matchingCodes(tx, conn, o.Codes)
+	if err != nil || len(codes) == 0 {
+		return credit{}, err
+	}
+	affiliates, err := s.activeAffiliates(tx, conn.AccountID, codes)
+	if err != nil {
+		return credit{}, err
+	}
+	for _, c := range codes {
+		if c.AffiliateID != nil && affiliates[*c.AffiliateID] != nil {
+			return credit{code: c, affiliate: affiliates[*c.AffiliateID]}, nil
+		}
+	}
+	return credit{code: codes[0]}, nil
+}
+
+func (s *Store) renewalCredit(tx *gorm.DB, sub *Subscription) (credit, error) {
+	var aff Affiliate
+	if err := tx.Take(&aff, sub.AffiliateID).Error; err != nil {
+		return credit{}, err
+	}
+	cr := credit{sub: sub}
+	if aff.Status == AffiliateActive {
+		cr.affiliate = &aff
+	}
+	if sub.CodeID != nil {
+		var c Code
+		if err := tx.Take(&c, *sub.CodeID).Error; err == nil {
+			cr.code = &c
+		}
+	}
+	return cr, nil
+}
+
+// matchingCodes returns the active codes of the connection (or of the
+// account, not tied to a store) named by the order, in the order's order.
+func (s *Store) matchingCodes(tx *gorm.DB, conn *Connection, typed []string) ([]*Code, error) {
+	if len(typed) == 0 {
+		return nil, nil
+	}
+	norms := make([]string, 0, len(typed))
+	for _, t := range typed {
+		if n := NormalizeCode(t); n != "" {
+			norms = append(norms, n)
+		}
+	}
+	var rows []Code
+	err := tx.Where("account_id = ? AND connection_id IN ? AND normalized IN ? AND active = ?",
+		conn.AccountID, []uint64{conn.ID, 0}, norms, true).Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	byNorm := map[string]*Code{}
+	for i := range rows {
+		c := &rows[i]
+		if prev, ok := byNorm[c.Normalized]; !ok || prev.ConnectionID == 0 {
+			byNorm[c.Normalized] = c
+		}
+	}
+	var out []*Code
+	seen := map[string]bool{}
+	for _, n := range norms {
+		if c := byNorm[n]; c != nil && !seen[n] {
+			seen[n] = true
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// activeAffiliates loads the active affiliates owning codes, by id.
+func (s *Store) activeAffiliates(tx *gorm.DB, accountID uint64, codes []*Code) (map[uint64]*Affiliate, error) {
+	var ids []uint64
+	for _, c := range codes {
+		if c.AffiliateID != nil {
+			ids = append(ids, *c.AffiliateID)
+		}
+	}
+	out := map[uint64]*Affiliate{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []Affiliate
+	err := tx.Where("account_id = ? AND id IN ? AND status = ?", accountID, ids, AffiliateActive).Find(&rows).Error
+	for i := range rows {
+		out[rows[i].ID] = &rows[i]
+	}
+	return out, err
+}
+
+// ruleFor is the commission rule for an affiliate: its override, else the
+// account default.
+func (s *Store) ruleFor(tx *gorm.DB, accountID, affiliateID uint64) (*CommissionRule, error) {
+	var rules []CommissionRule
+	err := tx.Where("account_id = ? AND affiliate_id IN ?", accountID, []uint64{0, affiliateID}).
+		Order("affiliate_id DESC").Limit(1).Find(&rules).Error
+	if err != nil {
+		return nil, err
+	}
+	if len(rules) == 0 {
+		var a Account
+		if err := tx.Take(&a, accountID).Error; err != nil {
+			return nil, err
+		}
+		r := DefaultCommissionRule(accountID, a.Currency)
+		return &r, nil
+	}
+	return &rules[0], nil
+}
+
+// renewalEarns applies the rule's recurring months cap to a renewal.
+func renewalEarns(rule *CommissionRule, sub *Subscription, o *platforms.Order) bool {
+	if rule.RecurringMonths == nil {
+		return true
+	}
+	if *rule.RecurringMonths == 0 {
+		return false
+	}
+	return o.PlacedAt.Before(sub.FirstPaidAt.AddDate(0, *rule.RecurringMonths, 0))
+}
+
+// linkSubscription remembers which affiliate won a subscription's first
+// attributed payment.
+func (s *Store) linkSubscription(tx *gorm.DB, conn *Connection, o *platforms.Order, cr credit) error {
+	if o.SubscriptionID == "" || cr.sub != nil || cr.affiliate == nil {
+		return nil
+	}
+	sub := Subscription{AccountID: conn.AccountID, ConnectionID: conn.ID, ExternalID: o.SubscriptionID,
+		AffiliateID: cr.affiliate.ID, FirstPaidAt: o.PlacedAt.UTC()}
+	if cr.code != nil {
+		sub.CodeID = &cr.code.ID
+	}
+	return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&sub).Error
 }

@@ -2,7 +2,12 @@ package models
 
 import (
 	"context"
+	"sort"
+	"strconv"
+	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Balance is one affiliate's commission in one currency, by status.
@@ -17,22 +22,147 @@ type Balance struct {
 // ApproveMatured moves pending entries whose hold period is over to
 // approved, and their conversions with them. It returns how many entries moved.
 func (s *Store) ApproveMatured(ctx context.Context) (int64, error) {
-	panic("models: ApproveMatured lands with the ledger")
+	now := s.now()
+	var moved int64
+	// Conversions first, then entries: the same lock order as refunds.
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		err := tx.Model(&Conversion{}).Where("status = ? AND approve_at <= ?", ConversionPending, now).
+			Updates(map[string]any{"status": ConversionApproved, "updated_at": now}).Error
+		if err != nil {
+			return err
+		}
+		res := tx.Model(&LedgerEntry{}).Where("status = ? AND available_at <= ?", EntryPending, now).
+			Updates(map[string]any{"status": EntryApproved, "updated_at": now})
+		moved = res.RowsAffected
+		return res.Error
+	})
+	return moved, err
 }
 
 // Balances sums the ledger per affiliate and currency. affiliateID 0 means all.
 func (s *Store) Balances(ctx context.Context, accountID, affiliateID uint64) ([]Balance, error) {
-	panic("models: Balances lands with the ledger")
+	type row struct {
+		AffiliateID uint64
+		Currency    string
+		Status      string
+		Sum         int64
+	}
+	q := s.db.WithContext(ctx).Model(&LedgerEntry{}).
+		Select("affiliate_id, currency, status, SUM(amount) AS sum").
+		Where("account_id = ? AND kind <> ?", accountID, EntryPayout)
+	if affiliateID != 0 {
+		q = q.Where("affiliate_id = ?", affiliateID)
+	}
+	var rows []row
+	if err := q.Group("affiliate_id, currency, status").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	byKey := map[string]*Balance{}
+	var out []*Balance
+	for _, r := range rows {
+		k := strconv.FormatUint(r.AffiliateID, 10) + "/" + r.Currency
+		b := byKey[k]
+		if b == nil {
+			b = &Balance{AffiliateID: r.AffiliateID, Currency: r.Currency}
+			byKey[k] = b
+			out = append(out, b)
+		}
+		switch r.Status {
+		case EntryPending:
+			b.Pending += r.Sum
+		case EntryApproved:
+			b.Approved += r.Sum
+		case EntryPaid:
+			b.Paid += r.Sum
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].AffiliateID != out[j].AffiliateID {
+			return out[i].AffiliateID < out[j].AffiliateID
+		}
+		return out[i].Currency < out[j].Currency
+	})
+	res := make([]Balance, len(out))
+	for i, b := range out {
+		res[i] = *b
+	}
+	return res, nil
 }
 
-// CreatePayout marks an affiliate's approved balance in currency as paid.
+// CreatePayout marks an affiliate's approved balance in currency as paid:
+// every approved entry moves to paid under one Payout, and a payout entry
+// records the money sent. Nothing approved (or a net clawback) is ErrInvalid.
 func (s *Store) CreatePayout(ctx context.Context, accountID, affiliateID uint64, currency, reference string) (*Payout, error) {
-	panic("models: CreatePayout lands with the ledger")
+	currency = strings.ToUpper(strings.TrimSpace(currency))
+	if !ValidCurrency(currency) {
+		return nil, invalidf("currency %q is not an ISO 4217 code", currency)
+	}
+	var p *Payout
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var aff Affiliate
+		if err := first(tx, &aff, "affiliate", "id = ? AND account_id = ?", affiliateID, accountID); err != nil {
+			return err
+		}
+		if err := s.lockKey(tx, "payout", strconv.FormatUint(affiliateID, 10)); err != nil {
+			return err
+		}
+		var entries []LedgerEntry
+		err := s.forUpdate(tx).Where("account_id = ? AND affiliate_id = ? AND currency = ? AND status = ? AND kind <> ?",
+			accountID, affiliateID, currency, EntryApproved, EntryPayout).Find(&entries).Error
+		if err != nil {
+			return err
+		}
+		p, err = s.payEntries(tx, &aff, currency, reference, entries)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (s *Store) payEntries(tx *gorm.DB, aff *Affiliate, currency, reference string, entries []LedgerEntry) (*Payout, error) {
+	var total int64
+	ids := make([]uint64, 0, len(entries))
+	convIDs := []uint64{}
+	for _, e := range entries {
+		total += e.Amount
+		ids = append(ids, e.ID)
+		if e.ConversionID != nil && e.Kind == EntryAccrual {
+			convIDs = append(convIDs, *e.ConversionID)
+		}
+	}
+	if total <= 0 {
+		return nil, invalidf("%s has no approved %s balance to pay (approved: %s)", aff.Name, currency, FormatMinor(total, currency))
+	}
+	now := s.now()
+	p := &Payout{AccountID: aff.AccountID, AffiliateID: aff.ID, Amount: total, Currency: currency,
+		Reference: strings.TrimSpace(reference), EntryCount: len(entries), PaidAt: now}
+	if err := tx.Create(p).Error; err != nil {
+		return nil, err
+	}
+	if err := tx.Model(&LedgerEntry{}).Where("id IN ?", ids).
+		Updates(map[string]any{"status": EntryPaid, "payout_id": p.ID, "updated_at": now}).Error; err != nil {
+		return nil, err
+	}
+	key := "payout:" + strconv.FormatUint(p.ID, 10)
+	entry := LedgerEntry{AccountID: aff.AccountID, AffiliateID: aff.ID, PayoutID: &p.ID, Kind: EntryPayout,
+		Amount: -total, Currency: currency, Status: EntryPaid, AvailableAt: now, DedupKey: &key, Note: p.Reference}
+	if err := tx.Create(&entry).Error; err != nil {
+		return nil, err
+	}
+	if len(convIDs) == 0 {
+		return p, nil
+	}
+	return p, tx.Model(&Conversion{}).Where("id IN ? AND status = ?", convIDs, ConversionApproved).
+		Updates(map[string]any{"status": ConversionPaid, "updated_at": now}).Error
 }
 
 // ListPayouts lists an account's payouts, newest first.
 func (s *Store) ListPayouts(ctx context.Context, accountID uint64) ([]Payout, error) {
-	panic("models: ListPayouts lands with the ledger")
+	var out []Payout
+	err := s.db.WithContext(ctx).Where("account_id = ?", accountID).Order("id DESC").Limit(1000).Find(&out).Error
+	return out, err
 }
 
 // ConversionFilter narrows ListConversions.
@@ -45,7 +175,35 @@ type ConversionFilter struct {
 
 // ListConversions lists an account's conversions, newest first, with the total count.
 func (s *Store) ListConversions(ctx context.Context, accountID uint64, f ConversionFilter) ([]Conversion, int64, error) {
-	panic("models: ListConversions lands with the ledger")
+	q := s.db.WithContext(ctx).Model(&Conversion{}).Where("account_id = ?", accountID)
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if f.AffiliateID != 0 {
+		q = q.Where("affiliate_id = ?", f.AffiliateID)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	page, per := pageBounds(f.Page, f.PerPage)
+	var out []Conversion
+	err := q.Order("placed_at DESC, id DESC").Offset((page - 1) * per).Limit(per).Find(&out).Error
+	return out, total, err
+}
+
+// pageBounds clamps paging parameters: page ≥ 1, 1 ≤ per page ≤ 200 (default 50).
+func pageBounds(page, per int) (int, int) {
+	if page < 1 {
+		page = 1
+	}
+	if per <= 0 {
+		per = 50
+	}
+	if per > 200 {
+		per = 200
+	}
+	return page, per
 }
 
 // DaySummary is one day of an account's results.
@@ -57,7 +215,17 @@ type DaySummary struct {
 	Commission  int64  `json:"commission"`
 }
 
-// Summary returns sales, commission and conversions per day in [from, to).
+// Summary returns, per day in [from, to) and currency, the attributed
+// conversions, their net sales (subtotal less refunds) and net commission.
 func (s *Store) Summary(ctx context.Context, accountID uint64, from, to time.Time) ([]DaySummary, error) {
-	panic("models: Summary lands with the ledger")
+	day := "substr(placed_at, 1, 10)"
+	if s.IsPostgres() {
+		day = "to_char(placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+	}
+	var out []DaySummary
+	err := s.db.WithContext(ctx).Model(&Conversion{}).
+		Select(day+" AS day, currency, COUNT(*) AS conversions, SUM(subtotal - refunded_subtotal) AS sales, SUM(commission - reversed_commission) AS commission").
+		Where("account_id = ? AND affiliate_id IS NOT NULL AND placed_at >= ? AND placed_at < ?", accountID, from.UTC(), to.UTC()).
+		Group("day, currency").Order("day, currency").Scan(&out).Error
+	return out, err
 }

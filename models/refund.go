@@ -1,0 +1,135 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"codecredit/platforms"
+)
+
+// ReverseRefund books a refund or cancellation: the reversal is pro rata to
+// the refunded subtotal (cumulative, so pieces sum to the whole), a
+// clawback adjustment when the commission was already paid. A refund whose
+// order is not attributed yet is kept and applied when it arrives. A
+// duplicate refund id books nothing.
+func (s *Store) ReverseRefund(ctx context.Context, connectionID uint64, r platforms.Refund) error {
+	if r.ExternalID == "" || r.OrderExternalID == "" {
+		return invalidf("refund needs an id and an order id")
+	}
+	if r.Subtotal < 0 {
+		return invalidf("refund %s: negative subtotal", r.ExternalID)
+	}
+	conn, err := s.GetConnection(ctx, connectionID)
+	if err != nil {
+		return err
+	}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.lockKey(tx, "order", strconv.FormatUint(conn.ID, 10), r.OrderExternalID); err != nil {
+			return err
+		}
+		row := Refund{
+			AccountID: conn.AccountID, ConnectionID: conn.ID, ExternalRefundID: r.ExternalID,
+			ExternalOrderID: r.OrderExternalID, Currency: strings.ToUpper(r.Currency),
+			Subtotal: r.Subtotal, Full: r.Full, RefundedAt: r.CreatedAt.UTC(),
+		}
+		if row.RefundedAt.IsZero() {
+			row.RefundedAt = s.now()
+		}
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error // a duplicate delivery books nothing
+		}
+		var conv Conversion
+		err := s.forUpdate(tx).Where("connection_id = ? AND external_order_id = ?", conn.ID, r.OrderExternalID).Take(&conv).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil // held until its order arrives
+		}
+		if err != nil {
+			return err
+		}
+		return s.applyRefund(tx, &conv, &row)
+	})
+	if err != nil {
+		return fmt.Errorf("models: refund %s: %w", r.ExternalID, err)
+	}
+	return nil
+}
+
+// applyHeldRefunds applies refunds that arrived before their order.
+func (s *Store) applyHeldRefunds(tx *gorm.DB, conv *Conversion) error {
+	var held []Refund
+	err := tx.Where("connection_id = ? AND external_order_id = ? AND applied_at IS NULL", conv.ConnectionID, conv.ExternalOrderID).
+		Order("refunded_at, id").Find(&held).Error
+	if err != nil {
+		return err
+	}
+	for i := range held {
+		if err := s.applyRefund(tx, conv, &held[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applyRefund books one refund against its conversion. The reversed total
+// is always round(commission × refunded / subtotal), so however the order
+// is refunded in pieces, a full refund reverses exactly the commission.
+func (s *Store) applyRefund(tx *gorm.DB, conv *Conversion, ref *Refund) error {
+	refunded := conv.RefundedSubtotal + ref.Subtotal
+	if ref.Full || refunded > conv.Subtotal {
+		refunded = conv.Subtotal
+	}
+	target := conv.Commission
+	if conv.Subtotal > 0 {
+		target = MulDiv(conv.Commission, refunded, conv.Subtotal)
+	}
+	if delta := target - conv.ReversedCommission; delta != 0 && conv.AffiliateID != nil {
+		if err := s.bookReversal(tx, conv, ref, delta); err != nil {
+			return err
+		}
+	}
+	now := s.now()
+	updates := map[string]any{"refunded_subtotal": refunded, "reversed_commission": target}
+	if refunded == conv.Subtotal && (conv.Status == ConversionPending || conv.Status == ConversionApproved || conv.Status == ConversionPaid) {
+		updates["status"] = ConversionReversed
+	}
+	if err := tx.Model(&Conversion{}).Where("id = ?", conv.ID).Updates(updates).Error; err != nil {
+		return err
+	}
+	conv.RefundedSubtotal, conv.ReversedCommission = refunded, target
+	if st, ok := updates["status"].(string); ok {
+		conv.Status = st
+	}
+	return tx.Model(&Refund{}).Where("id = ?", ref.ID).Updates(map[string]any{"conversion_id": conv.ID, "applied_at": now}).Error
+}
+
+// bookReversal writes the ledger entry taking delta back. Before payout it
+// is a reversal sharing the accrual's status and hold; after payout it is
+// a clawback adjustment, payable (deducted) at once.
+func (s *Store) bookReversal(tx *gorm.DB, conv *Conversion, ref *Refund, delta int64) error {
+	var accrual LedgerEntry
+	err := s.forUpdate(tx).Where("conversion_id = ? AND kind = ?", conv.ID, EntryAccrual).Take(&accrual).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil // nothing was booked (flagged or zero commission)
+	}
+	if err != nil {
+		return err
+	}
+	key := "refund:" + strconv.FormatUint(ref.ID, 10)
+	e := LedgerEntry{
+		AccountID: conv.AccountID, AffiliateID: accrual.AffiliateID, ConversionID: &conv.ID,
+		RefundID: &ref.ID, Kind: EntryReversal, Amount: -delta, Currency: conv.Currency,
+		Status: accrual.Status, AvailableAt: accrual.AvailableAt, DedupKey: &key,
+	}
+	if accrual.Status == EntryPaid {
+		e.Kind, e.Status, e.AvailableAt = EntryAdjustment, EntryApproved, s.now()
+		e.Note = "clawback: refunded after payout"
+	}
+	return tx.Create(&e).Error
+}
