@@ -1,0 +1,26 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+
+	"codecredit/models"
+	"codecredit/platforms"
+)
+
+// attributeOrder books a paid order through the attribution engine. The
+// engine is idempotent per (connection, order id): a redelivered order
+// returns the existing conversion and books nothing.
+func (w *Worker) attributeOrder(ctx context.Context, ev *models.WebhookEvent, o platforms.Order) error {
+	conv, err := w.store.AttributeOrder(ctx, ev.ConnectionID, o)
+	if err != nil {
+		return fmt.Errorf("attribute order %q: %w", o.ExternalID, err)
+	}
+	if conv == nil {
+		w.log.Debug("order not attributed", "event_id", ev.ID, "order_id", o.ExternalID, "test", o.Test)
+		return nil
+	}
+	w.log.Debug("order attributed", "event_id", ev.ID, "order_id", o.ExternalID,
+		"conversion_id", conv.ID, "status", conv.Status, "commission", conv.Commission)
+	return nil
+}

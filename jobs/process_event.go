@@ -1,0 +1,116 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"codecredit/models"
+	"codecredit/platforms"
+)
+
+// permanent marks err as not worth retrying: asynq archives the task at
+// once and it shows as a dead letter. The message keeps asynq's
+// SkipRetry text, so a dead letter's LastError says why it was not retried.
+func permanent(err error) error {
+	return fmt.Errorf("%w (%w)", err, asynq.SkipRetry)
+}
+
+// errNoParser is returned for an event of a platform the worker has no parser for.
+var errNoParser = errors.New("jobs: no parser for platform")
+
+// isPermanent reports whether retrying err cannot help: the payload is
+// malformed, the engine refused it as invalid, or its platform is unknown.
+func isPermanent(err error) bool {
+	return errors.Is(err, platforms.ErrPayload) || errors.Is(err, models.ErrInvalid) ||
+		errors.Is(err, errNoParser)
+}
+
+// processEvent handles TypeProcessEvent: it parses a stored webhook event
+// and books its effects. An event already processed is a no-op; a failure
+// is recorded on the event row and returned so that asynq retries it,
+// unless it is permanent.
+func (w *Worker) processEvent(ctx context.Context, t *asynq.Task) error {
+	var p eventPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.EventID == 0 {
+		return permanent(fmt.Errorf("jobs: bad event payload %q", t.Payload()))
+	}
+	ev, err := w.store.GetWebhookEvent(ctx, p.EventID)
+	if errors.Is(err, models.ErrNotFound) {
+		return permanent(fmt.Errorf("jobs: event %d: %w", p.EventID, err))
+	}
+	if err != nil {
+		return fmt.Errorf("jobs: load event %d: %w", p.EventID, err)
+	}
+	if ev.ProcessedAt != nil {
+		return nil
+	}
+	if err := w.applyEvent(ctx, ev); err != nil {
+		return w.failEvent(ctx, ev, err)
+	}
+	if err := w.store.MarkEventProcessed(ctx, ev.ID); err != nil {
+		return fmt.Errorf("jobs: mark event %d processed: %w", ev.ID, err)
+	}
+	w.log.Debug("event processed", "event_id", ev.ID, "platform", ev.Platform, "topic", ev.Topic)
+	return nil
+}
+
+// failEvent records err on the event row and returns the error asynq acts on.
+func (w *Worker) failEvent(ctx context.Context, ev *models.WebhookEvent, err error) error {
+	err = fmt.Errorf("jobs: event %d (%s %s): %w", ev.ID, ev.Platform, ev.Topic, err)
+	// The task's context may be the reason of the failure (timeout); the
+	// error is recorded anyway.
+	markCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if mErr := w.store.MarkEventFailed(markCtx, ev.ID, err); mErr != nil {
+		w.log.Error("record event failure", "event_id", ev.ID, "error", mErr)
+	}
+	if isPermanent(err) {
+		return permanent(err)
+	}
+	return err
+}
+
+// applyEvent parses a stored event with its platform's parser and books
+// each normalised event it contains.
+func (w *Worker) applyEvent(ctx context.Context, ev *models.WebhookEvent) error {
+	parser, ok := w.opts.Platforms[ev.Platform]
+	if !ok {
+		return fmt.Errorf("%w %q", errNoParser, ev.Platform)
+	}
+	events, err := parser.ParseWebhook(ev.Topic, ev.Body)
+	if err != nil {
+		return fmt.Errorf("parse: %w", err)
+	}
+	for i := range events {
+		if err := w.dispatch(ctx, ev, &events[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dispatch books one normalised event. Kinds without a job yet are logged
+// and ignored.
+func (w *Worker) dispatch(ctx context.Context, ev *models.WebhookEvent, e *platforms.Event) error {
+	switch e.Kind {
+	case platforms.KindOrderPaid:
+		if e.Order == nil {
+			return fmt.Errorf("%w: %s event without an order", platforms.ErrPayload, e.Kind)
+		}
+		return w.attributeOrder(ctx, ev, *e.Order)
+	case platforms.KindOrderRefunded, platforms.KindOrderCancelled:
+		if e.Refund == nil {
+			return fmt.Errorf("%w: %s event without a refund", platforms.ErrPayload, e.Kind)
+		}
+		return w.reverseRefund(ctx, ev, *e.Refund)
+	default:
+		w.log.Info("event kind not handled yet", "event_id", ev.ID, "kind", e.Kind,
+			"platform", ev.Platform, "topic", ev.Topic)
+		return nil
+	}
+}

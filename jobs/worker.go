@@ -1,0 +1,191 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"codecredit/models"
+	"codecredit/platforms"
+	"codecredit/platforms/api"
+)
+
+// Options configure a Worker. Zero values take the documented defaults.
+type Options struct {
+	// Queue is the asynq queue, the same as the Client's (default DefaultQueue).
+	Queue string
+	// Concurrency is how many tasks run at once (default 4).
+	Concurrency int
+	// Platforms are the webhook parsers by platform name (default: the
+	// built-in API platform only).
+	Platforms map[string]platforms.Platform
+	// SweepEvery is how often stored but unprocessed events are looked for (default 1m).
+	SweepEvery time.Duration
+	// SweepAge is how old an unprocessed event must be before the sweeper
+	// queues it again (default 2m).
+	SweepAge time.Duration
+	// ApproveEvery is how often matured commissions are approved (default 10m).
+	ApproveEvery time.Duration
+	// ShutdownTimeout is how long Shutdown waits for running tasks (default 25s).
+	ShutdownTimeout time.Duration
+	// Logger receives the worker's logs (default slog.Default()).
+	Logger *slog.Logger
+}
+
+// withDefaults fills the zero fields of o.
+func (o Options) withDefaults() Options {
+	if o.Queue == "" {
+		o.Queue = DefaultQueue
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 4
+	}
+	if o.Platforms == nil {
+		o.Platforms = map[string]platforms.Platform{platforms.API: api.Platform{}}
+	}
+	o.SweepEvery = orDefault(o.SweepEvery, time.Minute)
+	o.SweepAge = orDefault(o.SweepAge, 2*time.Minute)
+	o.ApproveEvery = orDefault(o.ApproveEvery, 10*time.Minute)
+	o.ShutdownTimeout = orDefault(o.ShutdownTimeout, 25*time.Second)
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// Worker runs the queued tasks and the periodic jobs (the sweeper and the
+// approval of matured commissions).
+type Worker struct {
+	store  *models.Store
+	opts   Options
+	log    *slog.Logger
+	client *Client
+	srv    *asynq.Server
+
+	mu           sync.Mutex
+	stop         context.CancelFunc
+	stopped      chan struct{}
+	shutdownOnce sync.Once
+}
+
+// NewWorker prepares a worker on the queue opts.Queue of the Redis server
+// at redisURL. Nothing runs before Start.
+func NewWorker(store *models.Store, redisURL string, opts Options) (*Worker, error) {
+	opts = opts.withDefaults()
+	client, err := NewClient(redisURL, opts.Queue)
+	if err != nil {
+		return nil, err
+	}
+	w := &Worker{store: store, opts: opts, log: opts.Logger.With("queue", opts.Queue), client: client}
+	w.srv = asynq.NewServerFromRedisClient(client.rdb, asynq.Config{
+		Concurrency:     opts.Concurrency,
+		Queues:          map[string]int{opts.Queue: 1},
+		RetryDelayFunc:  retryDelay,
+		ShutdownTimeout: opts.ShutdownTimeout,
+		ErrorHandler:    asynq.ErrorHandlerFunc(w.logFailure),
+		Logger:          asynqLogger{w.log.With("component", "asynq")},
+		LogLevel:        asynq.WarnLevel,
+	})
+	return w, nil
+}
+
+// Client is the worker's own queue client; Shutdown closes it.
+func (w *Worker) Client() *Client { return w.client }
+
+// Start starts processing tasks and the periodic jobs, and returns.
+func (w *Worker) Start() error {
+	mux := asynq.NewServeMux()
+	mux.HandleFunc(TypeProcessEvent, w.processEvent)
+	mux.HandleFunc(TypeApproveMatured, w.approveMatured)
+	if err := w.srv.Start(mux); err != nil {
+		return fmt.Errorf("jobs: start worker: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	w.mu.Lock()
+	w.stop, w.stopped = cancel, make(chan struct{})
+	w.mu.Unlock()
+	go w.runPeriodic(ctx, w.stopped)
+	w.log.Info("worker started", "concurrency", w.opts.Concurrency,
+		"sweep_every", w.opts.SweepEvery.String(), "approve_every", w.opts.ApproveEvery.String())
+	return nil
+}
+
+// Shutdown stops taking new tasks, waits up to ShutdownTimeout for the
+// running ones (a task cut short goes back to the queue), stops the
+// periodic jobs and closes the Redis connections. Calling it again is a no-op.
+func (w *Worker) Shutdown() {
+	w.shutdownOnce.Do(w.shutdown)
+}
+
+func (w *Worker) shutdown() {
+	w.srv.Shutdown()
+	w.mu.Lock()
+	stop, stopped := w.stop, w.stopped
+	w.mu.Unlock()
+	if stop != nil {
+		stop()
+		<-stopped
+	}
+	if err := w.client.Close(); err != nil {
+		w.log.Warn("close redis", "error", err)
+	}
+	w.log.Info("worker stopped")
+}
+
+// runPeriodic sweeps and approves on their tickers until ctx ends. It sweeps
+// once right away, so a restarted worker picks up lost events at once.
+func (w *Worker) runPeriodic(ctx context.Context, done chan<- struct{}) {
+	defer close(done)
+	sweep := time.NewTicker(w.opts.SweepEvery)
+	defer sweep.Stop()
+	approve := time.NewTicker(w.opts.ApproveEvery)
+	defer approve.Stop()
+	w.sweepAndLog(ctx)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-sweep.C:
+			w.sweepAndLog(ctx)
+		case now := <-approve.C:
+			w.scheduleApprove(ctx, now)
+		}
+	}
+}
+
+// Retry backoff: retryBase doubled per retry, capped at retryCap, plus up
+// to 25% jitter. With eventMaxRetry that is about two hours of retries.
+const (
+	retryBase = 5 * time.Second
+	retryCap  = 30 * time.Minute
+)
+
+// retryDelay is the server's RetryDelayFunc: capped exponential backoff.
+func retryDelay(n int, _ error, _ *asynq.Task) time.Duration {
+	d := retryCap
+	if n < 20 {
+		d = min(retryBase<<n, retryCap)
+	}
+	return d + rand.N(d/4+1)
+}
+
+// logFailure logs a failed task once, with whether asynq will retry it.
+func (w *Worker) logFailure(ctx context.Context, t *asynq.Task, err error) {
+	retried, _ := asynq.GetRetryCount(ctx)
+	maxRetry, _ := asynq.GetMaxRetry(ctx)
+	id, _ := asynq.GetTaskID(ctx)
+	w.log.Warn("task failed", "task_type", t.Type(), "task_id", id,
+		"retried", retried, "max_retry", maxRetry, "error", err)
+}
