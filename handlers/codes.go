@@ -1,0 +1,191 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"codecredit/models"
+)
+
+// codeHandlers serve /api/v1/codes.
+type codeHandlers struct {
+	store *models.Store
+}
+
+// ListCodes lists codes: ?source=imported|generated|manual, ?assigned=yes|no,
+// ?affiliate_id=, ?active=yes|no, ?connection_id= (0: not tied to a store),
+// ?q= (code prefix, any case), ?page=, ?per_page=.
+func (h *codeHandlers) ListCodes(c echo.Context) error {
+	f, p, err := codeFilter(c)
+	if err != nil {
+		return err
+	}
+	rows, total, err := h.store.ListCodes(c.Request().Context(), account(c).ID, f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, pageOf(rows, total, p))
+}
+
+func codeFilter(c echo.Context) (f models.CodeFilter, p paging, err error) {
+	if p, err = queryPaging(c); err != nil {
+		return f, p, err
+	}
+	f = models.CodeFilter{Source: c.QueryParam("source"), Q: c.QueryParam("q"), Page: p.Page, PerPage: p.PerPage}
+	if f.Assigned, err = queryBool(c, "assigned"); err != nil {
+		return f, p, err
+	}
+	if f.Active, err = queryBool(c, "active"); err != nil {
+		return f, p, err
+	}
+	if f.AffiliateID, err = queryUint(c, "affiliate_id"); err != nil {
+		return f, p, err
+	}
+	if v := c.QueryParam("connection_id"); v != "" {
+		n, perr := strconv.ParseUint(v, 10, 64)
+		if perr != nil {
+			return f, p, badRequest("connection_id must be a whole number, not %q", v)
+		}
+		f.ConnectionID = &n
+	}
+	return f, p, nil
+}
+
+// CreateCode saves a code typed by the merchant: {code, discount_type,
+// discount_value, currency, once_per_customer, affiliate_id}.
+func (h *codeHandlers) CreateCode(c echo.Context) error {
+	var in models.NewCode
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	code, err := h.store.CreateManualCode(c.Request().Context(), account(c).ID, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, code)
+}
+
+// GetCode shows one code.
+func (h *codeHandlers) GetCode(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	code, err := h.store.GetCode(c.Request().Context(), account(c).ID, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, code)
+}
+
+// AssignCode gives a code to an affiliate: {affiliate_id}.
+func (h *codeHandlers) AssignCode(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		AffiliateID uint64 `json:"affiliate_id"`
+	}
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	if in.AffiliateID == 0 {
+		return badRequest("affiliate_id is required")
+	}
+	code, err := h.store.AssignCode(c.Request().Context(), account(c).ID, id, in.AffiliateID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, code)
+}
+
+// UnassignCode takes a code away from its affiliate.
+func (h *codeHandlers) UnassignCode(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	code, err := h.store.UnassignCode(c.Request().Context(), account(c).ID, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, code)
+}
+
+// DeactivateCode stops a code from matching orders.
+func (h *codeHandlers) DeactivateCode(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	code, err := h.store.DeactivateCode(c.Request().Context(), account(c).ID, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, code)
+}
+
+// generateRequest asks for codes from a naming rule, for the listed
+// affiliates or for every active affiliate without an active code.
+type generateRequest struct {
+	Template string `json:"template"` // empty: the account's naming rule
+	models.DiscountSpec
+	AffiliateIDs []uint64 `json:"affiliate_ids"`
+	AllMissing   bool     `json:"all_missing"`
+}
+
+func bindGenerate(c echo.Context) (generateRequest, error) {
+	var in generateRequest
+	if err := bindJSON(c, &in); err != nil {
+		return in, err
+	}
+	switch {
+	case in.AllMissing && len(in.AffiliateIDs) > 0:
+		return in, badRequest("send affiliate_ids or all_missing, not both")
+	case !in.AllMissing && len(in.AffiliateIDs) == 0:
+		return in, badRequest("affiliate_ids is required (or all_missing: true)")
+	}
+	return in, nil
+}
+
+// GenerateCodes makes and saves codes from a naming rule.
+func (h *codeHandlers) GenerateCodes(c echo.Context) error {
+	in, err := bindGenerate(c)
+	if err != nil {
+		return err
+	}
+	ctx, acct := c.Request().Context(), account(c).ID
+	var codes []models.Code
+	if in.AllMissing {
+		codes, err = h.store.GenerateMissingCodes(ctx, acct, in.Template, in.DiscountSpec)
+	} else {
+		codes, err = h.store.GenerateCodes(ctx, acct, in.Template, in.DiscountSpec, in.AffiliateIDs)
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, batchOf(codes))
+}
+
+// PreviewCodes shows the codes a generation would make, saving nothing
+// (random parts are drawn again when generating).
+func (h *codeHandlers) PreviewCodes(c echo.Context) error {
+	in, err := bindGenerate(c)
+	if err != nil {
+		return err
+	}
+	ctx, acct := c.Request().Context(), account(c).ID
+	var codes []models.GeneratedCode
+	if in.AllMissing {
+		codes, err = h.store.PreviewMissingCodes(ctx, acct, in.Template, in.DiscountSpec)
+	} else {
+		codes, err = h.store.PreviewCodes(ctx, acct, in.Template, in.DiscountSpec, in.AffiliateIDs)
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, batchOf(codes))
+}

@@ -1,0 +1,91 @@
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"codecredit/models"
+	"codecredit/platforms"
+	"codecredit/platforms/api"
+)
+
+// ingestHandlers take orders and refunds from merchants whose checkout is
+// their own. Like a webhook: store the raw event first, then enqueue it.
+type ingestHandlers struct {
+	store *models.Store
+	jobs  JobQueue
+	log   *slog.Logger
+}
+
+// ingestResult answers a reported event: 202 when stored for processing,
+// 200 with duplicate true when the same id was already reported.
+type ingestResult struct {
+	EventID   uint64 `json:"event_id"`
+	Duplicate bool   `json:"duplicate"`
+}
+
+// CreateOrder reports a paid order (platforms.Order JSON). A resend of the
+// same order id is a no-op.
+func (h *ingestHandlers) CreateOrder(c echo.Context) error {
+	body, err := readJSONBody(c)
+	if err != nil {
+		return err
+	}
+	var o platforms.Order
+	if err := decodeStrict(body, &o); err != nil {
+		return err
+	}
+	if err := api.ValidateOrder(&o); err != nil {
+		return err
+	}
+	return h.storeEvent(c, api.TopicOrderPaid, "order:"+o.ExternalID, body)
+}
+
+// CreateRefund reports a refund (platforms.Refund JSON); "full": true is a
+// cancellation of the whole order.
+func (h *ingestHandlers) CreateRefund(c echo.Context) error {
+	body, err := readJSONBody(c)
+	if err != nil {
+		return err
+	}
+	var r platforms.Refund
+	if err := decodeStrict(body, &r); err != nil {
+		return err
+	}
+	if err := api.ValidateRefund(&r); err != nil {
+		return err
+	}
+	topic := api.TopicOrderRefunded
+	if r.Full {
+		topic = api.TopicOrderCancelled
+	}
+	return h.storeEvent(c, topic, "refund:"+r.ExternalID, body)
+}
+
+// storeEvent saves the raw event once per id, then hands it to the workers.
+// A failed enqueue still answers 202: the event is stored and the sweeper
+// enqueues it again.
+func (h *ingestHandlers) storeEvent(c echo.Context, topic, eventID string, body []byte) error {
+	ctx, acct := c.Request().Context(), account(c)
+	conn, err := h.store.APIConnection(ctx, acct.ID)
+	if err != nil {
+		return err
+	}
+	ev, created, err := h.store.StoreWebhookEvent(ctx, &models.WebhookEvent{AccountID: acct.ID, ConnectionID: conn.ID,
+		Platform: platforms.API, Topic: topic, ExternalEventID: eventID, Body: body})
+	if err != nil {
+		return err
+	}
+	if !created {
+		return c.JSON(http.StatusOK, ingestResult{EventID: ev.ID, Duplicate: true})
+	}
+	if h.jobs != nil {
+		if err := h.jobs.EnqueueEvent(ctx, ev.ID); err != nil {
+			h.log.WarnContext(ctx, "enqueue failed; the sweeper will retry", "event_id", ev.ID,
+				"request_id", requestID(c), "error", err)
+		}
+	}
+	return c.JSON(http.StatusAccepted, ingestResult{EventID: ev.ID})
+}
