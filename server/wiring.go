@@ -1,0 +1,38 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/labstack/echo/v4"
+
+	"codecredit/handlers"
+	"codecredit/jobs"
+	"codecredit/platforms"
+	"codecredit/platforms/api"
+)
+
+// registerRoutes installs every route through handlers.Register and
+// returns a function that closes the queue client the handlers enqueue on.
+func registerRoutes(e *echo.Echo, a *app) (closeQueue func(), err error) {
+	q, err := jobs.NewClient(a.redisURL, jobs.DefaultQueue)
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	handlers.Register(e, handlers.Deps{Store: a.store, Jobs: q, Ready: a.ready, Logger: a.log})
+	return func() { q.Close() }, nil
+}
+
+// newWorker builds the job worker with every platform parser registered.
+func newWorker(a *app) (worker, error) {
+	w, err := jobs.NewWorker(a.store, a.redisURL, jobs.Options{
+		Queue:           jobs.DefaultQueue,
+		Concurrency:     a.cfg.WorkerConcurrency,
+		Platforms:       map[string]platforms.Platform{platforms.API: api.Platform{}},
+		Logger:          a.log,
+		ShutdownTimeout: workerShutdownTimeout,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return w, nil
+}
