@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 // healthHandlers answer the platform's liveness and readiness probes.
 type healthHandlers struct {
 	ready func(ctx context.Context) error
+	log   *slog.Logger
 }
 
 // Healthz says the process is up.
@@ -24,7 +26,10 @@ func (h *healthHandlers) Readyz(c echo.Context) error {
 		ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
 		defer cancel()
 		if err := h.ready(ctx); err != nil {
-			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": err.Error()})
+			// The reason is logged, not shown: it may name hosts and users.
+			h.log.Warn("not ready", "error", err, "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable",
+				"error": "a backing service (database or Redis) is not reachable; see the server log"})
 		}
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})

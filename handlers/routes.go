@@ -6,10 +6,12 @@ package handlers
 import (
 	"context"
 	"log/slog"
+	"net/http"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"codecredit/frontend"
 	"codecredit/models"
 )
 
@@ -46,9 +48,10 @@ func Register(e *echo.Echo, d Deps) {
 			ReferrerPolicy: "no-referrer", HSTSMaxAge: 31536000}),
 	)
 
-	health := &healthHandlers{ready: d.Ready}
+	health := &healthHandlers{ready: d.Ready, log: d.Logger}
 	e.GET("/healthz", health.Healthz)
 	e.GET("/readyz", health.Readyz)
+	e.GET("/", echo.WrapHandler(http.FileServer(http.FS(frontend.Dist()))))
 
 	api := e.Group("/api/v1", apiHeaders(), requireAPIKey(d.Store))
 

@@ -66,7 +66,11 @@ func (w *Worker) failEvent(ctx context.Context, ev *models.WebhookEvent, err err
 	// error is recorded anyway.
 	markCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if mErr := w.store.MarkEventFailed(markCtx, ev.ID, err); mErr != nil {
+	mark := w.store.MarkEventFailed
+	if isPermanent(err) {
+		mark = w.store.MarkEventDead
+	}
+	if mErr := mark(markCtx, ev.ID, err); mErr != nil {
 		w.log.Error("record event failure", "event_id", ev.ID, "error", mErr)
 	}
 	if isPermanent(err) {

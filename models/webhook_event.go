@@ -21,6 +21,7 @@ type WebhookEvent struct {
 	ReceivedAt      time.Time  `gorm:"not null" json:"received_at"`
 	ProcessedAt     *time.Time `gorm:"index" json:"processed_at,omitempty"`
 	Attempts        int        `gorm:"not null;default:0" json:"attempts"`
+	DeadAt          *time.Time `json:"dead_at,omitempty"` // failed for good; only an operator's retry revives it
 	LastError       string     `json:"last_error,omitempty"`
 }
 
@@ -59,7 +60,7 @@ func (s *Store) GetWebhookEvent(ctx context.Context, id uint64) (*WebhookEvent, 
 func (s *Store) MarkEventProcessed(ctx context.Context, id uint64) error {
 	now := s.now()
 	return s.db.WithContext(ctx).Model(&WebhookEvent{}).Where("id = ?", id).
-		Updates(map[string]any{"processed_at": now, "last_error": "", "attempts": gorm.Expr("attempts + 1")}).Error
+		Updates(map[string]any{"processed_at": now, "last_error": "", "dead_at": nil, "attempts": gorm.Expr("attempts + 1")}).Error
 }
 
 // MarkEventFailed records a failed attempt and its error.
@@ -72,11 +73,23 @@ func (s *Store) MarkEventFailed(ctx context.Context, id uint64, cause error) err
 		Updates(map[string]any{"last_error": msg, "attempts": gorm.Expr("attempts + 1")}).Error
 }
 
+// MarkEventDead records a failure that retrying cannot fix (malformed
+// payload, unknown platform): the sweeper leaves the event alone until an
+// operator retries it.
+func (s *Store) MarkEventDead(ctx context.Context, id uint64, cause error) error {
+	msg := cause.Error()
+	if len(msg) > 2000 {
+		msg = msg[:2000]
+	}
+	return s.db.WithContext(ctx).Model(&WebhookEvent{}).Where("id = ?", id).
+		Updates(map[string]any{"last_error": msg, "dead_at": s.now(), "attempts": gorm.Expr("attempts + 1")}).Error
+}
+
 // UnprocessedEvents lists deliveries received before cutoff that are still
 // not processed, oldest first: the sweeper's work list.
 func (s *Store) UnprocessedEvents(ctx context.Context, cutoff time.Time, limit int) ([]WebhookEvent, error) {
 	var out []WebhookEvent
 	err := s.db.WithContext(ctx).Select("id", "account_id", "connection_id", "platform", "topic", "external_event_id", "received_at", "attempts").
-		Where("processed_at IS NULL AND received_at < ?", cutoff).Order("id").Limit(limit).Find(&out).Error
+		Where("processed_at IS NULL AND dead_at IS NULL AND received_at < ?", cutoff).Order("id").Limit(limit).Find(&out).Error
 	return out, err
 }

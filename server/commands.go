@@ -20,6 +20,8 @@ Commands:
                   create a merchant account; prints its id and an API key
   create-api-key  --account ID
                   print a new API key for an account
+  jobs [retry TASK_ID]
+                  show the job queue and its dead letters, or retry one (needs REDIS_URL)
   help            this text
 
 Configuration comes from environment variables; see README.md.
@@ -37,7 +39,7 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
-	case modeAll, modeWeb, modeWorker, "migrate", "create-account", "create-api-key":
+	case modeAll, modeWeb, modeWorker, "migrate", "create-account", "create-api-key", "jobs":
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
@@ -51,6 +53,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		return helpIsNoError(createAccount(ctx, rest, cfg, newLogger(stderr, cfg), stdout))
 	case "create-api-key":
 		return helpIsNoError(createAPIKey(ctx, rest, cfg, newLogger(stderr, cfg), stdout))
+	case "jobs":
+		return jobsCommand(ctx, rest, cfg, newLogger(stderr, cfg), stdout)
 	}
 	if len(rest) > 0 {
 		return fmt.Errorf("%s takes no arguments, got %q", cmd, rest)

@@ -103,6 +103,7 @@ func TestCommands(t *testing.T) {
 		{env, []string{"create-api-key", "--account", "999999"}, "not found"},
 		{env, []string{"create-account"}, "--name is required"},
 		{env, []string{"frobnicate"}, "unknown command"},
+		{env, []string{"jobs"}, "REDIS_URL is not set"},
 		{slices.Concat(env, []string{"PORT=eighty"}), []string{"migrate"}, "PORT must be a whole number"},
 		{slices.Concat(env, []string{"DATABASE_URL=mysql://x/y"}), nil, "DATABASE_URL must start with postgres://"},
 	}
@@ -111,6 +112,16 @@ func TestCommands(t *testing.T) {
 		if err == nil || !strings.Contains(stderr, r.want) {
 			t.Errorf("server %v: err=%v, stderr does not contain %q:\n%s", r.args, err, r.want, stderr)
 		}
+	}
+
+	// The queue is visible to an operator, dead letters included.
+	redisEnv := slices.Concat(env, []string{"REDIS_URL=redis://" + testdb.RedisAddr(t) + "/13"})
+	out, stderr, err = runOnce(t, redisEnv, "jobs")
+	if err != nil || !strings.Contains(out, "queue=codecredit") || !strings.Contains(out, "dead=") {
+		t.Fatalf("jobs: %v %q\n%s", err, out, stderr)
+	}
+	if _, stderr, err = runOnce(t, redisEnv, "jobs", "retry", "event:nope"); err == nil || !strings.Contains(stderr, "not found") {
+		t.Fatalf("retry of an unknown dead letter: %v\n%s", err, stderr)
 	}
 }
 
