@@ -4,7 +4,9 @@
 package platforms
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 )
@@ -95,18 +97,93 @@ type Event struct {
 
 // Webhook is a verified delivery: who sent it and what it names.
 type Webhook struct {
-	Source  string // shop domain, account id or other key identifying the connection
-	Topic   string
-	EventID string
+	Source  string // shop domain, account id or store URL: the connection's ExternalID
+	Topic   string // the platform's topic or event type, e.g. "orders/paid"
+	EventID string // unique per event on that connection; redeliveries repeat it
 }
 
-// Platform is what every adapter implements.
+// Platform is what every adapter implements to receive webhooks.
 type Platform interface {
 	// Name is the platform name stored on connections.
 	Name() string
+	// WebhookSource reads, without trusting it, which connection (its
+	// ExternalID) a delivery claims to come from, so the receiver can find
+	// that connection's secret. "" with an error when it cannot tell.
+	WebhookSource(r *http.Request, body []byte) (string, error)
 	// VerifyWebhook checks the signature of a raw delivery with secret and
-	// returns what it names. It must not trust anything before checking.
+	// returns what it names; ErrSignature when it does not verify.
 	VerifyWebhook(h http.Header, body []byte, secret []byte, now time.Time) (Webhook, error)
 	// ParseWebhook turns a stored, verified body into normalised events.
+	// Topics the adapter does not act on give no events and no error.
 	ParseWebhook(topic string, body []byte) ([]Event, error)
 }
+
+// Conn is what an adapter needs to call one store's API: its id on the
+// platform and its decrypted credentials. An adapter that refreshes a token
+// writes the new credentials here and sets Changed, and the caller saves them.
+type Conn struct {
+	ExternalID  string
+	Credentials map[string]string
+	Changed     bool
+}
+
+// DiscountCode is a code as the platform holds it.
+type DiscountCode struct {
+	PlatformID      string // the discount (price rule, coupon, ...) id
+	PlatformCodeID  string // the code's own id, when the platform has one
+	Code            string // as the platform spells it
+	DiscountType    string // "percentage" (Value in basis points), "fixed_amount" (minor units), "free_shipping", "other"
+	DiscountValue   int64
+	Currency        string
+	OncePerCustomer bool
+	Active          bool
+}
+
+// CodePage is one page of an import. Next is the cursor of the following
+// page ("" when this was the last); Total is the number of codes the
+// platform reports in all, or -1 when it does not say.
+type CodePage struct {
+	Codes []DiscountCode
+	Next  string
+	Total int
+}
+
+// NewCode is a code to create on the platform for an affiliate.
+type NewCode struct {
+	Code            string
+	Title           string
+	DiscountType    string // "percentage" or "fixed_amount"
+	DiscountValue   int64  // basis points or minor units
+	Currency        string
+	OncePerCustomer bool
+}
+
+// Catalog is implemented by adapters that import and create discount codes.
+type Catalog interface {
+	// ImportCodes fetches the page after cursor ("" = the first page).
+	ImportCodes(ctx context.Context, c *Conn, cursor string) (CodePage, error)
+	// CreateCode creates the code on the platform; a refusal the user must
+	// see (code taken, invalid value) is a *RejectedError.
+	CreateCode(ctx context.Context, c *Conn, code NewCode) (DiscountCode, error)
+}
+
+// RateLimitError says the platform throttled the call; retry after RetryAfter.
+type RateLimitError struct {
+	RetryAfter time.Duration
+}
+
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("platforms: rate limited, retry after %s", e.RetryAfter)
+}
+
+// RejectedError is a refusal by the platform that retrying will not fix,
+// with the platform's reason, meant for the merchant.
+type RejectedError struct {
+	Reason string
+}
+
+func (e *RejectedError) Error() string { return "platforms: rejected: " + e.Reason }
+
+// ErrUnauthorized means the platform refused the credentials (revoked or
+// expired for good): the connection needs to be installed again.
+var ErrUnauthorized = errors.New("platforms: credentials refused by the platform; reinstall needed")

@@ -28,6 +28,11 @@ type Platform struct{}
 // Name is platforms.API.
 func (Platform) Name() string { return platforms.API }
 
+// WebhookSource always fails: API events never arrive as webhooks.
+func (Platform) WebhookSource(*http.Request, []byte) (string, error) {
+	return "", platforms.ErrSignature
+}
+
 // VerifyWebhook always fails: API events are authenticated by API key in
 // the HTTP layer and never arrive as webhooks.
 func (Platform) VerifyWebhook(http.Header, []byte, []byte, time.Time) (platforms.Webhook, error) {
