@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
 	"strconv"
 
@@ -12,6 +14,36 @@ import (
 // codeHandlers serve /api/v1/codes.
 type codeHandlers struct {
 	store *models.Store
+	jobs  JobQueue
+	log   *slog.Logger
+}
+
+// push sends new codes to the account's store (when it has one) through
+// the queue; the returned codes show their pending sync. An enqueue that
+// fails is logged: the sweeper sends pending codes again.
+func (h *codeHandlers) push(ctx context.Context, accountID uint64, codes []models.Code) ([]models.Code, error) {
+	ids := make([]uint64, len(codes))
+	for i, c := range codes {
+		ids[i] = c.ID
+	}
+	queued, err := h.store.QueueCodePush(ctx, accountID, ids)
+	if err != nil || len(queued) == 0 {
+		return codes, err
+	}
+	for _, id := range queued {
+		if h.jobs == nil {
+			break
+		}
+		if err := h.jobs.EnqueuePushCode(ctx, id); err != nil {
+			h.log.Warn("enqueue code push; the sweeper will retry", "code_id", id, "error", err)
+		}
+	}
+	for i := range codes {
+		if fresh, err := h.store.GetCode(ctx, accountID, codes[i].ID); err == nil {
+			codes[i] = *fresh
+		}
+	}
+	return codes, nil
 }
 
 // ListCodes lists codes: ?source=imported|generated|manual, ?assigned=yes|no,
@@ -64,7 +96,11 @@ func (h *codeHandlers) CreateCode(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, code)
+	pushed, err := h.push(c.Request().Context(), account(c).ID, []models.Code{*code})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, pushed[0])
 }
 
 // GetCode shows one code.
@@ -165,6 +201,9 @@ func (h *codeHandlers) GenerateCodes(c echo.Context) error {
 		codes, err = h.store.GenerateCodes(ctx, acct, in.Template, in.DiscountSpec, in.AffiliateIDs)
 	}
 	if err != nil {
+		return err
+	}
+	if codes, err = h.push(ctx, acct, codes); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, batchOf(codes))

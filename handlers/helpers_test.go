@@ -33,6 +33,10 @@ func (q *fakeQueue) EnqueueEvent(_ context.Context, id uint64) error {
 	return q.err
 }
 
+func (q *fakeQueue) EnqueueImport(context.Context, uint64) error { return q.err }
+
+func (q *fakeQueue) EnqueuePushCode(context.Context, uint64) error { return q.err }
+
 func (q *fakeQueue) got() []uint64 {
 	q.mu.Lock()
 	defer q.mu.Unlock()

@@ -7,18 +7,23 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
 	"codecredit/frontend"
 	"codecredit/models"
+	"codecredit/platforms"
 )
 
 // JobQueue is the slice of the job client the API needs: hand a stored
-// event to the workers. jobs.Client implements it.
+// event, a code import or a code push to the workers. jobs.Client
+// implements it.
 type JobQueue interface {
 	EnqueueEvent(ctx context.Context, eventID uint64) error
+	EnqueueImport(ctx context.Context, connID uint64) error
+	EnqueuePushCode(ctx context.Context, codeID uint64) error
 }
 
 // Deps is what the handlers need. Jobs may be nil: stored events are then
@@ -29,6 +34,14 @@ type Deps struct {
 	Jobs   JobQueue
 	Ready  func(ctx context.Context) error
 	Logger *slog.Logger
+	// Platforms are the adapters receiving webhooks, by platform name.
+	Platforms map[string]platforms.Platform
+	// AppSecrets are app-wide webhook secrets by platform (Shopify's API
+	// secret, Stripe's endpoint secret); a platform without one verifies
+	// with each connection's own secret.
+	AppSecrets map[string][]byte
+	// Nonces keeps OAuth state; nil disables the install flows.
+	Nonces NonceStore
 }
 
 // BodyLimit is the largest request body accepted.
@@ -65,7 +78,7 @@ func Register(e *echo.Echo, d Deps) {
 	api.PUT("/affiliates/:id/commission", aff.SetAffiliateCommission)
 	api.DELETE("/affiliates/:id/commission", aff.DeleteAffiliateCommission)
 
-	codes := &codeHandlers{store: d.Store}
+	codes := &codeHandlers{store: d.Store, jobs: d.Jobs, log: d.Logger}
 	api.GET("/codes", codes.ListCodes)
 	api.POST("/codes", codes.CreateCode)
 	api.POST("/codes/generate", codes.GenerateCodes)
@@ -91,4 +104,12 @@ func Register(e *echo.Echo, d Deps) {
 	ingest := &ingestHandlers{store: d.Store, jobs: d.Jobs, log: d.Logger}
 	api.POST("/orders", ingest.CreateOrder)
 	api.POST("/refunds", ingest.CreateRefund)
+
+	conns := &connectionHandlers{store: d.Store, jobs: d.Jobs}
+	api.GET("/connections", conns.ListConnections)
+	api.POST("/connections/:id/import", conns.StartImport)
+
+	hooks := &webhookHandlers{store: d.Store, platforms: d.Platforms, appSecrets: d.AppSecrets,
+		jobs: d.Jobs, log: d.Logger, now: time.Now}
+	e.POST("/webhooks/:platform", hooks.ReceiveWebhook)
 }

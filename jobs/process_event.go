@@ -98,8 +98,7 @@ func (w *Worker) applyEvent(ctx context.Context, ev *models.WebhookEvent) error 
 	return nil
 }
 
-// dispatch books one normalised event. Kinds without a job yet are logged
-// and ignored.
+// dispatch books one normalised event.
 func (w *Worker) dispatch(ctx context.Context, ev *models.WebhookEvent, e *platforms.Event) error {
 	switch e.Kind {
 	case platforms.KindOrderPaid:
@@ -112,8 +111,20 @@ func (w *Worker) dispatch(ctx context.Context, ev *models.WebhookEvent, e *platf
 			return fmt.Errorf("%w: %s event without a refund", platforms.ErrPayload, e.Kind)
 		}
 		return w.reverseRefund(ctx, ev, *e.Refund)
+	case platforms.KindCodeChanged:
+		if e.Code == nil {
+			return fmt.Errorf("%w: %s event without a code", platforms.ErrPayload, e.Kind)
+		}
+		return w.syncCode(ctx, ev, *e.Code)
+	case platforms.KindAppUninstalled:
+		return w.uninstall(ctx, ev)
+	case platforms.KindPrivacy:
+		if e.Privacy == nil {
+			return fmt.Errorf("%w: %s event without a request", platforms.ErrPayload, e.Kind)
+		}
+		return w.privacy(ctx, ev, *e.Privacy)
 	default:
-		w.log.Info("event kind not handled yet", "event_id", ev.ID, "kind", e.Kind,
+		w.log.Info("event kind ignored", "event_id", ev.ID, "kind", e.Kind,
 			"platform", ev.Platform, "topic", ev.Topic)
 		return nil
 	}

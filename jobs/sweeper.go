@@ -105,8 +105,23 @@ func (w *Worker) enqueueLost(ctx context.Context, eventID uint64) (bool, error) 
 	return true, w.client.enqueueEvent(ctx, eventID, eventTaskID(eventID))
 }
 
+// SweepCodePushes queues again the code pushes still pending after
+// SweepAge (an enqueue that was lost); a push still queued is not doubled.
+func (w *Worker) SweepCodePushes(ctx context.Context) (int, error) {
+	ids, err := w.store.PendingCodePushes(ctx, w.store.Now().Add(-w.opts.SweepAge), sweepBatch)
+	for i, id := range ids {
+		if err := w.client.EnqueuePushCode(ctx, id); err != nil {
+			return i, wrapSweep(err)
+		}
+	}
+	return len(ids), wrapSweep(err)
+}
+
 // sweepAndLog runs one sweep from the periodic loop.
 func (w *Worker) sweepAndLog(ctx context.Context) {
+	if n, err := w.SweepCodePushes(ctx); err != nil && ctx.Err() == nil {
+		w.log.Error("sweep pending code pushes", "error", err, "queued", n)
+	}
 	n, err := w.Sweep(ctx)
 	if err != nil {
 		if ctx.Err() == nil {

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -109,6 +110,8 @@ func (w *Worker) Start() error {
 	mux := asynq.NewServeMux()
 	mux.HandleFunc(TypeProcessEvent, w.processEvent)
 	mux.HandleFunc(TypeApproveMatured, w.approveMatured)
+	mux.HandleFunc(TypeImportCodes, w.importCodes)
+	mux.HandleFunc(TypePushCode, w.pushCode)
 	if err := w.srv.Start(mux); err != nil {
 		return fmt.Errorf("jobs: start worker: %w", err)
 	}
@@ -172,8 +175,13 @@ const (
 	retryCap  = 30 * time.Minute
 )
 
-// retryDelay is the server's RetryDelayFunc: capped exponential backoff.
-func retryDelay(n int, _ error, _ *asynq.Task) time.Duration {
+// retryDelay is the server's RetryDelayFunc: the delay a platform asked
+// for when it throttled us, else capped exponential backoff.
+func retryDelay(n int, err error, _ *asynq.Task) time.Duration {
+	var rl *platforms.RateLimitError
+	if errors.As(err, &rl) && rl.RetryAfter > 0 {
+		return rl.RetryAfter
+	}
 	d := retryCap
 	if n < 20 {
 		d = min(retryBase<<n, retryCap)

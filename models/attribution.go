@@ -197,34 +197,45 @@ func (s *Store) renewalCredit(tx *gorm.DB, sub *Subscription) (credit, error) {
 
 // matchingCodes returns the active codes of the connection (or of the
 // account, not tied to a store) named by the order, in the order's order.
+// An order names a code by its text (any case) or, on platforms whose
+// payloads carry ids (a Stripe promotion code, a Paddle discount), by the
+// code's platform id.
 func (s *Store) matchingCodes(tx *gorm.DB, conn *Connection, typed []string) ([]*Code, error) {
-	if len(typed) == 0 {
-		return nil, nil
-	}
-	norms := make([]string, 0, len(typed))
+	var kept, norms []string
 	for _, t := range typed {
 		if n := NormalizeCode(t); n != "" {
-			norms = append(norms, n)
+			kept, norms = append(kept, strings.TrimSpace(t)), append(norms, n)
 		}
 	}
+	if len(kept) == 0 {
+		return nil, nil
+	}
+	typed = kept
 	var rows []Code
-	err := tx.Where("account_id = ? AND connection_id IN ? AND normalized IN ? AND active = ?",
-		conn.AccountID, []uint64{conn.ID, 0}, norms, true).Find(&rows).Error
+	err := tx.Where("account_id = ? AND connection_id IN ? AND active = ? AND (normalized IN ? OR platform_code_id IN ?)",
+		conn.AccountID, []uint64{conn.ID, 0}, true, norms, typed).Find(&rows).Error
 	if err != nil {
 		return nil, err
 	}
-	byNorm := map[string]*Code{}
+	byKey := map[string]*Code{}
 	for i := range rows {
 		c := &rows[i]
-		if prev, ok := byNorm[c.Normalized]; !ok || prev.ConnectionID == 0 {
-			byNorm[c.Normalized] = c
+		if prev, ok := byKey[c.Normalized]; !ok || prev.ConnectionID == 0 {
+			byKey[c.Normalized] = c
+		}
+		if c.PlatformCodeID != "" {
+			byKey["\x00"+c.PlatformCodeID] = c
 		}
 	}
 	var out []*Code
-	seen := map[string]bool{}
-	for _, n := range norms {
-		if c := byNorm[n]; c != nil && !seen[n] {
-			seen[n] = true
+	seen := map[uint64]bool{}
+	for i, t := range typed {
+		c := byKey["\x00"+t]
+		if c == nil {
+			c = byKey[norms[i]]
+		}
+		if c != nil && !seen[c.ID] {
+			seen[c.ID] = true
 			out = append(out, c)
 		}
 	}

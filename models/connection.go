@@ -31,6 +31,8 @@ type Connection struct {
 	ImportCursor  string     `json:"-"`
 	ImportDone    int        `json:"import_done"`
 	ImportTotal   int        `json:"import_total"`
+	ImportState   string     `gorm:"size:16;not null;default:''" json:"import_state,omitempty"` // running, done, failed
+	LastError     string     `json:"last_error,omitempty"`
 	InstalledAt   time.Time  `json:"installed_at"`
 	UninstalledAt *time.Time `json:"uninstalled_at,omitempty"`
 	CreatedAt     time.Time  `json:"created_at"`

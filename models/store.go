@@ -43,7 +43,7 @@ func allModels() []any {
 	return []any{
 		&Account{}, &APIKey{}, &Connection{}, &Affiliate{}, &Code{},
 		&CommissionRule{}, &Conversion{}, &Refund{}, &Subscription{},
-		&LedgerEntry{}, &Payout{}, &WebhookEvent{},
+		&LedgerEntry{}, &Payout{}, &WebhookEvent{}, &DataRequest{},
 	}
 }
 

@@ -18,7 +18,8 @@ func registerRoutes(e *echo.Echo, a *app) (closeQueue func(), err error) {
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	handlers.Register(e, handlers.Deps{Store: a.store, Jobs: q, Ready: a.ready, Logger: a.log})
+	handlers.Register(e, handlers.Deps{Store: a.store, Jobs: q, Ready: a.ready, Logger: a.log,
+		Platforms: platformsFor(a), AppSecrets: appSecrets(a.cfg), Nonces: handlers.NewRedisNonces(a.redis)})
 	return func() { q.Close() }, nil
 }
 
@@ -27,7 +28,7 @@ func newWorker(a *app) (worker, error) {
 	w, err := jobs.NewWorker(a.store, a.redisURL, jobs.Options{
 		Queue:           jobs.DefaultQueue,
 		Concurrency:     a.cfg.WorkerConcurrency,
-		Platforms:       map[string]platforms.Platform{platforms.API: api.Platform{}},
+		Platforms:       platformsFor(a),
 		Logger:          a.log,
 		ShutdownTimeout: workerShutdownTimeout,
 	})
@@ -35,4 +36,21 @@ func newWorker(a *app) (worker, error) {
 		return nil, err
 	}
 	return w, nil
+}
+
+// platformsFor lists the platform adapters by name.
+func platformsFor(a *app) map[string]platforms.Platform {
+	return map[string]platforms.Platform{platforms.API: api.Platform{}}
+}
+
+// appSecrets are the app-wide webhook secrets by platform.
+func appSecrets(cfg Config) map[string][]byte {
+	out := map[string][]byte{}
+	if cfg.ShopifyAPISecret != "" {
+		out[platforms.Shopify] = []byte(cfg.ShopifyAPISecret)
+	}
+	if cfg.StripeWebhookSecret != "" {
+		out[platforms.Stripe] = []byte(cfg.StripeWebhookSecret)
+	}
+	return out
 }
