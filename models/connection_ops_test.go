@@ -1,0 +1,83 @@
+package models_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"codecredit/models"
+	"codecredit/models/testdb"
+	"codecredit/platforms"
+)
+
+func TestInstallIsSafeToRepeat(t *testing.T) {
+	testdb.Both(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		in := models.Install{Platform: "shopify", ExternalID: "demo.myshopify.com", ShopName: "Demo", Currency: "eur",
+			Credentials: models.Credentials{"access_token": "one"}}
+		first, err := s.InstallConnection(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acct, _ := s.GetAccount(ctx, first.AccountID)
+		if acct.Name != "Demo" || acct.Currency != "EUR" {
+			t.Fatalf("merchant account %+v", acct)
+		}
+		if err := s.UninstallConnection(ctx, first.ID); err != nil {
+			t.Fatal(err)
+		}
+		in.Credentials = models.Credentials{"access_token": "two"}
+		again, err := s.InstallConnection(ctx, in)
+		if err != nil || again.ID != first.ID || again.AccountID != first.AccountID || again.Status != models.ConnectionActive {
+			t.Fatalf("reinstall: %+v %v", again, err)
+		}
+		creds, _ := s.ReadCredentials(again)
+		if creds["access_token"] != "two" {
+			t.Fatalf("reinstall kept old credentials: %v", creds)
+		}
+		var accounts int64
+		s.DB().Model(&models.Account{}).Count(&accounts)
+		if accounts != 1 {
+			t.Fatalf("reinstall made %d accounts", accounts)
+		}
+		other, _ := s.CreateAccount(ctx, "Other", "", "USD")
+		in.AccountID = other.ID
+		if _, err := s.InstallConnection(ctx, in); !errors.Is(err, models.ErrConflict) {
+			t.Fatalf("another account took over the store: %v", err)
+		}
+	})
+}
+
+func TestShopRedactErasesTheShop(t *testing.T) {
+	testdb.Both(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		conn, _ := s.InstallConnection(ctx, models.Install{Platform: "shopify", ExternalID: "gone.myshopify.com", Currency: "USD"})
+		aff, err := s.CreateAffiliate(ctx, conn.AccountID, models.NewAffiliate{Name: "Ann", Email: "ann@example.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UpsertPlatformCodes(ctx, conn, []platforms.DiscountCode{{Code: "ANN10", Active: true, DiscountType: "percentage", DiscountValue: 1000}}); err != nil {
+			t.Fatal(err)
+		}
+		s.DB().Model(&models.Code{}).Where("normalized = ?", "ANN10").Update("affiliate_id", aff.ID)
+		if _, err := s.AttributeOrder(ctx, conn.ID, platforms.Order{ExternalID: "1", Codes: []string{"ann10"}, Currency: "USD",
+			Subtotal: 1000, CustomerEmail: "c@example.com", PlacedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		exp, err := s.CustomerData(ctx, conn.ID, "C@example.com", "", nil)
+		if err != nil || len(exp.Conversions) != 1 || exp.Conversions[0].CustomerEmail != "c@example.com" {
+			t.Fatalf("export %+v %v", exp, err)
+		}
+		if err := s.RedactShop(ctx, conn.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []any{&models.Account{}, &models.Affiliate{}, &models.Code{}, &models.Conversion{}, &models.LedgerEntry{}, &models.Connection{}} {
+			var n int64
+			s.DB().Model(m).Count(&n)
+			if n != 0 {
+				t.Errorf("%T: %d rows left after shop/redact", m, n)
+			}
+		}
+	})
+}
