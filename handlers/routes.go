@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"codecredit/frontend"
 	"codecredit/models"
@@ -54,6 +55,7 @@ func Register(e *echo.Echo, d Deps) {
 	}
 	e.HTTPErrorHandler = errorHandler(d.Logger)
 	e.Use(
+		observeHTTP(),
 		middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: logPanic(d.Logger)}),
 		middleware.RequestID(),
 		middleware.BodyLimit(BodyLimit),
@@ -64,6 +66,7 @@ func Register(e *echo.Echo, d Deps) {
 	health := &healthHandlers{ready: d.Ready, log: d.Logger}
 	e.GET("/healthz", health.Healthz)
 	e.GET("/readyz", health.Readyz)
+	e.GET("/metrics", echo.WrapHandler(promhttp.Handler()))
 	e.GET("/", echo.WrapHandler(http.FileServer(http.FS(frontend.Dist()))))
 
 	api := e.Group("/api/v1", apiHeaders(), requireAPIKey(d.Store))

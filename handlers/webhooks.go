@@ -35,36 +35,44 @@ type webhookHandlers struct {
 // the database is down the answer is 503, so the platform retries later.
 func (h *webhookHandlers) ReceiveWebhook(c echo.Context) error {
 	name := c.Param("platform")
+	dup, err := h.receive(c, name)
+	if _, known := h.platforms[name]; known {
+		countWebhook(name, err, dup)
+	}
+	return err
+}
+
+func (h *webhookHandlers) receive(c echo.Context, name string) (duplicate bool, err error) {
 	p, ok := h.platforms[name]
 	if !ok || name == platforms.API {
-		return echo.NewHTTPError(http.StatusNotFound, "unknown platform "+name)
+		return false, echo.NewHTTPError(http.StatusNotFound, "unknown platform "+name)
 	}
 	body, err := io.ReadAll(io.LimitReader(c.Request().Body, maxWebhookBody+1))
 	if err != nil {
-		return badRequest("could not read the body: %v", err)
+		return false, badRequest("could not read the body: %v", err)
 	}
 	if len(body) > maxWebhookBody {
-		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "webhook body over 1 MB")
+		return false, echo.NewHTTPError(http.StatusRequestEntityTooLarge, "webhook body over 1 MB")
 	}
 	conn, wh, err := h.verify(c.Request(), p, body)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if conn == nil {
-		return c.JSON(http.StatusOK, map[string]any{"ok": true, "ignored": "no such store here; nothing to do"})
+		return false, c.JSON(http.StatusOK, map[string]any{"ok": true, "ignored": "no such store here; nothing to do"})
 	}
 	ev, created, err := h.store.StoreWebhookEvent(c.Request().Context(), &models.WebhookEvent{
 		AccountID: conn.AccountID, ConnectionID: conn.ID, Platform: name, Topic: wh.Topic,
 		ExternalEventID: wh.EventID, Body: body, ReceivedAt: h.now()})
 	if err != nil {
-		return unavailable(err)
+		return false, unavailable(err)
 	}
 	if created && h.jobs != nil {
 		if err := h.jobs.EnqueueEvent(c.Request().Context(), ev.ID); err != nil {
 			h.log.Warn("enqueue webhook event; the sweeper will pick it up", "event_id", ev.ID, "error", err)
 		}
 	}
-	return c.JSON(http.StatusOK, map[string]any{"ok": true, "event_id": ev.ID, "duplicate": !created})
+	return !created, c.JSON(http.StatusOK, map[string]any{"ok": true, "event_id": ev.ID, "duplicate": !created})
 }
 
 // verify finds the delivery's connection and checks its signature, with

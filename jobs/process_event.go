@@ -55,6 +55,7 @@ func (w *Worker) processEvent(ctx context.Context, t *asynq.Task) error {
 	if err := w.store.MarkEventProcessed(ctx, ev.ID); err != nil {
 		return fmt.Errorf("jobs: mark event %d processed: %w", ev.ID, err)
 	}
+	attributionLag.Observe(time.Since(ev.ReceivedAt).Seconds())
 	w.log.Debug("event processed", "event_id", ev.ID, "platform", ev.Platform, "topic", ev.Topic)
 	return nil
 }

@@ -108,6 +108,7 @@ func (w *Worker) Client() *Client { return w.client }
 // Start starts processing tasks and the periodic jobs, and returns.
 func (w *Worker) Start() error {
 	mux := asynq.NewServeMux()
+	mux.Use(instrument)
 	mux.HandleFunc(TypeProcessEvent, w.processEvent)
 	mux.HandleFunc(TypeApproveMatured, w.approveMatured)
 	mux.HandleFunc(TypeImportCodes, w.importCodes)

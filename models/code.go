@@ -53,14 +53,13 @@ type Code struct {
 	UpdatedAt       time.Time `json:"updated_at"`
 }
 
-// NormalizeCode is the matching form of a code: trimmed, inner spaces kept,
-// upper-cased with Unicode case folding.
+// NormalizeCode is the matching form of a code: control characters
+// dropped, trimmed, inner spaces kept, upper-cased.
 func NormalizeCode(code string) string {
-	code = strings.TrimSpace(code)
-	return strings.Map(func(r rune) rune {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return -1
 		}
 		return unicode.ToUpper(r)
-	}, code)
+	}, code))
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"codecredit/handlers"
 	"codecredit/jobs"
@@ -18,6 +19,8 @@ func registerRoutes(e *echo.Echo, a *app) (closeQueue func(), err error) {
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
+	// One collector per process; a second registration (tests) is refused harmlessly.
+	_ = prometheus.Register(jobs.NewQueueCollector(q))
 	handlers.Register(e, handlers.Deps{Store: a.store, Jobs: q, Ready: a.ready, Logger: a.log,
 		Platforms: platformsFor(a), AppSecrets: appSecrets(a.cfg), Nonces: handlers.NewRedisNonces(a.redis)})
 	return func() { q.Close() }, nil
