@@ -63,7 +63,7 @@ func (w *Worker) importPages(ctx context.Context, conn *models.Connection, cat p
 		if err != nil {
 			return err
 		}
-		done += n
+		done += n + page.Skipped
 		if page.Total >= 0 {
 			total = page.Total
 		}

@@ -81,3 +81,20 @@ func TestShopRedactErasesTheShop(t *testing.T) {
 		}
 	})
 }
+
+func TestCodeWebhookKeepsKnownPlatformIDs(t *testing.T) {
+	testdb.Both(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		conn, _ := s.InstallConnection(ctx, models.Install{Platform: "paddle", ExternalID: "k1", Currency: "USD"})
+		s.UpsertPlatformCodes(ctx, conn, []platforms.DiscountCode{{PlatformID: "dsc_1", PlatformCodeID: "dsc_1", Code: "SAVE10",
+			DiscountType: "percentage", DiscountValue: 1000, Active: true}})
+		if err := s.ApplyCodeChange(ctx, conn, platforms.CodeChange{PlatformID: "dsc_1", Code: "SAVE10", DiscountType: "percentage", DiscountValue: 1500}); err != nil {
+			t.Fatal(err)
+		}
+		var c models.Code
+		s.DB().Where("normalized = ?", "SAVE10").Take(&c)
+		if c.PlatformCodeID != "dsc_1" || c.DiscountValue != 1500 {
+			t.Fatalf("after a discount webhook: %+v", c)
+		}
+	})
+}

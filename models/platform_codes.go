@@ -36,10 +36,17 @@ func (s *Store) UpsertPlatformCodes(ctx context.Context, conn *Connection, codes
 	}
 	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "account_id"}, {Name: "connection_id"}, {Name: "normalized"}},
-		DoUpdates: clause.AssignmentColumns([]string{"platform_id", "platform_code_id", "discount_type",
-			"discount_value", "currency", "once_per_customer", "active", "sync_status", "updated_at"}),
+		DoUpdates: append(clause.AssignmentColumns([]string{"discount_type", "discount_value", "currency",
+			"once_per_customer", "active", "sync_status", "updated_at"}), keepKnown("platform_id"), keepKnown("platform_code_id")),
 	}).CreateInBatches(rows, 500).Error
 	return len(rows), err
+}
+
+// keepKnown updates an id column only when the platform sent one, so a
+// webhook that omits an id never erases the one we know.
+func keepKnown(col string) clause.Assignment {
+	return clause.Assignment{Column: clause.Column{Name: col},
+		Value: gorm.Expr("CASE WHEN excluded." + col + " <> '' THEN excluded." + col + " ELSE codes." + col + " END")}
 }
 
 func discountType(t string) string {

@@ -143,9 +143,10 @@ type DiscountCode struct {
 // page ("" when this was the last); Total is the number of codes the
 // platform reports in all, or -1 when it does not say.
 type CodePage struct {
-	Codes []DiscountCode
-	Next  string
-	Total int
+	Codes   []DiscountCode
+	Next    string
+	Total   int
+	Skipped int // discounts on this page that have no code (automatic discounts), counted as done
 }
 
 // NewCode is a code to create on the platform for an affiliate.
