@@ -43,6 +43,8 @@ type Deps struct {
 	AppSecrets map[string][]byte
 	// Nonces keeps OAuth state; nil disables the install flows.
 	Nonces NonceStore
+	// Paddle connects Paddle accounts by API key; nil: no Paddle route.
+	Paddle PaddleConnector
 }
 
 // BodyLimit is the largest request body accepted.
@@ -111,6 +113,10 @@ func Register(e *echo.Echo, d Deps) {
 	conns := &connectionHandlers{store: d.Store, jobs: d.Jobs}
 	api.GET("/connections", conns.ListConnections)
 	api.POST("/connections/:id/import", conns.StartImport)
+	if d.Paddle != nil {
+		paddleConnect := NewPaddleConnect(d.Store, d.Paddle, d.Jobs, d.Logger)
+		api.POST("/connections/paddle", paddleConnect.ConnectPaddle)
+	}
 
 	hooks := &webhookHandlers{store: d.Store, platforms: d.Platforms, appSecrets: d.AppSecrets,
 		jobs: d.Jobs, log: d.Logger, now: time.Now}

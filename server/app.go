@@ -26,6 +26,7 @@ type app struct {
 	redisURL   string
 	mini       *miniredis.Miniredis // nil unless the embedded Redis runs
 	redis      *redis.Client        // readiness checks; nil without Redis
+	adapters                        // the platform adapters (platforms.go)
 }
 
 // logLevels maps LOG_LEVEL values to slog levels.
@@ -78,6 +79,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, withRedis bool) 
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
 	a.redis = redis.NewClient(opt)
+	a.adapters = newAdapters(cfg, log)
 	return a, nil
 }
 

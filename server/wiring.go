@@ -22,7 +22,8 @@ func registerRoutes(e *echo.Echo, a *app) (closeQueue func(), err error) {
 	// One collector per process; a second registration (tests) is refused harmlessly.
 	_ = prometheus.Register(jobs.NewQueueCollector(q))
 	handlers.Register(e, handlers.Deps{Store: a.store, Jobs: q, Ready: a.ready, Logger: a.log,
-		Platforms: platformsFor(a), AppSecrets: appSecrets(a.cfg), Nonces: handlers.NewRedisNonces(a.redis)})
+		Platforms: platformsFor(a), AppSecrets: appSecrets(a.cfg), Nonces: handlers.NewRedisNonces(a.redis),
+		Paddle: a.paddle})
 	return func() { q.Close() }, nil
 }
 
@@ -43,7 +44,10 @@ func newWorker(a *app) (worker, error) {
 
 // platformsFor lists the platform adapters by name.
 func platformsFor(a *app) map[string]platforms.Platform {
-	return map[string]platforms.Platform{platforms.API: api.Platform{}}
+	return map[string]platforms.Platform{
+		platforms.API:    api.Platform{},
+		platforms.Paddle: a.paddle,
+	}
 }
 
 // appSecrets are the app-wide webhook secrets by platform.
