@@ -1,0 +1,150 @@
+// Package shopify is Codecredit's Shopify adapter: the install flows
+// (authorization code grant, token exchange for the embedded admin, expiring
+// offline tokens with refresh), webhook verification and parsing into
+// normalised events, and the discount catalog (import every code through the
+// GraphQL Admin API, create codes for affiliates). It translates; it never
+// stores.
+package shopify
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	goshopify "github.com/bold-commerce/go-shopify/v4"
+
+	"codecredit/platforms"
+)
+
+// APIVersion is the Admin API version every call and webhook uses.
+const APIVersion = "2026-10"
+
+// DefaultScopes are the access scopes the app asks for.
+var DefaultScopes = []string{"read_orders", "read_discounts", "write_discounts"}
+
+// Topics are the webhook topics a shop is subscribed to at install (the
+// compliance topics come from shopify.app.toml and are not subscribed per shop).
+var Topics = []string{
+	TopicOrdersPaid, TopicOrdersCancelled, TopicRefundsCreate,
+	TopicDiscountsCreate, TopicDiscountsUpdate, TopicDiscountsDelete, TopicAppUninstalled,
+}
+
+// Credentials keys on platforms.Conn.
+const (
+	CredAccessToken      = "access_token"
+	CredAccessExpiresAt  = "access_token_expires_at"
+	CredRefreshToken     = "refresh_token"
+	CredRefreshExpiresAt = "refresh_token_expires_at"
+	CredScope            = "scope"
+)
+
+var shopDomainRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*\.myshopify\.com$`)
+
+// ValidShopDomain reports whether shop is a bare "name.myshopify.com" domain.
+func ValidShopDomain(shop string) bool {
+	return len(shop) <= 255 && shopDomainRe.MatchString(shop)
+}
+
+// NormalizeShop lower-cases and trims a shop domain and checks it; "" when
+// it is not a valid myshopify.com domain.
+func NormalizeShop(shop string) string {
+	shop = strings.ToLower(strings.TrimSpace(shop))
+	if !ValidShopDomain(shop) {
+		return ""
+	}
+	return shop
+}
+
+// Config is what the adapter needs. BaseURL, when set, sends every call
+// (OAuth and API) to that base instead of the shop's own host, keeping path
+// and query and putting the shop's domain in the Host header. HTTPClient nil
+// means a client with a 30 s timeout; Scopes nil means DefaultScopes; Clock
+// nil means time.Now.
+type Config struct {
+	APIKey, APISecret, AppURL, BaseURL string
+	HTTPClient                         *http.Client
+	Scopes                             []string
+	Clock                              func() time.Time
+}
+
+// Adapter implements platforms.Platform and platforms.Catalog for Shopify.
+type Adapter struct {
+	cfg    Config
+	base   *url.URL // nil: the real shop hosts
+	client *http.Client
+}
+
+var (
+	_ platforms.Platform = (*Adapter)(nil)
+	_ platforms.Catalog  = (*Adapter)(nil)
+)
+
+// New builds the adapter. A BaseURL that does not parse is ignored with the
+// real hosts used instead; Validate reports it.
+func New(cfg Config) *Adapter {
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if len(cfg.Scopes) == 0 {
+		cfg.Scopes = DefaultScopes
+	}
+	cfg.AppURL = strings.TrimRight(cfg.AppURL, "/")
+	inner := cfg.HTTPClient
+	if inner == nil {
+		inner = &http.Client{Timeout: 30 * time.Second}
+	}
+	a := &Adapter{cfg: cfg}
+	if u, err := url.Parse(cfg.BaseURL); err == nil && cfg.BaseURL != "" && u.Host != "" {
+		a.base = u
+	}
+	a.client = rebase(inner, a.base)
+	return a
+}
+
+// Validate reports a configuration that cannot work.
+func (a *Adapter) Validate() error {
+	switch {
+	case a.cfg.APIKey == "" || a.cfg.APISecret == "":
+		return fmt.Errorf("shopify: API key and secret are required")
+	case a.cfg.BaseURL != "" && a.base == nil:
+		return fmt.Errorf("shopify: base URL %q is not an absolute URL", a.cfg.BaseURL)
+	}
+	return nil
+}
+
+// Name is platforms.Shopify.
+func (a *Adapter) Name() string { return platforms.Shopify }
+
+// APIKey is the app's client id, the audience of session tokens.
+func (a *Adapter) APIKey() string { return a.cfg.APIKey }
+
+// Standalone reports whether the adapter talks to a stand-in for Shopify
+// (a base URL is set), so the app runs outside the Shopify admin.
+func (a *Adapter) Standalone() bool { return a.base != nil }
+
+// AppHomeURL is where the merchant lands after installing: the app inside
+// the shop's Shopify admin, or the app's own admin when standalone.
+func (a *Adapter) AppHomeURL(shop string) string {
+	if a.Standalone() {
+		return a.cfg.AppURL + "/admin/?shop=" + url.QueryEscape(shop)
+	}
+	return "https://" + shop + "/admin/apps/" + url.PathEscape(a.cfg.APIKey)
+}
+
+// WebhookCallbackURL is where shops deliver webhooks.
+func (a *Adapter) WebhookCallbackURL() string { return a.cfg.AppURL + "/webhooks/shopify" }
+
+// Now is the adapter's clock (Config.Clock).
+func (a *Adapter) Now() time.Time { return a.cfg.Clock() }
+
+func (a *Adapter) now() time.Time { return a.cfg.Clock() }
+
+// api is a go-shopify client for one shop with a valid access token.
+func (a *Adapter) api(shop, token string) (*goshopify.Client, error) {
+	app := goshopify.App{ApiKey: a.cfg.APIKey, ApiSecret: a.cfg.APISecret}
+	return goshopify.NewClient(app, shop, token,
+		goshopify.WithVersion(APIVersion), goshopify.WithHTTPClient(a.client))
+}

@@ -1,0 +1,206 @@
+package shopify
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+
+	"codecredit/platforms"
+)
+
+// Page sizes, chosen so that a page's requested cost stays well under the
+// 1,000-point bucket (a connection costs 2 + first × its node's cost):
+// 25 discounts × (about 5 + 20 codes) ≈ 700 points, and a page of one
+// discount's further codes 250 + a few.
+const (
+	discountsPerPage = 25
+	codesPerDiscount = 20
+	codesPerPage     = 250
+)
+
+var (
+	queryDiscounts = `query CodeDiscounts($first: Int!, $after: String, $codesFirst: Int!) {
+  codeDiscountNodes(first: $first, after: $after, sortKey: ID) {
+    edges { cursor node { ` + discountSelection("first: $codesFirst") + ` } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`
+	queryDiscountCodes = `query DiscountCodes($id: ID!, $codesFirst: Int!, $codesAfter: String) {
+  codeDiscountNode(id: $id) { ` + discountSelection("first: $codesFirst, after: $codesAfter") + ` }
+}`
+	queryCodesCount = `query CodesCount { discountCodesCount(limit: null) { count } }`
+)
+
+// importCursor is where an import stands, at both levels: After is the
+// discount-list cursor to continue from; Discount, when set, is a discount
+// whose codes are being drained from Codes, after which the list resumes at
+// After (or ends, when Last). Encoded as base64url JSON.
+type importCursor struct {
+	After    string `json:"a,omitempty"`
+	Discount string `json:"d,omitempty"`
+	Codes    string `json:"c,omitempty"`
+	Last     bool   `json:"l,omitempty"`
+}
+
+func (c importCursor) encode() string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string) (importCursor, error) {
+	var c importCursor
+	if s == "" {
+		return c, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	if err != nil {
+		return c, fmt.Errorf("shopify: import cursor %q: %w", s, err)
+	}
+	return c, nil
+}
+
+// ImportCodes fetches the page of codes after cursor. A page lists up to 25
+// discounts with their first 20 codes each; a discount with more codes is
+// drained on the following pages (250 codes at a time) before the list
+// goes on, so the cursor always resumes exactly where the last page ended.
+// The first page carries the shop's total number of codes.
+func (a *Adapter) ImportCodes(ctx context.Context, c *platforms.Conn, cursor string) (platforms.CodePage, error) {
+	cur, err := decodeCursor(cursor)
+	if err != nil {
+		return platforms.CodePage{}, err
+	}
+	page := platforms.CodePage{Total: -1}
+	if cursor == "" {
+		if page.Total, err = a.countCodes(ctx, c); err != nil {
+			return platforms.CodePage{}, err
+		}
+	}
+	if cur.Discount != "" {
+		err = a.drainPage(ctx, c, cur, &page)
+	} else {
+		err = a.listPage(ctx, c, cur, &page)
+	}
+	if err != nil {
+		return platforms.CodePage{}, err
+	}
+	return page, nil
+}
+
+func (a *Adapter) countCodes(ctx context.Context, c *platforms.Conn) (int, error) {
+	var data struct {
+		Count struct {
+			Count int `json:"count"`
+		} `json:"discountCodesCount"`
+	}
+	if err := a.graphql(ctx, c, queryCodesCount, nil, &data); err != nil {
+		return 0, err
+	}
+	return data.Count.Count, nil
+}
+
+// listPage reads discounts after cur.After. It stops at the first discount
+// with more codes than fit, leaving the cursor on that discount's codes.
+func (a *Adapter) listPage(ctx context.Context, c *platforms.Conn, cur importCursor, page *platforms.CodePage) error {
+	var data struct {
+		Nodes struct {
+			Edges []struct {
+				Cursor string           `json:"cursor"`
+				Node   codeDiscountNode `json:"node"`
+			} `json:"edges"`
+			PageInfo pageInfo `json:"pageInfo"`
+		} `json:"codeDiscountNodes"`
+	}
+	vars := map[string]any{"first": discountsPerPage, "after": nullable(cur.After), "codesFirst": codesPerDiscount}
+	if err := a.graphql(ctx, c, queryDiscounts, vars, &data); err != nil {
+		return err
+	}
+	edges, more := data.Nodes.Edges, data.Nodes.PageInfo.HasNextPage
+	for i, e := range edges {
+		codes, err := e.Node.codes()
+		if err != nil {
+			return err
+		}
+		page.Codes = append(page.Codes, codes...)
+		if d := e.Node.CodeDiscount; d != nil && d.Codes.PageInfo.HasNextPage && d.Codes.PageInfo.EndCursor != "" {
+			next := importCursor{After: e.Cursor, Discount: e.Node.ID, Codes: d.Codes.PageInfo.EndCursor,
+				Last: !more && i == len(edges)-1}
+			page.Next = next.encode()
+			return nil
+		}
+	}
+	if more && len(edges) > 0 && data.Nodes.PageInfo.EndCursor != "" {
+		page.Next = importCursor{After: data.Nodes.PageInfo.EndCursor}.encode()
+	}
+	return nil
+}
+
+// drainPage reads the next codes of the discount the cursor is inside.
+func (a *Adapter) drainPage(ctx context.Context, c *platforms.Conn, cur importCursor, page *platforms.CodePage) error {
+	node, err := a.discountCodesPage(ctx, c, cur.Discount, cur.Codes)
+	if err != nil {
+		return err
+	}
+	if node != nil {
+		if page.Codes, err = node.codes(); err != nil {
+			return err
+		}
+		if d := node.CodeDiscount; d != nil && d.Codes.PageInfo.HasNextPage && d.Codes.PageInfo.EndCursor != "" {
+			cur.Codes = d.Codes.PageInfo.EndCursor
+			page.Next = cur.encode()
+			return nil
+		}
+	}
+	if !cur.Last {
+		page.Next = importCursor{After: cur.After}.encode()
+	}
+	return nil
+}
+
+// discountCodesPage reads one page of a discount's codes; nil when the
+// discount no longer exists (or is not a code discount).
+func (a *Adapter) discountCodesPage(ctx context.Context, c *platforms.Conn, discountID, after string) (*codeDiscountNode, error) {
+	var data struct {
+		Node *codeDiscountNode `json:"codeDiscountNode"`
+	}
+	vars := map[string]any{"id": discountID, "codesFirst": codesPerPage, "codesAfter": nullable(after)}
+	if err := a.graphql(ctx, c, queryDiscountCodes, vars, &data); err != nil {
+		return nil, err
+	}
+	return data.Node, nil
+}
+
+// DiscountCodes reads every code of one discount (for a discounts/create or
+// discounts/update delivery, whose payload names the discount only). A
+// discount that no longer exists has no codes.
+func (a *Adapter) DiscountCodes(ctx context.Context, c *platforms.Conn, discountID string) ([]platforms.DiscountCode, error) {
+	var out []platforms.DiscountCode
+	after := ""
+	for {
+		node, err := a.discountCodesPage(ctx, c, discountID, after)
+		if err != nil || node == nil {
+			return out, err
+		}
+		codes, err := node.codes()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, codes...)
+		d := node.CodeDiscount
+		if d == nil || !d.Codes.PageInfo.HasNextPage || d.Codes.PageInfo.EndCursor == "" {
+			return out, nil
+		}
+		after = d.Codes.PageInfo.EndCursor
+	}
+}
+
+// nullable is nil for "" so GraphQL gets null.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,110 @@
+package shopify
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"codecredit/platforms"
+)
+
+func at(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t.UTC()
+}
+
+// The fixtures' sources are listed in testdata/README.md.
+func TestParseWebhook(t *testing.T) {
+	const orderID = "820982911946154508"
+	bob := func(o platforms.Order) *platforms.Order {
+		o.CustomerID, o.CustomerEmail, o.CustomerName = "706405506930370084", "bob@biller.com", "Bob Biller"
+		o.Currency = "USD"
+		return &o
+	}
+	tests := []struct {
+		name, topic, file string
+		want              []platforms.Event
+	}{
+		// 2 × 199.00 − 39.80 + 25.50 − 2.55 + 3 × 10.00 = 411.15 USD; the
+		// EUR presentment amounts, the tax and the shipping are left out.
+		{"order paid with a code", TopicOrdersPaid, "orders_paid.json", []platforms.Event{{Kind: platforms.KindOrderPaid, Order: bob(platforms.Order{
+			ExternalID: orderID, Number: "#1001", Codes: []string{"SUMMER10"}, Subtotal: 41115, Discount: 4235, Total: 45404,
+			PlacedAt: at("2026-11-02T15:15:01Z")})}}},
+		// The shipping code's allocation sits on the shipping line: not a discount on goods.
+		{"several codes, first one kept first", TopicOrdersPaid, "orders_paid_multi_code.json", []platforms.Event{{Kind: platforms.KindOrderPaid, Order: &platforms.Order{
+			ExternalID: "820982911946154509", Number: "#1002", Codes: []string{"AliceTen", "FREESHIP"}, Currency: "USD",
+			Subtotal: 35820, Discount: 3980, Total: 45404, CustomerEmail: "bob@biller.com", PlacedAt: at("2026-11-02T15:15:01Z")}}}},
+		{"test order is flagged", TopicOrdersPaid, "orders_paid_test.json", []platforms.Event{{Kind: platforms.KindOrderPaid, Order: bob(platforms.Order{
+			ExternalID: "820982911946154510", Number: "#1003", Codes: []string{"SUMMER10"}, Subtotal: 41115, Discount: 4235, Total: 45404,
+			Test: true, PlacedAt: at("2026-11-02T15:15:01Z")})}}},
+		{"zero-value order", TopicOrdersPaid, "orders_paid_zero.json", []platforms.Event{{Kind: platforms.KindOrderPaid, Order: bob(platforms.Order{
+			ExternalID: "820982911946154511", Number: "#1004", Codes: []string{"FRIENDS100"}, Subtotal: 0, Discount: 2550, Total: 0,
+			PlacedAt: at("2026-11-02T15:15:01Z")})}}},
+		{"zero-decimal currency", TopicOrdersPaid, "orders_paid_jpy.json", []platforms.Event{{Kind: platforms.KindOrderPaid, Order: &platforms.Order{
+			ExternalID: "820982911946154512", Number: "#1005", Codes: []string{"TOKYO20"}, Currency: "JPY", Subtotal: 2400, Discount: 600, Total: 2700,
+			CustomerID: "706405506930370084", CustomerEmail: "bob@biller.com", CustomerName: "Bob Biller", PlacedAt: at("2026-11-02T15:15:01Z")}}}},
+		// 119.00 − 11.90 = 107.10 including 17.10 VAT: 90.00 before tax.
+		{"tax-inclusive prices", TopicOrdersPaid, "orders_paid_taxes_included.json", []platforms.Event{{Kind: platforms.KindOrderPaid, Order: &platforms.Order{
+			ExternalID: "820982911946154513", Number: "#1006", Codes: []string{"BERLIN10"}, Currency: "EUR", Subtotal: 9000, Discount: 1190, Total: 10710,
+			CustomerID: "706405506930370084", CustomerEmail: "bob@biller.com", CustomerName: "Bob Biller", PlacedAt: at("2026-11-02T15:15:01Z")}}}},
+		{"partial refund", TopicRefundsCreate, "refunds_create_partial.json", []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &platforms.Refund{
+			ExternalID: "929361462", OrderExternalID: orderID, Currency: "USD", Subtotal: 17910, CreatedAt: at("2026-11-04T17:00:00Z")}}}},
+		{"shipping-only refund reverses nothing", TopicRefundsCreate, "refunds_create_shipping_only.json", nil},
+		{"cancellation is a full refund", TopicOrdersCancelled, "orders_cancelled.json", []platforms.Event{{Kind: platforms.KindOrderCancelled, Refund: &platforms.Refund{
+			ExternalID: "cancel:" + orderID, OrderExternalID: orderID, Currency: "USD", Subtotal: 41115, Full: true, CreatedAt: at("2026-11-03T13:00:00Z")}}}},
+		{"discount created", TopicDiscountsCreate, "discounts_create.json", []platforms.Event{{Kind: platforms.KindCodeChanged,
+			Code: &platforms.CodeChange{PlatformID: "gid://shopify/DiscountCodeNode/1057371186"}}}},
+		{"discount updated", TopicDiscountsUpdate, "discounts_update.json", []platforms.Event{{Kind: platforms.KindCodeChanged,
+			Code: &platforms.CodeChange{PlatformID: "gid://shopify/DiscountCodeNode/1057371186"}}}},
+		{"discount deleted", TopicDiscountsDelete, "discounts_delete.json", []platforms.Event{{Kind: platforms.KindCodeChanged,
+			Code: &platforms.CodeChange{PlatformID: "gid://shopify/DiscountCodeNode/1057371186", Deleted: true}}}},
+		{"automatic discount has no codes", TopicDiscountsCreate, "discounts_create_automatic.json", nil},
+		{"app uninstalled", TopicAppUninstalled, "app_uninstalled.json", []platforms.Event{{Kind: platforms.KindAppUninstalled}}},
+		{"customer data request", TopicCustomersDataRequest, "customers_data_request.json", []platforms.Event{{Kind: platforms.KindPrivacy,
+			Privacy: &platforms.PrivacyRequest{Action: PrivacyDataRequest, CustomerID: "191167", CustomerEmail: "john@example.com",
+				OrderIDs: []string{"299938", "280263", "220458"}}}}},
+		{"customer redact", TopicCustomersRedact, "customers_redact.json", []platforms.Event{{Kind: platforms.KindPrivacy,
+			Privacy: &platforms.PrivacyRequest{Action: PrivacyCustomerRedact, CustomerID: "191167", CustomerEmail: "john@example.com",
+				OrderIDs: []string{"299938", "280263", "220458"}}}}},
+		{"shop redact", TopicShopRedact, "shop_redact.json", []platforms.Event{{Kind: platforms.KindPrivacy,
+			Privacy: &platforms.PrivacyRequest{Action: PrivacyShopRedact}}}},
+	}
+	a := New(Config{APIKey: "key", APISecret: testSecret})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := a.ParseWebhook(tt.topic, readFixture(t, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			eventsEqual(t, got, tt.want)
+		})
+	}
+}
+
+func TestParseWebhookRejectsMalformed(t *testing.T) {
+	tests := []struct {
+		name, topic, body string
+	}{
+		{"not an object", TopicOrdersPaid, `[]`},
+		{"not JSON", TopicOrdersPaid, `{"id":`},
+		{"order without id", TopicOrdersPaid, `{"currency":"USD","processed_at":"2026-11-02T10:15:01-05:00"}`},
+		{"order without currency", TopicOrdersPaid, `{"id":1,"processed_at":"2026-11-02T10:15:01-05:00"}`},
+		{"order without date", TopicOrdersPaid, `{"id":1,"currency":"USD"}`},
+		{"price not a number", TopicOrdersPaid, `{"id":1,"currency":"USD","processed_at":"2026-11-02T10:15:01-05:00","line_items":[{"id":2,"price":"abc","quantity":1}]}`},
+		{"negative quantity", TopicOrdersPaid, `{"id":1,"currency":"USD","processed_at":"2026-11-02T10:15:01-05:00","line_items":[{"id":2,"price":"1.00","quantity":-1}]}`},
+		{"refund without order", TopicRefundsCreate, `{"id":5,"created_at":"2026-11-04T12:00:00-05:00"}`},
+		{"discount with a foreign id", TopicDiscountsCreate, `{"admin_graphql_api_id":"gid://shopify/Product/1"}`},
+		{"redact without customer", TopicCustomersRedact, `{"shop_id":1,"shop_domain":"a.myshopify.com"}`},
+		{"uninstall not JSON", TopicAppUninstalled, `nope`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := ParseWebhook(tt.topic, []byte(tt.body)); !errors.Is(err, platforms.ErrPayload) {
+				t.Fatalf("err = %v, want ErrPayload", err)
+			}
+		})
+	}
+}
