@@ -1,0 +1,164 @@
+package stripe
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"codecredit/platforms"
+)
+
+// checkoutSession is the part of a Checkout Session
+// (https://docs.stripe.com/api/checkout/sessions/object) read here.
+type checkoutSession struct {
+	ID            string `json:"id"`
+	Mode          string `json:"mode"`
+	PaymentStatus string `json:"payment_status"`
+	Currency      string `json:"currency"`
+	AmountTotal   int64  `json:"amount_total"`
+	TotalDetails  struct {
+		AmountDiscount int64 `json:"amount_discount"`
+		AmountShipping int64 `json:"amount_shipping"`
+		AmountTax      int64 `json:"amount_tax"`
+	} `json:"total_details"`
+	Discounts []struct {
+		Coupon        ref `json:"coupon"`
+		PromotionCode ref `json:"promotion_code"`
+	} `json:"discounts"`
+	PaymentIntent   ref `json:"payment_intent"`
+	Invoice         ref `json:"invoice"`
+	Subscription    ref `json:"subscription"`
+	Customer        ref `json:"customer"`
+	CustomerDetails struct {
+		Email string `json:"email"`
+		Name  string `json:"name"`
+	} `json:"customer_details"`
+	CustomerEmail string `json:"customer_email"`
+}
+
+// parseCheckout turns a paid Checkout Session into an order.
+//
+//   - mode "payment": the order is the payment intent (ExternalID = pi_...,
+//     the id a refund names), or the session itself when nothing was
+//     charged (a 100% discount);
+//   - mode "subscription": the order is the subscription's first invoice
+//     (ExternalID = in_..., the same as its invoice.paid, so the two events
+//     book one order), carrying the promotion code that invoice.paid lacks.
+//
+// Subtotal = amount_total − tax − shipping: after discounts, before tax and
+// shipping, whether prices include tax or not.
+func parseCheckout(ev *envelope) ([]platforms.Event, error) {
+	var s checkoutSession
+	if err := json.Unmarshal(ev.Data.Object, &s); err != nil {
+		return nil, fmt.Errorf("%w: checkout session: %v", platforms.ErrPayload, err)
+	}
+	if s.PaymentStatus != "paid" && s.PaymentStatus != "no_payment_required" {
+		return nil, nil // async payments complete with checkout.session.async_payment_succeeded
+	}
+	o := platforms.Order{Number: s.ID, Currency: strings.ToUpper(s.Currency), Total: s.AmountTotal,
+		Discount: s.TotalDetails.AmountDiscount, CustomerID: s.Customer.ID,
+		CustomerEmail: firstOf(s.CustomerDetails.Email, s.CustomerEmail), CustomerName: s.CustomerDetails.Name,
+		Test: !ev.Livemode, PlacedAt: unix(ev.Created)}
+	switch s.Mode {
+	case "payment":
+		o.ExternalID = firstOf(s.PaymentIntent.ID, s.ID)
+	case "subscription":
+		o.ExternalID, o.SubscriptionID = s.Invoice.ID, s.Subscription.ID
+	}
+	if o.ExternalID == "" {
+		return nil, nil // a setup session, or a subscription without an invoice: nothing was sold
+	}
+	o.Subtotal = max(s.AmountTotal-s.TotalDetails.AmountTax-s.TotalDetails.AmountShipping, 0)
+	for _, d := range s.Discounts {
+		o.Codes = append(o.Codes, codeNames(&d.PromotionCode)...)
+	}
+	return []platforms.Event{{Kind: platforms.KindOrderPaid, Order: &o}}, nil
+}
+
+// invoice is the part of an Invoice (https://docs.stripe.com/api/invoices/object)
+// read here.
+type invoice struct {
+	ID                   string `json:"id"`
+	Number               string `json:"number"`
+	Currency             string `json:"currency"`
+	BillingReason        string `json:"billing_reason"`
+	Total                int64  `json:"total"`
+	AmountShipping       int64  `json:"amount_shipping"`
+	Discounts            []ref  `json:"discounts"`
+	TotalDiscountAmounts []struct {
+		Amount   int64 `json:"amount"`
+		Discount ref   `json:"discount"`
+	} `json:"total_discount_amounts"`
+	TotalTaxes []struct {
+		Amount int64 `json:"amount"`
+	} `json:"total_taxes"`
+	Parent *struct {
+		SubscriptionDetails *struct {
+			Subscription ref `json:"subscription"`
+		} `json:"subscription_details"`
+	} `json:"parent"`
+	Customer          ref    `json:"customer"`
+	CustomerEmail     string `json:"customer_email"`
+	CustomerName      string `json:"customer_name"`
+	StatusTransitions struct {
+		PaidAt int64 `json:"paid_at"`
+	} `json:"status_transitions"`
+}
+
+// parseInvoice turns a paid invoice into an order: ExternalID = in_...,
+// SubscriptionID from parent.subscription_details, so a renewal
+// (billing_reason subscription_cycle) is credited through the subscription's
+// link even when the coupon no longer applies.
+//
+// Subtotal = total − total_taxes − amount_shipping (after every discount,
+// before tax and shipping). Discounts are ids (di_...) in a webhook; an
+// expanded discount's promotion code is read when present. A subscription
+// started in Checkout gets its code from checkout.session.completed, which
+// names the same first invoice.
+func parseInvoice(ev *envelope) ([]platforms.Event, error) {
+	var in invoice
+	if err := json.Unmarshal(ev.Data.Object, &in); err != nil {
+		return nil, fmt.Errorf("%w: invoice: %v", platforms.ErrPayload, err)
+	}
+	if in.ID == "" {
+		return nil, fmt.Errorf("%w: invoice without an id", platforms.ErrPayload)
+	}
+	var tax, discount int64
+	for _, t := range in.TotalTaxes {
+		tax += t.Amount
+	}
+	o := platforms.Order{ExternalID: in.ID, Number: in.Number, Currency: strings.ToUpper(in.Currency),
+		Total: in.Total, CustomerID: in.Customer.ID, CustomerEmail: in.CustomerEmail, CustomerName: in.CustomerName,
+		Test: !ev.Livemode, PlacedAt: unix(in.StatusTransitions.PaidAt, ev.Created)}
+	o.Subtotal = max(in.Total-tax-in.AmountShipping, 0)
+	if in.Parent != nil && in.Parent.SubscriptionDetails != nil {
+		o.SubscriptionID = in.Parent.SubscriptionDetails.Subscription.ID
+	}
+	seen := map[string]bool{}
+	add := func(d ref) {
+		for _, name := range codeNames(d.PromotionCode) {
+			if !seen[name] {
+				seen[name] = true
+				o.Codes = append(o.Codes, name)
+			}
+		}
+	}
+	for _, d := range in.Discounts {
+		add(d)
+	}
+	for _, d := range in.TotalDiscountAmounts {
+		discount += d.Amount
+		add(d.Discount)
+	}
+	o.Discount = discount
+	return []platforms.Event{{Kind: platforms.KindOrderPaid, Order: &o}}, nil
+}
+
+func firstOf(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

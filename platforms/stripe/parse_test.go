@@ -1,0 +1,137 @@
+package stripe
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"codecredit/platforms"
+)
+
+func TestParseWebhook(t *testing.T) {
+	paid := time.Unix(1775124000, 0).UTC()
+	tests := []struct {
+		fixture string
+		want    []platforms.Event
+	}{
+		// A 100.00 sale with ALICE15 (15%), 10% tax on 85.00, 5.00 shipping:
+		// 98.50 charged, 85.00 credited.
+		{"checkout_session_completed.json", []platforms.Event{{Kind: platforms.KindOrderPaid, Order: &platforms.Order{
+			ExternalID: "pi_sbx01", Number: "cs_live_sbx01", Codes: []string{"promo_1"}, Currency: "USD",
+			Subtotal: 8500, Discount: 1500, Total: 9850, CustomerID: "cus_sbx01", CustomerEmail: "buyer@example.com",
+			PlacedAt: paid}}}},
+		{"checkout_session_completed_connect.json", []platforms.Event{{Kind: platforms.KindOrderPaid, Order: &platforms.Order{
+			ExternalID: "pi_sbx01", Number: "cs_live_sbx01", Codes: []string{"promo_1"}, Currency: "USD",
+			Subtotal: 8500, Discount: 1500, Total: 9850, CustomerID: "cus_sbx01", CustomerEmail: "buyer@example.com",
+			PlacedAt: paid}}}},
+		{"checkout_session_completed_test_mode.json", []platforms.Event{{Kind: platforms.KindOrderPaid, Order: &platforms.Order{
+			ExternalID: "pi_sbx01", Number: "cs_live_sbx01", Codes: []string{"promo_1"}, Currency: "USD",
+			Subtotal: 8500, Discount: 1500, Total: 9850, CustomerID: "cus_sbx01", CustomerEmail: "buyer@example.com",
+			Test: true, PlacedAt: paid}}}},
+		{"checkout_session_completed_unpaid.json", nil},
+		{"checkout_session_async_payment_succeeded.json", []platforms.Event{{Kind: platforms.KindOrderPaid, Order: &platforms.Order{
+			ExternalID: "pi_sbx01", Number: "cs_live_sbx01", Codes: []string{"promo_1"}, Currency: "USD",
+			Subtotal: 8500, Discount: 1500, Total: 9850, CustomerID: "cus_sbx01", CustomerEmail: "buyer@example.com",
+			PlacedAt: paid}}}},
+		// The subscription's first invoice: the session names it and the code.
+		{"checkout_session_completed_subscription.json", []platforms.Event{{Kind: platforms.KindOrderPaid, Order: &platforms.Order{
+			ExternalID: "in_sbx01", Number: "cs_live_sbx02", Codes: []string{"promo_1"}, Currency: "USD",
+			Subtotal: 1700, Discount: 300, Total: 1870, CustomerID: "cus_sbx02", CustomerEmail: "subscriber@example.com",
+			SubscriptionID: "sub_sbx01", PlacedAt: paid}}}},
+		// invoice.paid names the discount (di_...), not the code.
+		{"invoice_paid_first.json", []platforms.Event{{Kind: platforms.KindOrderPaid, Order: &platforms.Order{
+			ExternalID: "in_sbx01", Number: "SBX01-0001", Currency: "USD", Subtotal: 1700, Discount: 300, Total: 1870,
+			CustomerID: "cus_sbx02", CustomerEmail: "subscriber@example.com", SubscriptionID: "sub_sbx01", PlacedAt: paid}}}},
+		{"invoice_paid_renewal.json", []platforms.Event{{Kind: platforms.KindOrderPaid, Order: &platforms.Order{
+			ExternalID: "in_sbx02", Number: "SBX01-0002", Currency: "USD", Subtotal: 2000, Total: 2200,
+			CustomerID: "cus_sbx02", CustomerEmail: "subscriber@example.com", SubscriptionID: "sub_sbx01",
+			PlacedAt: paid.AddDate(0, 1, 0)}}}},
+		{"refund_created.json", []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &platforms.Refund{
+			ExternalID: "re_sbx01", OrderExternalID: "pi_sbx01", Currency: "USD", Amount: 4000, CreatedAt: paid}}}},
+		{"refund_updated_failed.json", nil},
+		{"charge_refunded_partial.json", nil},
+		{"charge_refunded_full.json", []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &platforms.Refund{
+			ExternalID: "full_ch_sbx01", OrderExternalID: "pi_sbx01", Currency: "USD", Full: true, CreatedAt: paid}}}},
+		// Half of the first invoice (18.70 with 1.70 tax) credited back: 8.50 of its 17.00.
+		{"credit_note_created.json", []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &platforms.Refund{
+			ExternalID: "cn_sbx01", OrderExternalID: "in_sbx01", Currency: "USD", Subtotal: 850, CreatedAt: paid}}}},
+		{"credit_note_created_pre_payment.json", nil},
+		{"promotion_code_updated_inactive.json", []platforms.Event{{Kind: platforms.KindCodeChanged, Code: &platforms.CodeChange{
+			Code: "ALICE15", DiscountType: "other", Deleted: true}}}},
+		{"account_application_deauthorized.json", []platforms.Event{{Kind: platforms.KindAppUninstalled}}},
+		{"customer_created.json", nil},
+	}
+	a := New(Config{})
+	for _, tt := range tests {
+		t.Run(tt.fixture, func(t *testing.T) {
+			body := fixture(t, tt.fixture)
+			ev, err := a.VerifyWebhook(signed(body), body, []byte("k"), paid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := a.ParseWebhook(ev.Topic, body)
+			if err != nil {
+				t.Fatalf("ParseWebhook: %v", err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("events:\n got %s\nwant %s", dump(got), dump(tt.want))
+			}
+		})
+	}
+}
+
+func TestParseWebhookRefusesOtherAPIVersions(t *testing.T) {
+	_, err := New(Config{}).ParseWebhook(TopicInvoicePaid, fixture(t, "invoice_paid_old_api_version.json"))
+	if !errors.Is(err, platforms.ErrPayload) {
+		t.Fatalf("err = %v, want ErrPayload", err)
+	}
+}
+
+func TestParseWebhookRejectsMalformed(t *testing.T) {
+	tests := map[string]string{
+		"not json":          `{"id":`,
+		"no object":         `{"id":"evt_1","type":"invoice.paid","api_version":"2026-03-25.dahlia","data":{}}`,
+		"object not json":   `{"id":"evt_1","type":"invoice.paid","api_version":"2026-03-25.dahlia","data":{"object":[1]}}`,
+		"refund without pi": `{"id":"evt_1","type":"refund.created","api_version":"2026-03-25.dahlia","data":{"object":{"id":"re_1","status":"succeeded","amount":5}}}`,
+	}
+	for name, body := range tests {
+		t.Run(name, func(t *testing.T) {
+			var ev envelope
+			_ = jsonUnmarshal([]byte(body), &ev)
+			if _, err := ParseEvent(ev.Type, []byte(body)); !errors.Is(err, platforms.ErrPayload) {
+				t.Fatalf("err = %v, want ErrPayload", err)
+			}
+		})
+	}
+}
+
+// FuzzParseWebhook: any body, any topic: no panic, and an order or refund
+// that comes out has its ids and no negative amount.
+func FuzzParseWebhook(f *testing.F) {
+	entries, _ := os.ReadDir("testdata")
+	for _, e := range entries {
+		if filepath.Ext(e.Name()) == ".json" {
+			var ev envelope
+			b := fixture(f, e.Name())
+			_ = jsonUnmarshal(b, &ev)
+			f.Add(ev.Type, b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, topic string, body []byte) {
+		events, err := ParseEvent(topic, body)
+		if err != nil {
+			return
+		}
+		for _, e := range events {
+			switch {
+			case e.Order != nil && (e.Order.ExternalID == "" || e.Order.Subtotal < 0):
+				t.Fatalf("bad order %+v", e.Order)
+			case e.Refund != nil && (e.Refund.ExternalID == "" || e.Refund.OrderExternalID == "" || e.Refund.Subtotal < 0):
+				t.Fatalf("bad refund %+v", e.Refund)
+			}
+		}
+	})
+}

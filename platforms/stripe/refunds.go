@@ -1,0 +1,134 @@
+package stripe
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"codecredit/platforms"
+)
+
+// refund is a Refund object (https://docs.stripe.com/api/refunds/object).
+type refund struct {
+	ID            string `json:"id"`
+	Amount        int64  `json:"amount"`
+	Currency      string `json:"currency"`
+	Status        string `json:"status"`
+	Charge        ref    `json:"charge"`
+	PaymentIntent ref    `json:"payment_intent"`
+	Created       int64  `json:"created"`
+}
+
+// parseRefund books a refund that is done or on its way (succeeded,
+// pending). Its order is the payment intent, the ExternalID of a checkout
+// order.
+//
+// Approximation: Stripe refunds an amount of the charged total, tax and
+// shipping included, and the event names neither the order's subtotal nor
+// the charge's amount, so the refunded subtotal is taken to be the refund
+// amount itself, exact for an order without tax or shipping and capped at
+// the order's subtotal by the engine; a full refund is exact (see
+// parseChargeRefunded). The exact share, round(subtotal × refund amount /
+// charged total), needs the order's figures at booking time. A refund that
+// fails later (refund.updated, status failed) is not given back.
+//
+// A subscription invoice is an order of its own (in_...), which a refund
+// cannot name in this API version (charges no longer name their invoice);
+// its refunds are read from credit notes (parseCreditNote).
+func parseRefund(ev *envelope) ([]platforms.Event, error) {
+	var r refund
+	if err := json.Unmarshal(ev.Data.Object, &r); err != nil {
+		return nil, fmt.Errorf("%w: refund: %v", platforms.ErrPayload, err)
+	}
+	if r.Status != "succeeded" && r.Status != "pending" {
+		return nil, nil
+	}
+	order := r.PaymentIntent.ID
+	if order == "" {
+		order = r.Charge.ID
+	}
+	if r.ID == "" || order == "" || r.Amount < 0 {
+		return nil, fmt.Errorf("%w: refund %q names no payment or has a negative amount", platforms.ErrPayload, r.ID)
+	}
+	out := platforms.Refund{ExternalID: r.ID, OrderExternalID: order, Currency: strings.ToUpper(r.Currency),
+		Amount: r.Amount, CreatedAt: unix(r.Created, ev.Created)}
+	return []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &out}}, nil
+}
+
+// charge is the part of a Charge (https://docs.stripe.com/api/charges/object) read here.
+type charge struct {
+	ID             string `json:"id"`
+	Amount         int64  `json:"amount"`
+	AmountRefunded int64  `json:"amount_refunded"`
+	Refunded       bool   `json:"refunded"`
+	Currency       string `json:"currency"`
+	PaymentIntent  ref    `json:"payment_intent"`
+	Created        int64  `json:"created"`
+}
+
+// parseChargeRefunded books a charge refunded in full as a full refund of
+// its order, so the whole commission is reversed exactly whatever the
+// pieces; a partial charge.refunded gives nothing, its refund.created
+// carries it.
+func parseChargeRefunded(ev *envelope) ([]platforms.Event, error) {
+	var c charge
+	if err := json.Unmarshal(ev.Data.Object, &c); err != nil {
+		return nil, fmt.Errorf("%w: charge: %v", platforms.ErrPayload, err)
+	}
+	if !c.Refunded {
+		return nil, nil
+	}
+	order := c.PaymentIntent.ID
+	if order == "" {
+		order = c.ID
+	}
+	if c.ID == "" {
+		return nil, fmt.Errorf("%w: charge without an id", platforms.ErrPayload)
+	}
+	out := platforms.Refund{ExternalID: "full_" + c.ID, OrderExternalID: order, Currency: strings.ToUpper(c.Currency),
+		Full: true, CreatedAt: unix(ev.Created, c.Created)}
+	return []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &out}}, nil
+}
+
+// creditNote is the part of a Credit Note (https://docs.stripe.com/api/credit_notes/object)
+// read here.
+type creditNote struct {
+	ID                string `json:"id"`
+	Invoice           ref    `json:"invoice"`
+	Currency          string `json:"currency"`
+	Status            string `json:"status"`
+	Total             int64  `json:"total"`
+	AmountShipping    int64  `json:"amount_shipping"`
+	PostPaymentAmount int64  `json:"post_payment_amount"`
+	TotalTaxes        []struct {
+		Amount int64 `json:"amount"`
+	} `json:"total_taxes"`
+	Created int64 `json:"created"`
+}
+
+// parseCreditNote books the part of a credit note given back on a paid
+// invoice (post_payment_amount, refunded or credited to the customer) as a
+// refund of that invoice's order. Its subtotal is the note's own, after
+// discounts, without tax and shipping, in the share the post-payment part
+// is of the note: round(net × post_payment_amount / total), exact when the
+// whole note follows payment.
+func parseCreditNote(ev *envelope) ([]platforms.Event, error) {
+	var cn creditNote
+	if err := json.Unmarshal(ev.Data.Object, &cn); err != nil {
+		return nil, fmt.Errorf("%w: credit note: %v", platforms.ErrPayload, err)
+	}
+	if cn.Status == "void" || cn.PostPaymentAmount <= 0 || cn.Total <= 0 {
+		return nil, nil
+	}
+	if cn.ID == "" || cn.Invoice.ID == "" {
+		return nil, fmt.Errorf("%w: credit note %q names no invoice", platforms.ErrPayload, cn.ID)
+	}
+	net := cn.Total - cn.AmountShipping
+	for _, t := range cn.TotalTaxes {
+		net -= t.Amount
+	}
+	subtotal := mulDiv(max(net, 0), min(cn.PostPaymentAmount, cn.Total), cn.Total)
+	out := platforms.Refund{ExternalID: cn.ID, OrderExternalID: cn.Invoice.ID, Currency: strings.ToUpper(cn.Currency),
+		Subtotal: subtotal, CreatedAt: unix(cn.Created, ev.Created)}
+	return []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &out}}, nil
+}
