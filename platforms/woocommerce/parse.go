@@ -1,0 +1,268 @@
+package woocommerce
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"codecredit/platforms"
+	"codecredit/platforms/woocommerce/internal/wcmoney"
+)
+
+// Topics the adapter subscribes to.
+const (
+	TopicOrderCreated  = "order.created"
+	TopicOrderUpdated  = "order.updated"
+	TopicCouponCreated = "coupon.created"
+	TopicCouponUpdated = "coupon.updated"
+	TopicCouponDeleted = "coupon.deleted"
+)
+
+// Topics lists the webhooks CreateWebhooks registers on a store.
+var Topics = []string{TopicOrderCreated, TopicOrderUpdated, TopicCouponCreated, TopicCouponUpdated, TopicCouponDeleted}
+
+// Order statuses that mean paid.
+// https://woocommerce.github.io/woocommerce-rest-api-docs/#order-properties
+const (
+	StatusProcessing = "processing"
+	StatusCompleted  = "completed"
+	StatusCancelled  = "cancelled"
+	StatusRefunded   = "refunded"
+)
+
+// ParseWebhook turns a stored order or coupon body into events.
+//
+// An order in status processing or completed is an OrderPaid; each entry
+// of its refunds[] is an OrderRefunded (see refundSubtotal for the amount);
+// status cancelled is an OrderCancelled and refunded an OrderRefunded, both
+// Full with the id "cancel:<order id>". A coupon created or updated is a
+// CodeChange naming the coupon only (Code empty): the worker reads it back
+// from the store, which knows its currency and whether it is still usable;
+// a deleted coupon is a CodeChange with Deleted. Other topics give nothing.
+func (a *Adapter) ParseWebhook(topic string, body []byte) ([]platforms.Event, error) {
+	switch topic {
+	case TopicOrderCreated, TopicOrderUpdated:
+		return parseOrder(body)
+	case TopicCouponCreated, TopicCouponUpdated, "coupon.restored", TopicCouponDeleted:
+		var c struct {
+			ID int64 `json:"id"`
+		}
+		if err := json.Unmarshal(body, &c); err != nil || c.ID <= 0 {
+			return nil, fmt.Errorf("%w: coupon without an id", platforms.ErrPayload)
+		}
+		ch := &platforms.CodeChange{PlatformID: strconv.FormatInt(c.ID, 10), Deleted: topic == TopicCouponDeleted}
+		return []platforms.Event{{Kind: platforms.KindCodeChanged, Code: ch}}, nil
+	}
+	return nil, nil
+}
+
+// wcOrder is the REST API v3 order, as webhooks deliver it.
+// https://woocommerce.github.io/woocommerce-rest-api-docs/#order-properties
+type wcOrder struct {
+	ID              int64  `json:"id"`
+	Number          string `json:"number"`
+	Status          string `json:"status"`
+	Currency        string `json:"currency"`
+	DateCreatedGMT  string `json:"date_created_gmt"`
+	DateModifiedGMT string `json:"date_modified_gmt"`
+	DatePaidGMT     string `json:"date_paid_gmt"`
+	DiscountTotal   string `json:"discount_total"`
+	Total           string `json:"total"`
+	CustomerID      int64  `json:"customer_id"`
+	Billing         struct {
+		FirstName string `json:"first_name"`
+		LastName  string `json:"last_name"`
+		Email     string `json:"email"`
+	} `json:"billing"`
+	LineItems   []wcLine `json:"line_items"`
+	CouponLines []struct {
+		Code string `json:"code"`
+	} `json:"coupon_lines"`
+	Refunds []wcRefund `json:"refunds"`
+}
+
+// wcLine is an order or refund line item: total is after discounts and
+// before tax (negative on a refund).
+type wcLine struct {
+	Total    string `json:"total"`
+	TotalTax string `json:"total_tax"`
+}
+
+// wcRefund is an entry of an order's refunds[] (id, reason, total, the
+// total negative and tax and shipping included) or, in bodies the
+// reconciliation stores, the full refund object with its line items.
+// https://woocommerce.github.io/woocommerce-rest-api-docs/#order-refund-properties
+type wcRefund struct {
+	ID             int64    `json:"id"`
+	Reason         string   `json:"reason,omitempty"`
+	Total          string   `json:"total"`
+	Amount         string   `json:"amount,omitempty"`
+	DateCreatedGMT string   `json:"date_created_gmt,omitempty"`
+	LineItems      []wcLine `json:"line_items,omitempty"`
+}
+
+func parseOrder(body []byte) ([]platforms.Event, error) {
+	var o wcOrder
+	if err := json.Unmarshal(body, &o); err != nil {
+		return nil, fmt.Errorf("%w: order: %v", platforms.ErrPayload, err)
+	}
+	o.Currency = strings.ToUpper(strings.TrimSpace(o.Currency))
+	if o.ID <= 0 || !validCurrency(o.Currency) {
+		return nil, fmt.Errorf("%w: order needs an id and a 3-letter currency", platforms.ErrPayload)
+	}
+	var events []platforms.Event
+	if o.Status == StatusProcessing || o.Status == StatusCompleted {
+		order, err := normalOrder(&o)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, platforms.Event{Kind: platforms.KindOrderPaid, Order: order})
+	}
+	for i := range o.Refunds {
+		r, err := refundOf(&o, &o.Refunds[i])
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, platforms.Event{Kind: platforms.KindOrderRefunded, Refund: r})
+	}
+	if o.Status == StatusCancelled || o.Status == StatusRefunded {
+		kind := platforms.KindOrderRefunded
+		if o.Status == StatusCancelled {
+			kind = platforms.KindOrderCancelled
+		}
+		id := strconv.FormatInt(o.ID, 10)
+		events = append(events, platforms.Event{Kind: kind, Refund: &platforms.Refund{ExternalID: "cancel:" + id,
+			OrderExternalID: id, Currency: o.Currency, Full: true, CreatedAt: gmt(o.DateModifiedGMT)}})
+	}
+	return events, nil
+}
+
+// normalOrder is a paid order. Its subtotal is the sum of the line items'
+// totals: after discounts, before tax, shipping and fees.
+func normalOrder(o *wcOrder) (*platforms.Order, error) {
+	net, _, err := lineSums(o.LineItems, o.Currency)
+	if err != nil {
+		return nil, err
+	}
+	discount, err1 := wcmoney.ParseMinor(o.DiscountTotal, o.Currency)
+	total, err2 := wcmoney.ParseMinor(o.Total, o.Currency)
+	if err1 != nil || err2 != nil {
+		return nil, fmt.Errorf("%w: order %d amounts: %v", platforms.ErrPayload, o.ID, firstErr(err1, err2))
+	}
+	out := &platforms.Order{
+		ExternalID: strconv.FormatInt(o.ID, 10), Number: o.Number, Currency: o.Currency,
+		Subtotal: net, Discount: discount, Total: total, CustomerEmail: strings.TrimSpace(o.Billing.Email),
+		CustomerName: strings.TrimSpace(o.Billing.FirstName + " " + o.Billing.LastName),
+		PlacedAt:     gmt(o.DatePaidGMT),
+	}
+	if out.PlacedAt.IsZero() {
+		out.PlacedAt = gmt(o.DateCreatedGMT)
+	}
+	if o.CustomerID > 0 {
+		out.CustomerID = strconv.FormatInt(o.CustomerID, 10)
+	}
+	for _, c := range o.CouponLines {
+		if code := strings.TrimSpace(c.Code); code != "" {
+			out.Codes = append(out.Codes, code)
+		}
+	}
+	return out, nil
+}
+
+// refundOf is one refund of an order. With its line items (a full refund
+// object, as the reconciliation stores it) the refunded subtotal is exact:
+// minus the sum of the refunded lines' totals. A webhook's refunds[] entry
+// only has the refund's total, tax and shipping included; its subtotal is
+// then that total without the order's item tax share,
+// |total| × items / (items + item tax), rounded half to even and capped at
+// the order's subtotal. That is exact for a refund of line items under one
+// tax rate, and counts a refunded shipping fee as goods.
+func refundOf(o *wcOrder, r *wcRefund) (*platforms.Refund, error) {
+	if r.ID <= 0 {
+		return nil, fmt.Errorf("%w: order %d has a refund without an id", platforms.ErrPayload, o.ID)
+	}
+	sub, err := refundSubtotal(o, r)
+	if err != nil {
+		return nil, err
+	}
+	created := gmt(r.DateCreatedGMT)
+	if created.IsZero() {
+		created = gmt(o.DateModifiedGMT)
+	}
+	return &platforms.Refund{ExternalID: strconv.FormatInt(r.ID, 10), OrderExternalID: strconv.FormatInt(o.ID, 10),
+		Currency: o.Currency, Subtotal: sub, CreatedAt: created}, nil
+}
+
+func refundSubtotal(o *wcOrder, r *wcRefund) (int64, error) {
+	if len(r.LineItems) > 0 {
+		lines, _, err := lineSums(r.LineItems, o.Currency)
+		return abs(lines), err
+	}
+	amount, err := wcmoney.ParseMinor(r.Total, o.Currency)
+	if r.Total == "" {
+		amount, err = wcmoney.ParseMinor(r.Amount, o.Currency)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("%w: refund %d total: %v", platforms.ErrPayload, r.ID, err)
+	}
+	net, tax, err := lineSums(o.LineItems, o.Currency)
+	if err != nil || net+tax <= 0 {
+		return 0, err
+	}
+	return min(wcmoney.MulDiv(abs(amount), net, net+tax), net), nil
+}
+
+// lineSums adds up line totals and their tax, in minor units.
+func lineSums(lines []wcLine, currency string) (net, tax int64, err error) {
+	for _, l := range lines {
+		t, err1 := wcmoney.ParseMinor(l.Total, currency)
+		x, err2 := wcmoney.ParseMinor(l.TotalTax, currency)
+		if err := firstErr(err1, err2); err != nil {
+			return 0, 0, fmt.Errorf("%w: line item amounts: %v", platforms.ErrPayload, err)
+		}
+		net, tax = net+t, tax+x
+	}
+	return net, tax, nil
+}
+
+// gmt reads WooCommerce's GMT dates ("2017-03-22T19:28:08", no zone); zero when absent.
+func gmt(s string) time.Time {
+	s = strings.TrimSpace(s)
+	if t, err := time.ParseInLocation("2006-01-02T15:04:05", s, time.UTC); err == nil {
+		return t
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC()
+	}
+	return time.Time{}
+}
+
+func validCurrency(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for _, r := range s {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+func abs(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

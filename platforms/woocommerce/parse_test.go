@@ -1,0 +1,174 @@
+package woocommerce_test
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"codecredit/platforms"
+	"codecredit/platforms/woocommerce"
+)
+
+func at(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// order727 is the paid order of order_created.json: 16.20 of items after
+// the 10% coupon, before 1.22 tax and 10.00 shipping.
+func order727() *platforms.Order {
+	return &platforms.Order{ExternalID: "727", Number: "727", Codes: []string{"summer10"}, Currency: "USD",
+		Subtotal: 1620, Discount: 180, Total: 2742, CustomerEmail: "john.doe@example.com",
+		CustomerName: "John Doe", PlacedAt: at("2017-03-22T19:28:08Z")}
+}
+
+// Recorded order bodies become the events the engine books.
+func TestParseOrderFixtures(t *testing.T) {
+	paid := func(o *platforms.Order) platforms.Event {
+		return platforms.Event{Kind: platforms.KindOrderPaid, Order: o}
+	}
+	refund := func(kind, id, order string, sub int64, full bool, when string) platforms.Event {
+		return platforms.Event{Kind: kind, Refund: &platforms.Refund{ExternalID: id, OrderExternalID: order,
+			Currency: "USD", Subtotal: sub, Full: full, CreatedAt: at(when)}}
+	}
+	order723 := &platforms.Order{ExternalID: "723", Number: "723", Currency: "USD", Subtotal: 2900, Total: 3900,
+		CustomerID: "26", CustomerEmail: "joao.silva@example.com", CustomerName: "João Silva", PlacedAt: at("2017-03-21T19:16:00Z")}
+	tests := []struct {
+		file, topic string
+		want        []platforms.Event
+	}{
+		{"order_created.json", "order.created", []platforms.Event{paid(order727())}},
+		// 11.61 refunded with tax; 11.61 × 16.20 / (16.20 + 1.22) = 10.80, the refunded line.
+		{"order_updated_refund.json", "order.updated", []platforms.Event{paid(order727()),
+			refund(platforms.KindOrderRefunded, "731", "727", 1080, false, "2017-03-23T13:02:41Z")}},
+		// No tax: each refund's total is its subtotal (726 was the shipping
+		// fee, which the webhook cannot tell apart; reconciliation can).
+		{"order_completed_two_refunds.json", "order.updated", []platforms.Event{paid(order723),
+			refund(platforms.KindOrderRefunded, "726", "723", 1000, false, "2017-03-21T19:54:51Z"),
+			refund(platforms.KindOrderRefunded, "724", "723", 900, false, "2017-03-21T19:54:51Z")}},
+		{"order_cancelled.json", "order.updated", []platforms.Event{
+			refund(platforms.KindOrderCancelled, "cancel:727", "727", 0, true, "2017-03-22T20:01:12Z")}},
+		// Fully refunded: the refunds, then a full refund that reverses
+		// whatever the estimates left.
+		{"order_refunded.json", "order.updated", []platforms.Event{
+			refund(platforms.KindOrderRefunded, "733", "727", 1470, false, "2017-03-24T12:15:00Z"),
+			refund(platforms.KindOrderRefunded, "731", "727", 1080, false, "2017-03-24T12:15:00Z"),
+			refund(platforms.KindOrderRefunded, "cancel:727", "727", 0, true, "2017-03-24T12:15:00Z")}},
+	}
+	a := newAdapter()
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			got, err := a.ParseWebhook(tt.topic, fixture(t, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("events:\n got %s\nwant %s", dump(got), dump(tt.want))
+			}
+		})
+	}
+}
+
+// Amounts are converted exactly in each currency's minor unit.
+func TestParseOrderCurrencies(t *testing.T) {
+	// Shape: https://woocommerce.github.io/woocommerce-rest-api-docs/#order-properties
+	body := func(currency, line1, line2 string) []byte {
+		return []byte(`{"id":9,"status":"completed","currency":"` + currency + `","date_created_gmt":"2024-05-01T10:00:00",
+			"total":"0","discount_total":"0","line_items":[{"total":"` + line1 + `","total_tax":"0"},{"total":"` + line2 + `","total_tax":"0"}],
+			"coupon_lines":[{"code":"A"},{"code":"b"}],"refunds":[]}`)
+	}
+	tests := []struct {
+		currency, l1, l2 string
+		want             int64
+	}{
+		{"USD", "12.50", "0.05", 1255},
+		{"JPY", "1500", "3000", 4500},
+		{"KWD", "12.345", "0.005", 12350},
+		{"usd", "10.005", "10.015", 2002}, // extra decimals round half to even: 1000 + 1002
+		{"EUR", "-0.00", "7", 700},
+	}
+	a := newAdapter()
+	for _, tt := range tests {
+		events, err := a.ParseWebhook("order.updated", body(tt.currency, tt.l1, tt.l2))
+		if err != nil || len(events) != 1 {
+			t.Fatalf("%s: %v %v", tt.currency, events, err)
+		}
+		if o := events[0].Order; o.Subtotal != tt.want || !reflect.DeepEqual(o.Codes, []string{"A", "b"}) {
+			t.Errorf("%s %s+%s: subtotal %d codes %v, want %d", tt.currency, tt.l1, tt.l2, o.Subtotal, o.Codes, tt.want)
+		}
+	}
+}
+
+// Bodies the engine cannot use are ErrPayload (the event goes dead, not retried).
+func TestParseWebhookRejects(t *testing.T) {
+	tests := []struct{ name, topic, body string }{
+		{"not JSON", "order.created", "webhook_id=1"},
+		{"no id", "order.created", `{"status":"processing","currency":"USD"}`},
+		{"bad currency", "order.created", `{"id":1,"status":"processing","currency":"US"}`},
+		{"bad amount", "order.created", `{"id":1,"status":"processing","currency":"USD","line_items":[{"total":"1,50"}]}`},
+		{"refund without id", "order.updated", `{"id":1,"status":"processing","currency":"USD","refunds":[{"total":"-1.00"}]}`},
+		{"coupon without id", "coupon.updated", `{"code":"X"}`},
+	}
+	a := newAdapter()
+	for _, tt := range tests {
+		if _, err := a.ParseWebhook(tt.topic, []byte(tt.body)); !errors.Is(err, platforms.ErrPayload) {
+			t.Errorf("%s: err = %v, want ErrPayload", tt.name, err)
+		}
+	}
+}
+
+// Coupons name the coupon to read back; topics we do not act on give nothing.
+func TestParseOtherTopics(t *testing.T) {
+	a := newAdapter()
+	tests := []struct {
+		topic, file string
+		want        []platforms.Event
+	}{
+		// Coupons are read back by the worker (currency, usability), so the change names the coupon only.
+		{"coupon.created", "coupon_created.json", []platforms.Event{{Kind: platforms.KindCodeChanged, Code: &platforms.CodeChange{PlatformID: "719"}}}},
+		{"coupon.updated", "coupon_updated.json", []platforms.Event{{Kind: platforms.KindCodeChanged, Code: &platforms.CodeChange{PlatformID: "719"}}}},
+		{"coupon.deleted", "coupon_deleted.json", []platforms.Event{{Kind: platforms.KindCodeChanged, Code: &platforms.CodeChange{PlatformID: "719", Deleted: true}}}},
+		{"product.created", "coupon_created.json", nil},
+		{"order.deleted", "coupon_deleted.json", nil},
+	}
+	for _, tt := range tests {
+		got, err := a.ParseWebhook(tt.topic, fixture(t, tt.file))
+		if err != nil || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: %s, %v; want %s", tt.topic, dump(got), err, dump(tt.want))
+		}
+	}
+	// A pending order (not paid yet) books nothing.
+	got, err := a.ParseWebhook("order.created", []byte(`{"id":5,"status":"pending","currency":"USD","refunds":[]}`))
+	if err != nil || len(got) != 0 {
+		t.Errorf("pending order: %s, %v", dump(got), err)
+	}
+}
+
+// FuzzParseWebhook: the parser never panics, and what it returns is sane.
+func FuzzParseWebhook(f *testing.F) {
+	for _, name := range []string{"order_created.json", "order_updated_refund.json", "order_completed_two_refunds.json",
+		"order_cancelled.json", "order_refunded.json", "coupon_created.json", "coupon_deleted.json", "ping.txt"} {
+		f.Add("order.updated", fixture(f, name))
+		f.Add("coupon.updated", fixture(f, name))
+	}
+	a := newAdapter()
+	f.Fuzz(func(t *testing.T, topic string, body []byte) {
+		events, err := a.ParseWebhook(topic, body)
+		if err != nil && !errors.Is(err, platforms.ErrPayload) {
+			t.Fatalf("error %v is not ErrPayload", err)
+		}
+		for _, e := range events {
+			switch {
+			case e.Order != nil && (e.Order.ExternalID == "" || len(e.Order.Currency) != 3):
+				t.Fatalf("order without id or currency: %+v", e.Order)
+			case e.Refund != nil && (e.Refund.ExternalID == "" || e.Refund.Subtotal < 0):
+				t.Fatalf("bad refund: %+v", e.Refund)
+			}
+		}
+		_ = woocommerce.EventID(topic, body)
+	})
+}
