@@ -1,0 +1,252 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"codecredit/frontend"
+	"codecredit/models"
+)
+
+// PortalCookie holds an affiliate's portal session: an opaque secret whose
+// hash the store keeps.
+const PortalCookie = "codecredit_portal"
+
+// PortalHandlers serve the affiliate portal under /portal/: server-rendered
+// pages, read-only, signed in with an emailed single-use link. Every page
+// is scoped to the session's one affiliate in one merchant's program.
+type PortalHandlers struct {
+	store  *models.Store
+	queue  EmailQueue
+	appURL string
+	secure bool
+	pages  map[string]*template.Template
+	css    []byte
+	log    *slog.Logger
+}
+
+// NewPortalHandlers prepares the portal. jobs sends the sign-in emails
+// when it also implements EmailQueue (jobs.Client does; otherwise the
+// sweeper sends them). appURL is APP_URL: the links in emails point there
+// and the session cookie is Secure when it is https. It panics if the
+// embedded page templates do not parse, a build bug the tests catch.
+func NewPortalHandlers(store *models.Store, jobs JobQueue, appURL string, log *slog.Logger) *PortalHandlers {
+	if log == nil {
+		log = slog.Default()
+	}
+	files := frontend.Portal()
+	funcs := template.FuncMap{
+		"money": func(amount int64, currency string) string {
+			return models.FormatMinor(amount, currency) + " " + currency
+		},
+		"date": func(t time.Time) string { return t.UTC().Format("2006-01-02") },
+	}
+	h := &PortalHandlers{store: store, queue: emailQueueOf(jobs), appURL: strings.TrimRight(appURL, "/"),
+		secure: strings.HasPrefix(appURL, "https://"), pages: map[string]*template.Template{}, log: log}
+	for _, page := range []string{"login", "sent", "link", "error", "dashboard"} {
+		h.pages[page] = template.Must(template.New("").Funcs(funcs).ParseFS(files, "layout.html", page+".html"))
+	}
+	css, err := fs.ReadFile(files, "portal.css")
+	if err != nil {
+		panic(err)
+	}
+	h.css = css
+	return h
+}
+
+// Headers is the portal's middleware: pages are never framed, cached or
+// given a referrer (a sign-in link must not leak), and a form posted from
+// another site is refused.
+func (h *PortalHandlers) Headers() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			hd := c.Response().Header()
+			hd.Set(echo.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'self'; img-src 'self'; "+
+				"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+			hd.Set(echo.HeaderXFrameOptions, "DENY")
+			hd.Set("Referrer-Policy", "no-referrer")
+			hd.Set("Cache-Control", "no-store")
+			if c.Request().Method == http.MethodPost && !sameOrigin(c.Request()) {
+				return h.render(c, http.StatusForbidden, "error", portalPage{Title: "Request refused",
+					Message: "This form was sent from another site."})
+			}
+			return next(c)
+		}
+	}
+}
+
+// sameOrigin accepts a request without an Origin header, or one whose
+// Origin is this host.
+func sameOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	return err == nil && u.Host == r.Host
+}
+
+// portalPage is what every page template gets.
+type portalPage struct {
+	Title    string
+	Program  string
+	SignedIn bool
+	Email    string
+	Message  string
+	View     *models.PortalView
+	PrevPage int
+	NextPage int
+}
+
+// render writes a page; a template error is logged and answered with a
+// bare 500.
+func (h *PortalHandlers) render(c echo.Context, status int, page string, data portalPage) error {
+	var buf bytes.Buffer
+	if err := h.pages[page].ExecuteTemplate(&buf, "layout", data); err != nil {
+		h.log.ErrorContext(c.Request().Context(), "portal page failed", "page", page, "error", err)
+		return c.String(http.StatusInternalServerError, "internal server error")
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// Stylesheet serves portal.css.
+func (h *PortalHandlers) Stylesheet(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "public, max-age=3600")
+	return c.Blob(http.StatusOK, "text/css; charset=utf-8", h.css)
+}
+
+// ShowLogin shows the sign-in form.
+func (h *PortalHandlers) ShowLogin(c echo.Context) error {
+	return h.render(c, http.StatusOK, "login", portalPage{Title: "Sign in"})
+}
+
+// RequestLink emails sign-in links for the address posted in the form
+// field "email". The answer is the same page whether or not the address
+// is known, so it tells nothing about who is an affiliate.
+func (h *PortalHandlers) RequestLink(c echo.Context) error {
+	email := strings.TrimSpace(c.FormValue("email"))
+	ids, err := h.store.RequestPortalLinks(c.Request().Context(), email, h.appURL)
+	if errors.Is(err, models.ErrInvalid) {
+		return h.render(c, http.StatusBadRequest, "login", portalPage{Title: "Sign in", Email: email,
+			Message: "Enter a valid email address."})
+	}
+	if err != nil {
+		return h.fail(c, err)
+	}
+	enqueueEmails(c.Request().Context(), h.queue, h.log, ids)
+	return h.render(c, http.StatusOK, "sent", portalPage{Title: "Check your inbox", Email: email})
+}
+
+// SignIn opens a session with the link's ?token= and goes to the portal.
+// A used, expired or unknown link shows a page that says so.
+func (h *PortalHandlers) SignIn(c echo.Context) error {
+	session, err := h.store.ConsumePortalLink(c.Request().Context(), c.QueryParam("token"))
+	switch {
+	case errors.Is(err, models.ErrLinkUsed):
+		return h.render(c, http.StatusGone, "link", portalPage{Title: "This link was already used",
+			Message: "Each sign-in link works once. Ask for a new one: it arrives in a minute."})
+	case errors.Is(err, models.ErrLinkExpired):
+		return h.render(c, http.StatusGone, "link", portalPage{Title: "This link has expired",
+			Message: "Sign-in links expire 15 minutes after they are sent. Ask for a new one: it arrives in a minute."})
+	case errors.Is(err, models.ErrNotFound):
+		return h.render(c, http.StatusNotFound, "link", portalPage{Title: "This link is not valid",
+			Message: "It may have been copied incompletely. Ask for a new one."})
+	case err != nil:
+		return h.fail(c, err)
+	}
+	c.SetCookie(h.cookie(session, int(models.PortalSessionTTL/time.Second)))
+	return c.Redirect(http.StatusSeeOther, "/portal/")
+}
+
+// SignOut ends the session.
+func (h *PortalHandlers) SignOut(c echo.Context) error {
+	if ck, err := c.Cookie(PortalCookie); err == nil {
+		if err := h.store.EndPortalSession(c.Request().Context(), ck.Value); err != nil {
+			return h.fail(c, err)
+		}
+	}
+	c.SetCookie(h.cookie("", -1))
+	return c.Redirect(http.StatusSeeOther, "/portal/login")
+}
+
+// ShowDashboard shows the signed-in affiliate's balances, codes and
+// orders (?page= pages the orders); without a session it goes to sign-in.
+func (h *PortalHandlers) ShowDashboard(c echo.Context) error {
+	aff, acct, ok, err := h.session(c)
+	if err != nil {
+		return h.fail(c, err)
+	}
+	if !ok {
+		return c.Redirect(http.StatusSeeOther, "/portal/login")
+	}
+	page, _ := strconv.Atoi(c.QueryParam("page"))
+	v, err := h.store.PortalOverview(c.Request().Context(), aff, max(page, 1))
+	if err != nil {
+		return h.fail(c, err)
+	}
+	data := portalPage{Title: "Your earnings", Program: acct.Name, SignedIn: true, View: v}
+	if v.Page > 1 {
+		data.PrevPage = v.Page - 1
+	}
+	if int64(v.Page*v.PerPage) < v.Total {
+		data.NextPage = v.Page + 1
+	}
+	return h.render(c, http.StatusOK, "dashboard", data)
+}
+
+// Root sends /portal to /portal/.
+func (h *PortalHandlers) Root(c echo.Context) error {
+	return c.Redirect(http.StatusMovedPermanently, "/portal/")
+}
+
+// session reads the cookie; ok is false (and the cookie cleared) when
+// there is no live session.
+func (h *PortalHandlers) session(c echo.Context) (*models.Affiliate, *models.Account, bool, error) {
+	ck, err := c.Cookie(PortalCookie)
+	if err != nil || ck.Value == "" {
+		return nil, nil, false, nil
+	}
+	aff, acct, err := h.store.PortalAffiliate(c.Request().Context(), ck.Value)
+	if errors.Is(err, models.ErrNotFound) {
+		c.SetCookie(h.cookie("", -1))
+		return nil, nil, false, nil
+	}
+	return aff, acct, err == nil, err
+}
+
+func (h *PortalHandlers) cookie(value string, maxAge int) *http.Cookie {
+	return &http.Cookie{Name: PortalCookie, Value: value, Path: "/portal", MaxAge: maxAge,
+		HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode}
+}
+
+// fail logs a server error and shows an error page.
+func (h *PortalHandlers) fail(c echo.Context, err error) error {
+	h.log.ErrorContext(c.Request().Context(), "portal request failed", "request_id", requestID(c),
+		"path", c.Path(), "error", err)
+	return h.render(c, http.StatusInternalServerError, "error", portalPage{Title: "Something went wrong",
+		Message: "Please try again in a moment."})
+}
+
+// enqueueEmails hands new outbox emails to the workers; a failure is
+// logged, and the sweeper sends them later.
+func enqueueEmails(ctx context.Context, q EmailQueue, log *slog.Logger, ids []uint64) {
+	if q == nil {
+		return
+	}
+	for _, id := range ids {
+		if err := q.EnqueueEmail(ctx, id); err != nil {
+			log.WarnContext(ctx, "enqueue email; the sweeper will send it", "email_id", id, "error", err)
+		}
+	}
+}

@@ -1,0 +1,180 @@
+// Package emailtmpl renders the emails Codecredit sends to affiliates: the
+// default templates (embedded), the checks a merchant's own templates must
+// pass, and the data each kind of email is rendered with.
+//
+// Every email has three templates: a one-line subject and a plain-text
+// body (text/template) and an HTML body (html/template, so values are
+// escaped). A merchant may replace all three per kind; Check tells whether
+// a replacement parses and renders with sample data.
+package emailtmpl
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"io"
+	"slices"
+	"strings"
+	texttemplate "text/template"
+	"unicode/utf8"
+)
+
+// Kinds of email.
+const (
+	KindCodeAssignment  = "code_assignment"  // codes given to an affiliate
+	KindEarningsSummary = "earnings_summary" // the periodic earnings summary
+	KindReversalNotice  = "reversal_notice"  // a commission taken back after a refund
+	KindPortalLogin     = "portal_login"     // the magic link to the affiliate portal
+)
+
+// Kinds lists every kind, in the order the settings show them.
+var Kinds = []string{KindCodeAssignment, KindEarningsSummary, KindReversalNotice, KindPortalLogin}
+
+// Size limits: each template source, and each rendered part.
+const (
+	MaxSourceBytes   = 64 << 10
+	MaxRenderedBytes = 1 << 20
+	maxSubjectRunes  = 250
+)
+
+// ErrTemplate is returned for a template that does not parse or render.
+var ErrTemplate = errors.New("emailtmpl: invalid template")
+
+// Source is the three templates of one kind of email.
+type Source struct {
+	Subject string `json:"subject"`
+	HTML    string `json:"html"`
+	Text    string `json:"text"`
+}
+
+// Message is a rendered email.
+type Message struct {
+	Subject string `json:"subject"`
+	HTML    string `json:"html"`
+	Text    string `json:"text"`
+}
+
+//go:embed templates
+var defaults embed.FS
+
+// Valid reports whether kind is a known kind of email.
+func Valid(kind string) bool { return slices.Contains(Kinds, kind) }
+
+// Default returns the built-in templates of kind.
+func Default(kind string) (Source, error) {
+	if !Valid(kind) {
+		return Source{}, fmt.Errorf("%w: unknown email kind %q", ErrTemplate, kind)
+	}
+	read := func(ext string) string {
+		b, err := defaults.ReadFile("templates/" + kind + ext)
+		if err != nil {
+			panic(err) // embedded at build time: a missing file is a build bug
+		}
+		return string(b)
+	}
+	return Source{Subject: strings.TrimSpace(read(".subject.txt")), HTML: read(".html"), Text: read(".txt")}, nil
+}
+
+// Render renders src with data.
+func Render(src Source, data any) (Message, error) {
+	if err := checkSizes(src); err != nil {
+		return Message{}, err
+	}
+	subject, err := renderText("subject", src.Subject, data)
+	if err != nil {
+		return Message{}, err
+	}
+	text, err := renderText("text", src.Text, data)
+	if err != nil {
+		return Message{}, err
+	}
+	html, err := renderHTML(src.HTML, data)
+	if err != nil {
+		return Message{}, err
+	}
+	return Message{Subject: oneLine(subject), HTML: html, Text: text}, nil
+}
+
+// Check parses src and renders it with kind's sample data. A login email
+// must also carry the sign-in link in both bodies, or nobody could sign in.
+func Check(kind string, src Source) error {
+	data, err := Sample(kind)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(src.Subject) == "" || strings.TrimSpace(src.HTML) == "" || strings.TrimSpace(src.Text) == "" {
+		return fmt.Errorf("%w: subject, html and text are all required", ErrTemplate)
+	}
+	msg, err := Render(src, data)
+	if err != nil {
+		return err
+	}
+	if l, ok := data.(Login); ok && (!strings.Contains(msg.Text, l.LinkURL) || !strings.Contains(msg.HTML, l.LinkURL)) {
+		return fmt.Errorf("%w: the sign-in email must show {{.LinkURL}} in both the html and the text", ErrTemplate)
+	}
+	return nil
+}
+
+func checkSizes(src Source) error {
+	for name, s := range map[string]string{"subject": src.Subject, "html": src.HTML, "text": src.Text} {
+		if len(s) > MaxSourceBytes {
+			return fmt.Errorf("%w: the %s template is larger than %d bytes", ErrTemplate, name, MaxSourceBytes)
+		}
+		if !utf8.ValidString(s) {
+			return fmt.Errorf("%w: the %s template is not valid UTF-8", ErrTemplate, name)
+		}
+	}
+	return nil
+}
+
+func renderText(name, src string, data any) (string, error) {
+	t, err := texttemplate.New(name).Option("missingkey=error").Parse(src)
+	if err == nil {
+		err = checkTree(name, t.Tree, len(t.Templates()))
+	}
+	if err != nil {
+		return "", fmt.Errorf("%w: %s: %v", ErrTemplate, name, err)
+	}
+	return execute(name, func(w io.Writer) error { return t.Execute(w, data) })
+}
+
+func renderHTML(src string, data any) (string, error) {
+	t, err := htmltemplate.New("html").Option("missingkey=error").Parse(src)
+	if err == nil {
+		err = checkTree("html", t.Tree, len(t.Templates()))
+	}
+	if err != nil {
+		return "", fmt.Errorf("%w: html: %v", ErrTemplate, err)
+	}
+	return execute("html", func(w io.Writer) error { return t.Execute(w, data) })
+}
+
+// execute runs a template into a buffer capped at MaxRenderedBytes.
+func execute(name string, run func(io.Writer) error) (string, error) {
+	var buf bytes.Buffer
+	if err := run(&capped{buf: &buf}); err != nil {
+		return "", fmt.Errorf("%w: %s: %v", ErrTemplate, name, err)
+	}
+	return buf.String(), nil
+}
+
+// capped is a writer that fails past MaxRenderedBytes.
+type capped struct{ buf *bytes.Buffer }
+
+func (c *capped) Write(p []byte) (int, error) {
+	if c.buf.Len()+len(p) > MaxRenderedBytes {
+		return 0, fmt.Errorf("the rendered email is larger than %d bytes", MaxRenderedBytes)
+	}
+	return c.buf.Write(p)
+}
+
+// oneLine makes a subject a single trimmed line of at most maxSubjectRunes.
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > maxSubjectRunes {
+		s = string([]rune(s)[:maxSubjectRunes])
+	}
+	return s
+}
