@@ -16,6 +16,7 @@ type codeHandlers struct {
 	store *models.Store
 	jobs  JobQueue
 	log   *slog.Logger
+	mail  *EmailHandlers
 }
 
 // push sends new codes to the account's store (when it has one) through
@@ -100,6 +101,9 @@ func (h *codeHandlers) CreateCode(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if in.AffiliateID != nil {
+		h.mail.CodesAssigned(c.Request().Context(), account(c).ID, []uint64{code.ID})
+	}
 	return c.JSON(http.StatusCreated, pushed[0])
 }
 
@@ -135,6 +139,7 @@ func (h *codeHandlers) AssignCode(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	h.mail.CodesAssigned(c.Request().Context(), account(c).ID, []uint64{code.ID})
 	return c.JSON(http.StatusOK, code)
 }
 
@@ -206,6 +211,11 @@ func (h *codeHandlers) GenerateCodes(c echo.Context) error {
 	if codes, err = h.push(ctx, acct, codes); err != nil {
 		return err
 	}
+	ids := make([]uint64, len(codes))
+	for i, code := range codes {
+		ids[i] = code.ID
+	}
+	h.mail.CodesAssigned(ctx, acct, ids)
 	return c.JSON(http.StatusCreated, batchOf(codes))
 }
 

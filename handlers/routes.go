@@ -16,6 +16,7 @@ import (
 	"codecredit/frontend"
 	"codecredit/models"
 	"codecredit/platforms"
+	"codecredit/platforms/shopify"
 )
 
 // JobQueue is the slice of the job client the API needs: hand a stored
@@ -45,6 +46,14 @@ type Deps struct {
 	Nonces NonceStore
 	// Paddle connects Paddle accounts by API key; nil: no Paddle route.
 	Paddle PaddleConnector
+	// Shopify installs shops (OAuth, token exchange); nil: no Shopify routes.
+	Shopify *shopify.Adapter
+	// Stripe connects Stripe accounts (Connect OAuth or a pasted key).
+	Stripe StripeConnector
+	// WooCommerce connects stores through WooCommerce's app authorisation.
+	WooCommerce WooCommerceConnector
+	// AppURL is the app's public URL, for links in emails and redirects.
+	AppURL string
 }
 
 // BodyLimit is the largest request body accepted.
@@ -83,7 +92,8 @@ func Register(e *echo.Echo, d Deps) {
 	api.PUT("/affiliates/:id/commission", aff.SetAffiliateCommission)
 	api.DELETE("/affiliates/:id/commission", aff.DeleteAffiliateCommission)
 
-	codes := &codeHandlers{store: d.Store, jobs: d.Jobs, log: d.Logger}
+	mail := NewEmailHandlers(d.Store, d.Jobs, d.AppURL, d.Logger)
+	codes := &codeHandlers{store: d.Store, jobs: d.Jobs, log: d.Logger, mail: mail}
 	api.GET("/codes", codes.ListCodes)
 	api.POST("/codes", codes.CreateCode)
 	api.POST("/codes/generate", codes.GenerateCodes)
@@ -113,9 +123,50 @@ func Register(e *echo.Echo, d Deps) {
 	conns := &connectionHandlers{store: d.Store, jobs: d.Jobs}
 	api.GET("/connections", conns.ListConnections)
 	api.POST("/connections/:id/import", conns.StartImport)
+	api.GET("/emails", mail.ListEmails)
+	api.GET("/emails/:id", mail.GetEmail)
+	api.POST("/emails/:id/resend", mail.ResendEmail)
+	api.POST("/affiliates/:id/send-codes", mail.SendAffiliateCodes)
+	api.GET("/settings/emails", mail.GetEmailSettings)
+	api.PUT("/settings/emails", mail.UpdateEmailSettings)
+	api.GET("/settings/email-templates", mail.ListEmailTemplates)
+	api.GET("/settings/email-templates/:kind", mail.GetEmailTemplate)
+	api.PUT("/settings/email-templates/:kind", mail.PutEmailTemplate)
+	api.DELETE("/settings/email-templates/:kind", mail.DeleteEmailTemplate)
+	api.POST("/settings/email-templates/:kind/preview", mail.PreviewEmailTemplate)
+
 	if d.Paddle != nil {
 		paddleConnect := NewPaddleConnect(d.Store, d.Paddle, d.Jobs, d.Logger)
 		api.POST("/connections/paddle", paddleConnect.ConnectPaddle)
+	}
+
+	if d.Stripe != nil && d.Nonces != nil {
+		stripeConnect := NewStripeConnect(d.Store, d.Stripe, d.Nonces, d.Jobs, d.AppURL, d.Logger)
+		e.GET("/auth/stripe", stripeConnect.Authorize, requireAPIKey(d.Store))
+		e.GET("/auth/stripe/callback", stripeConnect.Callback)
+		api.POST("/connections/stripe", stripeConnect.ConnectKey)
+	}
+	if d.WooCommerce != nil && d.Nonces != nil {
+		woo := NewWooCommerceConnect(d.Store, d.WooCommerce, d.Nonces, d.Jobs, d.Logger)
+		e.GET("/auth/woocommerce", woo.Authorize, requireAPIKey(d.Store))
+		e.POST("/auth/woocommerce/callback", woo.Callback)
+	}
+
+	portal := NewPortalHandlers(d.Store, d.Jobs, d.AppURL, d.Logger)
+	pg := e.Group("/portal", portal.Headers())
+	pg.GET("", portal.Root)
+	pg.GET("/", portal.ShowDashboard)
+	pg.GET("/portal.css", portal.Stylesheet)
+	pg.GET("/login", portal.ShowLogin)
+	pg.POST("/login", portal.RequestLink)
+	pg.GET("/auth", portal.SignIn)
+	pg.POST("/logout", portal.SignOut)
+
+	if d.Shopify != nil && d.Nonces != nil {
+		shopifyAuth := NewShopifyAuth(d.Store, d.Shopify, d.Nonces, d.Jobs, d.Logger)
+		e.GET("/auth/shopify", shopifyAuth.Install)
+		e.GET("/auth/shopify/callback", shopifyAuth.Callback)
+		e.POST("/auth/shopify/session", shopifyAuth.TokenExchange)
 	}
 
 	hooks := &webhookHandlers{store: d.Store, platforms: d.Platforms, appSecrets: d.AppSecrets,

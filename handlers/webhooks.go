@@ -83,10 +83,16 @@ func (h *webhookHandlers) receive(c echo.Context, name string) (duplicate bool, 
 func (h *webhookHandlers) verify(r *http.Request, p platforms.Platform, body []byte) (*models.Connection, platforms.Webhook, error) {
 	var wh platforms.Webhook
 	source, err := p.WebhookSource(r, body)
+	if errors.Is(err, platforms.ErrIgnore) {
+		return nil, wh, nil
+	}
 	if err != nil || source == "" {
 		return nil, wh, echo.NewHTTPError(http.StatusUnauthorized, "cannot tell which store sent this webhook")
 	}
 	secret, verified := h.appSecrets[p.Name()], false
+	if as, ok := p.(platforms.AppSigned); ok && !as.SignedByApp(r, body) {
+		secret = nil // signed with the connection's own secret
+	}
 	if len(secret) > 0 {
 		if wh, err = h.check(p, r, body, secret, source); err != nil {
 			return nil, wh, err

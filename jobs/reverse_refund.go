@@ -17,5 +17,6 @@ func (w *Worker) reverseRefund(ctx context.Context, ev *models.WebhookEvent, r p
 	}
 	w.log.Debug("refund booked", "event_id", ev.ID, "refund_id", r.ExternalID,
 		"order_id", r.OrderExternalID, "full", r.Full)
+	w.emails.NotifyReversal(ctx, ev.ConnectionID, r.OrderExternalID)
 	return nil
 }

@@ -36,6 +36,13 @@ type Options struct {
 	ShutdownTimeout time.Duration
 	// Logger receives the worker's logs (default slog.Default()).
 	Logger *slog.Logger
+	// Mailer sends the outbox's emails; nil keeps them held in the outbox.
+	Mailer Mailer
+	// AppURL is the app's public URL, for links in emails.
+	AppURL string
+	// Periodic are extra jobs run every ApproveEvery (e.g. the WooCommerce
+	// reconciliation); each must be safe to run in several workers.
+	Periodic []func(ctx context.Context) error
 }
 
 // withDefaults fills the zero fields of o.
@@ -74,6 +81,7 @@ type Worker struct {
 	log    *slog.Logger
 	client *Client
 	srv    *asynq.Server
+	emails *Emails
 
 	mu           sync.Mutex
 	stop         context.CancelFunc
@@ -90,6 +98,7 @@ func NewWorker(store *models.Store, redisURL string, opts Options) (*Worker, err
 		return nil, err
 	}
 	w := &Worker{store: store, opts: opts, log: opts.Logger.With("queue", opts.Queue), client: client}
+	w.emails = NewEmails(store, client, EmailOptions{Mailer: opts.Mailer, AppURL: opts.AppURL, Logger: w.log})
 	w.srv = asynq.NewServerFromRedisClient(client.rdb, asynq.Config{
 		Concurrency:     opts.Concurrency,
 		Queues:          map[string]int{opts.Queue: 1},
@@ -113,6 +122,8 @@ func (w *Worker) Start() error {
 	mux.HandleFunc(TypeApproveMatured, w.approveMatured)
 	mux.HandleFunc(TypeImportCodes, w.importCodes)
 	mux.HandleFunc(TypePushCode, w.pushCode)
+	mux.HandleFunc(TypeSendEmail, w.emails.ProcessSend)
+	mux.HandleFunc(TypeEmailSummaries, w.emails.ProcessSummaries)
 	if err := w.srv.Start(mux); err != nil {
 		return fmt.Errorf("jobs: start worker: %w", err)
 	}
@@ -165,6 +176,7 @@ func (w *Worker) runPeriodic(ctx context.Context, done chan<- struct{}) {
 			w.sweepAndLog(ctx)
 		case now := <-approve.C:
 			w.scheduleApprove(ctx, now)
+			w.runHousekeeping(ctx)
 		}
 	}
 }
@@ -197,4 +209,21 @@ func (w *Worker) logFailure(ctx context.Context, t *asynq.Task, err error) {
 	id, _ := asynq.GetTaskID(ctx)
 	w.log.Warn("task failed", "task_type", t.Type(), "task_id", id,
 		"retried", retried, "max_retry", maxRetry, "error", err)
+}
+
+// runHousekeeping sends emails whose send was lost, asks for the monthly
+// summaries (each is written once a month whatever the frequency) and runs
+// the extra periodic jobs.
+func (w *Worker) runHousekeeping(ctx context.Context) {
+	if _, err := w.emails.Sweep(ctx); err != nil && ctx.Err() == nil {
+		w.log.Error("sweep outbox", "error", err)
+	}
+	if err := w.client.EnqueueEmailSummaries(ctx); err != nil && ctx.Err() == nil {
+		w.log.Error("queue earnings summaries", "error", err)
+	}
+	for _, run := range w.opts.Periodic {
+		if err := run(ctx); err != nil && ctx.Err() == nil {
+			w.log.Error("periodic job", "error", err)
+		}
+	}
 }

@@ -226,3 +226,26 @@ func TestSubscriptionRenewalsHonourMonthsCap(t *testing.T) {
 		}
 	})
 }
+
+// A refund known only by its money (tax and shipping included) reverses the
+// same share of the commission as it is of the order total.
+func TestRefundByAmountTakesItsShare(t *testing.T) {
+	testdb.Both(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		aff := f.affs[0]
+		o := order("M1", 10000, "USD", f.codes[aff.ID])
+		o.Total = 12500 // 100.00 goods + 20.00 tax + 5.00 shipping
+		if _, err := s.AttributeOrder(ctx, f.conn.ID, o); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ReverseRefund(ctx, f.conn.ID, platforms.Refund{ExternalID: "re_1", OrderExternalID: "M1", Amount: 5000, CreatedAt: t0}); err != nil {
+			t.Fatal(err)
+		}
+		var conv models.Conversion
+		s.DB().Where("external_order_id = ?", "M1").Take(&conv)
+		if conv.RefundedSubtotal != 4000 || conv.ReversedCommission != 400 {
+			t.Fatalf("refund of 50.00 of 125.00: refunded %d reversed %d, want 4000 and 400", conv.RefundedSubtotal, conv.ReversedCommission)
+		}
+	})
+}

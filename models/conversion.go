@@ -54,6 +54,7 @@ type Refund struct {
 	ConversionID     *uint64    `gorm:"index" json:"conversion_id,omitempty"`
 	Currency         string     `gorm:"size:3" json:"currency"`
 	Subtotal         int64      `gorm:"not null" json:"subtotal"`
+	Amount           int64      `gorm:"not null;default:0" json:"amount,omitempty"` // refunded money incl. tax and shipping, when Subtotal is unknown
 	Full             bool       `gorm:"not null;default:false" json:"full"`
 	RefundedAt       time.Time  `json:"refunded_at"`
 	AppliedAt        *time.Time `json:"applied_at,omitempty"`

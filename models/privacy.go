@@ -118,8 +118,9 @@ func deleteConnectionData(tx *gorm.DB, conn *Connection) error {
 }
 
 func deleteAccount(tx *gorm.DB, accountID uint64) error {
-	for _, m := range []any{&LedgerEntry{}, &Payout{}, &Refund{}, &Subscription{}, &Conversion{}, &Code{},
-		&CommissionRule{}, &Affiliate{}, &WebhookEvent{}, &DataRequest{}, &APIKey{}, &Connection{}} {
+	tables := append([]any{&LedgerEntry{}, &Payout{}, &Refund{}, &Subscription{}, &Conversion{}, &Code{},
+		&CommissionRule{}, &WebhookEvent{}, &DataRequest{}, &APIKey{}, &Connection{}}, EmailModels()...)
+	for _, m := range append(tables, &Affiliate{}) {
 		if err := tx.Where("account_id = ?", accountID).Delete(m).Error; err != nil {
 			return err
 		}

@@ -22,8 +22,8 @@ func (s *Store) ReverseRefund(ctx context.Context, connectionID uint64, r platfo
 	if r.ExternalID == "" || r.OrderExternalID == "" {
 		return invalidf("refund needs an id and an order id")
 	}
-	if r.Subtotal < 0 {
-		return invalidf("refund %s: negative subtotal", r.ExternalID)
+	if r.Subtotal < 0 || r.Amount < 0 {
+		return invalidf("refund %s: negative amount", r.ExternalID)
 	}
 	conn, err := s.GetConnection(ctx, connectionID)
 	if err != nil {
@@ -36,7 +36,7 @@ func (s *Store) ReverseRefund(ctx context.Context, connectionID uint64, r platfo
 		row := Refund{
 			AccountID: conn.AccountID, ConnectionID: conn.ID, ExternalRefundID: r.ExternalID,
 			ExternalOrderID: r.OrderExternalID, Currency: strings.ToUpper(r.Currency),
-			Subtotal: r.Subtotal, Full: r.Full, RefundedAt: r.CreatedAt.UTC(),
+			Subtotal: r.Subtotal, Amount: r.Amount, Full: r.Full, RefundedAt: r.CreatedAt.UTC(),
 		}
 		if row.RefundedAt.IsZero() {
 			row.RefundedAt = s.now()
@@ -81,7 +81,7 @@ func (s *Store) applyHeldRefunds(tx *gorm.DB, conv *Conversion) error {
 // is always round(commission × refunded / subtotal), so however the order
 // is refunded in pieces, a full refund reverses exactly the commission.
 func (s *Store) applyRefund(tx *gorm.DB, conv *Conversion, ref *Refund) error {
-	refunded := conv.RefundedSubtotal + ref.Subtotal
+	refunded := conv.RefundedSubtotal + refundedGoods(conv, ref)
 	if ref.Full || refunded > conv.Subtotal {
 		refunded = conv.Subtotal
 	}
@@ -107,6 +107,20 @@ func (s *Store) applyRefund(tx *gorm.DB, conv *Conversion, ref *Refund) error {
 		conv.Status = st
 	}
 	return tx.Model(&Refund{}).Where("id = ?", ref.ID).Updates(map[string]any{"conversion_id": conv.ID, "applied_at": now}).Error
+}
+
+// refundedGoods is the part of the order subtotal a refund gives back: its
+// Subtotal, or, when the platform only tells the money refunded (tax and
+// shipping included), the same share of the subtotal as that money is of
+// the order total.
+func refundedGoods(conv *Conversion, ref *Refund) int64 {
+	if ref.Subtotal > 0 || ref.Amount == 0 {
+		return ref.Subtotal
+	}
+	if conv.Total <= 0 {
+		return min(ref.Amount, conv.Subtotal)
+	}
+	return MulDiv(conv.Subtotal, min(ref.Amount, conv.Total), conv.Total)
 }
 
 // bookReversal writes the ledger entry taking delta back. Before payout it

@@ -40,11 +40,11 @@ func (s *Store) IsPostgres() bool { return s.db.Dialector.Name() == "postgres" }
 
 // allModels lists every table, in dependency order.
 func allModels() []any {
-	return []any{
+	return append([]any{
 		&Account{}, &APIKey{}, &Connection{}, &Affiliate{}, &Code{},
 		&CommissionRule{}, &Conversion{}, &Refund{}, &Subscription{},
 		&LedgerEntry{}, &Payout{}, &WebhookEvent{}, &DataRequest{},
-	}
+	}, EmailModels()...)
 }
 
 // migrationLockKey is the advisory lock that serialises schema changes.

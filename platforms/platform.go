@@ -35,6 +35,17 @@ const (
 // ErrSignature is returned when a webhook's signature is missing or wrong.
 var ErrSignature = errors.New("platforms: webhook signature invalid")
 
+// ErrIgnore marks a delivery to acknowledge without storing anything (a
+// platform's test ping).
+var ErrIgnore = errors.New("platforms: delivery to acknowledge and ignore")
+
+// AppSigned is implemented by platforms whose deliveries are signed either
+// with the app-wide secret or with a connection's own: SignedByApp tells
+// which, from the (still unverified) delivery.
+type AppSigned interface {
+	SignedByApp(r *http.Request, body []byte) bool
+}
+
 // ErrPayload is returned when a webhook body cannot be understood.
 var ErrPayload = errors.New("platforms: webhook payload malformed")
 
@@ -64,7 +75,12 @@ type Refund struct {
 	OrderExternalID string    `json:"order_id"`
 	Currency        string    `json:"currency"`
 	Subtotal        int64     `json:"subtotal"`
-	Full            bool      `json:"full,omitempty"`
+	// Amount is the refunded money, tax and shipping included, for
+	// platforms that do not say which part of it was goods (Stripe): with
+	// Subtotal 0, the engine takes the same share of the order's subtotal
+	// as Amount is of its total.
+	Amount int64 `json:"amount,omitempty"`
+	Full   bool  `json:"full,omitempty"`
 	CreatedAt       time.Time `json:"created_at"`
 }
 

@@ -79,7 +79,6 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, withRedis bool) 
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
 	a.redis = redis.NewClient(opt)
-	a.adapters = newAdapters(cfg, log)
 	return a, nil
 }
 
@@ -110,6 +109,7 @@ func (a *app) ready(ctx context.Context) error {
 
 // Close releases Redis, the embedded Redis and the database, in that order.
 func (a *app) Close() {
+	a.adapters.close()
 	if a.redis != nil {
 		a.redis.Close()
 	}

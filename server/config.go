@@ -35,6 +35,7 @@ type Config struct {
 	StripeWebhookSecret string `env:"STRIPE_WEBHOOK_SECRET"`
 	StripeBaseURL       string `env:"STRIPE_BASE_URL"`
 	PaddleBaseURL       string `env:"PADDLE_BASE_URL"`
+	WooCommerceBaseURL  string `env:"WOOCOMMERCE_BASE_URL"`
 	LogLevel            string `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat           string `env:"LOG_FORMAT" envDefault:"json"`
 	WorkerConcurrency   int    `env:"WORKER_CONCURRENCY" envDefault:"4"`
@@ -116,7 +117,8 @@ func (c Config) validatePlatforms() error {
 	errs = append(errs,
 		checkHTTPURL("SHOPIFY_BASE_URL", c.ShopifyBaseURL, false),
 		checkHTTPURL("STRIPE_BASE_URL", c.StripeBaseURL, false),
-		checkHTTPURL("PADDLE_BASE_URL", c.PaddleBaseURL, false))
+		checkHTTPURL("PADDLE_BASE_URL", c.PaddleBaseURL, false),
+		checkHTTPURL("WOOCOMMERCE_BASE_URL", c.WooCommerceBaseURL, false))
 	return errors.Join(errs...)
 }
 

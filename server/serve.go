@@ -48,6 +48,9 @@ func serve(ctx context.Context, mode string, cfg Config, log *slog.Logger) (err 
 		return err
 	}
 	defer a.Close()
+	if a.adapters, err = newAdapters(cfg, log, mode == modeAll); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	var web *webServer
 	if mode != modeWorker {

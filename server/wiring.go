@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/labstack/echo/v4"
@@ -22,19 +23,30 @@ func registerRoutes(e *echo.Echo, a *app) (closeQueue func(), err error) {
 	// One collector per process; a second registration (tests) is refused harmlessly.
 	_ = prometheus.Register(jobs.NewQueueCollector(q))
 	handlers.Register(e, handlers.Deps{Store: a.store, Jobs: q, Ready: a.ready, Logger: a.log,
-		Platforms: platformsFor(a), AppSecrets: appSecrets(a.cfg), Nonces: handlers.NewRedisNonces(a.redis),
-		Paddle: a.paddle})
+		Platforms: platformsFor(a), AppSecrets: appSecrets(a), Nonces: handlers.NewRedisNonces(a.redis),
+		Paddle: a.paddle, Shopify: a.shopify, Stripe: a.stripe, WooCommerce: a.woo, AppURL: a.cfg.AppURL})
 	return func() { q.Close() }, nil
 }
 
 // newWorker builds the job worker with every platform parser registered.
 func newWorker(a *app) (worker, error) {
+	mailer, err := jobs.NewMailer(a.cfg.SMTPURL, a.cfg.MailFrom)
+	if err != nil {
+		return nil, fmt.Errorf("SMTP_URL: %w", err)
+	}
+	if mailer == nil {
+		a.log.Info("email not configured", "note", "no SMTP_URL: emails stay in the outbox (GET /api/v1/emails)")
+	}
+	reconcile := jobs.NewReconciler(a.store, a.woo, jobs.ReconcilerOptions{Logger: a.log})
 	w, err := jobs.NewWorker(a.store, a.redisURL, jobs.Options{
 		Queue:           jobs.DefaultQueue,
 		Concurrency:     a.cfg.WorkerConcurrency,
 		Platforms:       platformsFor(a),
 		Logger:          a.log,
 		ShutdownTimeout: workerShutdownTimeout,
+		Mailer:          mailer,
+		AppURL:          a.cfg.AppURL,
+		Periodic:        []func(context.Context) error{reconcile.Run},
 	})
 	if err != nil {
 		return nil, err
@@ -44,20 +56,26 @@ func newWorker(a *app) (worker, error) {
 
 // platformsFor lists the platform adapters by name.
 func platformsFor(a *app) map[string]platforms.Platform {
-	return map[string]platforms.Platform{
-		platforms.API:    api.Platform{},
-		platforms.Paddle: a.paddle,
+	out := map[string]platforms.Platform{
+		platforms.API:         api.Platform{},
+		platforms.Paddle:      a.paddle,
+		platforms.Stripe:      a.stripe,
+		platforms.WooCommerce: a.woo,
 	}
+	if a.shopify != nil {
+		out[platforms.Shopify] = a.shopify
+	}
+	return out
 }
 
 // appSecrets are the app-wide webhook secrets by platform.
-func appSecrets(cfg Config) map[string][]byte {
+func appSecrets(a *app) map[string][]byte {
 	out := map[string][]byte{}
-	if cfg.ShopifyAPISecret != "" {
-		out[platforms.Shopify] = []byte(cfg.ShopifyAPISecret)
+	if a.shopifySecret != "" {
+		out[platforms.Shopify] = []byte(a.shopifySecret)
 	}
-	if cfg.StripeWebhookSecret != "" {
-		out[platforms.Stripe] = []byte(cfg.StripeWebhookSecret)
+	if a.cfg.StripeWebhookSecret != "" {
+		out[platforms.Stripe] = []byte(a.cfg.StripeWebhookSecret)
 	}
 	return out
 }

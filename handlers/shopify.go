@@ -1,0 +1,214 @@
+package handlers
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"codecredit/models"
+	"codecredit/platforms"
+	"codecredit/platforms/shopify"
+)
+
+// ShopifyJobs is the slice of the job queue the install flows need.
+type ShopifyJobs interface {
+	EnqueueImport(ctx context.Context, connID uint64) error
+}
+
+// shopifyRetryHeader on a 401 asks App Bridge to fetch a fresh session
+// token and retry, as documented at
+// https://shopify.dev/docs/apps/build/authentication-authorization/session-tokens.
+const shopifyRetryHeader = "X-Shopify-Retry-Invalid-Session-Request"
+
+// shopifyStateTTL is how long an install's state nonce stays valid.
+const shopifyStateTTL = 10 * time.Minute
+
+// ShopifyAuth serves the Shopify install flows: the authorization code
+// grant (Install, Callback) and token exchange from the embedded admin
+// (TokenExchange). Installing makes the shop a merchant account, subscribes
+// its webhooks and starts the import of its discount codes.
+type ShopifyAuth struct {
+	store   *models.Store
+	adapter *shopify.Adapter
+	nonces  NonceStore
+	jobs    ShopifyJobs
+	log     *slog.Logger
+}
+
+// NewShopifyAuth builds the install handlers. jobs may be nil (imports are
+// then started from the admin); log nil means slog.Default().
+func NewShopifyAuth(store *models.Store, adapter *shopify.Adapter, nonces NonceStore, jobs ShopifyJobs, log *slog.Logger) *ShopifyAuth {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &ShopifyAuth{store: store, adapter: adapter, nonces: nonces, jobs: jobs, log: log}
+}
+
+// stateKey binds a state nonce to the shop it was issued for.
+func stateKey(shop, state string) string { return "shopify:" + shop + ":" + state }
+
+// Install handles GET /auth/shopify?shop=…: a single-use state nonce, then
+// off to Shopify to approve the app's scopes.
+func (h *ShopifyAuth) Install(c echo.Context) error {
+	shop := shopify.NormalizeShop(c.QueryParam("shop"))
+	if shop == "" {
+		return badRequest("shop must be a store's myshopify.com domain, e.g. example.myshopify.com")
+	}
+	buf := make([]byte, 24)
+	if _, err := rand.Read(buf); err != nil {
+		return err
+	}
+	state := hex.EncodeToString(buf)
+	if err := h.nonces.Put(c.Request().Context(), stateKey(shop, state), shopifyStateTTL); err != nil {
+		return unavailableMsg("cannot start the install right now; try again", err)
+	}
+	return c.Redirect(http.StatusFound, h.adapter.AuthorizeURL(shop, state))
+}
+
+// Callback handles GET /auth/shopify/callback: check the HMAC, timestamp
+// and shop, consume the state, trade the code for tokens, install, then
+// send the merchant to the app.
+func (h *ShopifyAuth) Callback(c echo.Context) error {
+	ctx, q := c.Request().Context(), c.QueryParams()
+	shop, err := h.adapter.VerifyCallback(q, h.adapter.Now())
+	if err != nil {
+		return badRequest("%s", strings.TrimPrefix(err.Error(), "shopify: "))
+	}
+	ok, err := h.nonces.Take(ctx, stateKey(shop, q.Get("state")))
+	if err != nil {
+		return unavailableMsg("cannot finish the install right now; try again", err)
+	}
+	if !ok {
+		return badRequest("unknown or already used state; start the install again")
+	}
+	pc, err := h.adapter.ExchangeCode(ctx, shop, q.Get("code"))
+	if err != nil {
+		return h.shopifyError("exchange the authorization code", shop, err)
+	}
+	if _, err := h.install(ctx, pc, true); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusFound, h.adapter.AppHomeURL(shop))
+}
+
+// TokenExchange handles POST /auth/shopify/session from the embedded
+// admin: the session token in "Authorization: Bearer" proves the shop;
+// a shop without an active connection is installed (token exchange), one
+// whose token is lapsing gets fresh tokens.
+func (h *ShopifyAuth) TokenExchange(c echo.Context) error {
+	ctx := c.Request().Context()
+	token, _ := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
+	shop, err := h.adapter.VerifySessionToken(strings.TrimSpace(token), h.adapter.Now())
+	if err != nil {
+		return invalidSession(c, "invalid session token")
+	}
+	conn, err := h.store.ConnectionBySource(ctx, platforms.Shopify, shop)
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		return err
+	}
+	fresh := conn == nil || conn.Status != models.ConnectionActive
+	if !fresh {
+		creds, err := h.store.ReadCredentials(conn)
+		if err != nil {
+			return err
+		}
+		if !h.adapter.TokenExpiring(creds) {
+			return c.JSON(http.StatusOK, map[string]any{"shop": shop, "installed": true})
+		}
+	}
+	pc, err := h.adapter.ExchangeSessionToken(ctx, shop, strings.TrimSpace(token))
+	if errors.Is(err, platforms.ErrUnauthorized) {
+		return invalidSession(c, "Shopify refused the session token")
+	}
+	if err != nil {
+		return h.shopifyError("exchange the session token", shop, err)
+	}
+	if fresh {
+		_, err = h.install(ctx, pc, true)
+	} else {
+		err = h.store.SaveCredentials(ctx, conn.ID, pc.Credentials)
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"shop": shop, "installed": true})
+}
+
+// install stores the connection with its new credentials (the shop becomes
+// the merchant account; installing again reuses it), subscribes the
+// webhooks and starts the import.
+func (h *ShopifyAuth) install(ctx context.Context, pc *platforms.Conn, importCodes bool) (*models.Connection, error) {
+	shop := pc.ExternalID
+	name, email, currency, err := h.adapter.ShopInfo(ctx, pc)
+	if err != nil {
+		return nil, h.shopifyError("read the shop", shop, err)
+	}
+	conn, err := h.store.InstallConnection(ctx, models.Install{Platform: platforms.Shopify, ExternalID: shop,
+		Credentials: models.Credentials(pc.Credentials), Currency: currency, ShopName: name, Email: email})
+	if err != nil {
+		return nil, err
+	}
+	pc.Changed = false
+	created, err := h.adapter.EnsureWebhooks(ctx, pc, shopify.Topics, h.adapter.WebhookCallbackURL())
+	if pc.Changed {
+		if serr := h.store.SaveCredentials(ctx, conn.ID, pc.Credentials); serr != nil {
+			return nil, serr
+		}
+	}
+	if err != nil {
+		return nil, h.shopifyError("subscribe to the shop's webhooks", shop, err)
+	}
+	if importCodes && h.jobs != nil {
+		if err := h.jobs.EnqueueImport(ctx, conn.ID); err != nil {
+			h.log.WarnContext(ctx, "enqueue code import; start it again from the admin", "connection_id", conn.ID, "error", err)
+		}
+	}
+	h.log.InfoContext(ctx, "shopify store installed", "shop", shop, "connection_id", conn.ID,
+		"account_id", conn.AccountID, "webhooks_created", created)
+	return conn, nil
+}
+
+// shopifyError words a failed call to Shopify for the merchant: refused
+// credentials are a 400 (install again), throttling and outages a 502.
+func (h *ShopifyAuth) shopifyError(what, shop string, err error) error {
+	var rl *platforms.RateLimitError
+	var rej *platforms.RejectedError
+	switch {
+	case errors.Is(err, platforms.ErrUnauthorized):
+		return badRequest("Shopify refused to %s for %s; start the install again", what, shop)
+	case errors.As(err, &rej):
+		return badRequest("Shopify refused to %s: %s", what, rej.Reason)
+	case errors.As(err, &rl):
+		he := echo.NewHTTPError(http.StatusBadGateway, fmt.Sprintf("Shopify is busy; could not %s, try again in %s", what, rl.RetryAfter.Round(time.Second)))
+		he.Internal = err
+		return he
+	}
+	h.log.Warn("shopify call failed", "shop", shop, "action", what, "error", err)
+	he := echo.NewHTTPError(http.StatusBadGateway, "could not "+what+" on Shopify; try again")
+	he.Internal = err
+	return he
+}
+
+// invalidSession is a 401 that tells App Bridge to retry with a new token.
+func invalidSession(c echo.Context, msg string) error {
+	c.Response().Header().Set(shopifyRetryHeader, "1")
+	return echo.NewHTTPError(http.StatusUnauthorized, msg)
+}
+
+// unavailableMsg is a 503 with a message, keeping the cause for the logs.
+func unavailableMsg(msg string, err error) error {
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	he := echo.NewHTTPError(http.StatusServiceUnavailable, msg)
+	he.Internal = err
+	return he
+}

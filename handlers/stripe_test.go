@@ -1,0 +1,242 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"codecredit/models"
+	"codecredit/models/testdb"
+	"codecredit/platforms"
+	"codecredit/platforms/stripe"
+	"codecredit/platforms/stripe/sandbox"
+)
+
+// stripeNonces is a NonceStore in memory.
+type stripeNonces struct {
+	mu   sync.Mutex
+	keys map[string]bool
+}
+
+func (n *stripeNonces) Put(_ context.Context, key string, _ time.Duration) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.keys[key] = true
+	return nil
+}
+
+func (n *stripeNonces) Take(_ context.Context, key string) (bool, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	ok := n.keys[key]
+	delete(n.keys, key)
+	return ok, nil
+}
+
+// stripeImportLog records the imports the handlers start.
+type stripeImportLog struct {
+	mu  sync.Mutex
+	ids []uint64
+}
+
+func (q *stripeImportLog) EnqueueImport(_ context.Context, id uint64) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.ids = append(q.ids, id)
+	return nil
+}
+
+// stripeWorld is the app's Stripe routes on a real store, with the
+// sandbox as Stripe.
+type stripeWorld struct {
+	t       *testing.T
+	store   *models.Store
+	sb      *sandbox.Server
+	app     *httptest.Server
+	imports *stripeImportLog
+	apiKey  string
+	acct    *models.Account
+	client  *http.Client // does not follow redirects
+}
+
+func newStripeWorld(t *testing.T) *stripeWorld {
+	t.Helper()
+	w := &stripeWorld{t: t, store: testdb.Postgres(t), sb: sandbox.New(sandbox.Options{}), imports: &stripeImportLog{},
+		client: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	stripeSrv := httptest.NewServer(w.sb)
+	t.Cleanup(stripeSrv.Close)
+	e := echo.New()
+	e.HTTPErrorHandler = errorHandler(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	w.app = httptest.NewServer(e)
+	t.Cleanup(w.app.Close)
+	adapter := stripe.New(stripe.Config{ClientID: sandbox.DefaultClientID, SecretKey: sandbox.DefaultPlatformKey,
+		WebhookSecret: "whsec_platform", AppURL: w.app.URL, BaseURL: stripeSrv.URL, HTTPClient: stripeSrv.Client()})
+	h := NewStripeConnect(w.store, adapter, &stripeNonces{keys: map[string]bool{}}, w.imports, w.app.URL, nil)
+	e.GET("/auth/stripe", h.Authorize, requireAPIKey(w.store))
+	e.GET("/auth/stripe/callback", h.Callback)
+	e.POST("/api/v1/connections/stripe", h.ConnectKey, apiHeaders(), requireAPIKey(w.store))
+
+	ctx := context.Background()
+	var err error
+	if w.acct, err = w.store.CreateAccount(ctx, "Sunny", "owner@sunny.example", "USD"); err != nil {
+		t.Fatal(err)
+	}
+	if w.apiKey, err = w.store.CreateAPIKey(ctx, w.acct.ID); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// do sends a request to the app with the merchant's API key ("" = none).
+func (w *stripeWorld) do(method, target, key, body string) (*http.Response, map[string]any) {
+	w.t.Helper()
+	if !strings.HasPrefix(target, "http") {
+		target = w.app.URL + target
+	}
+	req, _ := http.NewRequest(method, target, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	res, err := w.client.Do(req)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(res.Body).Decode(&out)
+	return res, out
+}
+
+func TestConnectStripeKey(t *testing.T) {
+	w := newStripeWorld(t)
+	stripeAcct, key := w.sb.CreateAccount("Sunny Shop", "owner@sunny.example", "usd")
+	tests := []struct {
+		name    string
+		auth    string
+		body    string
+		status  int
+		message string
+	}{
+		{"no API key", "", `{"api_key":"` + key + `"}`, 401, ""},
+		{"no Stripe key", w.apiKey, `{}`, 400, "api_key is required"},
+		{"a key Stripe refuses", w.apiKey, `{"api_key":"rk_live_not_a_real_key_00000"}`, 400, "Stripe refused"},
+		{"a publishable key", w.apiKey, `{"api_key":"pk_live_123"}`, 400, "rk_"},
+		{"a good key", w.apiKey, `{"api_key":"` + key + `"}`, 201, ""},
+		{"the same key again", w.apiKey, `{"api_key":"` + key + `"}`, 201, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, out := w.do(http.MethodPost, "/api/v1/connections/stripe", tt.auth, tt.body)
+			if res.StatusCode != tt.status || !strings.Contains(stripeText(out["error"]), tt.message) {
+				t.Fatalf("status %d %v, want %d %q", res.StatusCode, out, tt.status, tt.message)
+			}
+			if tt.status == 201 && (out["external_id"] != stripeAcct || out["platform"] != "stripe" || out["currency"] != "USD") {
+				t.Fatalf("connection %v", out)
+			}
+		})
+	}
+	conn, err := w.store.ConnectionBySource(context.Background(), platforms.Stripe, stripeAcct)
+	if err != nil || conn.AccountID != w.acct.ID {
+		t.Fatalf("connection %+v, %v", conn, err)
+	}
+	creds, err := w.store.ReadCredentials(conn)
+	if err != nil || creds[stripe.CredMode] != stripe.ModeKey || creds[stripe.CredAPIKey] != key ||
+		!strings.HasPrefix(creds[stripe.CredWebhookSecret], "whsec_") {
+		t.Fatalf("credentials %v, %v", creds, err)
+	}
+	if eps := w.sb.Endpoints(stripeAcct); len(eps) != 1 || eps[0] != w.app.URL+"/webhooks/stripe?c="+stripeAcct {
+		t.Fatalf("endpoints %v", eps)
+	}
+	if len(w.imports.ids) != 2 || w.imports.ids[0] != conn.ID {
+		t.Fatalf("imports %v", w.imports.ids)
+	}
+	// Another merchant pasting the same key gets a 409; the first keeps working.
+	other, err := w.store.CreateAccount(context.Background(), "Other", "o@example.com", "USD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherKey, err := w.store.CreateAPIKey(context.Background(), other.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, out := w.do(http.MethodPost, "/api/v1/connections/stripe", otherKey, `{"api_key":"`+key+`"}`); res.StatusCode != 409 {
+		t.Fatalf("another merchant: %d %v", res.StatusCode, out)
+	}
+	conn, _ = w.store.ConnectionBySource(context.Background(), platforms.Stripe, stripeAcct)
+	if after, _ := w.store.ReadCredentials(conn); after[stripe.CredWebhookSecret] != creds[stripe.CredWebhookSecret] ||
+		conn.AccountID != w.acct.ID {
+		t.Fatalf("the first merchant's connection changed: %v", after)
+	}
+}
+
+func TestConnectStripeOAuth(t *testing.T) {
+	w := newStripeWorld(t)
+	stripeAcct, _ := w.sb.CreateAccount("Moon Shop", "owner@moon.example", "eur")
+	w.sb.ConnectNext(stripeAcct)
+	if res, _ := w.do(http.MethodGet, "/auth/stripe", "", ""); res.StatusCode != 401 {
+		t.Fatalf("without an API key: %d", res.StatusCode)
+	}
+	res, _ := w.do(http.MethodGet, "/auth/stripe", w.apiKey, "")
+	toStripe := res.Header.Get("Location")
+	if res.StatusCode != 302 || !strings.Contains(toStripe, "/oauth/authorize?") {
+		t.Fatalf("authorize: %d %s", res.StatusCode, toStripe)
+	}
+	res, _ = w.do(http.MethodGet, toStripe, "", "")
+	callback := res.Header.Get("Location")
+	if !strings.HasPrefix(callback, w.app.URL+"/auth/stripe/callback?") {
+		t.Fatalf("stripe sent the merchant to %s", callback)
+	}
+	res, _ = w.do(http.MethodGet, callback, "", "")
+	if res.StatusCode != 302 || res.Header.Get("Location") != w.app.URL+"/admin/" {
+		t.Fatalf("callback: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	conn, err := w.store.ConnectionBySource(context.Background(), platforms.Stripe, stripeAcct)
+	if err != nil || conn.AccountID != w.acct.ID || conn.Currency != "EUR" {
+		t.Fatalf("connection %+v, %v", conn, err)
+	}
+	creds, _ := w.store.ReadCredentials(conn)
+	if creds[stripe.CredMode] != stripe.ModeConnect || creds[stripe.CredStripeUserID] != stripeAcct {
+		t.Fatalf("credentials %v", creds)
+	}
+	if res, out := w.do(http.MethodGet, callback, "", ""); res.StatusCode != 400 || !strings.Contains(stripeText(out["error"]), "state") {
+		t.Fatalf("a used state: %d %v", res.StatusCode, out)
+	}
+	u, _ := url.Parse(callback)
+	q := u.Query()
+	q.Set("state", "999."+strings.SplitN(q.Get("state"), ".", 2)[1])
+	if res, _ := w.do(http.MethodGet, "/auth/stripe/callback?"+q.Encode(), "", ""); res.StatusCode != 400 {
+		t.Fatalf("a state naming another account: %d", res.StatusCode)
+	}
+}
+
+func TestConnectStripeDeclined(t *testing.T) {
+	w := newStripeWorld(t)
+	res, out := w.do(http.MethodGet, "/auth/stripe?format=json", w.apiKey, "")
+	authorize, _ := url.Parse(stripeText(out["url"]))
+	if res.StatusCode != 200 || authorize == nil || authorize.Query().Get("state") == "" {
+		t.Fatalf("json authorize: %d %v", res.StatusCode, out)
+	}
+	q := url.Values{"error": {"access_denied"}, "error_description": {"The user denied your request"},
+		"state": {authorize.Query().Get("state")}}
+	res, _ = w.do(http.MethodGet, "/auth/stripe/callback?"+q.Encode(), "", "")
+	loc, _ := url.Parse(res.Header.Get("Location"))
+	if res.StatusCode != 302 || loc.Path != "/admin/" || loc.Query().Get("stripe_error") != "The user denied your request" {
+		t.Fatalf("declined: %d %s", res.StatusCode, loc)
+	}
+}
+
+func stripeText(v any) string {
+	s, _ := v.(string)
+	return s
+}

@@ -1,0 +1,226 @@
+package handlers
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"codecredit/models"
+	"codecredit/platforms"
+	"codecredit/platforms/woocommerce"
+)
+
+// WooCommerceConnector is the slice of the WooCommerce adapter the connect
+// flow uses; *woocommerce.Adapter implements it.
+type WooCommerceConnector interface {
+	AuthorizeURL(storeURL, state string) (string, error)
+	StoreInfo(ctx context.Context, c *platforms.Conn) (woocommerce.StoreInfo, error)
+	CreateWebhooks(ctx context.Context, c *platforms.Conn) error
+}
+
+// WooCommerceJobs is the slice of the job queue the connect flow needs.
+type WooCommerceJobs interface {
+	EnqueueImport(ctx context.Context, connID uint64) error
+}
+
+// wooStateTTL is how long a connect state stays valid: the merchant may
+// have to log in to WordPress before approving.
+const wooStateTTL = 30 * time.Minute
+
+// maxGrantBody bounds the key callback's body.
+const maxGrantBody = 64 << 10
+
+// WooCommerceConnect serves WooCommerce's app-authorisation flow: the
+// merchant names the store and approves Codecredit there (Authorize); the
+// store posts the new REST keys to us (Callback), and we install the
+// connection, register our webhooks and start the import of its coupons.
+type WooCommerceConnect struct {
+	store  *models.Store
+	woo    WooCommerceConnector
+	nonces NonceStore
+	jobs   WooCommerceJobs
+	log    *slog.Logger
+}
+
+// NewWooCommerceConnect builds the connect handlers. jobs may be nil
+// (imports are then started from the admin); log nil means slog.Default().
+func NewWooCommerceConnect(store *models.Store, woo WooCommerceConnector, nonces NonceStore, jobs WooCommerceJobs, log *slog.Logger) *WooCommerceConnect {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &WooCommerceConnect{store: store, woo: woo, nonces: nonces, jobs: jobs, log: log}
+}
+
+// Authorize handles GET /auth/woocommerce?store=https://shop.example for
+// the authenticated merchant: a single-use state naming the account and
+// the store, then off to the store's approval page. The store must be
+// served over https (http only on a loopback host, for the sandbox). With
+// ?format=json the URL is answered as {"url": ...} instead of a redirect.
+func (h *WooCommerceConnect) Authorize(c echo.Context) error {
+	store, err := woocommerce.NormalizeStoreURL(c.QueryParam("store"))
+	if err != nil {
+		return badRequest("store must be your WooCommerce store's https address, e.g. https://shop.example")
+	}
+	state, err := newWooState(account(c).ID, store)
+	if err != nil {
+		return err
+	}
+	if err := h.nonces.Put(c.Request().Context(), wooStateKey(state), wooStateTTL); err != nil {
+		return wooUnavailable("cannot start connecting WooCommerce right now; try again", err)
+	}
+	u, err := h.woo.AuthorizeURL(store, state)
+	if err != nil {
+		return badRequest("cannot connect %s: %v", store, err)
+	}
+	if c.QueryParam("format") == "json" {
+		return c.JSON(http.StatusOK, map[string]string{"url": u})
+	}
+	return c.Redirect(http.StatusFound, u)
+}
+
+// Callback handles POST /auth/woocommerce/callback, which the store calls
+// server to server once the merchant approved, with the keys and our state
+// as user_id. Anything but a 200 makes WooCommerce delete the keys and show
+// the merchant an error, so every check comes before the 200.
+func (h *WooCommerceConnect) Callback(c echo.Context) error {
+	ctx := c.Request().Context()
+	body, err := io.ReadAll(io.LimitReader(c.Request().Body, maxGrantBody))
+	if err != nil {
+		return badRequest("could not read the body: %v", err)
+	}
+	grant, err := woocommerce.ParseKeyGrant(body)
+	if err != nil {
+		return badRequest("%v", err)
+	}
+	accountID, store, ok := parseWooState(grant.UserID)
+	if !ok {
+		return badRequest("unknown state; start connecting WooCommerce again")
+	}
+	if ok, err = h.nonces.Take(ctx, wooStateKey(grant.UserID)); err != nil {
+		return wooUnavailable("cannot finish connecting WooCommerce right now; try again", err)
+	} else if !ok {
+		return badRequest("unknown or already used state; start connecting WooCommerce again")
+	}
+	conn, err := h.install(ctx, accountID, store, grant)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"ok": true, "connection_id": conn.ID})
+}
+
+// install checks the keys (reading the store's home URL, the connection's
+// id, and currency), saves the connection with its webhook secret before
+// any webhook exists, registers the webhooks and starts the coupon import.
+func (h *WooCommerceConnect) install(ctx context.Context, accountID uint64, store string, grant woocommerce.KeyGrant) (*models.Connection, error) {
+	pc := &platforms.Conn{ExternalID: store, Credentials: grant.Credentials()}
+	info, err := h.woo.StoreInfo(ctx, pc)
+	if err != nil {
+		return nil, h.wooError("read the store's settings", err)
+	}
+	pc.Credentials[woocommerce.CredCurrency] = info.Currency
+	h.keepCheckpoint(ctx, accountID, info.URL, pc.Credentials)
+	name := info.Name
+	if name == "" {
+		name = info.URL
+	}
+	conn, err := h.store.InstallConnection(ctx, models.Install{AccountID: accountID, Platform: platforms.WooCommerce,
+		ExternalID: info.URL, Credentials: models.Credentials(pc.Credentials), Currency: info.Currency, ShopName: name})
+	if err != nil {
+		return nil, err
+	}
+	if err := h.woo.CreateWebhooks(ctx, pc); err != nil {
+		return nil, h.wooError("create the webhooks", err)
+	}
+	if pc.Changed {
+		if err := h.store.SaveCredentials(ctx, conn.ID, models.Credentials(pc.Credentials)); err != nil {
+			return nil, err
+		}
+	}
+	if h.jobs != nil {
+		if err := h.jobs.EnqueueImport(ctx, conn.ID); err != nil {
+			h.log.WarnContext(ctx, "enqueue code import; start it again from the admin", "connection_id", conn.ID, "error", err)
+		}
+	}
+	h.log.InfoContext(ctx, "woocommerce store connected", "store", info.URL, "connection_id", conn.ID, "account_id", conn.AccountID)
+	return conn, nil
+}
+
+// keepCheckpoint carries the reconciliation checkpoint of a store
+// connected again into its new credentials, so orders whose webhooks were
+// lost while it was disconnected are still found.
+func (h *WooCommerceConnect) keepCheckpoint(ctx context.Context, accountID uint64, store string, creds map[string]string) {
+	prev, err := h.store.ConnectionBySource(ctx, platforms.WooCommerce, store)
+	if err != nil || prev.AccountID != accountID {
+		return
+	}
+	if old, err := h.store.ReadCredentials(prev); err == nil && old[woocommerce.CredReconciledUntil] != "" {
+		creds[woocommerce.CredReconciledUntil] = old[woocommerce.CredReconciledUntil]
+	}
+}
+
+// newWooState is "<account id>.<random>.<store URL, base64url>": the
+// callback names no store, so the state carries it. Only states we stored
+// can be taken, so it cannot be forged.
+func newWooState(accountID uint64, store string) (string, error) {
+	buf := make([]byte, 16)
+	if _, err := rand.Read(buf); err != nil {
+		return "", err
+	}
+	return strconv.FormatUint(accountID, 10) + "." + hex.EncodeToString(buf) + "." +
+		base64.RawURLEncoding.EncodeToString([]byte(store)), nil
+}
+
+func parseWooState(state string) (accountID uint64, store string, ok bool) {
+	parts := strings.Split(state, ".")
+	if len(parts) != 3 {
+		return 0, "", false
+	}
+	id, err := strconv.ParseUint(parts[0], 10, 64)
+	raw, err2 := base64.RawURLEncoding.DecodeString(parts[2])
+	if err != nil || err2 != nil || id == 0 {
+		return 0, "", false
+	}
+	store, err = woocommerce.NormalizeStoreURL(string(raw))
+	return id, store, err == nil
+}
+
+func wooStateKey(state string) string { return "woocommerce:" + state }
+
+// wooError words a failed call to the store: refused keys are a 400, a
+// throttled or failing store a 502.
+func (h *WooCommerceConnect) wooError(what string, err error) error {
+	var rl *platforms.RateLimitError
+	switch {
+	case errors.Is(err, platforms.ErrUnauthorized):
+		return badRequest("the store refused the new keys; could not %s", what)
+	case errors.As(err, &rl):
+		he := echo.NewHTTPError(http.StatusBadGateway, fmt.Sprintf("the store is busy; could not %s, try again in %s", what, rl.RetryAfter))
+		he.Internal = err
+		return he
+	}
+	h.log.Warn("woocommerce call failed", "action", what, "error", err)
+	he := echo.NewHTTPError(http.StatusBadGateway, "could not "+what+" on the store; try again")
+	he.Internal = err
+	return he
+}
+
+// wooUnavailable is a 503 with a message, keeping the cause for the logs.
+func wooUnavailable(msg string, err error) error {
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	he := echo.NewHTTPError(http.StatusServiceUnavailable, msg)
+	he.Internal = err
+	return he
+}
