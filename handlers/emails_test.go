@@ -83,7 +83,6 @@ func newMailEnv(t *testing.T) *mailEnv {
 	return m
 }
 
-
 // send runs the send job for every email queued since the last call.
 func (m *mailEnv) send(t *testing.T) {
 	t.Helper()

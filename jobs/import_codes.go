@@ -69,7 +69,7 @@ func (w *Worker) importPages(ctx context.Context, conn *models.Connection, cat p
 		}
 		state := models.ImportRunning
 		if page.Next == "" {
-			state = models.ImportDone
+			state, total = models.ImportDone, done // a platform that never said its total has now
 		}
 		if err := w.store.SetImportProgress(ctx, conn.ID, page.Next, done, total, state); err != nil {
 			return err

@@ -71,17 +71,17 @@ type Order struct {
 // the order subtotal (tax and shipping excluded). Full marks a cancellation
 // or a refund of everything that was left.
 type Refund struct {
-	ExternalID      string    `json:"id"`
-	OrderExternalID string    `json:"order_id"`
-	Currency        string    `json:"currency"`
-	Subtotal        int64     `json:"subtotal"`
+	ExternalID      string `json:"id"`
+	OrderExternalID string `json:"order_id"`
+	Currency        string `json:"currency"`
+	Subtotal        int64  `json:"subtotal"`
 	// Amount is the refunded money, tax and shipping included, for
 	// platforms that do not say which part of it was goods (Stripe): with
 	// Subtotal 0, the engine takes the same share of the order's subtotal
 	// as Amount is of its total.
-	Amount int64 `json:"amount,omitempty"`
-	Full   bool  `json:"full,omitempty"`
-	CreatedAt       time.Time `json:"created_at"`
+	Amount    int64     `json:"amount,omitempty"`
+	Full      bool      `json:"full,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // CodeChange is a discount code created, changed or deleted on the platform.

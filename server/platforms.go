@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net/http"
 
 	"codecredit/platforms/paddle"
 	"codecredit/platforms/shopify"
@@ -19,7 +20,9 @@ type adapters struct {
 	woo           *woocommerce.Adapter
 	shopify       *shopify.Adapter
 	shopifySecret string
+	stripeSecret  string
 	sandboxes     []func()
+	mounts        map[string]http.Handler // local sandboxes served by the app, by path
 }
 
 // newAdapters builds every platform adapter; each sends its calls to the
@@ -37,6 +40,12 @@ func newAdapters(cfg Config, log *slog.Logger, sandbox bool) (adapters, error) {
 		woo: woocommerce.New(woocommerce.Config{AppURL: cfg.AppURL, BaseURL: cfg.WooCommerceBaseURL}),
 	}
 	scfg := shopify.Config{APIKey: cfg.ShopifyAPIKey, APISecret: cfg.ShopifyAPISecret, AppURL: cfg.AppURL, BaseURL: cfg.ShopifyBaseURL}
+	ad.stripeSecret = cfg.StripeWebhookSecret
+	if sandbox {
+		if err := ad.addLocalSandboxes(cfg, log); err != nil {
+			return ad, err
+		}
+	}
 	if cfg.ShopifyAPIKey == "" && !sandbox {
 		log.Info("shopify not configured", "note", "set SHOPIFY_API_KEY and SHOPIFY_API_SECRET to install on Shopify")
 		return ad, nil

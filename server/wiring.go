@@ -25,6 +25,9 @@ func registerRoutes(e *echo.Echo, a *app) (closeQueue func(), err error) {
 	handlers.Register(e, handlers.Deps{Store: a.store, Jobs: q, Ready: a.ready, Logger: a.log,
 		Platforms: platformsFor(a), AppSecrets: appSecrets(a), Nonces: handlers.NewRedisNonces(a.redis),
 		Paddle: a.paddle, Shopify: a.shopify, Stripe: a.stripe, WooCommerce: a.woo, AppURL: a.cfg.AppURL})
+	for path, h := range a.mounts { // the local sandboxes of newcomer mode
+		e.Any(path+"/*", echo.WrapHandler(h))
+	}
 	return func() { q.Close() }, nil
 }
 
@@ -74,8 +77,8 @@ func appSecrets(a *app) map[string][]byte {
 	if a.shopifySecret != "" {
 		out[platforms.Shopify] = []byte(a.shopifySecret)
 	}
-	if a.cfg.StripeWebhookSecret != "" {
-		out[platforms.Stripe] = []byte(a.cfg.StripeWebhookSecret)
+	if a.stripeSecret != "" {
+		out[platforms.Stripe] = []byte(a.stripeSecret)
 	}
 	return out
 }

@@ -103,6 +103,7 @@ func (a *Adapter) ImportCodes(ctx context.Context, c *platforms.Conn, cursor str
 			skipped++
 		}
 	}
+	page.Skipped = skipped
 	if skipped > 0 {
 		a.cfg.Logger.InfoContext(ctx, "paddle discounts without a code skipped", "connection_key", c.ExternalID, "skipped", skipped)
 	}
