@@ -1,5 +1,7 @@
 // Package frontend holds the browser-facing assets, built into dist/ and
-// embedded in the binary so `go run ./server` needs no Node.js.
+// embedded in the binary so `go run ./server` needs no Node.js: the landing
+// page (dist/index.html) and the admin, a single-page app whose sources are
+// in admin/ and whose build is dist/admin/ (index.html and hashed assets).
 package frontend
 
 import (

@@ -48,6 +48,12 @@ type Deps struct {
 	Paddle PaddleConnector
 	// Shopify installs shops (OAuth, token exchange); nil: no Shopify routes.
 	Shopify *shopify.Adapter
+	// Admin serves the embedded admin under /admin/. SessionVerifier
+	// (Shopify session tokens) and Sessions (merchant cookies) let it call
+	// the API; nil turns that way of signing in off.
+	Admin           *Admin
+	SessionVerifier SessionVerifier
+	Sessions        *MerchantSessions
 	// Stripe connects Stripe accounts (Connect OAuth or a pasted key).
 	Stripe StripeConnector
 	// WooCommerce connects stores through WooCommerce's app authorisation.
@@ -78,9 +84,19 @@ func Register(e *echo.Echo, d Deps) {
 	e.GET("/healthz", health.Healthz)
 	e.GET("/readyz", health.Readyz)
 	e.GET("/metrics", echo.WrapHandler(promhttp.Handler()))
-	e.GET("/", echo.WrapHandler(http.FileServer(http.FS(frontend.Dist()))))
+	if d.Admin != nil {
+		e.GET("/", d.Admin.Root)
+		e.GET("/admin", d.Admin.Index)
+		e.GET("/admin/*", d.Admin.Serve)
+		e.POST("/admin/login", d.Admin.Login)
+		e.GET("/admin/auth", d.Admin.Redeem)
+		e.POST("/admin/logout", d.Admin.Logout)
+	} else {
+		e.GET("/", echo.WrapHandler(http.FileServer(http.FS(frontend.Dist()))))
+	}
 
-	api := e.Group("/api/v1", apiHeaders(), requireAPIKey(d.Store))
+	auth := AdminAuth(d.Store, d.SessionVerifier, d.Sessions)
+	api := e.Group("/api/v1", apiHeaders(), auth)
 
 	aff := &affiliateHandlers{store: d.Store}
 	api.GET("/affiliates", aff.ListAffiliates)
@@ -142,13 +158,13 @@ func Register(e *echo.Echo, d Deps) {
 
 	if d.Stripe != nil && d.Nonces != nil {
 		stripeConnect := NewStripeConnect(d.Store, d.Stripe, d.Nonces, d.Jobs, d.AppURL, d.Logger)
-		e.GET("/auth/stripe", stripeConnect.Authorize, requireAPIKey(d.Store))
+		e.GET("/auth/stripe", stripeConnect.Authorize, auth)
 		e.GET("/auth/stripe/callback", stripeConnect.Callback)
 		api.POST("/connections/stripe", stripeConnect.ConnectKey)
 	}
 	if d.WooCommerce != nil && d.Nonces != nil {
 		woo := NewWooCommerceConnect(d.Store, d.WooCommerce, d.Nonces, d.Jobs, d.Logger)
-		e.GET("/auth/woocommerce", woo.Authorize, requireAPIKey(d.Store))
+		e.GET("/auth/woocommerce", woo.Authorize, auth)
 		e.POST("/auth/woocommerce/callback", woo.Callback)
 	}
 

@@ -26,6 +26,7 @@ type app struct {
 	redisURL   string
 	mini       *miniredis.Miniredis // nil unless the embedded Redis runs
 	redis      *redis.Client        // readiness checks; nil without Redis
+	key        []byte               // the encryption key; admin session keys derive from it
 	adapters                        // the platform adapters (platforms.go)
 }
 
@@ -57,6 +58,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger, withRedis bool) 
 	if err != nil {
 		return nil, err
 	}
+	a.key = key
 	cipher, err := models.NewCipher(key)
 	if err != nil {
 		return nil, err

@@ -2,11 +2,16 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"codecredit/frontend"
 	"codecredit/handlers"
 	"codecredit/jobs"
 	"codecredit/platforms"
@@ -22,9 +27,13 @@ func registerRoutes(e *echo.Echo, a *app) (closeQueue func(), err error) {
 	}
 	// One collector per process; a second registration (tests) is refused harmlessly.
 	_ = prometheus.Register(jobs.NewQueueCollector(q))
-	handlers.Register(e, handlers.Deps{Store: a.store, Jobs: q, Ready: a.ready, Logger: a.log,
+	d := handlers.Deps{Store: a.store, Jobs: q, Ready: a.ready, Logger: a.log,
 		Platforms: platformsFor(a), AppSecrets: appSecrets(a), Nonces: handlers.NewRedisNonces(a.redis),
-		Paddle: a.paddle, Shopify: a.shopify, Stripe: a.stripe, WooCommerce: a.woo, AppURL: a.cfg.AppURL})
+		Paddle: a.paddle, Shopify: a.shopify, Stripe: a.stripe, WooCommerce: a.woo, AppURL: a.cfg.AppURL}
+	if err := a.adminDeps(&d); err != nil {
+		return nil, err
+	}
+	handlers.Register(e, d)
 	for path, h := range a.mounts { // the local sandboxes of newcomer mode
 		e.Any(path+"/*", echo.WrapHandler(h))
 	}
@@ -81,4 +90,27 @@ func appSecrets(a *app) map[string][]byte {
 		out[platforms.Stripe] = []byte(a.stripeSecret)
 	}
 	return out
+}
+
+// adminDeps sets up the embedded admin: merchant sessions signed with a key
+// derived from the encryption key, Shopify session tokens verified with the
+// app secret, and sign-in links by email.
+func (a *app) adminDeps(d *handlers.Deps) error {
+	mac := hmac.New(sha256.New, a.key)
+	mac.Write([]byte("codecredit admin sessions"))
+	var err error
+	if d.Sessions, err = handlers.NewMerchantSessions(mac.Sum(nil), strings.HasPrefix(a.cfg.AppURL, "https://"), 12*time.Hour); err != nil {
+		return err
+	}
+	apiKey := ""
+	if a.shopify != nil {
+		d.SessionVerifier, apiKey = a.shopify, a.shopify.APIKey()
+	}
+	mailer, err := jobs.NewMailer(a.cfg.SMTPURL, a.cfg.MailFrom)
+	if err != nil {
+		return fmt.Errorf("SMTP_URL: %w", err)
+	}
+	links := &merchantLinks{rdb: a.redis, store: a.store, mailer: mailer, appURL: a.cfg.AppURL, log: a.log}
+	d.Admin, err = handlers.NewAdmin(frontend.Dist(), apiKey, links, d.Sessions, a.log)
+	return err
 }

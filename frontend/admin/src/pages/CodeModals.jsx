@@ -1,0 +1,156 @@
+// The Codes page's dialogs.
+import { useState } from 'react';
+import { Banner, BlockStack, Checkbox, FormLayout, List, Modal, Select, Text, TextField } from '@shopify/polaris';
+import { api } from '../api.js';
+import { parseMoney, parsePercent } from '../money.js';
+import { ErrorBanner, useApp } from '../ui.jsx';
+
+const types = [
+  { label: 'Percentage off', value: 'percentage' },
+  { label: 'Fixed amount off', value: 'fixed_amount' },
+  { label: 'Free shipping', value: 'free_shipping' },
+];
+
+/** A discount form's state, and the API fields it makes (null if invalid). */
+function useDiscount(currency) {
+  const [d, setD] = useState({ type: 'percentage', value: '10' });
+  let value = 0;
+  if (d.type === 'percentage') value = parsePercent(d.value);
+  if (d.type === 'fixed_amount') value = parseMoney(d.value, currency);
+  const spec = value === null || (d.type !== 'free_shipping' && !value) ? null
+    : { discount_type: d.type, discount_value: value, ...(d.type === 'fixed_amount' ? { currency } : {}) };
+  const fields = (
+    <FormLayout.Group condensed>
+      <Select label="Discount" options={types} value={d.type} onChange={(v) => setD({ ...d, type: v })} />
+      {d.type !== 'free_shipping' && (
+        <TextField label={d.type === 'percentage' ? 'Percent' : 'Amount'} suffix={d.type === 'percentage' ? '%' : currency}
+          value={d.value} onChange={(v) => setD({ ...d, value: v })} autoComplete="off" error={spec ? undefined : 'Enter a valid discount'} />
+      )}
+    </FormLayout.Group>
+  );
+  return [spec, fields];
+}
+
+function affiliateOptions(affiliates, first) {
+  return [first, ...affiliates.filter((a) => a.status === 'active').map((a) => ({ label: `${a.name} (${a.email})`, value: String(a.id) }))];
+}
+
+/** Generates codes from the naming rule, with a preview first. */
+export function GenerateModal({ affiliates, affiliate, onClose, onDone }) {
+  const { settings, toast } = useApp();
+  const currency = (settings && settings.currency) || 'USD';
+  const [template, setTemplate] = useState((settings && settings.naming_rule) || '{FIRST}{DISCOUNT}');
+  const [target, setTarget] = useState(affiliate ? String(affiliate) : 'missing');
+  const [spec, discountFields] = useDiscount(currency);
+  const [preview, setPreview] = useState(null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const body = { template, ...spec, ...(target === 'missing' ? { all_missing: true } : { affiliate_ids: [Number(target)] }) };
+  const call = async (path) => {
+    setBusy(true);
+    setError(null);
+    try {
+      return await api(path, { method: 'POST', body });
+    } catch (e) {
+      setError(e);
+      return null;
+    } finally {
+      setBusy(false);
+    }
+  };
+  const showPreview = async () => setPreview(await call('/codes/preview'));
+  const generate = async () => {
+    const res = await call('/codes/generate');
+    if (res) {
+      toast(`${res.count} code${res.count === 1 ? '' : 's'} generated`);
+      onDone();
+    }
+  };
+  return (
+    <Modal open onClose={onClose} title="Generate codes"
+      primaryAction={{ content: 'Generate codes', onAction: generate, loading: busy, disabled: !spec }}
+      secondaryActions={[{ content: 'Preview', onAction: showPreview, disabled: !spec }, { content: 'Cancel', onAction: onClose }]}>
+      <Modal.Section>
+        <BlockStack gap="300">
+          <ErrorBanner error={error} />
+          <FormLayout>
+            <Select label="For" options={affiliateOptions(affiliates, { label: 'Every active affiliate without a code', value: 'missing' })} value={target} onChange={(v) => { setTarget(v); setPreview(null); }} />
+            <TextField label="Naming rule" value={template} onChange={(v) => { setTemplate(v); setPreview(null); }} autoComplete="off"
+              helpText="{FIRST} first name, {LAST} last name, {NAME} full name, {DISCOUNT} the discount number, {RANDOM4} four random characters." />
+            {discountFields}
+          </FormLayout>
+          {preview && (
+            preview.count ? (
+              <Banner tone="info" title={`Preview: ${preview.count} code${preview.count === 1 ? '' : 's'}`}>
+                <List>{preview.data.slice(0, 10).map((g) => <List.Item key={g.affiliate_id}>{g.code} for {g.affiliate_name}</List.Item>)}</List>
+              </Banner>
+            ) : <Banner tone="warning">Nobody to generate for: every active affiliate already has a code.</Banner>
+          )}
+        </BlockStack>
+      </Modal.Section>
+    </Modal>
+  );
+}
+
+/** Adds a code typed by the merchant, with its own discount. */
+export function NewCodeModal({ affiliates, onClose, onDone }) {
+  const { settings, toast } = useApp();
+  const [code, setCode] = useState('');
+  const [aff, setAff] = useState('');
+  const [once, setOnce] = useState(false);
+  const [spec, discountFields] = useDiscount((settings && settings.currency) || 'USD');
+  const [error, setError] = useState(null);
+  const save = async () => {
+    try {
+      const c = await api('/codes', { method: 'POST', body: { code, ...spec, once_per_customer: once, ...(aff ? { affiliate_id: Number(aff) } : {}) } });
+      toast(`${c.code} added`);
+      onDone();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <Modal open onClose={onClose} title="Add a code" primaryAction={{ content: 'Add code', onAction: save, disabled: !code.trim() || !spec }}
+      secondaryActions={[{ content: 'Cancel', onAction: onClose }]}>
+      <Modal.Section>
+        <BlockStack gap="300">
+          <ErrorBanner error={error} />
+          <FormLayout>
+            <TextField label="Code" value={code} onChange={setCode} autoComplete="off" autoFocus helpText="Customers type this at checkout; it is created on your store too." />
+            {discountFields}
+            <Checkbox label="Once per customer" checked={once} onChange={setOnce} />
+            <Select label="Affiliate" options={affiliateOptions(affiliates, { label: 'Nobody yet', value: '' })} value={aff} onChange={setAff} />
+          </FormLayout>
+        </BlockStack>
+      </Modal.Section>
+    </Modal>
+  );
+}
+
+/** Gives a code to an affiliate. */
+export function AssignModal({ code, affiliates, onClose, onDone }) {
+  const { toast } = useApp();
+  const [aff, setAff] = useState('');
+  const [error, setError] = useState(null);
+  const save = async () => {
+    try {
+      await api(`/codes/${code.id}/assign`, { method: 'POST', body: { affiliate_id: Number(aff) } });
+      toast(`${code.code} assigned`);
+      onDone();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <Modal open onClose={onClose} title={`Assign ${code.code}`} primaryAction={{ content: 'Assign', onAction: save, disabled: !aff }}
+      secondaryActions={[{ content: 'Cancel', onAction: onClose }]}>
+      <Modal.Section>
+        <BlockStack gap="300">
+          <ErrorBanner error={error} />
+          <Text as="p">Orders paid with {code.code} from now on earn this affiliate commission. They get an email with the code.</Text>
+          <Select label="Affiliate" options={affiliateOptions(affiliates, { label: 'Choose an affiliate', value: '' })} value={aff} onChange={setAff} />
+        </BlockStack>
+      </Modal.Section>
+    </Modal>
+  );
+}

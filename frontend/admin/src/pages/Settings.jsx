@@ -1,0 +1,82 @@
+// Settings: default commission, hold days, naming rule, email templates.
+import { useEffect, useState } from 'react';
+import { BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from '@shopify/polaris';
+import { api } from '../api.js';
+import { formatMoney, parseMoney, parsePercent, percentText } from '../money.js';
+import { Loading, useApp } from '../ui.jsx';
+import { EmailTemplates } from './EmailTemplates.jsx';
+
+/** A naming rule applied to a sample affiliate, as the generator does. */
+export function sampleCode(rule) {
+  return rule
+    .replace(/\{first\}/gi, 'ANN').replace(/\{last\}/gi, 'LEE').replace(/\{name\}/gi, 'ANNLEE')
+    .replace(/\{discount\}/gi, '15').replace(/\{random(\d+)\}/gi, (_m, n) => 'X7K9QZ4M2P8R'.slice(0, Number(n)))
+    .toUpperCase().replace(/[^A-Z0-9_-]/g, '');
+}
+
+/** The Settings page. */
+export function Settings() {
+  const { settings, toast, reloadSettings } = useApp();
+  const [f, setF] = useState(null);
+  const [saving, setSaving] = useState(false);
+  useEffect(() => {
+    if (!settings) return;
+    const r = settings.default_commission;
+    setF({ naming: settings.naming_rule, kind: r.kind, pct: percentText(r.basis_points), flat: (formatMoney(r.flat_amount, settings.currency).match(/[\d.,]+/) || ['0'])[0].replace(/,/g, ''),
+      hold: String(r.hold_days), months: r.recurring_months === null ? '' : String(r.recurring_months) });
+  }, [settings]);
+  if (!f) return <Page title="Settings"><Loading /></Page>;
+  const set = (k) => (v) => setF({ ...f, [k]: v });
+  const rule = { kind: f.kind, hold_days: Number(f.hold), recurring_months: f.months === '' ? null : Number(f.months),
+    basis_points: f.kind === 'percent' ? parsePercent(f.pct) : 0, flat_amount: f.kind === 'flat' ? parseMoney(f.flat, settings.currency) : 0,
+    currency: settings.currency };
+  const valid = (f.kind === 'percent' ? rule.basis_points !== null : rule.flat_amount !== null) && f.naming.trim() !== '';
+  const save = async () => {
+    setSaving(true);
+    try {
+      await api('/settings', { method: 'PUT', body: { naming_rule: f.naming, default_commission: rule } });
+      toast('Settings saved');
+      reloadSettings();
+    } catch (e) {
+      toast(e.message, true);
+    } finally {
+      setSaving(false);
+    }
+  };
+  return (
+    <Page title="Settings" primaryAction={{ content: 'Save', onAction: save, loading: saving, disabled: !valid }}>
+      <Layout>
+        <Layout.AnnotatedSection title="Default commission" description="What every affiliate earns unless you set their own on their page.">
+          <Card>
+            <FormLayout>
+              <Select label="Kind" options={[{ label: 'Percent of the order subtotal', value: 'percent' }, { label: 'Flat amount per order', value: 'flat' }]} value={f.kind} onChange={set('kind')} />
+              {f.kind === 'percent'
+                ? <TextField label="Commission" suffix="%" value={f.pct} onChange={set('pct')} autoComplete="off" error={rule.basis_points === null ? 'A percent from 0 to 100' : undefined} />
+                : <TextField label="Amount per order" suffix={settings.currency} value={f.flat} onChange={set('flat')} autoComplete="off" error={rule.flat_amount === null ? 'An amount like 5.00' : undefined} />}
+              <FormLayout.Group condensed>
+                <TextField label="Hold period" suffix="days" type="number" value={f.hold} onChange={set('hold')} autoComplete="off" helpText="Refunds in this time take the commission back before it is payable." />
+                <TextField label="Subscription renewals" suffix="months" type="number" value={f.months} onChange={set('months')} autoComplete="off" helpText="0: first payment only; empty: for the subscription's lifetime." />
+              </FormLayout.Group>
+            </FormLayout>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection title="Code naming rule" description="How generated codes are named.">
+          <Card>
+            <BlockStack gap="200">
+              <TextField label="Naming rule" value={f.naming} onChange={set('naming')} autoComplete="off"
+                helpText="{FIRST}, {LAST}, {NAME}, {DISCOUNT} and {RANDOM4}; anything else is kept as typed." />
+              <Text as="p">Example for Ann Lee at 15% off: <Text as="span" fontWeight="bold">{sampleCode(f.naming) || '—'}</Text></Text>
+            </BlockStack>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection title="Store currency" description="Commission is counted in this currency.">
+          <Card><Text as="p" variant="headingLg">{settings.currency}</Text></Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection title="Emails to affiliates" description="What affiliates receive. Preview shows it with sample data.">
+          <EmailTemplates />
+        </Layout.AnnotatedSection>
+      </Layout>
+      <InlineStack align="end"><div style={{ padding: '16px 0' }}><Button variant="primary" onClick={save} loading={saving} disabled={!valid}>Save</Button></div></InlineStack>
+    </Page>
+  );
+}

@@ -1,0 +1,82 @@
+// Pieces every page uses.
+import { createContext, useContext } from 'react';
+import { Badge, Banner, Card, EmptyState, SkeletonBodyText, BlockStack } from '@shopify/polaris';
+
+/** What every page may need: the account's settings and a toast. */
+export const AppContext = createContext({ settings: null, toast: () => {}, reloadSettings: () => {} });
+
+/** The app context. */
+export function useApp() {
+  return useContext(AppContext);
+}
+
+// A small tag illustration for empty states, inline so it works offline.
+const tagArt =
+  'data:image/svg+xml;utf8,' +
+  encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="226" height="160" viewBox="0 0 226 160">' +
+      '<rect x="20" y="30" width="186" height="100" rx="16" fill="#e3f1df"/>' +
+      '<path d="M70 60h70l26 20-26 20H70z" fill="#008060"/>' +
+      '<circle cx="150" cy="80" r="6" fill="#fff"/>' +
+      '<text x="82" y="86" font-family="sans-serif" font-size="16" font-weight="700" fill="#fff">CODE</text></svg>',
+  );
+
+/** An empty list that says what to do. */
+export function Empty({ heading, action, secondaryAction, children }) {
+  return (
+    <Card>
+      <EmptyState heading={heading} action={action} secondaryAction={secondaryAction} image={tagArt}>
+        <p>{children}</p>
+      </EmptyState>
+    </Card>
+  );
+}
+
+/** An API error, said plainly. */
+export function ErrorBanner({ error, onRetry }) {
+  if (!error) return null;
+  return (
+    <Banner tone="critical" title="Something went wrong" action={onRetry ? { content: 'Try again', onAction: onRetry } : undefined}>
+      <p>{error.message}</p>
+    </Banner>
+  );
+}
+
+/** Placeholder lines while a card loads. */
+export function Loading({ lines = 4 }) {
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <SkeletonBodyText lines={lines} />
+      </BlockStack>
+    </Card>
+  );
+}
+
+const tones = {
+  pending: 'attention',
+  approved: 'info',
+  paid: 'success',
+  reversed: 'critical',
+  flagged: 'warning',
+  unattributed: undefined,
+  active: 'success',
+  disabled: undefined,
+  synced: 'success',
+  failed: 'critical',
+  running: 'info',
+  done: 'success',
+};
+
+/** A status as a coloured badge. */
+export function StatusBadge({ status }) {
+  if (!status) return null;
+  return <Badge tone={tones[status]}>{status.charAt(0).toUpperCase() + status.slice(1)}</Badge>;
+}
+
+/** A date as "Nov 25, 2026". */
+export function formatDate(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+}

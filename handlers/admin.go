@@ -1,0 +1,179 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"html"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/mail"
+	"path"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"codecredit/models"
+)
+
+// AppBridgeScript is Shopify App Bridge, loaded from Shopify's CDN as its
+// documentation requires (https://shopify.dev/docs/api/app-bridge).
+const AppBridgeScript = "https://cdn.shopify.com/shopifycloud/app-bridge.js"
+
+// appBridgeSlot is where the built index.html takes the App Bridge tags.
+const appBridgeSlot = "<!--app-bridge-->"
+
+// Admin serves the embedded admin, a single-page app under /admin/, and
+// the merchants' sign-in by emailed link.
+type Admin struct {
+	files    fs.FS
+	landing  []byte // dist/index.html, the page at /
+	index    string
+	apiKey   string
+	links    MerchantLinks
+	sessions *MerchantSessions
+	log      *slog.Logger
+}
+
+// NewAdmin serves the admin built into dist's admin/ folder (frontend.Dist()).
+// shopifyAPIKey empty serves it standalone only; links or sessions nil
+// turn off the email sign-in.
+func NewAdmin(dist fs.FS, shopifyAPIKey string, links MerchantLinks, sessions *MerchantSessions, log *slog.Logger) (*Admin, error) {
+	files, err := fs.Sub(dist, "admin")
+	if err != nil {
+		return nil, err
+	}
+	index, err := fs.ReadFile(files, "index.html")
+	if err != nil {
+		return nil, fmt.Errorf("handlers: the admin is not built: %w", err)
+	}
+	if !strings.Contains(string(index), appBridgeSlot) {
+		return nil, errors.New("handlers: the admin's index.html has no " + appBridgeSlot + " slot")
+	}
+	landing, _ := fs.ReadFile(dist, "index.html")
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Admin{files: files, landing: landing, index: string(index), apiKey: shopifyAPIKey, links: links, sessions: sessions, log: log}, nil
+}
+
+// frameAncestors is the Content-Security-Policy of an HTML page: framed by
+// the shop's own admin and admin.shopify.com inside Shopify, by no one
+// elsewhere.
+func frameAncestors(shop string) string {
+	if ValidShop(shop) {
+		return "frame-ancestors https://" + shop + " https://admin.shopify.com"
+	}
+	return "frame-ancestors 'none'"
+}
+
+// Root is the landing page, except when Shopify opens the app (its URL
+// is the site's root): that goes to the admin with Shopify's query (shop,
+// host, embedded, id_token) kept.
+func (a *Admin) Root(c echo.Context) error {
+	q := c.QueryParams()
+	c.Response().Header().Set(echo.HeaderContentSecurityPolicy, frameAncestors(q.Get("shop")))
+	if q.Has("shop") || q.Has("host") || q.Has("embedded") || len(a.landing) == 0 {
+		target := "/admin/"
+		if raw := c.Request().URL.RawQuery; raw != "" {
+			target += "?" + raw
+		}
+		return c.Redirect(http.StatusFound, target)
+	}
+	return c.HTMLBlob(http.StatusOK, a.landing)
+}
+
+// Serve answers every GET under /admin/: a built asset with a year of
+// caching (names carry a content hash), or else index.html, for the app
+// to route on its own.
+func (a *Admin) Serve(c echo.Context) error {
+	name := strings.TrimPrefix(path.Clean("/"+c.Param("*")), "/")
+	if strings.HasPrefix(name, "assets/") {
+		body, err := fs.ReadFile(a.files, name)
+		if err != nil {
+			return echo.NewHTTPError(http.StatusNotFound, "no such file")
+		}
+		c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		return c.Blob(http.StatusOK, contentType(name), body)
+	}
+	return a.Index(c)
+}
+
+// Index is the app's page, with App Bridge when Shopify opened it for a
+// shop and never cached (it names the current assets).
+func (a *Admin) Index(c echo.Context) error {
+	shop := c.QueryParam("shop")
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentSecurityPolicy, frameAncestors(shop))
+	h.Set("Cache-Control", "no-cache")
+	tags := ""
+	if a.apiKey != "" && ValidShop(shop) {
+		tags = `<meta name="shopify-api-key" content="` + html.EscapeString(a.apiKey) + `">` +
+			`<script src="` + AppBridgeScript + `"></script>`
+	}
+	return c.HTML(http.StatusOK, strings.Replace(a.index, appBridgeSlot, tags, 1))
+}
+
+func contentType(name string) string {
+	switch path.Ext(name) {
+	case ".js":
+		return "text/javascript; charset=utf-8"
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".svg":
+		return "image/svg+xml"
+	case ".woff2":
+		return "font/woff2"
+	}
+	return echo.MIMEOctetStream
+}
+
+// Login emails a sign-in link: {email}. It answers the same whether or not
+// the email belongs to a merchant.
+func (a *Admin) Login(c echo.Context) error {
+	if a.links == nil || a.sessions == nil {
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "sign-in by email is not set up on this server")
+	}
+	var in struct {
+		Email string `json:"email"`
+	}
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	addr, err := mail.ParseAddress(strings.TrimSpace(in.Email))
+	if err != nil {
+		return badRequest("email must be an email address, like you@example.com")
+	}
+	if err := a.links.Send(c.Request().Context(), addr.Address); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, map[string]any{"sent": true,
+		"message": "If this email belongs to a merchant, a sign-in link is on its way."})
+}
+
+// Redeem signs the merchant in from an emailed link (?token=) and opens
+// the admin; a used or expired link opens the sign-in page saying so.
+func (a *Admin) Redeem(c echo.Context) error {
+	c.Response().Header().Set(echo.HeaderContentSecurityPolicy, frameAncestors(""))
+	if a.links == nil || a.sessions == nil {
+		return c.Redirect(http.StatusFound, "/admin/?login=unavailable")
+	}
+	id, err := a.links.Redeem(c.Request().Context(), c.QueryParam("token"))
+	if errors.Is(err, models.ErrNotFound) || (err == nil && id == 0) {
+		return c.Redirect(http.StatusFound, "/admin/?login=expired")
+	}
+	if err != nil {
+		return err
+	}
+	a.sessions.Issue(c, id)
+	a.log.InfoContext(c.Request().Context(), "merchant signed in", "account_id", id)
+	return c.Redirect(http.StatusFound, "/admin/")
+}
+
+// Logout ends the merchant session.
+func (a *Admin) Logout(c echo.Context) error {
+	if a.sessions != nil {
+		a.sessions.Clear(c)
+	}
+	return c.NoContent(http.StatusNoContent)
+}

@@ -1,0 +1,258 @@
+package handlers
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/labstack/echo/v4"
+
+	"codecredit/models"
+	"codecredit/platforms"
+)
+
+// HeaderRetryInvalidSession asks App Bridge to fetch a fresh session token
+// and send the request again; it goes with every 401 for a bad token.
+const HeaderRetryInvalidSession = "X-Shopify-Retry-Invalid-Session-Request"
+
+// HeaderRequestedWith must be on every state-changing API call that is
+// authenticated by the merchant session cookie: a page on another site
+// cannot add it without a CORS preflight, which this API never grants.
+const HeaderRequestedWith = "X-Requested-With"
+
+// SessionTokenLeeway is the clock skew allowed on a session token's exp and nbf.
+const SessionTokenLeeway = 10 * time.Second
+
+// ErrSessionToken is a Shopify session token that does not verify.
+var ErrSessionToken = errors.New("handlers: session token invalid")
+
+// shopDomain is a shop's permanent domain.
+var shopDomain = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*\.myshopify\.com$`)
+
+// ValidShop reports whether s is a shop's *.myshopify.com domain.
+func ValidShop(s string) bool { return len(s) <= 255 && shopDomain.MatchString(s) }
+
+// SessionVerifier checks a Shopify App Bridge session token and returns the
+// shop it was issued for. *ShopifySessionVerifier implements it.
+type SessionVerifier interface {
+	VerifySessionToken(token string, now time.Time) (shop string, err error)
+}
+
+// ShopifySessionVerifier verifies session tokens with the app's API key
+// and secret, as documented at
+// https://shopify.dev/docs/apps/build/authentication-authorization/session-tokens:
+// HS256 signed with the secret, aud = the API key, dest = https://{shop}.
+type ShopifySessionVerifier struct {
+	apiKey string
+	secret []byte
+}
+
+// NewShopifySessionVerifier builds a verifier for the app's SHOPIFY_API_KEY
+// and SHOPIFY_API_SECRET.
+func NewShopifySessionVerifier(apiKey, secret string) *ShopifySessionVerifier {
+	return &ShopifySessionVerifier{apiKey: apiKey, secret: []byte(secret)}
+}
+
+// sessionClaims are the claims of a session token that we check.
+type sessionClaims struct {
+	Dest string `json:"dest"`
+	jwt.RegisteredClaims
+}
+
+// VerifySessionToken checks the signature, the audience, exp and nbf (with
+// SessionTokenLeeway) and that dest (and iss, when set) name one shop.
+func (v *ShopifySessionVerifier) VerifySessionToken(token string, now time.Time) (string, error) {
+	if v.apiKey == "" || len(v.secret) == 0 {
+		return "", fmt.Errorf("%w: the app has no Shopify API key", ErrSessionToken)
+	}
+	var claims sessionClaims
+	p := jwt.NewParser(jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithAudience(v.apiKey), jwt.WithLeeway(SessionTokenLeeway), jwt.WithExpirationRequired(),
+		jwt.WithTimeFunc(func() time.Time { return now }))
+	if _, err := p.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return v.secret, nil }); err != nil {
+		return "", fmt.Errorf("%w: %v", ErrSessionToken, err)
+	}
+	dest, err := url.Parse(claims.Dest)
+	if err != nil || dest.Scheme != "https" || !ValidShop(dest.Host) || strings.Trim(dest.Path, "/") != "" {
+		return "", fmt.Errorf("%w: dest %q is not a shop", ErrSessionToken, claims.Dest)
+	}
+	if claims.Issuer != "" {
+		if iss, err := url.Parse(claims.Issuer); err != nil || iss.Host != dest.Host {
+			return "", fmt.Errorf("%w: issuer %q is not the dest shop", ErrSessionToken, claims.Issuer)
+		}
+	}
+	return dest.Host, nil
+}
+
+// AdminAuth authenticates /api/v1 for scripts and the admin alike, and puts
+// the caller's account where account(c) finds it. It accepts, in order:
+// an API key ("Authorization: Bearer cc_..."), a Shopify session token
+// ("Authorization: Bearer <JWT>", the account of the shop's active
+// connection), or the merchant session cookie. verifier nil refuses
+// session tokens; sessions nil refuses cookies.
+func AdminAuth(store *models.Store, verifier SessionVerifier, sessions *MerchantSessions) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			acct, err := authenticate(c, store, verifier, sessions)
+			if err != nil {
+				return err
+			}
+			c.Set(accountKey, acct)
+			return next(c)
+		}
+	}
+}
+
+func authenticate(c echo.Context, store *models.Store, verifier SessionVerifier, sessions *MerchantSessions) (*models.Account, error) {
+	ctx := c.Request().Context()
+	if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
+		scheme, cred, ok := strings.Cut(h, " ")
+		cred = strings.TrimSpace(cred)
+		if !ok || !strings.EqualFold(scheme, "Bearer") || cred == "" {
+			return nil, echo.NewHTTPError(http.StatusUnauthorized, "send Authorization: Bearer <API key or session token>")
+		}
+		if strings.HasPrefix(cred, "cc_") || verifier == nil {
+			return apiKeyAccount(ctx, store, cred)
+		}
+		return shopAccount(c, store, verifier, cred)
+	}
+	if sessions != nil {
+		if id, ok := sessions.AccountID(c.Request()); ok {
+			return cookieAccount(c, store, id)
+		}
+	}
+	return nil, echo.NewHTTPError(http.StatusUnauthorized, "missing API key: send Authorization: Bearer <key>")
+}
+
+// apiKeyAccount is requireAPIKey's check: an unknown key is a 401.
+func apiKeyAccount(ctx context.Context, store *models.Store, key string) (*models.Account, error) {
+	acct, err := store.AccountByAPIKey(ctx, key)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, echo.NewHTTPError(http.StatusUnauthorized, "invalid API key")
+	}
+	return acct, err
+}
+
+// shopAccount verifies a session token and loads the account of the
+// shop's active connection. A shop that has not installed the app (or
+// uninstalled it) is a 403 the admin answers by installing.
+func shopAccount(c echo.Context, store *models.Store, verifier SessionVerifier, token string) (*models.Account, error) {
+	shop, err := verifier.VerifySessionToken(token, time.Now())
+	if err != nil {
+		slog.DebugContext(c.Request().Context(), "session token refused", "error", err)
+		c.Response().Header().Set(HeaderRetryInvalidSession, "1")
+		return nil, echo.NewHTTPError(http.StatusUnauthorized, "invalid session token")
+	}
+	ctx := c.Request().Context()
+	conn, err := store.ConnectionBySource(ctx, platforms.Shopify, shop)
+	if errors.Is(err, models.ErrNotFound) || (err == nil && conn.Status != models.ConnectionActive) {
+		return nil, echo.NewHTTPError(http.StatusForbidden, "shop "+shop+" has not installed the app: install it first")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return store.GetAccount(ctx, conn.AccountID)
+}
+
+// cookieAccount loads the account of a merchant session. Calls that
+// change something must carry HeaderRequestedWith (see its comment).
+func cookieAccount(c echo.Context, store *models.Store, id uint64) (*models.Account, error) {
+	switch c.Request().Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+	default:
+		if c.Request().Header.Get(HeaderRequestedWith) == "" {
+			return nil, echo.NewHTTPError(http.StatusForbidden, "send the "+HeaderRequestedWith+" header with session requests")
+		}
+	}
+	acct, err := store.GetAccount(c.Request().Context(), id)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, echo.NewHTTPError(http.StatusUnauthorized, "your session has ended: sign in again")
+	}
+	return acct, err
+}
+
+// MerchantLinks sends and redeems the admin's emailed sign-in links, for
+// merchants outside Shopify. The lead's outbox implements it; with no
+// SMTP the link is written to the server log.
+type MerchantLinks interface {
+	// Send emails a single-use sign-in link to the merchant with this
+	// email, if there is one; it says nothing about unknown addresses.
+	Send(ctx context.Context, email string) error
+	// Redeem uses up a link's token and returns its account; a used,
+	// expired or unknown token is models.ErrNotFound.
+	Redeem(ctx context.Context, token string) (accountID uint64, err error)
+}
+
+// SessionCookie is the merchant session's cookie.
+const SessionCookie = "cc_admin"
+
+// MerchantSessions issues and reads the merchant session cookie: the
+// account id and an expiry, signed with HMAC-SHA256. Nothing is stored
+// server-side; signing out clears the cookie.
+type MerchantSessions struct {
+	key    []byte
+	secure bool
+	ttl    time.Duration
+	now    func() time.Time
+}
+
+// NewMerchantSessions signs cookies with key (at least 32 bytes; derive it
+// from ENCRYPTION_KEY), valid for ttl; secure marks them HTTPS-only (set it
+// when APP_URL is https).
+func NewMerchantSessions(key []byte, secure bool, ttl time.Duration) (*MerchantSessions, error) {
+	if len(key) < 32 {
+		return nil, errors.New("handlers: a session key needs at least 32 bytes")
+	}
+	return &MerchantSessions{key: append([]byte(nil), key...), secure: secure, ttl: ttl, now: time.Now}, nil
+}
+
+// Issue sets a new session cookie for the account.
+func (s *MerchantSessions) Issue(c echo.Context, accountID uint64) {
+	exp := s.now().Add(s.ttl)
+	payload := strconv.FormatUint(accountID, 10) + "." + strconv.FormatInt(exp.Unix(), 10)
+	value := payload + "." + s.sign(payload)
+	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: value, Path: "/", Expires: exp,
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+}
+
+// Clear removes the session cookie.
+func (s *MerchantSessions) Clear(c echo.Context) {
+	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+}
+
+// AccountID reads a valid, unexpired session cookie from r.
+func (s *MerchantSessions) AccountID(r *http.Request) (uint64, bool) {
+	ck, err := r.Cookie(SessionCookie)
+	if err != nil {
+		return 0, false
+	}
+	i := strings.LastIndexByte(ck.Value, '.')
+	if i < 0 || !hmac.Equal([]byte(ck.Value[i+1:]), []byte(s.sign(ck.Value[:i]))) {
+		return 0, false
+	}
+	idText, expText, _ := strings.Cut(ck.Value[:i], ".")
+	id, err1 := strconv.ParseUint(idText, 10, 64)
+	exp, err2 := strconv.ParseInt(expText, 10, 64)
+	if err1 != nil || err2 != nil || id == 0 || !s.now().Before(time.Unix(exp, 0)) {
+		return 0, false
+	}
+	return id, true
+}
+
+func (s *MerchantSessions) sign(payload string) string {
+	m := hmac.New(sha256.New, s.key)
+	m.Write([]byte("codecredit admin session\x00" + payload))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
