@@ -68,6 +68,8 @@ describe('embedded admin', () => {
     }
     const codes = await shopAPI(stack.appURL, '/codes?per_page=1&source=imported');
     assert.equal(codes.total, 40);
+    // No hold period, so the order below can be approved and paid out in this test.
+    await shopAPI(stack.appURL, '/settings', { method: 'PUT', body: { default_commission: { hold_days: 0 } } });
   });
 
   test('a new affiliate is created', async () => {
@@ -154,8 +156,11 @@ describe('embedded admin', () => {
     await page.getByText('This affiliate has their own commission.').waitFor();
     await shot('08-affiliate');
 
+    const approved = await shopAPI(stack.appURL, '/commissions/approve', { method: 'POST' });
+    assert.ok(approved.approved_entries >= 1, 'the commission past its (zero) hold is approved');
     await navTo('Payouts');
-    await page.getByText('Nothing to pay yet').waitFor();
+    await page.getByRole('rowheader', { name: 'Ann Lee' }).waitFor();
+    await page.getByText('$4.50').first().waitFor();
     await shot('09-payouts');
 
     await navTo('Settings');

@@ -215,3 +215,13 @@ func csvSafe(s string) string {
 	}
 	return s
 }
+
+// ApproveCommissions approves the account's commissions whose hold period
+// is over now, instead of at the worker's next periodic run.
+func (h *ledgerHandlers) ApproveCommissions(c echo.Context) error {
+	n, err := h.store.ApproveMaturedFor(c.Request().Context(), account(c).ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]int64{"approved_entries": n})
+}

@@ -127,6 +127,7 @@ func Register(e *echo.Echo, d Deps) {
 	api.POST("/payouts", ledger.CreatePayout)
 	api.GET("/payouts/export.csv", ledger.ExportPayouts)
 	api.GET("/payouts/:id", ledger.GetPayout)
+	api.POST("/commissions/approve", ledger.ApproveCommissions)
 
 	settings := &settingsHandlers{store: d.Store}
 	api.GET("/settings", settings.GetSettings)

@@ -22,16 +22,35 @@ type Balance struct {
 // ApproveMatured moves pending entries whose hold period is over to
 // approved, and their conversions with them. It returns how many entries moved.
 func (s *Store) ApproveMatured(ctx context.Context) (int64, error) {
+	return s.approveMatured(ctx, 0)
+}
+
+// ApproveMaturedFor is ApproveMatured for one account, at the merchant's
+// request (the worker also runs it for everyone periodically).
+func (s *Store) ApproveMaturedFor(ctx context.Context, accountID uint64) (int64, error) {
+	if accountID == 0 {
+		return 0, invalidf("no account")
+	}
+	return s.approveMatured(ctx, accountID)
+}
+
+func (s *Store) approveMatured(ctx context.Context, accountID uint64) (int64, error) {
 	now := s.now()
+	scope := func(tx *gorm.DB) *gorm.DB {
+		if accountID != 0 {
+			return tx.Where("account_id = ?", accountID)
+		}
+		return tx
+	}
 	var moved int64
 	// Conversions first, then entries: the same lock order as refunds.
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		err := tx.Model(&Conversion{}).Where("status = ? AND approve_at <= ?", ConversionPending, now).
+		err := scope(tx.Model(&Conversion{})).Where("status = ? AND approve_at <= ?", ConversionPending, now).
 			Updates(map[string]any{"status": ConversionApproved, "updated_at": now}).Error
 		if err != nil {
 			return err
 		}
-		res := tx.Model(&LedgerEntry{}).Where("status = ? AND available_at <= ?", EntryPending, now).
+		res := scope(tx.Model(&LedgerEntry{})).Where("status = ? AND available_at <= ?", EntryPending, now).
 			Updates(map[string]any{"status": EntryApproved, "updated_at": now})
 		moved = res.RowsAffected
 		return res.Error

@@ -46,7 +46,7 @@ type Code struct {
 	PlatformID      string    `json:"platform_id,omitempty"`      // the platform's discount id
 	PlatformCodeID  string    `json:"platform_code_id,omitempty"` // the platform's id of this code
 	AffiliateID     *uint64   `gorm:"index" json:"affiliate_id,omitempty"`
-	Active          bool      `gorm:"not null;default:true" json:"active"`
+	Active          bool      `gorm:"not null" json:"active"` // no DB default: GORM would put it in place of a wanted false
 	SyncStatus      string    `gorm:"size:16;not null;default:''" json:"sync_status,omitempty"`
 	SyncError       string    `json:"sync_error,omitempty"`
 	CreatedAt       time.Time `json:"created_at"`

@@ -98,3 +98,22 @@ func TestCodeWebhookKeepsKnownPlatformIDs(t *testing.T) {
 		}
 	})
 }
+
+// Zero values are kept as given: a rule with no hold, an expired code.
+func TestZeroValuesAreKept(t *testing.T) {
+	testdb.Both(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		a, _ := s.CreateAccount(ctx, "Shop", "", "USD")
+		r, err := s.SetDefaultRule(ctx, a.ID, models.CommissionRule{Kind: models.CommissionPercent, BasisPoints: 1000, HoldDays: 0})
+		if err != nil || r.HoldDays != 0 {
+			t.Fatalf("hold days 0 saved as %+v (%v)", r, err)
+		}
+		conn, _ := s.InstallConnection(ctx, models.Install{AccountID: a.ID, Platform: "shopify", ExternalID: "z.myshopify.com"})
+		s.UpsertPlatformCodes(ctx, conn, []platforms.DiscountCode{{Code: "EXPIRED5", DiscountType: "percentage", DiscountValue: 500, Active: false}})
+		var c models.Code
+		s.DB().Where("normalized = ?", "EXPIRED5").Take(&c)
+		if c.Active {
+			t.Fatal("an inactive discount was imported as active")
+		}
+	})
+}

@@ -21,7 +21,7 @@ type CommissionRule struct {
 	FlatAmount      int64     `gorm:"not null;default:0" json:"flat_amount"`
 	Currency        string    `gorm:"size:3;not null" json:"currency"`
 	RecurringMonths *int      `json:"recurring_months"`
-	HoldDays        int       `gorm:"not null;default:30" json:"hold_days"`
+	HoldDays        int       `gorm:"not null" json:"hold_days"` // no DB default: GORM would put it in place of a wanted 0
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
 }
