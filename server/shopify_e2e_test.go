@@ -10,6 +10,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,11 +29,12 @@ import (
 // shopifyWorld is the app (web + worker, real PostgreSQL and Redis) and
 // the Shopify sandbox, talking over HTTP like production.
 type shopifyWorld struct {
-	t     *testing.T
-	store *models.Store
-	sb    *sandbox.Sandbox
-	app   *httptest.Server
-	shop  string
+	t       *testing.T
+	offline atomic.Bool // the app answers webhooks with 503, as in an outage
+	store   *models.Store
+	sb      *sandbox.Sandbox
+	app     *httptest.Server
+	shop    string
 }
 
 func newShopifyWorld(t *testing.T, seedCodes int) *shopifyWorld {
@@ -40,7 +42,13 @@ func newShopifyWorld(t *testing.T, seedCodes int) *shopifyWorld {
 	redisURL := "redis://" + testdb.RedisAddr(t) + "/0"
 	queue := testdb.Name("e2e_")
 	e := echo.New()
-	w.app = httptest.NewServer(e)
+	w.app = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if w.offline.Load() && strings.HasPrefix(r.URL.Path, "/webhooks/") {
+			http.Error(rw, "down for maintenance", http.StatusServiceUnavailable)
+			return
+		}
+		e.ServeHTTP(rw, r)
+	}))
 	t.Cleanup(w.app.Close)
 	w.sb = sandbox.New(sandbox.Options{AppURL: w.app.URL, Logger: quiet(), RetryBackoff: 50 * time.Millisecond,
 		GraphQLRestoreRate: 1000}) // a Shopify Plus store's restore rate, so 5,000 codes import in seconds
@@ -196,6 +204,8 @@ func TestShopifyEndToEnd(t *testing.T) {
 		t.Fatalf("balance %+v, want 340 pending", bal.Data)
 	}
 
+	w.refundBeforeOrderAndRedeliveries(code.Code)
+
 	// Uninstall: tokens gone, connection marked, history kept.
 	if err := w.sb.Uninstall(w.shop); err != nil {
 		t.Fatal(err)
@@ -204,7 +214,7 @@ func TestShopifyEndToEnd(t *testing.T) {
 		c, _ := w.store.GetConnection(ctx, conn.ID)
 		return c.Status == models.ConnectionUninstalled && len(c.Credentials) == 0
 	})
-	if n := count(w.store, &models.Conversion{}); n != 1 {
+	if n := count(w.store, &models.Conversion{}); n != 2 {
 		t.Fatalf("history lost on uninstall: %d conversions", n)
 	}
 }
@@ -238,4 +248,51 @@ func count(s *models.Store, model any) int64 {
 	var n int64
 	s.DB().Model(model).Count(&n)
 	return n
+}
+
+// refundBeforeOrderAndRedeliveries has Shopify deliver a refund before its
+// order, then the order three times: one conversion, the exact reversal.
+func (w *shopifyWorld) refundBeforeOrderAndRedeliveries(code string) {
+	w.t.Helper()
+	w.offline.Store(true) // deliveries fail for now
+	orderID, err := w.sb.PlaceOrder(w.shop, sandbox.OrderSpec{Codes: []string{code},
+		Lines: []sandbox.Line{{Title: "Lamp", Price: "50.00", Quantity: 2}}, Email: "second@example.com"})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if _, err := w.sb.Refund(w.shop, orderID, sandbox.RefundSpec{Lines: []sandbox.RefundLine{{Index: 0, Quantity: 1}}}); err != nil {
+		w.t.Fatal(err)
+	}
+	w.sb.Wait()
+	w.offline.Store(false)
+	var paid, refund string
+	for _, d := range w.sb.Deliveries() {
+		if strings.Contains(string(d.Body), fmt.Sprint(orderID)) && !d.Delivered {
+			switch d.Topic {
+			case "orders/paid":
+				paid = d.ID
+			case "refunds/create":
+				refund = d.ID
+			}
+		}
+	}
+	if paid == "" || refund == "" {
+		w.t.Fatalf("undelivered order %q and refund %q not found", paid, refund)
+	}
+	for _, id := range []string{refund, paid, paid, paid} {
+		if err := w.sb.Redeliver(id); err != nil {
+			w.t.Fatal(err)
+		}
+		w.sb.Wait()
+	}
+	conv := w.conversion(fmt.Sprint(orderID), func(c models.Conversion) bool { return c.RefundedSubtotal > 0 })
+	// 100.00 less 15% = 85.00; 10% = 8.50; half refunded: 4.25 reversed.
+	if conv.Subtotal != 8500 || conv.Commission != 850 || conv.RefundedSubtotal != 4250 || conv.ReversedCommission != 425 {
+		w.t.Fatalf("refund before order: %+v", conv)
+	}
+	var accruals int64
+	w.store.DB().Model(&models.LedgerEntry{}).Where("conversion_id = ? AND kind = ?", conv.ID, models.EntryAccrual).Count(&accruals)
+	if accruals != 1 {
+		w.t.Fatalf("order delivered three times booked %d accruals", accruals)
+	}
 }
