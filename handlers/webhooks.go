@@ -14,6 +14,9 @@ import (
 	"codecredit/platforms"
 )
 
+// enqueueBudget bounds the enqueue after a delivery is stored.
+const enqueueBudget = 250 * time.Millisecond
+
 // maxWebhookBody is the largest delivery accepted (the platforms' own
 // payloads stay far below it).
 const maxWebhookBody = 1 << 20
@@ -68,7 +71,11 @@ func (h *webhookHandlers) receive(c echo.Context, name string) (duplicate bool, 
 		return false, unavailable(err)
 	}
 	if created && h.jobs != nil {
-		if err := h.jobs.EnqueueEvent(c.Request().Context(), ev.ID); err != nil {
+		// The event is stored: a slow or absent Redis must not hold the
+		// platform's request; the sweeper queues what this misses.
+		enq, cancel := context.WithTimeout(c.Request().Context(), enqueueBudget)
+		defer cancel()
+		if err := h.jobs.EnqueueEvent(enq, ev.ID); err != nil {
 			h.log.Warn("enqueue webhook event; the sweeper will pick it up", "event_id", ev.ID, "error", err)
 		}
 	}
