@@ -60,7 +60,7 @@ type shop struct {
 }
 
 // newShop creates an account, its API connection and n affiliates with codes.
-func newShop(t *testing.T, s *models.Store, n int) *shop {
+func newShop(t testing.TB, s *models.Store, n int) *shop {
 	t.Helper()
 	ctx := context.Background()
 	a, err := s.CreateAccount(ctx, "Shop", "owner@example.com", "USD")

@@ -100,13 +100,17 @@ func NewWorker(store *models.Store, redisURL string, opts Options) (*Worker, err
 	w := &Worker{store: store, opts: opts, log: opts.Logger.With("queue", opts.Queue), client: client}
 	w.emails = NewEmails(store, client, EmailOptions{Mailer: opts.Mailer, AppURL: opts.AppURL, Logger: w.log})
 	w.srv = asynq.NewServerFromRedisClient(client.rdb, asynq.Config{
-		Concurrency:     opts.Concurrency,
-		Queues:          map[string]int{opts.Queue: 1},
-		RetryDelayFunc:  retryDelay,
-		ShutdownTimeout: opts.ShutdownTimeout,
-		ErrorHandler:    asynq.ErrorHandlerFunc(w.logFailure),
-		Logger:          asynqLogger{w.log.With("component", "asynq")},
-		LogLevel:        asynq.WarnLevel,
+		Concurrency:    opts.Concurrency,
+		Queues:         map[string]int{opts.Queue: 1},
+		RetryDelayFunc: retryDelay,
+		// An idle worker looks for new tasks every 50 ms (asynq's default
+		// is 1 s, which alone made a quiet shop's orders wait up to a
+		// second); 4 workers polling 20 times a second is little for Redis.
+		TaskCheckInterval: 50 * time.Millisecond,
+		ShutdownTimeout:   opts.ShutdownTimeout,
+		ErrorHandler:      asynq.ErrorHandlerFunc(w.logFailure),
+		Logger:            asynqLogger{w.log.With("component", "asynq")},
+		LogLevel:          asynq.WarnLevel,
 	})
 	return w, nil
 }

@@ -1,0 +1,81 @@
+package jobs_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"codecredit/jobs"
+	"codecredit/models"
+	"codecredit/models/testdb"
+)
+
+// BenchmarkWebhookToLedger feeds stored order events to the queue at a
+// steady rate (BENCH_RATE per second, default 500) and measures how long
+// each takes from arrival to its ledger entry (attribution lag), with a
+// 4-job worker on PostgreSQL and Redis. b.N is the number of orders.
+//
+//	BENCH_RATE=1000 go test -run '^$' -bench BenchmarkWebhookToLedger -benchtime 10000x ./jobs/
+func BenchmarkWebhookToLedger(b *testing.B) {
+	rate := 500
+	if v, err := strconv.Atoi(os.Getenv("BENCH_RATE")); err == nil && v > 0 {
+		rate = v
+	}
+	s := testdb.Postgres(b)
+	sh := newShop(b, s, 4)
+	url := "redis://" + testdb.RedisAddr(b) + "/0"
+	queue := testdb.Name("bench_")
+	w, err := jobs.NewWorker(s, url, jobs.Options{Queue: queue, Concurrency: 4, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := w.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer w.Shutdown()
+	client := w.Client()
+	ctx := context.Background()
+	b.ResetTimer()
+	start := time.Now()
+	// Deliveries arrive on a clock, as webhooks do, each handled by its own
+	// goroutine (at most 32 at once), like the web server's requests.
+	tick := time.NewTicker(time.Second / time.Duration(rate))
+	slots := make(chan struct{}, 32)
+	var wg sync.WaitGroup
+	for i := 0; i < b.N; i++ {
+		<-tick.C
+		slots <- struct{}{}
+		wg.Add(1)
+		go func(i int) {
+			defer func() { <-slots; wg.Done() }()
+			ev := sh.storeOrder(b, order(fmt.Sprintf("b%d", i), sh.codes[i%4], int64(1000+i)))
+			if err := client.EnqueueEvent(ctx, ev.ID); err != nil {
+				b.Error(err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	tick.Stop()
+	for count(b, s, &models.WebhookEvent{}, "processed_at IS NOT NULL") < int64(b.N) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	var evs []models.WebhookEvent
+	s.DB().Select("received_at", "processed_at").Find(&evs)
+	lags := make([]time.Duration, 0, len(evs))
+	for _, e := range evs {
+		lags = append(lags, e.ProcessedAt.Sub(e.ReceivedAt))
+	}
+	sort.Slice(lags, func(i, j int) bool { return lags[i] < lags[j] })
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "orders/s")
+	b.ReportMetric(float64(lags[len(lags)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lags[len(lags)*99/100].Microseconds())/1000, "p99-ms")
+}
