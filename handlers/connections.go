@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -50,4 +51,23 @@ func (h *connectionHandlers) StartImport(c echo.Context) error {
 		return unavailable(err)
 	}
 	return c.JSON(http.StatusAccepted, map[string]any{"connection_id": conn.ID, "import": "queued"})
+}
+
+// ListDataRequests shows the customers' data requests received from the
+// platforms, each with the export of what Codecredit holds about them, for
+// the merchant to send on.
+func (h *connectionHandlers) ListDataRequests(c echo.Context) error {
+	reqs, err := h.store.ListDataRequests(c.Request().Context(), account(c).ID)
+	if err != nil {
+		return err
+	}
+	type view struct {
+		models.DataRequest
+		Export json.RawMessage `json:"export"`
+	}
+	out := make([]view, len(reqs))
+	for i, r := range reqs {
+		out[i] = view{DataRequest: r, Export: json.RawMessage(r.Export)}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"data": out})
 }

@@ -140,6 +140,7 @@ func Register(e *echo.Echo, d Deps) {
 	conns := &connectionHandlers{store: d.Store, jobs: d.Jobs}
 	api.GET("/connections", conns.ListConnections)
 	api.POST("/connections/:id/import", conns.StartImport)
+	api.GET("/privacy/data-requests", conns.ListDataRequests)
 	api.GET("/emails", mail.ListEmails)
 	api.GET("/emails/:id", mail.GetEmail)
 	api.POST("/emails/:id/resend", mail.ResendEmail)

@@ -165,3 +165,11 @@ func (s *Store) RecordDataRequest(ctx context.Context, connID uint64, email, cus
 	dr := &DataRequest{AccountID: conn.AccountID, ConnectionID: connID, Customer: exp.Customer, Export: body}
 	return dr, s.db.WithContext(ctx).Create(dr).Error
 }
+
+// ListDataRequests lists an account's customer data requests with their
+// exports, newest first.
+func (s *Store) ListDataRequests(ctx context.Context, accountID uint64) ([]DataRequest, error) {
+	var out []DataRequest
+	err := s.db.WithContext(ctx).Where("account_id = ?", accountID).Order("id DESC").Limit(200).Find(&out).Error
+	return out, err
+}

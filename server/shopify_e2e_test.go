@@ -206,6 +206,24 @@ func TestShopifyEndToEnd(t *testing.T) {
 
 	w.refundBeforeOrderAndRedeliveries(code.Code)
 
+	// A customer's data request: the export is there for the merchant.
+	if err := w.sb.RequestCustomerData(w.shop, "buyer@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	var reqs struct {
+		Data []struct {
+			Customer string
+			Export   models.CustomerExport
+		}
+	}
+	w.waitUntil("data request exported", func() bool {
+		w.api("GET", "/api/v1/privacy/data-requests", key, "", &reqs)
+		return len(reqs.Data) == 1
+	})
+	if ex := reqs.Data[0].Export; len(ex.Conversions) != 1 || ex.Conversions[0].CustomerEmail != "buyer@example.com" {
+		t.Fatalf("data request export %+v", reqs.Data[0])
+	}
+
 	// Uninstall: tokens gone, connection marked, history kept.
 	if err := w.sb.Uninstall(w.shop); err != nil {
 		t.Fatal(err)
