@@ -1,0 +1,47 @@
+package models_test
+
+import (
+	"context"
+	"sort"
+	"testing"
+	"time"
+
+	"codecredit/models/testdb"
+)
+
+// BenchmarkSummary measures the dashboard's summary query (sales,
+// commission and conversions per day over 30 days) for an account with
+// 1,000,000 conversions spread over two years, on PostgreSQL; it reports
+// the 95th percentile of b.N runs.
+//
+//	go test -run '^$' -bench BenchmarkSummary -benchtime 200x ./models/
+func BenchmarkSummary(b *testing.B) {
+	s := testdb.Postgres(b)
+	f := newFixture(b, s)
+	aff := f.affs[0].ID
+	// One million rows in one statement; placed_at walks back a minute at a time.
+	err := s.DB().Exec(`INSERT INTO conversions (account_id, connection_id, external_order_id, affiliate_id, code, currency,
+		subtotal, discount, total, commission, refunded_subtotal, reversed_commission, status, placed_at, approve_at, created_at, updated_at)
+		SELECT ?, ?, 'bulk-' || g, ?, 'PARTNER0', 'USD', 1000 + g % 9000, 0, 1000 + g % 9000, (1000 + g % 9000) / 10, 0, 0,
+		'pending', now() - (g || ' minutes')::interval, now(), now(), now()
+		FROM generate_series(1, 1000000) g`, f.account.ID, f.conn.ID, aff).Error
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.DB().Exec("ANALYZE conversions")
+	ctx := context.Background()
+	to := time.Now().UTC()
+	from := to.AddDate(0, 0, -30)
+	lat := make([]time.Duration, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		days, err := s.Summary(ctx, f.account.ID, from, to)
+		lat[i] = time.Since(start)
+		if err != nil || len(days) < 30 {
+			b.Fatalf("summary: %d days, %v", len(days), err)
+		}
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
+}
