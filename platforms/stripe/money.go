@@ -4,27 +4,17 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+
+	"codecredit/platforms/currency"
 )
 
 // Stripe amounts are integers in the currency's smallest unit already
 // (https://docs.stripe.com/currencies#zero-decimal); these helpers only
 // render them and convert percentages, exactly, without floats.
 
-// currencyExponents lists ISO 4217 currencies whose minor unit is not 1/100.
-var currencyExponents = map[string]int{
-	"BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0,
-	"KRW": 0, "PYG": 0, "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0,
-	"XAF": 0, "XOF": 0, "XPF": 0,
-	"BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
-	"CLF": 4, "UYW": 4,
-}
-
 // currencyExponent is the number of decimals of a currency's minor unit.
-func currencyExponent(currency string) int {
-	if e, ok := currencyExponents[strings.ToUpper(currency)]; ok {
-		return e
-	}
-	return 2
+func currencyExponent(code string) int {
+	return currency.Exponent(code)
 }
 
 // formatMinor renders minor units as a decimal: 1250 usd → "12.50", 500 jpy → "500".

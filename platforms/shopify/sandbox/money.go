@@ -5,23 +5,13 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"codecredit/platforms/currency"
 )
 
-// currencyExponents lists ISO 4217 currencies whose minor unit is not 1/100.
-var currencyExponents = map[string]int{
-	"BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0,
-	"KRW": 0, "PYG": 0, "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0,
-	"XAF": 0, "XOF": 0, "XPF": 0,
-	"BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
-	"CLF": 4, "UYW": 4,
-}
-
 // exponent is the number of decimals of a currency's minor unit.
-func exponent(currency string) int {
-	if e, ok := currencyExponents[strings.ToUpper(currency)]; ok {
-		return e
-	}
-	return 2
+func exponent(code string) int {
+	return currency.Exponent(code)
 }
 
 // parseDecimal reads a non-negative or negative decimal string such as

@@ -9,26 +9,16 @@ import (
 	"math"
 	"math/big"
 	"strings"
-)
 
-// exponents lists ISO 4217 currencies whose minor unit is not 1/100.
-var exponents = map[string]int{
-	"BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0,
-	"KRW": 0, "PYG": 0, "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0,
-	"XAF": 0, "XOF": 0, "XPF": 0,
-	"BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
-	"CLF": 4, "UYW": 4,
-}
+	"codecredit/platforms/currency"
+)
 
 // ErrAmount is returned for a string that is not a decimal amount.
 var ErrAmount = errors.New("wcmoney: not a decimal amount")
 
 // Exponent is the number of decimals of a currency's minor unit (2 unless listed).
-func Exponent(currency string) int {
-	if e, ok := exponents[strings.ToUpper(currency)]; ok {
-		return e
-	}
-	return 2
+func Exponent(code string) int {
+	return currency.Exponent(code)
 }
 
 // ParseScaled reads a decimal string such as "-12.5" as an integer count
