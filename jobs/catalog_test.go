@@ -31,7 +31,14 @@ type fakeStore struct {
 	throttle map[string]bool
 }
 
-func (f *fakeStore) Name() string                                        { return "fake" }
+func (f *fakeStore) Name() string { return "fake" }
+
+// seen returns the cursors asked for so far, and the codes created.
+func (f *fakeStore) seen() (cursors, created []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.cursors...), append([]string(nil), f.created...)
+}
 func (f *fakeStore) WebhookSource(*http.Request, []byte) (string, error) { return "", nil }
 func (f *fakeStore) VerifyWebhook(http.Header, []byte, []byte, time.Time) (platforms.Webhook, error) {
 	return platforms.Webhook{}, platforms.ErrSignature
@@ -128,13 +135,14 @@ func TestImportResumesThroughThrottleAndFailure(t *testing.T) {
 		t.Fatalf("imported %d codes, want 1234", got)
 	}
 	starts := 0
-	for _, cur := range fake.cursors {
+	cursors, _ := fake.seen()
+	for _, cur := range cursors {
 		if cur == "" {
 			starts++
 		}
 	}
 	if starts != 1 {
-		t.Fatalf("the import started over %d times after the failure; cursors %v", starts, fake.cursors)
+		t.Fatalf("the import started over %d times after the failure; cursors %v", starts, cursors)
 	}
 	creds, _ := sh.store.ReadCredentials(c)
 	if creds["access_token"] != "t2" {
@@ -144,7 +152,8 @@ func TestImportResumesThroughThrottleAndFailure(t *testing.T) {
 	sh.store.DB().Model(&models.Code{}).Where("normalized = ?", "IMP0007").Update("affiliate_id", sh.affiliates[0])
 	client.EnqueueImport(ctx, conn.ID)
 	waitFor(t, "second import", func() (bool, string) {
-		return len(fake.cursors) >= 2*13+1 && connection(t, sh.store, conn.ID).ImportState == models.ImportDone, fmt.Sprint(len(fake.cursors))
+		cursors, _ := fake.seen()
+		return len(cursors) >= 2*13+1 && connection(t, sh.store, conn.ID).ImportState == models.ImportDone, fmt.Sprint(len(cursors))
 	})
 	if got := count(t, sh.store, &models.Code{}, "connection_id = ?", conn.ID); got != 1234 {
 		t.Fatalf("second import left %d codes", got)
@@ -186,8 +195,8 @@ func TestPushCodesAndRefusals(t *testing.T) {
 	if taken.SyncStatus != models.SyncFailed || taken.Active || taken.SyncError != "Code must be unique. Please try a different code." {
 		t.Fatalf("refused code %+v", taken)
 	}
-	if fmt.Sprint(fake.created) != "[ADA15]" {
-		t.Fatalf("store holds %v", fake.created)
+	if _, created := fake.seen(); fmt.Sprint(created) != "[ADA15]" {
+		t.Fatalf("store holds %v", created)
 	}
 }
 
