@@ -121,3 +121,11 @@ func logPanic(log *slog.Logger) func(c echo.Context, err error, stack []byte) er
 type panicked struct{ error }
 
 func (p panicked) Unwrap() error { return p.error }
+
+// badGateway is a 502 for a failed call to a platform: msg for the
+// merchant, err kept for the log.
+func badGateway(msg string, err error) error {
+	he := echo.NewHTTPError(http.StatusBadGateway, msg)
+	he.Internal = err
+	return he
+}

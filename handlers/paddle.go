@@ -92,12 +92,8 @@ func (h *PaddleConnect) paddleError(err error) error {
 		return badRequest("Paddle refused this API key; check it is a Paddle Billing key of the right environment " +
 			"with permission to read and write discounts and notification settings")
 	case errors.As(err, &rl):
-		he := echo.NewHTTPError(http.StatusBadGateway, fmt.Sprintf("Paddle is busy; try again in %s", rl.RetryAfter))
-		he.Internal = err
-		return he
+		return badGateway(fmt.Sprintf("Paddle is busy; try again in %s", rl.RetryAfter), err)
 	}
 	h.log.Warn("paddle connect failed", "error", err)
-	he := echo.NewHTTPError(http.StatusBadGateway, "could not connect to Paddle; try again")
-	he.Internal = err
-	return he
+	return badGateway("could not connect to Paddle; try again", err)
 }

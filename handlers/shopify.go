@@ -187,14 +187,10 @@ func (h *ShopifyAuth) shopifyError(what, shop string, err error) error {
 	case errors.As(err, &rej):
 		return badRequest("Shopify refused to %s: %s", what, rej.Reason)
 	case errors.As(err, &rl):
-		he := echo.NewHTTPError(http.StatusBadGateway, fmt.Sprintf("Shopify is busy; could not %s, try again in %s", what, rl.RetryAfter.Round(time.Second)))
-		he.Internal = err
-		return he
+		return badGateway(fmt.Sprintf("Shopify is busy; could not %s, try again in %s", what, rl.RetryAfter.Round(time.Second)), err)
 	}
 	h.log.Warn("shopify call failed", "shop", shop, "action", what, "error", err)
-	he := echo.NewHTTPError(http.StatusBadGateway, "could not "+what+" on Shopify; try again")
-	he.Internal = err
-	return he
+	return badGateway("could not "+what+" on Shopify; try again", err)
 }
 
 // invalidSession is a 401 that tells App Bridge to retry with a new token.

@@ -195,12 +195,8 @@ func (h *StripeConnect) stripeError(what string, err error) error {
 	case errors.Is(err, platforms.ErrUnauthorized):
 		return badRequest("Stripe refused to %s; check the key's permissions and try again", what)
 	case errors.As(err, &rl):
-		he := echo.NewHTTPError(http.StatusBadGateway, fmt.Sprintf("Stripe is busy; could not %s, try again in %s", what, rl.RetryAfter))
-		he.Internal = err
-		return he
+		return badGateway(fmt.Sprintf("Stripe is busy; could not %s, try again in %s", what, rl.RetryAfter), err)
 	}
 	h.log.Warn("stripe call failed", "action", what, "error", err)
-	he := echo.NewHTTPError(http.StatusBadGateway, "could not "+what+" on Stripe; try again")
-	he.Internal = err
-	return he
+	return badGateway("could not "+what+" on Stripe; try again", err)
 }

@@ -205,14 +205,10 @@ func (h *WooCommerceConnect) wooError(what string, err error) error {
 	case errors.Is(err, platforms.ErrUnauthorized):
 		return badRequest("the store refused the new keys; could not %s", what)
 	case errors.As(err, &rl):
-		he := echo.NewHTTPError(http.StatusBadGateway, fmt.Sprintf("the store is busy; could not %s, try again in %s", what, rl.RetryAfter))
-		he.Internal = err
-		return he
+		return badGateway(fmt.Sprintf("the store is busy; could not %s, try again in %s", what, rl.RetryAfter), err)
 	}
 	h.log.Warn("woocommerce call failed", "action", what, "error", err)
-	he := echo.NewHTTPError(http.StatusBadGateway, "could not "+what+" on the store; try again")
-	he.Internal = err
-	return he
+	return badGateway("could not "+what+" on the store; try again", err)
 }
 
 // wooUnavailable is a 503 with a message, keeping the cause for the logs.
