@@ -19,11 +19,12 @@ type Store struct {
 	db     *gorm.DB
 	cipher *Cipher
 	now    func() time.Time
+	events *eventWriter
 }
 
 // NewStore wraps an open database. cipher encrypts platform credentials.
 func NewStore(db *gorm.DB, cipher *Cipher) *Store {
-	return &Store{db: db, cipher: cipher, now: func() time.Time { return time.Now().UTC() }}
+	return &Store{db: db, cipher: cipher, now: func() time.Time { return time.Now().UTC() }, events: &eventWriter{}}
 }
 
 // DB exposes the underlying handle for wiring code (health checks, tests).

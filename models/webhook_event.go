@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // WebhookEvent is a verified platform delivery, stored raw before anything
@@ -34,17 +33,11 @@ func (s *Store) StoreWebhookEvent(ctx context.Context, ev *WebhookEvent) (*Webho
 	if ev.ReceivedAt.IsZero() {
 		ev.ReceivedAt = s.now()
 	}
-	db := s.db.WithContext(ctx)
-	res := db.Clauses(clause.OnConflict{DoNothing: true}).Create(ev)
-	if res.Error != nil {
-		return nil, false, res.Error
+	created, err := s.events.write(ctx, s, ev)
+	if err != nil {
+		return nil, false, err
 	}
-	if res.RowsAffected == 1 {
-		return ev, true, nil
-	}
-	var existing WebhookEvent
-	err := db.Where("connection_id = ? AND external_event_id = ?", ev.ConnectionID, ev.ExternalEventID).First(&existing).Error
-	return &existing, false, err
+	return ev, created, nil
 }
 
 // GetWebhookEvent loads a stored delivery.
