@@ -31,6 +31,7 @@ type webhookHandlers struct {
 	jobs       JobQueue
 	log        *slog.Logger
 	now        func() time.Time
+	sources    sourceCache
 }
 
 // ReceiveWebhook handles POST /webhooks/:platform. A bad or missing
@@ -106,7 +107,7 @@ func (h *webhookHandlers) verify(r *http.Request, p platforms.Platform, body []b
 		}
 		verified = true
 	}
-	conn, err := h.store.ConnectionBySource(r.Context(), p.Name(), source)
+	conn, cached, err := h.sources.get(r.Context(), h.store, p.Name(), source, true)
 	switch {
 	case errors.Is(err, models.ErrNotFound) && verified:
 		if isPrivacy(p, wh.Topic, body) {
@@ -118,7 +119,18 @@ func (h *webhookHandlers) verify(r *http.Request, p platforms.Platform, body []b
 	case err != nil:
 		return nil, wh, unavailable(err)
 	}
-	if !verified {
+	if verified {
+		return conn, wh, nil
+	}
+	wh, err = h.verifyWithConnection(r, p, body, conn, source)
+	if err != nil && cached {
+		// The store may have been connected again with a new secret.
+		conn, _, err = h.sources.get(r.Context(), h.store, p.Name(), source, false)
+		if errors.Is(err, models.ErrNotFound) {
+			return nil, wh, echo.NewHTTPError(http.StatusUnauthorized, "unknown store or invalid signature")
+		} else if err != nil {
+			return nil, wh, unavailable(err)
+		}
 		wh, err = h.verifyWithConnection(r, p, body, conn, source)
 	}
 	return conn, wh, err

@@ -170,3 +170,32 @@ func TestWebhookDatabaseDownAsksForRetry(t *testing.T) {
 		t.Fatalf("database down: %d %s, want 503 so the platform retries", rec.Code, rec.Body.String())
 	}
 }
+
+// A store connected again gets a new webhook secret: its deliveries are
+// accepted at once, although the store's connection was just looked up
+// for a delivery signed with the old one, which is now refused.
+func TestWebhookNewSecretTakesEffectAtOnce(t *testing.T) {
+	h := newHookEnv(t)
+	d := delivery{platform: "perconn", store: "p.example", topic: "order.created", event: "e1", secret: "conn-secret", body: `{}`}
+	if rec := h.deliver(d); rec.Code != 200 {
+		t.Fatalf("old secret before the change: %d %s", rec.Code, rec.Body.String())
+	}
+	conn, err := h.store.ConnectionBySource(context.Background(), "perconn", "p.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.store.SaveCredentials(context.Background(), conn.ID, models.Credentials{"webhook_secret": "rotated"}); err != nil {
+		t.Fatal(err)
+	}
+	d.event, d.secret = "e2", "rotated"
+	if rec := h.deliver(d); rec.Code != 200 {
+		t.Fatalf("new secret: %d %s", rec.Code, rec.Body.String())
+	}
+	d.event, d.secret = "e3", "conn-secret"
+	if rec := h.deliver(d); rec.Code != 401 {
+		t.Fatalf("old secret after the change: %d %s, want 401", rec.Code, rec.Body.String())
+	}
+	if n := h.stored(); n != 2 {
+		t.Fatalf("stored %d events, want 2", n)
+	}
+}
