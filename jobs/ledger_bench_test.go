@@ -20,7 +20,8 @@ import (
 // BenchmarkWebhookToLedger feeds stored order events to the queue at a
 // steady rate (BENCH_RATE per second, default 500) and measures how long
 // each takes from arrival to its ledger entry (attribution lag), with a
-// 4-job worker on PostgreSQL and Redis. b.N is the number of orders.
+// worker running BENCH_WORKERS jobs at once (default 4, as in production)
+// on PostgreSQL and Redis. b.N is the number of orders.
 //
 //	BENCH_RATE=1000 go test -run '^$' -bench BenchmarkWebhookToLedger -benchtime 10000x ./jobs/
 func BenchmarkWebhookToLedger(b *testing.B) {
@@ -28,11 +29,15 @@ func BenchmarkWebhookToLedger(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("BENCH_RATE")); err == nil && v > 0 {
 		rate = v
 	}
+	workers := 4
+	if v, err := strconv.Atoi(os.Getenv("BENCH_WORKERS")); err == nil && v > 0 {
+		workers = v
+	}
 	s := testdb.Postgres(b)
 	sh := newShop(b, s, 4)
 	url := "redis://" + testdb.RedisAddr(b) + "/0"
 	queue := testdb.Name("bench_")
-	w, err := jobs.NewWorker(s, url, jobs.Options{Queue: queue, Concurrency: 4, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	w, err := jobs.NewWorker(s, url, jobs.Options{Queue: queue, Concurrency: workers, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -49,10 +49,14 @@ func (w *Worker) processEvent(ctx context.Context, t *asynq.Task) error {
 	if ev.ProcessedAt != nil {
 		return nil
 	}
-	if err := w.applyEvent(ctx, ev); err != nil {
+	marked, err := w.applyEvent(ctx, ev)
+	if err != nil {
 		return w.failEvent(ctx, ev, err)
 	}
-	if err := w.store.MarkEventProcessed(ctx, ev.ID); err != nil {
+	if !marked {
+		err = w.store.MarkEventProcessed(ctx, ev.ID)
+	}
+	if err != nil {
 		return fmt.Errorf("jobs: mark event %d processed: %w", ev.ID, err)
 	}
 	attributionLag.Observe(time.Since(ev.ReceivedAt).Seconds())
@@ -81,22 +85,26 @@ func (w *Worker) failEvent(ctx context.Context, ev *models.WebhookEvent, err err
 }
 
 // applyEvent parses a stored event with its platform's parser and books
-// each normalised event it contains.
-func (w *Worker) applyEvent(ctx context.Context, ev *models.WebhookEvent) error {
+// each normalised event it contains. marked is true when the booking of a
+// delivery's only event also marked the delivery processed.
+func (w *Worker) applyEvent(ctx context.Context, ev *models.WebhookEvent) (marked bool, err error) {
 	parser, ok := w.opts.Platforms[ev.Platform]
 	if !ok {
-		return fmt.Errorf("%w %q", errNoParser, ev.Platform)
+		return false, fmt.Errorf("%w %q", errNoParser, ev.Platform)
 	}
 	events, err := parser.ParseWebhook(ev.Topic, ev.Body)
 	if err != nil {
-		return fmt.Errorf("parse: %w", err)
+		return false, fmt.Errorf("parse: %w", err)
+	}
+	if len(events) == 1 {
+		ctx = models.ForEvent(ctx, ev.ID)
 	}
 	for i := range events {
 		if err := w.dispatch(ctx, ev, &events[i]); err != nil {
-			return err
+			return false, err
 		}
 	}
-	return nil
+	return models.EventMarked(ctx), nil
 }
 
 // dispatch books one normalised event.

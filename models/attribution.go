@@ -36,29 +36,46 @@ func (s *Store) AttributeOrder(ctx context.Context, connectionID uint64, o platf
 		return nil, nil
 	}
 	var conv *Conversion
+	var mark *eventMark
 	err = s.tx(ctx, func(tx *gorm.DB) error {
-		if err := s.lockKey(tx, "order", strconv.FormatUint(conn.ID, 10), o.ExternalID); err != nil {
+		var err error
+		if conv, err = s.attributeInTx(tx, conn, &o); err != nil {
 			return err
 		}
-		var existing Conversion
-		err := tx.Where("connection_id = ? AND external_order_id = ?", conn.ID, o.ExternalID).Take(&existing).Error
-		if err == nil {
-			conv = &existing
-			return nil
+		if conv != nil && conv.RefundedSubtotal > 0 {
+			return nil // reversal notices follow; the caller marks the delivery after them
 		}
-		if !errors.Is(err, gorm.ErrRecordNotFound) {
-			return err
-		}
-		conv, err = s.bookOrder(tx, conn, &o)
-		if err != nil || conv == nil {
-			return err
-		}
-		return s.applyHeldRefunds(tx, conv)
+		mark, err = s.markEventInTx(ctx, tx)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("models: attribute order %s: %w", o.ExternalID, err)
 	}
+	if mark != nil {
+		mark.done = true
+	}
 	return conv, nil
+}
+
+// attributeInTx books an order once per (connection, order id) and applies
+// the refunds that came before it.
+func (s *Store) attributeInTx(tx *gorm.DB, conn *Connection, o *platforms.Order) (*Conversion, error) {
+	if err := s.lockKey(tx, "order", strconv.FormatUint(conn.ID, 10), o.ExternalID); err != nil {
+		return nil, err
+	}
+	var existing Conversion
+	err := tx.Where("connection_id = ? AND external_order_id = ?", conn.ID, o.ExternalID).Take(&existing).Error
+	if err == nil {
+		return &existing, nil
+	}
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, err
+	}
+	conv, err := s.bookOrder(tx, conn, o)
+	if err != nil || conv == nil {
+		return conv, err
+	}
+	return conv, s.applyHeldRefunds(tx, conv)
 }
 
 func validateOrder(o *platforms.Order) error {

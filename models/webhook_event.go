@@ -51,9 +51,46 @@ func (s *Store) GetWebhookEvent(ctx context.Context, id uint64) (*WebhookEvent, 
 
 // MarkEventProcessed records that a delivery's effects are booked.
 func (s *Store) MarkEventProcessed(ctx context.Context, id uint64) error {
-	now := s.now()
-	return s.db.WithContext(ctx).Model(&WebhookEvent{}).Where("id = ?", id).
-		Updates(map[string]any{"processed_at": now, "last_error": "", "dead_at": nil, "attempts": gorm.Expr("attempts + 1")}).Error
+	return s.markProcessed(s.db.WithContext(ctx), id)
+}
+
+func (s *Store) markProcessed(tx *gorm.DB, id uint64) error {
+	return tx.Model(&WebhookEvent{}).Where("id = ?", id).
+		Updates(map[string]any{"processed_at": s.now(), "last_error": "", "dead_at": nil, "attempts": gorm.Expr("attempts + 1")}).Error
+}
+
+// eventMark is a delivery whose booking may mark it processed in the same
+// transaction.
+type eventMark struct {
+	id   uint64
+	done bool
+}
+
+type eventMarkKey struct{}
+
+// ForEvent returns a context for booking the one effect of stored delivery
+// id: AttributeOrder marks the delivery processed in the transaction that
+// books the order, saving a commit per order. EventMarked tells whether it
+// did; if not, the caller marks the delivery itself.
+func ForEvent(ctx context.Context, id uint64) context.Context {
+	return context.WithValue(ctx, eventMarkKey{}, &eventMark{id: id})
+}
+
+// EventMarked reports whether the delivery named by ForEvent was marked
+// processed together with its booking.
+func EventMarked(ctx context.Context) bool {
+	m, _ := ctx.Value(eventMarkKey{}).(*eventMark)
+	return m != nil && m.done
+}
+
+// markEventInTx marks the delivery named by ctx processed inside tx. The
+// mark takes effect only if tx commits.
+func (s *Store) markEventInTx(ctx context.Context, tx *gorm.DB) (*eventMark, error) {
+	m, _ := ctx.Value(eventMarkKey{}).(*eventMark)
+	if m == nil || m.done {
+		return nil, nil
+	}
+	return m, s.markProcessed(tx, m.id)
 }
 
 // MarkEventFailed records a failed attempt and its error.
