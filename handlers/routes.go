@@ -62,6 +62,25 @@ type Deps struct {
 	AppURL string
 }
 
+// RegisterProbes installs only /healthz, /readyz and /metrics: what a
+// process without the web side (the worker) shows its platform and
+// Prometheus.
+func RegisterProbes(e *echo.Echo, ready func(ctx context.Context) error, log *slog.Logger) {
+	if log == nil {
+		log = slog.Default()
+	}
+	e.HTTPErrorHandler = errorHandler(log)
+	e.Use(observeHTTP(), middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: logPanic(log)}))
+	registerProbes(e, ready, log)
+}
+
+func registerProbes(e *echo.Echo, ready func(ctx context.Context) error, log *slog.Logger) {
+	health := &healthHandlers{ready: ready, log: log}
+	e.GET("/healthz", health.Healthz)
+	e.GET("/readyz", health.Readyz)
+	e.GET("/metrics", echo.WrapHandler(promhttp.Handler()))
+}
+
 // BodyLimit is the largest request body accepted.
 const BodyLimit = "1M"
 
@@ -80,10 +99,7 @@ func Register(e *echo.Echo, d Deps) {
 			ReferrerPolicy: "no-referrer", HSTSMaxAge: 31536000}),
 	)
 
-	health := &healthHandlers{ready: d.Ready, log: d.Logger}
-	e.GET("/healthz", health.Healthz)
-	e.GET("/readyz", health.Readyz)
-	e.GET("/metrics", echo.WrapHandler(promhttp.Handler()))
+	registerProbes(e, d.Ready, d.Logger)
 	if d.Admin != nil {
 		e.GET("/", d.Admin.Root)
 		e.GET("/admin", d.Admin.Index)

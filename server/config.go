@@ -39,6 +39,7 @@ type Config struct {
 	LogLevel            string `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat           string `env:"LOG_FORMAT" envDefault:"json"`
 	WorkerConcurrency   int    `env:"WORKER_CONCURRENCY" envDefault:"4"`
+	MetricsPort         int    `env:"METRICS_PORT"`
 }
 
 // LoadConfig reads the configuration from environ (as from os.Environ),
@@ -130,6 +131,9 @@ func (c Config) validateProcess() error {
 	}
 	if f := strings.ToLower(c.LogFormat); f != "json" && f != "text" {
 		errs = append(errs, fmt.Errorf("LOG_FORMAT must be json or text, got %q", c.LogFormat))
+	}
+	if c.MetricsPort < 0 || c.MetricsPort > 65535 {
+		errs = append(errs, fmt.Errorf("METRICS_PORT must be a TCP port (1-65535), got %d", c.MetricsPort))
 	}
 	if c.WorkerConcurrency < 1 || c.WorkerConcurrency > 256 {
 		errs = append(errs, fmt.Errorf("WORKER_CONCURRENCY must be between 1 and 256, got %d", c.WorkerConcurrency))

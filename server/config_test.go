@@ -80,6 +80,7 @@ func TestLoadConfigValidate(t *testing.T) {
 		{"log format", []string{"LOG_FORMAT=xml"}, "LOG_FORMAT must be json or text"},
 		{"concurrency zero", []string{"WORKER_CONCURRENCY=0"}, "WORKER_CONCURRENCY must be between 1 and 256"},
 		{"concurrency not a number", []string{"WORKER_CONCURRENCY=many"}, "WORKER_CONCURRENCY must be a whole number"},
+		{"metrics port out of range", []string{"METRICS_PORT=70000"}, "METRICS_PORT must be a TCP port"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

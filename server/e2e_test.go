@@ -142,7 +142,8 @@ func TestConfiguredServices(t *testing.T) {
 
 	web := startServer(t, env, "web")
 	web.waitReady(t, base)
-	worker := startServer(t, env, "worker")
+	metricsPort := freePort(t)
+	worker := startServer(t, append(env, "METRICS_PORT="+metricsPort), "worker")
 	worker.waitLog(t, "started")
 	for _, p := range []*proc{web, worker} {
 		for _, what := range []string{"database", "redis", "encryption_key"} {
@@ -180,6 +181,18 @@ func TestConfiguredServices(t *testing.T) {
 	apiKey = strings.TrimSpace(apiKey)
 	checkAuth(t, base, apiKey)
 	orderFlow(t, base, apiKey, "C1") // enqueued by web, processed by the worker process
+	// The worker process shows its own metrics: the order it booked.
+	metricsURL := "http://127.0.0.1:" + metricsPort
+	if code, body := get(metricsURL+"/readyz", ""); code != 200 {
+		t.Errorf("worker /readyz: %d %s", code, body)
+	}
+	code, body := get(metricsURL+"/metrics", "")
+	for _, want := range []string{`codecredit_attribution_lag_seconds_count 1`,
+		`codecredit_job_duration_seconds_count{outcome="ok",type="event:process"}`, `codecredit_queue_tasks{`} {
+		if code != 200 || !strings.Contains(body, want) {
+			t.Errorf("worker /metrics (%d) lacks %s", code, want)
+		}
+	}
 	worker.stop(t)
 	web.stop(t)
 }

@@ -68,6 +68,13 @@ func serve(ctx context.Context, mode string, cfg Config, log *slog.Logger) (err 
 			return err
 		}
 	}
+	var probes *probeServer
+	if mode == modeWorker && cfg.MetricsPort > 0 {
+		if probes, err = startProbes(a, errc); err != nil {
+			w.Shutdown()
+			return err
+		}
+	}
 	log.Info("started", "process", mode)
 	select {
 	case <-ctx.Done():
@@ -79,6 +86,7 @@ func serve(ctx context.Context, mode string, cfg Config, log *slog.Logger) (err 
 	if w != nil {
 		w.Shutdown()
 	}
+	probes.shutdown()
 	log.Info("stopped", "process", mode)
 	return err
 }
