@@ -39,7 +39,7 @@ func TestMain(m *testing.M) {
 }
 
 // serverBinary builds ./server once per test run and returns its path.
-func serverBinary(t *testing.T) string {
+func serverBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		buildDir, buildErr = os.MkdirTemp("", "codecredit-server-")
@@ -79,7 +79,7 @@ func cleanEnv(extra ...string) []string {
 }
 
 // freePort returns a TCP port nothing listens on right now.
-func freePort(t *testing.T) string {
+func freePort(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -119,7 +119,7 @@ type proc struct {
 
 // startServer runs the server binary with env and args; it is killed when
 // the test ends if still running, and its output is shown if the test failed.
-func startServer(t *testing.T, env []string, args ...string) *proc {
+func startServer(t testing.TB, env []string, args ...string) *proc {
 	t.Helper()
 	p := &proc{name: strings.Join(append([]string{"server"}, args...), " "), done: make(chan struct{})}
 	p.cmd = exec.Command(serverBinary(t), args...)
@@ -144,7 +144,7 @@ func startServer(t *testing.T, env []string, args ...string) *proc {
 }
 
 // stop sends SIGTERM and requires a clean exit (status 0) within the deadline.
-func (p *proc) stop(t *testing.T) {
+func (p *proc) stop(t testing.TB) {
 	t.Helper()
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatalf("%s: signal: %v", p.name, err)
@@ -190,7 +190,7 @@ func (p *proc) findLog(msg string, kv ...string) map[string]any {
 }
 
 // waitLog waits for a log line with msg, failing if the process exits.
-func (p *proc) waitLog(t *testing.T, msg string) map[string]any {
+func (p *proc) waitLog(t testing.TB, msg string) map[string]any {
 	t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
@@ -205,7 +205,7 @@ func (p *proc) waitLog(t *testing.T, msg string) map[string]any {
 }
 
 // waitReady waits until /healthz and /readyz at base both answer 200.
-func (p *proc) waitReady(t *testing.T, base string) {
+func (p *proc) waitReady(t testing.TB, base string) {
 	t.Helper()
 	for _, path := range []string{"/healthz", "/readyz"} {
 		deadline := time.Now().Add(90 * time.Second)
@@ -223,7 +223,7 @@ func (p *proc) waitReady(t *testing.T, base string) {
 	}
 }
 
-func (p *proc) requireRunning(t *testing.T) {
+func (p *proc) requireRunning(t testing.TB) {
 	t.Helper()
 	select {
 	case <-p.done:
@@ -254,7 +254,7 @@ func get(url, key string) (int, string) {
 }
 
 // runOnce runs a one-shot subcommand to completion.
-func runOnce(t *testing.T, env []string, args ...string) (stdout, stderr string, err error) {
+func runOnce(t testing.TB, env []string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
