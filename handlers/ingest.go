@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -75,8 +76,10 @@ func (h *ingestHandlers) storeEvent(c echo.Context, topic, eventID string, body 
 	}
 	ev, created, err := h.store.StoreWebhookEvent(ctx, &models.WebhookEvent{AccountID: acct.ID, ConnectionID: conn.ID,
 		Platform: platforms.API, Topic: topic, ExternalEventID: eventID, Body: body})
-	if err != nil {
+	if errors.Is(err, models.ErrInvalid) {
 		return err
+	} else if err != nil {
+		return unavailable(err) // 503: the sender retries; a resend is a no-op
 	}
 	if !created {
 		return c.JSON(http.StatusOK, ingestResult{EventID: ev.ID, Duplicate: true})
