@@ -30,6 +30,13 @@ func TestTenantIsolation(t *testing.T) {
 	aff := fmt.Sprintf("/api/v1/affiliates/%d", affA.ID)
 	code := fmt.Sprintf("/api/v1/codes/%d", codeA.ID)
 	gen := map[string]any{"discount_type": "percentage", "discount_value": 1000, "affiliate_ids": []uint64{affA.ID}}
+	var emailA models.OutboxEmail
+	v.must(http.StatusAccepted, "POST", aff+"/send-codes", a.key, nil, &emailA)
+	connA, err := v.store.APIConnection(ctx, a.acct.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	email := fmt.Sprintf("/api/v1/emails/%d", emailA.ID)
 	tests := []struct {
 		method, path string
 		body         any
@@ -50,6 +57,10 @@ func TestTenantIsolation(t *testing.T) {
 		{"POST", "/api/v1/codes/preview", gen},
 		{"GET", fmt.Sprintf("/api/v1/payouts/%d", payoutA.ID), nil},
 		{"POST", "/api/v1/payouts", map[string]any{"affiliate_id": affA.ID, "currency": "USD"}},
+		{"POST", aff + "/send-codes", nil},
+		{"GET", email, nil},
+		{"POST", email + "/resend", nil},
+		{"POST", fmt.Sprintf("/api/v1/connections/%d/import", connA.ID), nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
@@ -75,6 +86,9 @@ func TestTenantIsolation(t *testing.T) {
 	c, _ = v.store.GetCode(ctx, b.acct.ID, codeB.ID)
 	if c.AffiliateID != nil {
 		t.Fatalf("B's code was given A's affiliate: %+v", c)
+	}
+	if got, _ := v.store.GetEmail(ctx, a.acct.ID, emailA.ID); got.Attempts != emailA.Attempts || got.Status != emailA.Status {
+		t.Fatalf("B resent A's email: %+v", got)
 	}
 	var affs listOf[models.Affiliate]
 	v.must(http.StatusOK, "GET", "/api/v1/affiliates?q=alice", b.key, nil, &affs)
@@ -186,5 +200,33 @@ func TestPanicIsA500LoggedOnce(t *testing.T) {
 	rid := rec.Header().Get("X-Request-Id")
 	if n := strings.Count(v.logs.String(), rid); n != 1 || !strings.Contains(v.logs.String(), "stack") {
 		t.Fatalf("panic logged %d times: %s", n, v.logs.String())
+	}
+}
+
+// Every API route refuses a request without credentials or with a key
+// that is not one: 401, whatever the route (new routes included).
+func TestEveryAPIRouteNeedsCredentials(t *testing.T) {
+	v := newEnv(t)
+	routes := 0
+	for _, r := range v.e.Routes() {
+		if !strings.HasPrefix(r.Path, "/api/v1/") {
+			continue
+		}
+		routes++
+		path := strings.NewReplacer(":id", "1", ":kind", "welcome").Replace(r.Path)
+		for _, key := range []string{"", "cc_live_not-a-real-key"} {
+			rec := v.call(r.Method, path, key, map[string]any{})
+			if rec.Code != http.StatusUnauthorized {
+				t.Errorf("%s %s with key %q: %d %s, want 401", r.Method, path, key, rec.Code, rec.Body.String())
+			}
+		}
+	}
+	if routes < 40 {
+		t.Fatalf("only %d API routes registered", routes)
+	}
+	var events int64
+	v.store.DB().Model(&models.WebhookEvent{}).Count(&events)
+	if events != 0 {
+		t.Fatalf("unauthenticated requests stored %d events", events)
 	}
 }
