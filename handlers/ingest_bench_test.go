@@ -8,13 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -78,7 +72,10 @@ func BenchmarkWebhookIngest(b *testing.B) {
 	// Warm up: open the 64 connections and the database pool, as a
 	// running server has them.
 	sendAll(ingestWarmup, func() { send(false) })
-	baseline := pgbenchInsertRate(b, store)
+	var baseline float64
+	if b.N >= ingestWarmup { // not in the calibration run
+		baseline = testdb.PgbenchInsertRate(b, 64)
+	}
 	b.ResetTimer()
 	start := time.Now()
 	sendAll(b.N, func() { send(true) })
@@ -115,52 +112,4 @@ func sendAll(n int, send func()) {
 	}
 	close(work)
 	wg.Wait()
-}
-
-// pgbenchInsertRate is the baseline: pgbench's rate of single-row inserts
-// of a 3 KB row from 64 clients on the same database, for 5 seconds, taken
-// in the same run. 0 when pgbench is not installed (the ratio is then not
-// reported).
-func pgbenchInsertRate(b *testing.B, store *models.Store) float64 {
-	if b.N < ingestWarmup {
-		return 0 // the calibration run
-	}
-	path, err := exec.LookPath("pgbench")
-	if err != nil {
-		b.Log("pgbench not installed; no baseline")
-		return 0
-	}
-	u, err := url.Parse(testdb.PostgresURL())
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := b.TempDir()
-	script := filepath.Join(dir, "insert.sql")
-	if err := os.WriteFile(script, []byte("INSERT INTO pgbench_ingest (body) VALUES (repeat('x', 3000));\n"), 0o600); err != nil {
-		b.Fatal(err)
-	}
-	pgbench := func(args ...string) ([]byte, error) {
-		cmd := exec.Command(path, args...)
-		cmd.Env = append(os.Environ(), "PGDATABASE="+strings.TrimPrefix(u.Path, "/"))
-		return cmd.CombinedOutput()
-	}
-	host, port, user := u.Hostname(), u.Port(), u.User.Username()
-	if port == "" {
-		port = "5432"
-	}
-	db := store.DB()
-	if err := db.Exec("CREATE TABLE IF NOT EXISTS public.pgbench_ingest (id bigserial PRIMARY KEY, body text)").Error; err != nil {
-		b.Fatal(err)
-	}
-	defer db.Exec("DROP TABLE IF EXISTS public.pgbench_ingest")
-	out, err := pgbench("-h", host, "-p", port, "-U", user, "-n", "-c", "64", "-j", "2", "-T", "5", "-f", script)
-	if err != nil {
-		b.Fatalf("pgbench: %v\n%s", err, out)
-	}
-	m := regexp.MustCompile(`tps = ([0-9.]+)`).FindSubmatch(out)
-	if m == nil {
-		b.Fatalf("pgbench printed no rate:\n%s", out)
-	}
-	tps, _ := strconv.ParseFloat(string(m[1]), 64)
-	return tps
 }
