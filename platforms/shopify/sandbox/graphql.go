@@ -125,6 +125,7 @@ func (s *Sandbox) execute(sh *Shop, scope string, op *gqlOp, vars map[string]any
 			Extensions: s.costExtension(sh, requested, nil)}
 	}
 	if float64(requested) > b.available {
+		sh.gqlUsage.Throttled++
 		return gqlResponse{Errors: []gqlError{{Message: "Throttled",
 			Extensions: map[string]any{"code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"}}},
 			Extensions: s.costExtension(sh, requested, nil)}
@@ -141,6 +142,7 @@ func (s *Sandbox) execute(sh *Shop, scope string, op *gqlOp, vars map[string]any
 	}
 	actual = min(actual, requested)
 	b.available += float64(requested - actual)
+	sh.gqlUsage.charge(s.now(), requested, actual)
 	return gqlResponse{Data: data, Errors: x.errs, Extensions: s.costExtension(sh, requested, &actual)}
 }
 

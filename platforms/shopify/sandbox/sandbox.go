@@ -60,8 +60,11 @@ type Options struct {
 	AppTopics  []string
 	HTTPClient *http.Client     // delivers webhooks; default 5s timeout
 	Clock      func() time.Time // default time.Now
-	// GraphQL cost bucket: Shopify's defaults are 1000 points, restoring
-	// 50 per second.
+	// GraphQL cost bucket, per app and shop: the restore rate follows the
+	// shop's plan (Standard 100 points/s, the default; Advanced 200; Plus
+	// 1,000; enterprise 2,000) and the bucket holds 20 seconds of it
+	// (2,000 points on Standard, 20,000 on Plus), which is the default
+	// when GraphQLBucket is left zero.
 	GraphQLBucket      float64
 	GraphQLRestoreRate float64
 	// REST leaky bucket: Shopify's defaults are 40 calls, leaking 2 per
@@ -104,8 +107,8 @@ func New(opts Options) *Sandbox {
 	if opts.Clock == nil {
 		opts.Clock = time.Now
 	}
-	opts.GraphQLBucket = orDefault(opts.GraphQLBucket, 1000)
-	opts.GraphQLRestoreRate = orDefault(opts.GraphQLRestoreRate, 50)
+	opts.GraphQLRestoreRate = orDefault(opts.GraphQLRestoreRate, 100)
+	opts.GraphQLBucket = orDefault(opts.GraphQLBucket, bucketSeconds*opts.GraphQLRestoreRate)
 	opts.RESTBucket = orDefault(opts.RESTBucket, 40)
 	opts.RESTLeakRate = orDefault(opts.RESTLeakRate, 2)
 	if opts.MaxAttempts <= 0 {

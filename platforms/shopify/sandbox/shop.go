@@ -23,6 +23,7 @@ type Shop struct {
 	orderSeq  int
 	subs      []*subscription
 	gqlBucket bucket
+	gqlUsage  GraphQLUsage
 	restUsed  bucket
 }
 
