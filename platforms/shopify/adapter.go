@@ -75,6 +75,7 @@ type Adapter struct {
 	cfg    Config
 	base   *url.URL // nil: the real shop hosts
 	client *http.Client
+	pace   pacer
 }
 
 var (

@@ -9,10 +9,12 @@ import (
 	"codecredit/platforms"
 )
 
-// Page sizes, chosen so that a page's requested cost stays well under the
-// 1,000-point bucket (a connection costs 2 + first × its node's cost):
-// 25 discounts × (about 5 + 20 codes) ≈ 700 points, and a page of one
-// discount's further codes 250 + a few.
+// Page sizes, chosen so that a page's requested cost stays under the
+// 1,000 points a single query may ask for on every plan (a connection
+// costs 2 + first × its node's cost): 25 discounts × (about 5 + 20 codes)
+// ≈ 700 points, and a page of one discount's further codes 250 + a few.
+// Throughput does not depend on them: the bucket is charged the actual
+// cost, about 1 point a code plus 5 a discount, however the pages are cut.
 const (
 	discountsPerPage = 25
 	codesPerDiscount = 20
@@ -34,13 +36,21 @@ var (
 
 // importCursor is where an import stands, at both levels: After is the
 // discount-list cursor to continue from; Discount, when set, is a discount
-// whose codes are being drained from Codes, after which the list resumes at
-// After (or ends, when Last). Encoded as base64url JSON.
+// whose codes are being drained from Codes, then the Pending ones of the
+// same list page, after which the list resumes at After (or ends, when
+// Last). Encoded as base64url JSON.
 type importCursor struct {
-	After    string `json:"a,omitempty"`
-	Discount string `json:"d,omitempty"`
-	Codes    string `json:"c,omitempty"`
-	Last     bool   `json:"l,omitempty"`
+	After    string      `json:"a,omitempty"`
+	Discount string      `json:"d,omitempty"`
+	Codes    string      `json:"c,omitempty"`
+	Pending  []drainFrom `json:"p,omitempty"`
+	Last     bool        `json:"l,omitempty"`
+}
+
+// drainFrom is a discount with codes left to read after Codes.
+type drainFrom struct {
+	Discount string `json:"d"`
+	Codes    string `json:"c"`
 }
 
 func (c importCursor) encode() string {
@@ -63,11 +73,12 @@ func decodeCursor(s string) (importCursor, error) {
 	return c, nil
 }
 
-// ImportCodes fetches the page of codes after cursor. A page lists up to 25
-// discounts with their first 20 codes each; a discount with more codes is
-// drained on the following pages (250 codes at a time) before the list
-// goes on, so the cursor always resumes exactly where the last page ended.
-// The first page carries the shop's total number of codes.
+// ImportCodes fetches the page of codes after cursor. A page lists up to
+// 25 discounts with their first 20 codes each; the discounts of that page
+// with more codes are drained on the following pages (250 codes at a
+// time) before the list goes on, so every code is fetched once and the
+// cursor always resumes exactly where the last page ended. The first page
+// carries the shop's total number of codes.
 func (a *Adapter) ImportCodes(ctx context.Context, c *platforms.Conn, cursor string) (platforms.CodePage, error) {
 	cur, err := decodeCursor(cursor)
 	if err != nil {
@@ -102,14 +113,13 @@ func (a *Adapter) countCodes(ctx context.Context, c *platforms.Conn) (int, error
 	return data.Count.Count, nil
 }
 
-// listPage reads discounts after cur.After. It stops at the first discount
-// with more codes than fit, leaving the cursor on that discount's codes.
+// listPage reads discounts after cur.After with their first codes, and
+// queues those that have more for draining.
 func (a *Adapter) listPage(ctx context.Context, c *platforms.Conn, cur importCursor, page *platforms.CodePage) error {
 	var data struct {
 		Nodes struct {
 			Edges []struct {
-				Cursor string           `json:"cursor"`
-				Node   codeDiscountNode `json:"node"`
+				Node codeDiscountNode `json:"node"`
 			} `json:"edges"`
 			PageInfo pageInfo `json:"pageInfo"`
 		} `json:"codeDiscountNodes"`
@@ -118,23 +128,19 @@ func (a *Adapter) listPage(ctx context.Context, c *platforms.Conn, cur importCur
 	if err := a.graphql(ctx, c, queryDiscounts, vars, &data); err != nil {
 		return err
 	}
-	edges, more := data.Nodes.Edges, data.Nodes.PageInfo.HasNextPage
-	for i, e := range edges {
+	info := data.Nodes.PageInfo
+	next := importCursor{After: info.EndCursor, Last: !info.HasNextPage || len(data.Nodes.Edges) == 0 || info.EndCursor == ""}
+	for _, e := range data.Nodes.Edges {
 		codes, err := e.Node.codes()
 		if err != nil {
 			return err
 		}
 		page.Codes = append(page.Codes, codes...)
 		if d := e.Node.CodeDiscount; d != nil && d.Codes.PageInfo.HasNextPage && d.Codes.PageInfo.EndCursor != "" {
-			next := importCursor{After: e.Cursor, Discount: e.Node.ID, Codes: d.Codes.PageInfo.EndCursor,
-				Last: !more && i == len(edges)-1}
-			page.Next = next.encode()
-			return nil
+			next.Pending = append(next.Pending, drainFrom{Discount: e.Node.ID, Codes: d.Codes.PageInfo.EndCursor})
 		}
 	}
-	if more && len(edges) > 0 && data.Nodes.PageInfo.EndCursor != "" {
-		page.Next = importCursor{After: data.Nodes.PageInfo.EndCursor}.encode()
-	}
+	page.Next = next.following()
 	return nil
 }
 
@@ -154,10 +160,22 @@ func (a *Adapter) drainPage(ctx context.Context, c *platforms.Conn, cur importCu
 			return nil
 		}
 	}
-	if !cur.Last {
-		page.Next = importCursor{After: cur.After}.encode()
-	}
+	cur.Discount, cur.Codes = "", ""
+	page.Next = cur.following()
 	return nil
+}
+
+// following is the cursor once the current discount (if any) is drained:
+// the next pending discount, else the list after After, else "" (done).
+func (c importCursor) following() string {
+	if len(c.Pending) > 0 {
+		c.Discount, c.Codes, c.Pending = c.Pending[0].Discount, c.Pending[0].Codes, c.Pending[1:]
+		return c.encode()
+	}
+	if c.Last {
+		return ""
+	}
+	return importCursor{After: c.After}.encode()
 }
 
 // discountCodesPage reads one page of a discount's codes; nil when the

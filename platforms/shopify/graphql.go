@@ -79,8 +79,13 @@ func rejected(errs []userError) error {
 // graphql runs one Admin API GraphQL operation for the connection's shop,
 // refreshing the token first when it is about to lapse, and decodes data
 // into out. Throttling is a *platforms.RateLimitError, a refused token
-// platforms.ErrUnauthorized.
+// platforms.ErrUnauthorized. A query the shop's bucket, as last reported,
+// cannot hold yet is not sent: it is a *platforms.RateLimitError at once,
+// asking for just the time the bucket needs.
 func (a *Adapter) graphql(ctx context.Context, c *platforms.Conn, query string, vars map[string]any, out any) error {
+	if wait := a.pace.wait(c.ExternalID, query, a.now()); wait > 0 {
+		return &platforms.RateLimitError{RetryAfter: wait}
+	}
 	token, err := a.accessToken(ctx, c)
 	if err != nil {
 		return err
@@ -93,6 +98,9 @@ func (a *Adapter) graphql(ctx context.Context, c *platforms.Conn, query string, 
 	body := map[string]any{"query": query, "variables": vars}
 	if err := client.Post(ctx, "graphql.json", body, &resp); err != nil {
 		return apiError(c.ExternalID, err)
+	}
+	if resp.Extensions != nil {
+		a.pace.observe(c.ExternalID, query, resp.Extensions.Cost, a.now())
 	}
 	if err := gqlErrors(resp); err != nil {
 		return err
