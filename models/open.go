@@ -51,8 +51,13 @@ func OpenSQLite(path string) (*gorm.DB, error) {
 
 func gormConfig() *gorm.Config {
 	return &gorm.Config{
-		Logger:         logger.Default.LogMode(logger.Silent),
-		TranslateError: true,
-		NowFunc:        func() time.Time { return time.Now().UTC() },
+		// A single-statement write is atomic by itself; GORM's default
+		// BEGIN/COMMIT around each one only adds two round trips. Every
+		// multi-statement change runs in Store.tx. (No model has
+		// associations that GORM would write alongside.)
+		SkipDefaultTransaction: true,
+		Logger:                 logger.Default.LogMode(logger.Silent),
+		TranslateError:         true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
 	}
 }
