@@ -34,7 +34,7 @@ const waitTimeout = 2 * time.Minute
 
 // redisQueue returns the Redis URL and a fresh queue name, deleted from
 // Redis when the test ends.
-func redisQueue(t *testing.T) (string, string) {
+func redisQueue(t testing.TB) (string, string) {
 	t.Helper()
 	url := "redis://" + testdb.RedisAddr(t) + "/0"
 	queue := testdb.Name("jobs_test_")

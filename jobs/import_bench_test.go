@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hibiken/asynq"
-
 	"codecredit/jobs"
 	"codecredit/models"
 	"codecredit/models/testdb"
@@ -53,7 +51,7 @@ func BenchmarkShopifyImport(b *testing.B) {
 	codes := int(envNumber(b, "BENCH_CODES", 100_000))
 	restore := envNumber(b, "BENCH_RESTORE_RATE", 1000)
 	store := testdb.Postgres(b)
-	url, queue := benchQueue(b)
+	url, queue := redisQueue(b)
 	client, err := jobs.NewClient(url, queue)
 	if err != nil {
 		b.Fatal(err)
@@ -265,22 +263,6 @@ func (t *benchTotals) report(b *testing.B) {
 	b.ReportMetric(float64(t.spent)/float64(b.N), "points-spent/op")
 	b.ReportMetric(secs/float64(b.N), "s/import")
 	b.ReportMetric(float64(t.throttled)/float64(b.N), "throttled/op")
-}
-
-// benchQueue is a fresh queue on the test Redis, deleted afterwards.
-func benchQueue(b *testing.B) (string, string) {
-	url := "redis://" + testdb.RedisAddr(b) + "/0"
-	queue := testdb.Name("jobs_bench_")
-	b.Cleanup(func() {
-		opt, err := asynq.ParseRedisURI(url)
-		if err != nil {
-			return
-		}
-		insp := asynq.NewInspector(opt)
-		defer insp.Close()
-		insp.DeleteQueue(queue, true)
-	})
-	return url, queue
 }
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
