@@ -2,12 +2,14 @@
 // opened inside Shopify admin with a session token, it installs the shop,
 // imports its codes, adds an affiliate, generates their code, sees the
 // order paid with it and the refund that reverses it. Screenshots of every
-// page go to e2e/artifacts/screenshots/.
+// page go to e2e/artifacts/screenshots/. Outside Shopify, a merchant and an
+// affiliate sign in with emailed links that mail scanners opened first.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  API_KEY, SHOP, launchBrowser, mintToken, sandbox, screenshots, shopAPI, startStack, stopStack, until,
+  API_KEY, SHOP, artifacts, launchBrowser, mintToken, sandbox, screenshots, shopAPI, startStack, stopStack, until,
 } from './harness.mjs';
 
 const host = Buffer.from(`admin.shopify.com/store/${SHOP.split('.')[0]}`).toString('base64url');
@@ -28,6 +30,16 @@ async function open(path) {
 async function shot(name) {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+}
+
+// A mail scanner opens every link in an email before the person does:
+// HEAD and GET, following redirects. Neither may use a sign-in link up.
+async function scanLink(link) {
+  await fetch(link, { method: 'HEAD' });
+  const res = await fetch(link);
+  assert.equal(res.status, 200, 'a scanner opening the link gets the confirm page');
+  assert.equal(res.headers.get('cache-control'), 'no-store');
+  assert.match(await res.text(), /<form method="post"/);
 }
 
 async function navTo(label) {
@@ -207,5 +219,53 @@ describe('embedded admin', () => {
     await bare.getByRole('heading', { name: 'Sign in to Codecredit' }).waitFor();
     await bare.screenshot({ path: join(screenshots, '12-sign-in.png') });
     await bare.close();
+  });
+
+  test('a merchant signs in with the emailed link after a mail scanner opened it', async () => {
+    const bare = await browser.newPage();
+    await bare.goto(`${stack.appURL}/admin/`);
+    await bare.getByLabel('Email').fill('demo@example.com');
+    await bare.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await bare.getByText('Check your inbox').waitFor();
+    // Without SMTP_URL the server logs the link instead of mailing it.
+    const link = await until('the sign-in link in the server log', async () => readFileSync(join(artifacts, 'server.log'), 'utf8')
+      .split('\n').filter((l) => l.includes('merchant sign-in link')).map((l) => JSON.parse(l).link).pop());
+    await scanLink(link);
+    await bare.goto(link);
+    await bare.getByRole('heading', { name: 'Sign in to Codecredit admin' }).waitFor();
+    await bare.screenshot({ path: join(screenshots, '13-sign-in-confirm.png') });
+    await bare.getByRole('button', { name: 'Sign in' }).click();
+    await bare.waitForURL(`${stack.appURL}/admin/`);
+    await bare.locator('.Polaris-Navigation').waitFor();
+    const used = await fetch(link, { redirect: 'manual' });
+    assert.equal(used.status, 302);
+    assert.equal(used.headers.get('location'), '/admin/?login=expired');
+    await bare.close();
+    await browser.clearCookies();
+  });
+
+  test('an affiliate signs in to the portal with the emailed link after a mail scanner opened it', async () => {
+    const bare = await browser.newPage();
+    await bare.goto(`${stack.appURL}/portal/login`);
+    await bare.getByLabel('Email address').fill('ann@example.com');
+    await bare.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await bare.getByRole('heading', { name: 'Check your inbox' }).waitFor();
+    // Without SMTP_URL the email stays in the outbox, where the API shows it.
+    const email = await until('the sign-in email in the outbox', async () => (await shopAPI(stack.appURL, '/emails?kind=portal_login')).data[0]);
+    const link = (await shopAPI(stack.appURL, `/emails/${email.id}`)).text.match(/https?:\/\/\S+\/portal\/auth\?token=[\w-]+/)[0];
+    await scanLink(link);
+    await bare.goto(link);
+    await bare.getByRole('heading', { name: /^Sign in to / }).waitFor();
+    await bare.screenshot({ path: join(screenshots, '14-portal-sign-in-confirm.png') });
+    await bare.getByRole('button', { name: 'Sign in' }).click();
+    await bare.waitForURL(`${stack.appURL}/portal/`);
+    await bare.getByText('Hi Ann Lee').waitFor();
+    await bare.getByText('ANN10').first().waitFor();
+    await bare.screenshot({ path: join(screenshots, '15-portal.png'), fullPage: true });
+    const used = await fetch(link);
+    assert.equal(used.status, 410);
+    assert.match(await used.text(), /already used/);
+    await bare.close();
+    await browser.clearCookies();
   });
 });

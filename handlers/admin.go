@@ -1,9 +1,13 @@
 package handlers
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"html"
+	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -151,24 +155,96 @@ func (a *Admin) Login(c echo.Context) error {
 		"message": "If this email belongs to a merchant, a sign-in link is on its way."})
 }
 
-// Redeem signs the merchant in from an emailed link (?token=) and opens
-// the admin; a used or expired link opens the sign-in page saying so.
-func (a *Admin) Redeem(c echo.Context) error {
-	c.Response().Header().Set(echo.HeaderContentSecurityPolicy, frameAncestors(""))
+// ConfirmRedeem answers the emailed link (?token=) with a page whose
+// button posts the token to Redeem. Opening the link does not use it up:
+// mail scanners open every link in an email before the person clicks. A
+// used or expired link opens the sign-in page saying so.
+func (a *Admin) ConfirmRedeem(c echo.Context) error {
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentSecurityPolicy, frameAncestors("")+confirmPolicy)
+	h.Set("Cache-Control", "no-store")
+	// Under no-referrer, the button's post would say "Origin: null", which
+	// Redeem refuses; same-origin still sends nothing to other sites.
+	h.Set("Referrer-Policy", "same-origin")
 	if a.links == nil || a.sessions == nil {
 		return c.Redirect(http.StatusFound, "/admin/?login=unavailable")
 	}
-	id, err := a.links.Redeem(c.Request().Context(), c.QueryParam("token"))
+	token := c.QueryParam("token")
+	id, err := a.links.Check(c.Request().Context(), token)
 	if errors.Is(err, models.ErrNotFound) || (err == nil && id == 0) {
 		return c.Redirect(http.StatusFound, "/admin/?login=expired")
 	}
 	if err != nil {
 		return err
 	}
+	var buf bytes.Buffer
+	if err := confirmPage.Execute(&buf, token); err != nil {
+		return err
+	}
+	return c.HTMLBlob(http.StatusOK, buf.Bytes())
+}
+
+// Redeem signs the merchant in with the token the confirm page posts (the
+// form field "token"), using the link up, and opens the admin; a used or
+// expired link opens the sign-in page saying so.
+func (a *Admin) Redeem(c echo.Context) error {
+	c.Response().Header().Set(echo.HeaderContentSecurityPolicy, frameAncestors(""))
+	c.Response().Header().Set("Cache-Control", "no-store")
+	if a.links == nil || a.sessions == nil {
+		return c.Redirect(http.StatusSeeOther, "/admin/?login=unavailable")
+	}
+	if !sameOrigin(c.Request()) {
+		return echo.NewHTTPError(http.StatusForbidden, "this sign-in form was sent from another site")
+	}
+	id, err := a.links.Redeem(c.Request().Context(), c.FormValue("token"))
+	if errors.Is(err, models.ErrNotFound) || (err == nil && id == 0) {
+		return c.Redirect(http.StatusSeeOther, "/admin/?login=expired")
+	}
+	if err != nil {
+		return err
+	}
 	a.sessions.Issue(c, id)
 	a.log.InfoContext(c.Request().Context(), "merchant signed in", "account_id", id)
-	return c.Redirect(http.StatusFound, "/admin/")
+	return c.Redirect(http.StatusSeeOther, "/admin/")
 }
+
+// confirmStyle is the confirm page's only style, allowed by its hash.
+const confirmStyle = `body{margin:0;background:#f5f5f4;color:#1c1917;font:16px/1.5 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif}` +
+	`main{max-width:420px;margin:64px auto;padding:24px;background:#fff;border:1px solid #e7e5e4;border-radius:8px}` +
+	`h1{font-size:22px;margin:0 0 8px}` +
+	`button{background:#1c1917;color:#fff;border:0;border-radius:6px;padding:10px 16px;font-size:15px;cursor:pointer}`
+
+// confirmPolicy follows frame-ancestors on the confirm page: nothing
+// loads but its own style, and the form posts only here.
+var confirmPolicy = func() string {
+	sum := sha256.Sum256([]byte(confirmStyle))
+	return "; default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) +
+		"'; form-action 'self'; base-uri 'none'"
+}()
+
+// confirmPage asks the merchant to press the button that signs in; it is
+// executed with the link's token.
+var confirmPage = template.Must(template.New("confirm").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="same-origin">
+<title>Sign in to Codecredit admin</title>
+<style>` + confirmStyle + `</style>
+</head>
+<body>
+<main>
+<h1>Sign in to Codecredit admin</h1>
+<p>Press the button to open the admin. The link in your email works once, for 15 minutes.</p>
+<form method="post" action="/admin/auth">
+<input type="hidden" name="token" value="{{.}}">
+<button type="submit">Sign in</button>
+</form>
+</main>
+</body>
+</html>
+`))
 
 // Logout ends the merchant session.
 func (a *Admin) Logout(c echo.Context) error {

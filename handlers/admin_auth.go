@@ -192,6 +192,10 @@ type MerchantLinks interface {
 	// Redeem uses up a link's token and returns its account; a used,
 	// expired or unknown token is models.ErrNotFound.
 	Redeem(ctx context.Context, token string) (accountID uint64, err error)
+	// Check returns a link's account without using it up, so that opening
+	// the link can say at once that it is used or expired; a used,
+	// expired or unknown token is models.ErrNotFound.
+	Check(ctx context.Context, token string) (accountID uint64, err error)
 }
 
 // SessionCookie is the merchant session's cookie.

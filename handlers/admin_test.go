@@ -2,10 +2,14 @@ package handlers
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -29,11 +33,19 @@ func (f *fakeLinks) Send(_ context.Context, email string) error {
 	return nil
 }
 
-func (f *fakeLinks) Redeem(_ context.Context, token string) (uint64, error) {
+func (f *fakeLinks) Redeem(ctx context.Context, token string) (uint64, error) {
+	id, err := f.Check(ctx, token)
+	if err == nil {
+		f.token = "" // single use
+	}
+	return id, err
+}
+
+// Check reads the link without using it up.
+func (f *fakeLinks) Check(_ context.Context, token string) (uint64, error) {
 	if token == "" || token != f.token {
 		return 0, fmt.Errorf("%w: link", models.ErrNotFound)
 	}
-	f.token = "" // single use
 	return f.id, nil
 }
 
@@ -59,9 +71,50 @@ func newAdminSite(t *testing.T, apiKey string, links MerchantLinks) *echo.Echo {
 	e.GET("/admin", admin.Index)
 	e.GET("/admin/*", admin.Serve)
 	e.POST("/admin/login", admin.Login)
-	e.GET("/admin/auth", admin.Redeem)
+	e.GET("/admin/auth", admin.ConfirmRedeem)
+	e.POST("/admin/auth", admin.Redeem)
 	e.POST("/admin/logout", admin.Logout)
 	return e
+}
+
+// postToken presses the confirm page's button: a form with the token.
+func postToken(e *echo.Echo, token string, header ...string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest("POST", "/admin/auth", strings.NewReader(url.Values{"token": {token}}.Encode()))
+	req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationForm)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, req)
+	return rec
+}
+
+// confirmPageOf checks the page a sign-in link opens: the button posting
+// its token, nothing loaded from outside, no cookie, no caching.
+func confirmPageOf(t *testing.T, rec *httptest.ResponseRecorder, token string) {
+	t.Helper()
+	body := rec.Body.String()
+	if rec.Code != http.StatusOK || !strings.Contains(body, "Sign in to Codecredit admin") ||
+		!strings.Contains(body, `<form method="post" action="/admin/auth">`) ||
+		!strings.Contains(body, `<input type="hidden" name="token" value="`+template.HTMLEscapeString(token)+`">`) {
+		t.Fatalf("open the link: %d, want the confirm page\n%s", rec.Code, body)
+	}
+	csp := rec.Header().Get(echo.HeaderContentSecurityPolicy)
+	if !strings.HasPrefix(csp, "frame-ancestors 'none'; default-src 'none';") || !strings.Contains(csp, "form-action 'self'") ||
+		rec.Header().Get("Cache-Control") != "no-store" || rec.Header().Get("Set-Cookie") != "" ||
+		rec.Header().Get("Referrer-Policy") != "same-origin" {
+		t.Fatalf("confirm page headers %v", rec.Header())
+	}
+	style := body[strings.Index(body, "<style>")+len("<style>") : strings.Index(body, "</style>")]
+	sum := sha256.Sum256([]byte(style))
+	if !strings.Contains(csp, "style-src 'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'") {
+		t.Fatalf("the CSP %q does not allow the page's style", csp)
+	}
+	for _, external := range []string{"<script", "src=", `href="http`, "@import", "url("} {
+		if strings.Contains(body, external) {
+			t.Fatalf("confirm page loads %q:\n%s", external, body)
+		}
+	}
 }
 
 func get(e *echo.Echo, method, target, body string) *httptest.ResponseRecorder {
@@ -152,15 +205,36 @@ func TestMerchantSignIn(t *testing.T) {
 	if rec := get(e, "POST", "/admin/login", `{"email":"not an email"}`); rec.Code != http.StatusBadRequest {
 		t.Fatalf("bad email: %d", rec.Code)
 	}
-	rec := get(e, "GET", "/admin/auth?token=tok-1", "")
+	// Mail scanners open the link first (GET, HEAD): that uses nothing up.
+	for range 2 {
+		confirmPageOf(t, get(e, "GET", "/admin/auth?token=tok-1", ""), "tok-1")
+	}
+	if rec := get(e, "HEAD", "/admin/auth?token=tok-1", ""); rec.Header().Get("Set-Cookie") != "" || rec.Code >= 500 {
+		t.Fatalf("HEAD of the link: %d %v", rec.Code, rec.Header())
+	}
+	for _, header := range [][]string{{"Origin", "https://evil.example"}, {"Origin", "null"}, {"Sec-Fetch-Site", "cross-site"}} {
+		if rec := postToken(e, "tok-1", header...); rec.Code != http.StatusForbidden || rec.Header().Get("Set-Cookie") != "" {
+			t.Fatalf("sign-in posted with %v: %d %v", header, rec.Code, rec.Header())
+		}
+	}
+	rec := postToken(e, "tok-1", "Origin", "http://example.com", "Sec-Fetch-Site", "same-origin")
 	ck, err := http.ParseSetCookie(rec.Header().Get("Set-Cookie"))
-	if rec.Code != http.StatusFound || rec.Header().Get("Location") != "/admin/" || err != nil ||
-		ck.Name != SessionCookie || !ck.Secure || !ck.HttpOnly {
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/admin/" || err != nil ||
+		ck.Name != SessionCookie || !ck.Secure || !ck.HttpOnly || rec.Header().Get(echo.HeaderContentSecurityPolicy) != "frame-ancestors 'none'" {
 		t.Fatalf("redeem: %d %v", rec.Code, rec.Header())
 	}
-	rec = get(e, "GET", "/admin/auth?token=tok-1", "")
-	if rec.Code != http.StatusFound || rec.Header().Get("Location") != "/admin/?login=expired" || rec.Header().Get("Set-Cookie") != "" {
+	rec = postToken(e, "tok-1")
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/admin/?login=expired" || rec.Header().Get("Set-Cookie") != "" {
 		t.Fatalf("second use of a link: %d %v", rec.Code, rec.Header())
+	}
+	for _, target := range []string{"/admin/auth?token=tok-1", "/admin/auth?token=made-up", "/admin/auth"} {
+		rec = get(e, "GET", target, "")
+		if rec.Code != http.StatusFound || rec.Header().Get("Location") != "/admin/?login=expired" || rec.Header().Get("Set-Cookie") != "" {
+			t.Fatalf("open %s (used or unknown): %d %v", target, rec.Code, rec.Header())
+		}
+	}
+	if rec = postToken(e, "made-up"); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/admin/?login=expired" {
+		t.Fatalf("post a made-up token: %d %v", rec.Code, rec.Header())
 	}
 	rec = get(e, "POST", "/admin/logout", "")
 	if ck, err := http.ParseSetCookie(rec.Header().Get("Set-Cookie")); rec.Code != http.StatusNoContent || err != nil || ck.MaxAge >= 0 {
@@ -168,10 +242,30 @@ func TestMerchantSignIn(t *testing.T) {
 	}
 }
 
+// The token goes into the confirm page escaped, and the button's post
+// uses it once.
+func TestMerchantSignInTokenIsEscaped(t *testing.T) {
+	links := &fakeLinks{token: `"><b>x`, id: 9}
+	e := newAdminSite(t, "", links)
+	confirmPageOf(t, get(e, "GET", "/admin/auth?token=%22%3E%3Cb%3Ex", ""), `"><b>x`)
+	if rec := postToken(e, `"><b>x`); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/admin/" {
+		t.Fatalf("redeem: %d %v", rec.Code, rec.Header())
+	}
+	if rec := postToken(e, `"><b>x`); rec.Header().Get("Location") != "/admin/?login=expired" {
+		t.Fatalf("second use: %d %v", rec.Code, rec.Header())
+	}
+}
+
 func TestSignInOffWithoutLinks(t *testing.T) {
 	e := newAdminSite(t, "", nil)
 	if rec := get(e, "POST", "/admin/login", `{"email":"owner@example.com"}`); rec.Code != http.StatusServiceUnavailable {
 		t.Fatalf("login without links: %d", rec.Code)
+	}
+	if rec := get(e, "GET", "/admin/auth?token=tok-1", ""); rec.Header().Get("Location") != "/admin/?login=unavailable" {
+		t.Fatalf("open a link without links: %d %v", rec.Code, rec.Header())
+	}
+	if rec := postToken(e, "tok-1"); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/admin/?login=unavailable" {
+		t.Fatalf("redeem without links: %d %v", rec.Code, rec.Header())
 	}
 }
 

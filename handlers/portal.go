@@ -54,7 +54,7 @@ func NewPortalHandlers(store *models.Store, jobs JobQueue, appURL string, log *s
 	}
 	h := &PortalHandlers{store: store, queue: emailQueueOf(jobs), appURL: strings.TrimRight(appURL, "/"),
 		secure: strings.HasPrefix(appURL, "https://"), pages: map[string]*template.Template{}, log: log}
-	for _, page := range []string{"login", "sent", "link", "error", "dashboard"} {
+	for _, page := range []string{"login", "sent", "confirm", "link", "error", "dashboard"} {
 		h.pages[page] = template.Must(template.New("").Funcs(funcs).ParseFS(files, "layout.html", page+".html"))
 	}
 	css, err := fs.ReadFile(files, "portal.css")
@@ -65,9 +65,11 @@ func NewPortalHandlers(store *models.Store, jobs JobQueue, appURL string, log *s
 	return h
 }
 
-// Headers is the portal's middleware: pages are never framed, cached or
-// given a referrer (a sign-in link must not leak), and a form posted from
-// another site is refused.
+// Headers is the portal's middleware: pages are never framed or cached
+// and send no referrer to another site (a sign-in link must not leak), and
+// a form posted from another site is refused. The referrer policy is
+// same-origin, not no-referrer: under no-referrer browsers send "Origin:
+// null" with the portal's own forms, which sameOrigin cannot tell apart.
 func (h *PortalHandlers) Headers() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -75,7 +77,7 @@ func (h *PortalHandlers) Headers() echo.MiddlewareFunc {
 			hd.Set(echo.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'self'; img-src 'self'; "+
 				"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 			hd.Set(echo.HeaderXFrameOptions, "DENY")
-			hd.Set("Referrer-Policy", "no-referrer")
+			hd.Set("Referrer-Policy", "same-origin")
 			hd.Set("Cache-Control", "no-store")
 			if c.Request().Method == http.MethodPost && !sameOrigin(c.Request()) {
 				return h.render(c, http.StatusForbidden, "error", portalPage{Title: "Request refused",
@@ -86,9 +88,13 @@ func (h *PortalHandlers) Headers() echo.MiddlewareFunc {
 	}
 }
 
-// sameOrigin accepts a request without an Origin header, or one whose
-// Origin is this host.
+// sameOrigin tells whether a form was posted from this site: by the
+// browser's Sec-Fetch-Site when it sends one, else by an Origin header
+// that is absent or this host ("null" is refused).
 func sameOrigin(r *http.Request) bool {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
+		return site == "same-origin"
+	}
 	origin := r.Header.Get("Origin")
 	if origin == "" {
 		return true
@@ -104,6 +110,7 @@ type portalPage struct {
 	SignedIn bool
 	Email    string
 	Message  string
+	Token    string // the sign-in link's, on the page that confirms it
 	View     *models.PortalView
 	PrevPage int
 	NextPage int
@@ -148,10 +155,33 @@ func (h *PortalHandlers) RequestLink(c echo.Context) error {
 	return h.render(c, http.StatusOK, "sent", portalPage{Title: "Check your inbox", Email: email})
 }
 
-// SignIn opens a session with the link's ?token= and goes to the portal.
-// A used, expired or unknown link shows a page that says so.
+// ConfirmSignIn answers the emailed link (?token=) with a page whose
+// button posts the token to SignIn. Opening the link does not use it up:
+// mail scanners open every link in an email before the person clicks. A
+// used, expired or unknown link shows at once a page that says so.
+func (h *PortalHandlers) ConfirmSignIn(c echo.Context) error {
+	token := c.QueryParam("token")
+	acct, err := h.store.PeekPortalLink(c.Request().Context(), token)
+	if err != nil {
+		return h.linkFailed(c, err)
+	}
+	return h.render(c, http.StatusOK, "confirm", portalPage{Title: "Sign in", Program: acct.Name, Token: token})
+}
+
+// SignIn uses up the link's token (the form field "token"), opens a
+// session and goes to the portal. A used, expired or unknown link shows a
+// page that says so.
 func (h *PortalHandlers) SignIn(c echo.Context) error {
-	session, err := h.store.ConsumePortalLink(c.Request().Context(), c.QueryParam("token"))
+	session, err := h.store.ConsumePortalLink(c.Request().Context(), c.FormValue("token"))
+	if err != nil {
+		return h.linkFailed(c, err)
+	}
+	c.SetCookie(h.cookie(session, int(models.PortalSessionTTL/time.Second)))
+	return c.Redirect(http.StatusSeeOther, "/portal/")
+}
+
+// linkFailed shows why a sign-in link does not work, or the error page.
+func (h *PortalHandlers) linkFailed(c echo.Context, err error) error {
 	switch {
 	case errors.Is(err, models.ErrLinkUsed):
 		return h.render(c, http.StatusGone, "link", portalPage{Title: "This link was already used",
@@ -162,11 +192,8 @@ func (h *PortalHandlers) SignIn(c echo.Context) error {
 	case errors.Is(err, models.ErrNotFound):
 		return h.render(c, http.StatusNotFound, "link", portalPage{Title: "This link is not valid",
 			Message: "It may have been copied incompletely. Ask for a new one."})
-	case err != nil:
-		return h.fail(c, err)
 	}
-	c.SetCookie(h.cookie(session, int(models.PortalSessionTTL/time.Second)))
-	return c.Redirect(http.StatusSeeOther, "/portal/")
+	return h.fail(c, err)
 }
 
 // SignOut ends the session.

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -57,10 +58,37 @@ func (m *mailEnv) signInLink(t *testing.T, email string) string {
 	return match[1]
 }
 
-// signIn follows a link and returns the session cookie.
-func (m *mailEnv) signIn(t *testing.T, link string) *http.Cookie {
+// confirmLink opens a link as a mail scanner or a browser does (GET) and
+// returns the token its confirm page posts; opening it sets no cookie.
+func (m *mailEnv) confirmLink(t *testing.T, link string) string {
 	t.Helper()
 	rec := m.portalGet(link, nil)
+	u, err := url.Parse(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := u.Query().Get("token")
+	body := rec.Body.String()
+	if rec.Code != http.StatusOK || !strings.Contains(body, `<form method="post" action="/portal/auth">`) ||
+		!strings.Contains(body, `<input type="hidden" name="token" value="`+token+`">`) {
+		t.Fatalf("open the link: %d, want the confirm page\n%s", rec.Code, body)
+	}
+	if len(rec.Result().Cookies()) != 0 || rec.Header().Get("Cache-Control") != "no-store" {
+		t.Fatalf("confirm page headers %v: want no cookie and no-store", rec.Header())
+	}
+	for _, external := range []string{"<script", `src="http`, `href="http`, "@import"} {
+		if strings.Contains(body, external) {
+			t.Fatalf("confirm page loads %q:\n%s", external, body)
+		}
+	}
+	return token
+}
+
+// signIn opens a link, presses its confirm button and returns the
+// session cookie.
+func (m *mailEnv) signIn(t *testing.T, link string) *http.Cookie {
+	t.Helper()
+	rec := m.portalPost("/portal/auth", url.Values{"token": {m.confirmLink(t, link)}}, nil)
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/portal/" {
 		t.Fatalf("sign in: %d to %q\n%s", rec.Code, rec.Header().Get("Location"), rec.Body.String())
 	}
@@ -71,6 +99,17 @@ func (m *mailEnv) signIn(t *testing.T, link string) *http.Cookie {
 	}
 	t.Fatal("no session cookie")
 	return nil
+}
+
+// linkPage checks a page that says a link does not work.
+func linkPage(t *testing.T, what string, rec *httptest.ResponseRecorder, code int, text string) {
+	t.Helper()
+	if rec.Code != code || !strings.Contains(rec.Body.String(), text) || !strings.Contains(rec.Body.String(), `href="/portal/login"`) {
+		t.Fatalf("%s: %d, want %d %q\n%s", what, rec.Code, code, text, rec.Body.String())
+	}
+	if len(rec.Result().Cookies()) != 0 {
+		t.Fatalf("%s set a cookie", what)
+	}
 }
 
 func TestPortalMagicLink(t *testing.T) {
@@ -102,13 +141,12 @@ func TestPortalMagicLink(t *testing.T) {
 		t.Fatalf("CSP %q", csp)
 	}
 
-	again := m.portalGet(link, nil)
-	if again.Code != http.StatusGone || !strings.Contains(again.Body.String(), "already used") {
-		t.Fatalf("second use of the link: %d\n%s", again.Code, again.Body.String())
-	}
-	if bad := m.portalGet("/portal/auth?token=made-up", nil); bad.Code != http.StatusNotFound || !strings.Contains(bad.Body.String(), "not valid") {
-		t.Fatalf("made-up link: %d", bad.Code)
-	}
+	token := strings.TrimPrefix(link, "/portal/auth?token=")
+	linkPage(t, "second use of the link", m.portalPost("/portal/auth", url.Values{"token": {token}}, nil), http.StatusGone, "already used")
+	linkPage(t, "opening a used link", m.portalGet(link, nil), http.StatusGone, "already used")
+	linkPage(t, "made-up link", m.portalGet("/portal/auth?token=made-up", nil), http.StatusNotFound, "not valid")
+	linkPage(t, "made-up token posted", m.portalPost("/portal/auth", url.Values{"token": {"made-up"}}, nil), http.StatusNotFound, "not valid")
+	linkPage(t, "no token posted", m.portalPost("/portal/auth", nil, nil), http.StatusNotFound, "not valid")
 
 	out := m.portalPost("/portal/logout", nil, cookie)
 	if out.Code != http.StatusSeeOther {
@@ -124,14 +162,97 @@ func TestPortalExpiredLink(t *testing.T) {
 	shop := m.tenant("Acme")
 	m.must(http.StatusCreated, "POST", "/api/v1/affiliates", shop.key, map[string]string{"name": "Jane", "email": "jane@example.com"}, nil)
 	link := m.signInLink(t, "jane@example.com")
+	token := m.confirmLink(t, link)
 	m.store.SetClock(func() time.Time { return time.Now().UTC().Add(models.PortalLinkTTL + time.Second) })
-	rec := m.portalGet(link, nil)
-	body := rec.Body.String()
-	if rec.Code != http.StatusGone || !strings.Contains(body, "This link has expired") || !strings.Contains(body, `href="/portal/login"`) {
-		t.Fatalf("expired link: %d\n%s", rec.Code, body)
+	linkPage(t, "opening an expired link", m.portalGet(link, nil), http.StatusGone, "This link has expired")
+	// The confirm page was opened in time, the button pressed too late.
+	linkPage(t, "confirming an expired link", m.portalPost("/portal/auth", url.Values{"token": {token}}, nil),
+		http.StatusGone, "This link has expired")
+}
+
+// Mail scanners open every link in an email (GET, sometimes HEAD) before
+// the person clicks: that must not use the link up. Only the confirm
+// button's POST does, once, even when it is pressed twice at once.
+func TestPortalLinkSurvivesMailScanners(t *testing.T) {
+	m := newMailEnv(t)
+	shop := m.tenant(`Acme & <Sons>`)
+	m.must(http.StatusCreated, "POST", "/api/v1/affiliates", shop.key, map[string]string{"name": "Jane", "email": "jane@example.com"}, nil)
+	link := m.signInLink(t, "jane@example.com")
+	m.confirmLink(t, link)
+	head := serve(m.env, httptest.NewRequest("HEAD", link, nil))
+	if len(head.Result().Cookies()) != 0 || head.Code >= 500 {
+		t.Fatalf("HEAD of the link: %d %v", head.Code, head.Header())
 	}
-	if len(rec.Result().Cookies()) != 0 {
-		t.Fatal("an expired link set a cookie")
+	token := m.confirmLink(t, link)
+	if page := m.portalGet(link, nil).Body.String(); !strings.Contains(page, "Sign in to Acme &amp; &lt;Sons&gt;") {
+		t.Fatalf("confirm page does not name the program, escaped:\n%s", page)
+	}
+	cookie := m.signIn(t, link)
+	if rec := m.portalGet("/portal/", cookie); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Hi Jane") {
+		t.Fatalf("portal after scanners opened the link: %d", rec.Code)
+	}
+	linkPage(t, "the link after signing in", m.portalPost("/portal/auth", url.Values{"token": {token}}, nil), http.StatusGone, "already used")
+
+	// Two presses of the button at once: one session, one "already used".
+	link = m.signInLink(t, "jane@example.com")
+	token = m.confirmLink(t, link)
+	codes := make(chan int, 2)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req := httptest.NewRequest("POST", "/portal/auth", strings.NewReader(url.Values{"token": {token}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			codes <- serve(m.env, req).Code
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	got := map[int]int{}
+	for c := range codes {
+		got[c]++
+	}
+	if got[http.StatusSeeOther] != 1 || got[http.StatusGone] != 1 {
+		t.Fatalf("two posts of one token answered %v, want one 303 and one 410", got)
+	}
+	var sessions int64
+	if err := m.store.DB().Model(&models.PortalSession{}).Count(&sessions).Error; err != nil || sessions != 2 {
+		t.Fatalf("%d sessions (%v), want 2: one per link", sessions, err)
+	}
+}
+
+func TestPortalSignInFromAnotherSite(t *testing.T) {
+	m := newMailEnv(t)
+	shop := m.tenant("Acme")
+	m.must(http.StatusCreated, "POST", "/api/v1/affiliates", shop.key, map[string]string{"name": "Jane", "email": "jane@example.com"}, nil)
+	link := m.signInLink(t, "jane@example.com")
+	token := m.confirmLink(t, link)
+	if got := m.portalGet(link, nil).Header().Get("Referrer-Policy"); got != "same-origin" {
+		// no-referrer would make browsers post the button with "Origin: null"
+		t.Fatalf("Referrer-Policy %q, want same-origin", got)
+	}
+	post := func(header ...string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("POST", "/portal/auth", strings.NewReader(url.Values{"token": {token}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		return serve(m.env, req)
+	}
+	for _, header := range [][]string{
+		{"Origin", "https://evil.example"},
+		{"Origin", "null"},
+		{"Sec-Fetch-Site", "cross-site"},
+		{"Sec-Fetch-Site", "same-site", "Origin", "https://example.com"},
+	} {
+		if rec := post(header...); rec.Code != http.StatusForbidden || len(rec.Result().Cookies()) != 0 {
+			t.Fatalf("sign-in posted with %v: %d, want 403", header, rec.Code)
+		}
+	}
+	// What Chromium sends for the button: the refused posts used nothing up.
+	if rec := post("Sec-Fetch-Site", "same-origin", "Origin", "https://example.com"); rec.Code != http.StatusSeeOther {
+		t.Fatalf("sign-in posted from the confirm page: %d", rec.Code)
 	}
 }
 

@@ -105,7 +105,8 @@ func Register(e *echo.Echo, d Deps) {
 		e.GET("/admin", d.Admin.Index)
 		e.GET("/admin/*", d.Admin.Serve)
 		e.POST("/admin/login", d.Admin.Login)
-		e.GET("/admin/auth", d.Admin.Redeem)
+		e.GET("/admin/auth", d.Admin.ConfirmRedeem)
+		e.POST("/admin/auth", d.Admin.Redeem)
 		e.POST("/admin/logout", d.Admin.Logout)
 	} else {
 		e.GET("/", echo.WrapHandler(http.FileServer(http.FS(frontend.Dist()))))
@@ -193,7 +194,8 @@ func Register(e *echo.Echo, d Deps) {
 	pg.GET("/portal.css", portal.Stylesheet)
 	pg.GET("/login", portal.ShowLogin)
 	pg.POST("/login", portal.RequestLink)
-	pg.GET("/auth", portal.SignIn)
+	pg.GET("/auth", portal.ConfirmSignIn)
+	pg.POST("/auth", portal.SignIn)
 	pg.POST("/logout", portal.SignOut)
 
 	if d.Shopify != nil && d.Nonces != nil {

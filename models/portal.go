@@ -179,6 +179,33 @@ func (s *Store) ConsumePortalLink(ctx context.Context, token string) (string, er
 	return raw, nil
 }
 
+// PeekPortalLink checks a sign-in link without using it up and returns
+// the account (the merchant's program) it signs in to, so a page can ask
+// the person to confirm before ConsumePortalLink uses it: mail scanners
+// open every link in an email, and that must not use one up. It fails as
+// ConsumePortalLink would: ErrNotFound, ErrLinkUsed or ErrLinkExpired.
+func (s *Store) PeekPortalLink(ctx context.Context, token string) (*Account, error) {
+	if token == "" || len(token) > 100 {
+		return nil, notFound("sign-in link")
+	}
+	db := s.db.WithContext(ctx)
+	var tok PortalToken
+	if err := first(db, &tok, "sign-in link", "hash = ?", hashSecret(token)); err != nil {
+		return nil, err
+	}
+	switch {
+	case tok.UsedAt != nil:
+		return nil, ErrLinkUsed
+	case !s.now().Before(tok.ExpiresAt):
+		return nil, ErrLinkExpired
+	}
+	var aff Affiliate
+	if err := first(db, &aff, "affiliate", "id = ? AND account_id = ?", tok.AffiliateID, tok.AccountID); err != nil {
+		return nil, err
+	}
+	return s.GetAccount(ctx, tok.AccountID)
+}
+
 // PortalAffiliate returns the affiliate and account of a live session;
 // an unknown or expired session, or one of an affiliate since deleted or
 // disabled, is ErrNotFound: the portal is for active affiliates only.

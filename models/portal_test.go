@@ -46,12 +46,25 @@ func TestPortalSignIn(t *testing.T) {
 			t.Fatalf("known address: %v %v", ids, err)
 		}
 		token := loginToken(t, s, m.acct.ID, ids[0])
+		for range 2 { // a mail scanner, then the person: peeking uses nothing up
+			if acct, err := s.PeekPortalLink(ctx, token); err != nil || acct.ID != m.acct.ID {
+				t.Fatalf("peek: %+v %v, want account %d", acct, err, m.acct.ID)
+			}
+		}
 		session, err := s.ConsumePortalLink(ctx, token)
 		if err != nil || session == "" {
 			t.Fatalf("first use: %q %v", session, err)
 		}
 		if _, err := s.ConsumePortalLink(ctx, token); !errors.Is(err, models.ErrLinkUsed) {
 			t.Fatalf("second use: %v, want ErrLinkUsed", err)
+		}
+		if _, err := s.PeekPortalLink(ctx, token); !errors.Is(err, models.ErrLinkUsed) {
+			t.Fatalf("peek at a used link: %v, want ErrLinkUsed", err)
+		}
+		for _, bad := range []string{"made-up", "", strings.Repeat("x", 101)} {
+			if _, err := s.PeekPortalLink(ctx, bad); !errors.Is(err, models.ErrNotFound) {
+				t.Fatalf("peek at %q: %v, want ErrNotFound", bad, err)
+			}
 		}
 		aff, acct, err := s.PortalAffiliate(ctx, session)
 		if err != nil || aff.ID != ann.ID || acct.ID != m.acct.ID {
@@ -95,6 +108,9 @@ func TestPortalLinkExpires(t *testing.T) {
 	}
 	token := loginToken(t, s, m.acct.ID, ids[0])
 	now = now.Add(models.PortalLinkTTL)
+	if _, err := s.PeekPortalLink(ctx, token); !errors.Is(err, models.ErrLinkExpired) {
+		t.Fatalf("peek at a link %v old: %v, want ErrLinkExpired", models.PortalLinkTTL, err)
+	}
 	if _, err := s.ConsumePortalLink(ctx, token); !errors.Is(err, models.ErrLinkExpired) {
 		t.Fatalf("a link %v old: %v, want ErrLinkExpired", models.PortalLinkTTL, err)
 	}

@@ -14,9 +14,13 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"codecredit/handlers"
 	"codecredit/jobs"
 	"codecredit/models"
 )
+
+// The admin checks links before it asks to confirm them.
+var _ handlers.MerchantLinks = (*merchantLinks)(nil)
 
 // merchantLinkTTL is how long a merchant's sign-in link works.
 const merchantLinkTTL = 15 * time.Minute
@@ -46,7 +50,7 @@ func (m *merchantLinks) Send(ctx context.Context, email string) error {
 		return err
 	}
 	token := hex.EncodeToString(raw)
-	if err := m.rdb.Set(ctx, "codecredit:merchant-link:"+token, acct.ID, merchantLinkTTL).Err(); err != nil {
+	if err := m.rdb.Set(ctx, merchantLinkKey(token), acct.ID, merchantLinkTTL).Err(); err != nil {
 		return err
 	}
 	link := m.appURL + "/admin/auth?token=" + token
@@ -61,10 +65,24 @@ func (m *merchantLinks) Send(ctx context.Context, email string) error {
 			html.EscapeString(acct.Name), html.EscapeString(link))})
 }
 
+// Check returns a link's account without using the link up, for the page
+// that asks the merchant to confirm (mail scanners open every link); a
+// used, expired or unknown token is models.ErrNotFound, as for Redeem.
+func (m *merchantLinks) Check(ctx context.Context, token string) (uint64, error) {
+	return linkAccount(m.rdb.Get(ctx, merchantLinkKey(token)).Result())
+}
+
 // Redeem consumes a link and returns its account; a used, expired or
-// unknown token is models.ErrNotFound.
+// unknown token is models.ErrNotFound. GETDEL makes it single-use: of two
+// concurrent redemptions one gets the account, the other ErrNotFound.
 func (m *merchantLinks) Redeem(ctx context.Context, token string) (uint64, error) {
-	v, err := m.rdb.GetDel(ctx, "codecredit:merchant-link:"+token).Result()
+	return linkAccount(m.rdb.GetDel(ctx, merchantLinkKey(token)).Result())
+}
+
+func merchantLinkKey(token string) string { return "codecredit:merchant-link:" + token }
+
+// linkAccount reads the account id a link's key holds.
+func linkAccount(v string, err error) (uint64, error) {
 	if errors.Is(err, redis.Nil) {
 		return 0, fmt.Errorf("%w: sign-in link used or expired", models.ErrNotFound)
 	}
