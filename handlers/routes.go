@@ -106,6 +106,7 @@ func Register(e *echo.Echo, d Deps) {
 		e.GET("/admin/*", d.Admin.Serve)
 		e.POST("/admin/login", d.Admin.Login)
 		e.GET("/admin/auth", d.Admin.ConfirmRedeem)
+		e.HEAD("/admin/auth", d.Admin.ConfirmRedeem) // link checkers: like GET, uses nothing up
 		e.POST("/admin/auth", d.Admin.Redeem)
 		e.POST("/admin/logout", d.Admin.Logout)
 	} else {
@@ -195,6 +196,7 @@ func Register(e *echo.Echo, d Deps) {
 	pg.GET("/login", portal.ShowLogin)
 	pg.POST("/login", portal.RequestLink)
 	pg.GET("/auth", portal.ConfirmSignIn)
+	pg.HEAD("/auth", portal.ConfirmSignIn) // link checkers: like GET, uses nothing up
 	pg.POST("/auth", portal.SignIn)
 	pg.POST("/logout", portal.SignOut)
 
