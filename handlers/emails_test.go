@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -349,24 +348,3 @@ func (s *sinkSession) Data(r io.Reader) error {
 
 // idStr writes an id for a path.
 func idStr(id uint64) string { return strconv.FormatUint(id, 10) }
-
-// codeIDs reads the ids of the codes in an answer: one code, or a batch.
-func codeIDs(body string) []uint64 {
-	var one struct {
-		ID   uint64 `json:"id"`
-		Data []struct {
-			ID uint64 `json:"id"`
-		} `json:"data"`
-	}
-	if json.Unmarshal([]byte(body), &one) != nil {
-		return nil
-	}
-	ids := []uint64{}
-	if one.ID != 0 {
-		ids = append(ids, one.ID)
-	}
-	for _, c := range one.Data {
-		ids = append(ids, c.ID)
-	}
-	return ids
-}

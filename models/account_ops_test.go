@@ -43,9 +43,8 @@ func TestUpdateAccountSettings(t *testing.T) {
 		if a.NamingRule != "{NAME}{RANDOM4}" || a.Currency != "EUR" {
 			t.Fatalf("refused settings changed the account: %+v", a)
 		}
-		a, err := s.UpdateAccountSettings(ctx, acct.ID, models.AccountSettings{
-			DefaultRule: &models.CommissionRule{Kind: "flat", FlatAmount: 250, HoldDays: 10}})
-		if err != nil {
+		if _, err := s.UpdateAccountSettings(ctx, acct.ID, models.AccountSettings{
+			DefaultRule: &models.CommissionRule{Kind: "flat", FlatAmount: 250, HoldDays: 10}}); err != nil {
 			t.Fatal(err)
 		}
 		if r, _ := s.GetDefaultRule(ctx, acct.ID); r.Kind != "flat" || r.FlatAmount != 250 || r.Currency != "EUR" {
