@@ -17,7 +17,8 @@ import (
 
 // Config is every setting the server reads from the environment, read once
 // at start and passed down. Empty DATABASE_URL, REDIS_URL and
-// ENCRYPTION_KEY select the embedded defaults.
+// ENCRYPTION_KEY select the embedded defaults; the local platform
+// sandboxes run only in newcomer mode or when SANDBOXES asks (mode.go).
 type Config struct {
 	Port                int    `env:"PORT" envDefault:"8080"`
 	AppURL              string `env:"APP_URL"`
@@ -36,6 +37,7 @@ type Config struct {
 	StripeBaseURL       string `env:"STRIPE_BASE_URL"`
 	PaddleBaseURL       string `env:"PADDLE_BASE_URL"`
 	WooCommerceBaseURL  string `env:"WOOCOMMERCE_BASE_URL"`
+	Sandboxes           string `env:"SANDBOXES"`
 	LogLevel            string `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat           string `env:"LOG_FORMAT" envDefault:"json"`
 	WorkerConcurrency   int    `env:"WORKER_CONCURRENCY" envDefault:"4"`
@@ -119,7 +121,8 @@ func (c Config) validatePlatforms() error {
 		checkHTTPURL("SHOPIFY_BASE_URL", c.ShopifyBaseURL, false),
 		checkHTTPURL("STRIPE_BASE_URL", c.StripeBaseURL, false),
 		checkHTTPURL("PADDLE_BASE_URL", c.PaddleBaseURL, false),
-		checkHTTPURL("WOOCOMMERCE_BASE_URL", c.WooCommerceBaseURL, false))
+		checkHTTPURL("WOOCOMMERCE_BASE_URL", c.WooCommerceBaseURL, false),
+		c.validateSandboxes())
 	return errors.Join(errs...)
 }
 

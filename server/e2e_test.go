@@ -32,6 +32,11 @@ func TestEmbeddedDefaults(t *testing.T) {
 			t.Errorf("log does not say the embedded %s is in use", what)
 		}
 	}
+	for _, platform := range sandboxNames {
+		if p.findLog(embeddedDefault, "what", platform, "reason", "newcomer mode: nothing configured") == nil {
+			t.Errorf("log does not say the %s sandbox runs because nothing is configured", platform)
+		}
+	}
 	if p.findLog(embeddedDefault, "what", "database", "path", filepath.Join(dir, sqliteFile)) == nil {
 		t.Errorf("log does not name the SQLite file")
 	}

@@ -34,7 +34,7 @@ func registerRoutes(e *echo.Echo, a *app) (closeQueue func(), err error) {
 		return nil, err
 	}
 	handlers.Register(e, d)
-	for path, h := range a.mounts { // the local sandboxes of newcomer mode
+	for path, h := range a.mounts { // the local sandboxes, when they run (newcomer mode or SANDBOXES)
 		e.Any(path+"/*", echo.WrapHandler(h))
 	}
 	return func() { q.Close() }, nil
