@@ -42,6 +42,7 @@ type Config struct {
 	LogFormat           string `env:"LOG_FORMAT" envDefault:"json"`
 	WorkerConcurrency   int    `env:"WORKER_CONCURRENCY" envDefault:"4"`
 	MetricsPort         int    `env:"METRICS_PORT"`
+	MetricsToken        string `env:"METRICS_TOKEN"`
 }
 
 // LoadConfig reads the configuration from environ (as from os.Environ),
@@ -137,6 +138,9 @@ func (c Config) validateProcess() error {
 	}
 	if c.MetricsPort < 0 || c.MetricsPort > 65535 {
 		errs = append(errs, fmt.Errorf("METRICS_PORT must be a TCP port (1-65535), got %d", c.MetricsPort))
+	}
+	if t := c.MetricsToken; t != "" && (len(t) < 16 || strings.ContainsAny(t, " \t\r\n")) {
+		errs = append(errs, errors.New("METRICS_TOKEN must be at least 16 characters without spaces (e.g. `openssl rand -hex 16`)"))
 	}
 	if c.WorkerConcurrency < 1 || c.WorkerConcurrency > 256 {
 		errs = append(errs, fmt.Errorf("WORKER_CONCURRENCY must be between 1 and 256, got %d", c.WorkerConcurrency))

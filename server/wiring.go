@@ -29,7 +29,8 @@ func registerRoutes(e *echo.Echo, a *app) (closeQueue func(), err error) {
 	_ = prometheus.Register(jobs.NewQueueCollector(q))
 	d := handlers.Deps{Store: a.store, Jobs: q, Ready: a.ready, Logger: a.log,
 		Platforms: platformsFor(a), AppSecrets: appSecrets(a), Nonces: handlers.NewRedisNonces(a.redis),
-		Paddle: a.paddle, Shopify: a.shopify, Stripe: a.stripe, WooCommerce: a.woo, AppURL: a.cfg.AppURL}
+		Paddle: a.paddle, Shopify: a.shopify, Stripe: a.stripe, WooCommerce: a.woo, AppURL: a.cfg.AppURL,
+		MetricsToken: a.cfg.MetricsToken}
 	if err := a.adminDeps(&d); err != nil {
 		return nil, err
 	}
