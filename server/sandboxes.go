@@ -22,11 +22,11 @@ const (
 	wooSandboxPath    = "/_sandbox/woocommerce"
 )
 
-// The local Stripe, Paddle and WooCommerce sandboxes are served by the app
-// itself under /_sandbox/, each seeded with a demo account holding
-// existing codes, and the adapter talks to it through the same client it
-// uses against the real platform. reason (for the log) says why it runs.
-
+// addStripeSandbox serves the local Stripe under /_sandbox/stripe. Like the
+// Paddle and WooCommerce ones, it is served by the app itself, seeded with
+// a demo account holding existing codes, and the adapter talks to it
+// through the same client it uses against the real platform; reason (for
+// the log) says why it runs.
 func (ad *adapters) addStripeSandbox(cfg Config, log *slog.Logger, reason string) error {
 	secret := "whsec_" + randomHex(16)
 	sb := stripesandbox.New(stripesandbox.Options{ConnectWebhookURL: cfg.AppURL + "/webhooks/stripe", ConnectWebhookSecret: secret})
@@ -43,6 +43,7 @@ func (ad *adapters) addStripeSandbox(cfg Config, log *slog.Logger, reason string
 	return nil
 }
 
+// addPaddleSandbox serves the local Paddle under /_sandbox/paddle.
 func (ad *adapters) addPaddleSandbox(cfg Config, log *slog.Logger, reason string) error {
 	sb := paddlesandbox.New(paddlesandbox.Options{})
 	sb.SeedDiscounts(30)
@@ -54,6 +55,7 @@ func (ad *adapters) addPaddleSandbox(cfg Config, log *slog.Logger, reason string
 	return nil
 }
 
+// addWooSandbox serves a local WooCommerce store under /_sandbox/woocommerce.
 func (ad *adapters) addWooSandbox(cfg Config, log *slog.Logger, reason string) error {
 	sb := woosandbox.New(woosandbox.Options{})
 	storeURL := cfg.AppURL + wooSandboxPath + "/demo"
