@@ -1,8 +1,11 @@
 package handlers
 
 import (
-	"errors"
+	"crypto/sha256"
+	"crypto/subtle"
+	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -27,25 +30,43 @@ var (
 )
 
 // observeHTTP records each request's latency under its route pattern (not
-// the raw path, so ids do not explode the label set).
+// the raw path, so ids do not explode the label set) and the status the
+// client received: an error is answered here, through the error handler,
+// so a domain error (a model's not found) counts as the 404 it becomes.
 func observeHTTP() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			start := time.Now()
-			err := next(c)
-			status := c.Response().Status
-			var he *echo.HTTPError
-			if errors.As(err, &he) {
-				status = he.Code
-			} else if err != nil {
-				status = 500
+			if err := next(c); err != nil {
+				c.Error(err)
 			}
 			route := c.Path()
 			if route == "" {
 				route = "unmatched"
 			}
-			httpDuration.WithLabelValues(route, c.Request().Method, strconv.Itoa(status)).Observe(time.Since(start).Seconds())
-			return err
+			status := strconv.Itoa(c.Response().Status)
+			httpDuration.WithLabelValues(route, c.Request().Method, status).Observe(time.Since(start).Seconds())
+			return nil
+		}
+	}
+}
+
+// metricsAuth closes /metrics with a bearer token when token is set
+// (METRICS_TOKEN): anything but "Authorization: Bearer <token>" is a 401.
+// The comparison is of digests, in constant time.
+func metricsAuth(token string) echo.MiddlewareFunc {
+	want := sha256.Sum256([]byte(token))
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if token == "" {
+				return next(c)
+			}
+			got, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
+			sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
+			if !ok || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+				return echo.NewHTTPError(http.StatusUnauthorized, "/metrics needs the header Authorization: Bearer <METRICS_TOKEN>")
+			}
+			return next(c)
 		}
 	}
 }
@@ -56,10 +77,6 @@ func countWebhook(platform string, err error, duplicate bool) {
 		webhooksReceived.WithLabelValues(platform, strconv.FormatBool(duplicate)).Inc()
 		return
 	}
-	status := 500
-	var he *echo.HTTPError
-	if errors.As(err, &he) {
-		status = he.Code
-	}
+	status, _ := describe(err)
 	webhooksRejected.WithLabelValues(platform, strconv.Itoa(status)).Inc()
 }

@@ -60,25 +60,28 @@ type Deps struct {
 	WooCommerce WooCommerceConnector
 	// AppURL is the app's public URL, for links in emails and redirects.
 	AppURL string
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken string
 }
 
 // RegisterProbes installs only /healthz, /readyz and /metrics: what a
 // process without the web side (the worker) shows its platform and
 // Prometheus.
-func RegisterProbes(e *echo.Echo, ready func(ctx context.Context) error, log *slog.Logger) {
+// A non-empty metricsToken closes /metrics with that bearer token.
+func RegisterProbes(e *echo.Echo, ready func(ctx context.Context) error, log *slog.Logger, metricsToken string) {
 	if log == nil {
 		log = slog.Default()
 	}
 	e.HTTPErrorHandler = errorHandler(log)
 	e.Use(observeHTTP(), middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: logPanic(log)}))
-	registerProbes(e, ready, log)
+	registerProbes(e, ready, log, metricsToken)
 }
 
-func registerProbes(e *echo.Echo, ready func(ctx context.Context) error, log *slog.Logger) {
+func registerProbes(e *echo.Echo, ready func(ctx context.Context) error, log *slog.Logger, metricsToken string) {
 	health := &healthHandlers{ready: ready, log: log}
 	e.GET("/healthz", health.Healthz)
 	e.GET("/readyz", health.Readyz)
-	e.GET("/metrics", echo.WrapHandler(promhttp.Handler()))
+	e.GET("/metrics", echo.WrapHandler(promhttp.Handler()), metricsAuth(metricsToken))
 }
 
 // BodyLimit is the largest request body accepted.
@@ -99,7 +102,7 @@ func Register(e *echo.Echo, d Deps) {
 			ReferrerPolicy: "no-referrer", HSTSMaxAge: 31536000}),
 	)
 
-	registerProbes(e, d.Ready, d.Logger)
+	registerProbes(e, d.Ready, d.Logger, d.MetricsToken)
 	if d.Admin != nil {
 		e.GET("/", d.Admin.Root)
 		e.GET("/admin", d.Admin.Index)

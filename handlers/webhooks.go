@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -151,6 +152,10 @@ func (h *webhookHandlers) verifyWithConnection(r *http.Request, p platforms.Plat
 // check verifies the signature and that the delivery names what it claimed.
 func (h *webhookHandlers) check(p platforms.Platform, r *http.Request, body, secret []byte, source string) (platforms.Webhook, error) {
 	wh, err := p.VerifyWebhook(r.Header, body, secret, h.now())
+	if errors.Is(err, platforms.ErrPayload) {
+		// Signed, but it does not say which store it is for.
+		return wh, echo.NewHTTPError(http.StatusUnauthorized, "webhook refused: "+strings.TrimPrefix(err.Error(), "platforms: "))
+	}
 	if err != nil {
 		return wh, echo.NewHTTPError(http.StatusUnauthorized, "invalid webhook signature")
 	}

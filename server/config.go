@@ -17,7 +17,8 @@ import (
 
 // Config is every setting the server reads from the environment, read once
 // at start and passed down. Empty DATABASE_URL, REDIS_URL and
-// ENCRYPTION_KEY select the embedded defaults.
+// ENCRYPTION_KEY select the embedded defaults; the local platform
+// sandboxes run only in newcomer mode or when SANDBOXES asks (mode.go).
 type Config struct {
 	Port                int    `env:"PORT" envDefault:"8080"`
 	AppURL              string `env:"APP_URL"`
@@ -36,10 +37,12 @@ type Config struct {
 	StripeBaseURL       string `env:"STRIPE_BASE_URL"`
 	PaddleBaseURL       string `env:"PADDLE_BASE_URL"`
 	WooCommerceBaseURL  string `env:"WOOCOMMERCE_BASE_URL"`
+	Sandboxes           string `env:"SANDBOXES"`
 	LogLevel            string `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat           string `env:"LOG_FORMAT" envDefault:"json"`
 	WorkerConcurrency   int    `env:"WORKER_CONCURRENCY" envDefault:"4"`
 	MetricsPort         int    `env:"METRICS_PORT"`
+	MetricsToken        string `env:"METRICS_TOKEN"`
 }
 
 // LoadConfig reads the configuration from environ (as from os.Environ),
@@ -119,7 +122,8 @@ func (c Config) validatePlatforms() error {
 		checkHTTPURL("SHOPIFY_BASE_URL", c.ShopifyBaseURL, false),
 		checkHTTPURL("STRIPE_BASE_URL", c.StripeBaseURL, false),
 		checkHTTPURL("PADDLE_BASE_URL", c.PaddleBaseURL, false),
-		checkHTTPURL("WOOCOMMERCE_BASE_URL", c.WooCommerceBaseURL, false))
+		checkHTTPURL("WOOCOMMERCE_BASE_URL", c.WooCommerceBaseURL, false),
+		c.validateSandboxes())
 	return errors.Join(errs...)
 }
 
@@ -134,6 +138,9 @@ func (c Config) validateProcess() error {
 	}
 	if c.MetricsPort < 0 || c.MetricsPort > 65535 {
 		errs = append(errs, fmt.Errorf("METRICS_PORT must be a TCP port (1-65535), got %d", c.MetricsPort))
+	}
+	if t := c.MetricsToken; t != "" && (len(t) < 16 || strings.ContainsAny(t, " \t\r\n")) {
+		errs = append(errs, errors.New("METRICS_TOKEN must be at least 16 characters without spaces (e.g. `openssl rand -hex 16`)"))
 	}
 	if c.WorkerConcurrency < 1 || c.WorkerConcurrency > 256 {
 		errs = append(errs, fmt.Errorf("WORKER_CONCURRENCY must be between 1 and 256, got %d", c.WorkerConcurrency))

@@ -62,6 +62,8 @@ func TestLoadConfigValidate(t *testing.T) {
 		{"database mysql", []string{"DATABASE_URL=mysql://localhost/cc"}, "DATABASE_URL must start with postgres:// or postgresql://"},
 		{"database bare dsn", []string{"DATABASE_URL=host=localhost dbname=cc"}, "DATABASE_URL must start with"},
 		{"database no host", []string{"DATABASE_URL=postgres:///cc"}, "DATABASE_URL has no host"},
+		{"metrics token", []string{"METRICS_TOKEN=0123456789abcdef"}, ""},
+		{"metrics token short", []string{"METRICS_TOKEN=secret"}, "METRICS_TOKEN must be at least 16 characters"},
 		{"redis http", []string{"REDIS_URL=http://localhost:6379"}, "REDIS_URL must start with redis:// or rediss://"},
 		{"redis bare address", []string{"REDIS_URL=localhost:6379"}, "REDIS_URL must start with"},
 		{"key too short", []string{"ENCRYPTION_KEY=" + key16B64}, "ENCRYPTION_KEY must be 32 bytes, got 16"},

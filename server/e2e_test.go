@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/base64"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -30,6 +31,11 @@ func TestEmbeddedDefaults(t *testing.T) {
 	for _, what := range []string{"database", "redis", "encryption_key"} {
 		if p.findLog(embeddedDefault, "what", what) == nil {
 			t.Errorf("log does not say the embedded %s is in use", what)
+		}
+	}
+	for _, platform := range sandboxNames {
+		if p.findLog(embeddedDefault, "what", platform, "reason", "newcomer mode: nothing configured") == nil {
+			t.Errorf("log does not say the %s sandbox runs because nothing is configured", platform)
 		}
 	}
 	if p.findLog(embeddedDefault, "what", "database", "path", filepath.Join(dir, sqliteFile)) == nil {
@@ -137,8 +143,9 @@ func TestConfiguredServices(t *testing.T) {
 	base := "http://127.0.0.1:" + port
 	key := base64.StdEncoding.EncodeToString(testdb.Key())
 	// A Redis database of its own keeps this worker off other tests' queues.
+	const metricsToken = "metrics-0123456789abcdef"
 	env := cleanEnv("DATABASE_URL="+dsn, "REDIS_URL=redis://"+redisAddr+"/13",
-		"ENCRYPTION_KEY="+key, "DATA_DIR="+dir, "PORT="+port)
+		"ENCRYPTION_KEY="+key, "DATA_DIR="+dir, "PORT="+port, "METRICS_TOKEN="+metricsToken)
 
 	web := startServer(t, env, "web")
 	web.waitReady(t, base)
@@ -186,7 +193,12 @@ func TestConfiguredServices(t *testing.T) {
 	if code, body := get(metricsURL+"/readyz", ""); code != 200 {
 		t.Errorf("worker /readyz: %d %s", code, body)
 	}
-	code, body := get(metricsURL+"/metrics", "")
+	for _, url := range []string{base + "/metrics", metricsURL + "/metrics"} {
+		if code, body := get(url, ""); code != http.StatusUnauthorized {
+			t.Errorf("%s without METRICS_TOKEN: %d %.80s, want 401", url, code, body)
+		}
+	}
+	code, body := get(metricsURL+"/metrics", metricsToken)
 	for _, want := range []string{`codecredit_attribution_lag_seconds_count 1`,
 		`codecredit_job_duration_seconds_count{outcome="ok",type="event:process"}`, `codecredit_queue_tasks{`} {
 		if code != 200 || !strings.Contains(body, want) {

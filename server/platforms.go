@@ -25,47 +25,93 @@ type adapters struct {
 	mounts        map[string]http.Handler // local sandboxes served by the app, by path
 }
 
+// realPlatform is the log message for every platform that is the real one.
+const realPlatform = "using real platform"
+
+// Where each platform's calls go when it is the real one.
+var realHosts = map[string]string{
+	sandboxShopify:     "each shop's own myshopify.com host",
+	sandboxStripe:      "https://api.stripe.com",
+	sandboxPaddle:      "https://api.paddle.com (https://sandbox-api.paddle.com for Paddle sandbox keys, pdl_sdbx_)",
+	sandboxWooCommerce: "each store's own URL",
+}
+
 // newAdapters builds every platform adapter; each sends its calls to the
-// platform's real host unless its *_BASE_URL says otherwise. Without
-// Shopify credentials, a process running web and worker together (sandbox
-// true) runs the local Shopify sandbox with a demo shop holding a few
-// hundred discount codes, so the whole flow can be tried; separate web and
-// worker processes cannot share an in-process sandbox, so there Shopify is
-// off until it is configured.
-func newAdapters(cfg Config, log *slog.Logger, sandbox bool) (adapters, error) {
+// platform's real host unless its *_BASE_URL says otherwise, or unless
+// cfg.Sandbox puts it on its local sandbox (newcomer mode, or SANDBOXES).
+// The sandboxes run only in a process running web and worker together
+// (together true): separate processes could not share them. The log says,
+// one line per platform, which it is and why.
+func newAdapters(cfg Config, log *slog.Logger, together bool) (adapters, error) {
 	ad := adapters{
 		paddle: paddle.New(paddle.Config{BaseURL: cfg.PaddleBaseURL, AppURL: cfg.AppURL, Logger: log}),
 		stripe: stripe.New(stripe.Config{ClientID: cfg.StripeClientID, SecretKey: cfg.StripeSecretKey,
 			WebhookSecret: cfg.StripeWebhookSecret, AppURL: cfg.AppURL, BaseURL: cfg.StripeBaseURL, Logger: log}),
-		woo: woocommerce.New(woocommerce.Config{AppURL: cfg.AppURL, BaseURL: cfg.WooCommerceBaseURL}),
+		woo:          woocommerce.New(woocommerce.Config{AppURL: cfg.AppURL, BaseURL: cfg.WooCommerceBaseURL}),
+		stripeSecret: cfg.StripeWebhookSecret,
+		mounts:       map[string]http.Handler{},
 	}
-	scfg := shopify.Config{APIKey: cfg.ShopifyAPIKey, APISecret: cfg.ShopifyAPISecret, AppURL: cfg.AppURL, BaseURL: cfg.ShopifyBaseURL}
-	ad.stripeSecret = cfg.StripeWebhookSecret
-	if sandbox {
-		if err := ad.addLocalSandboxes(cfg, log); err != nil {
-			return ad, err
+	for _, p := range []struct {
+		name string
+		add  func(Config, *slog.Logger, string) error
+	}{{sandboxStripe, ad.addStripeSandbox}, {sandboxPaddle, ad.addPaddleSandbox}, {sandboxWooCommerce, ad.addWooSandbox}} {
+		if on, reason := sandboxHere(cfg, log, p.name, together); on {
+			if err := p.add(cfg, log, reason); err != nil {
+				return ad, fmt.Errorf("%s sandbox: %w", p.name, err)
+			}
 		}
 	}
-	if cfg.ShopifyAPIKey == "" && !sandbox {
-		log.Info("shopify not configured", "note", "set SHOPIFY_API_KEY and SHOPIFY_API_SECRET to install on Shopify")
-		return ad, nil
+	return ad, ad.addShopify(cfg, log, together)
+}
+
+// sandboxHere reports whether platform runs on its local sandbox in this
+// process, and logs the real platform when it does not.
+func sandboxHere(cfg Config, log *slog.Logger, platform string, together bool) (bool, string) {
+	on, reason := cfg.Sandbox(platform)
+	if on && !together {
+		on, reason = false, reason+", but sandboxes run only when web and worker run together (`server`)"
 	}
-	if cfg.ShopifyAPIKey == "" {
+	if on {
+		return true, reason
+	}
+	if platform == sandboxShopify && cfg.ShopifyAPIKey == "" {
+		log.Info("shopify not configured", "reason", reason,
+			"note", "set SHOPIFY_API_KEY and SHOPIFY_API_SECRET to install on Shopify")
+		return false, reason
+	}
+	host := realHosts[platform]
+	if base := map[string]string{sandboxShopify: cfg.ShopifyBaseURL, sandboxStripe: cfg.StripeBaseURL,
+		sandboxPaddle: cfg.PaddleBaseURL, sandboxWooCommerce: cfg.WooCommerceBaseURL}[platform]; base != "" {
+		host = base
+	}
+	log.Info(realPlatform, "what", platform, "api", host, "reason", reason)
+	return false, reason
+}
+
+// addShopify builds the Shopify adapter: the real Shopify with the app's
+// credentials, the local sandbox (on a port of its own), or none.
+func (ad *adapters) addShopify(cfg Config, log *slog.Logger, together bool) error {
+	scfg := shopify.Config{APIKey: cfg.ShopifyAPIKey, APISecret: cfg.ShopifyAPISecret, AppURL: cfg.AppURL, BaseURL: cfg.ShopifyBaseURL}
+	on, reason := sandboxHere(cfg, log, sandboxShopify, together)
+	if !on && cfg.ShopifyAPIKey == "" {
+		return nil
+	}
+	if on {
 		sb := shopifysandbox.New(shopifysandbox.Options{AppURL: cfg.AppURL, Logger: log})
 		sb.AddDemoShop()
 		base, err := sb.Start("127.0.0.1:0")
 		if err != nil {
-			return ad, fmt.Errorf("shopify sandbox: %w", err)
+			return fmt.Errorf("shopify sandbox: %w", err)
 		}
 		ad.sandboxes = append(ad.sandboxes, sb.Close)
 		scfg.APIKey, scfg.APISecret, scfg.BaseURL = shopifysandbox.DefaultAPIKey, shopifysandbox.DefaultAPISecret, base
-		log.Warn("using embedded default", "what", "shopify", "sandbox_url", base,
+		log.Warn(embeddedDefault, "what", "shopify", "reason", reason, "sandbox_url", base,
 			"install_url", cfg.AppURL+"/auth/shopify?shop="+shopifysandbox.DemoShop,
 			"controls", base+"/_sandbox/", "note", "set SHOPIFY_API_KEY and SHOPIFY_API_SECRET for the real Shopify")
 	}
 	ad.shopify = shopify.New(scfg)
 	ad.shopifySecret = scfg.APISecret
-	return ad, ad.shopify.Validate()
+	return ad.shopify.Validate()
 }
 
 // close stops the sandboxes.

@@ -43,7 +43,7 @@ func startProbes(a *app, errc chan<- error) (*probeServer, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.Listener = ln
 	e.Server.ReadHeaderTimeout = 10 * time.Second
-	handlers.RegisterProbes(e, a.ready, a.log)
+	handlers.RegisterProbes(e, a.ready, a.log, a.cfg.MetricsToken)
 	go func() {
 		if err := e.Start(""); !errors.Is(err, http.ErrServerClosed) {
 			errc <- err

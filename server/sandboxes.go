@@ -14,50 +14,49 @@ import (
 	woosandbox "codecredit/platforms/woocommerce/sandbox"
 )
 
-// Where the local sandboxes answer inside the app, in newcomer mode.
+// Where the local sandboxes answer inside the app, when they run
+// (newcomer mode, or SANDBOXES).
 const (
 	stripeSandboxPath = "/_sandbox/stripe"
 	paddleSandboxPath = "/_sandbox/paddle"
 	wooSandboxPath    = "/_sandbox/woocommerce"
 )
 
-// addLocalSandboxes stands in for Stripe, Paddle and WooCommerce when the
-// process runs web and worker together and the platform is not
-// configured: each sandbox is served by the app itself under /_sandbox/,
-// seeded with a demo account holding existing codes, and the adapter
-// talks to it through the same client it uses against the real platform.
-func (ad *adapters) addLocalSandboxes(cfg Config, log *slog.Logger) error {
-	ad.mounts = map[string]http.Handler{}
-	if cfg.StripeSecretKey == "" {
-		secret := "whsec_" + randomHex(16)
-		sb := stripesandbox.New(stripesandbox.Options{ConnectWebhookURL: cfg.AppURL + "/webhooks/stripe", ConnectWebhookSecret: secret})
-		id, key := sb.CreateAccount("Demo SaaS", "billing@demo-saas.example", "USD")
-		if _, err := sb.SeedPromotionCodes(id, 40); err != nil {
-			return err
-		}
-		ad.mounts[stripeSandboxPath] = http.StripPrefix(stripeSandboxPath, sb)
-		ad.stripe = stripe.New(stripe.Config{ClientID: stripesandbox.DefaultClientID, SecretKey: stripesandbox.DefaultPlatformKey,
-			WebhookSecret: secret, AppURL: cfg.AppURL, BaseURL: cfg.AppURL + stripeSandboxPath, Logger: log})
-		ad.stripeSecret = secret
-		log.Warn("using embedded default", "what", "stripe", "sandbox_url", cfg.AppURL+stripeSandboxPath,
-			"connect", "POST /api/v1/connections/stripe {\"api_key\":\""+key+"\"}", "note", "set STRIPE_SECRET_KEY for the real Stripe")
+// addStripeSandbox serves the local Stripe under /_sandbox/stripe. Like the
+// Paddle and WooCommerce ones, it is served by the app itself, seeded with
+// a demo account holding existing codes, and the adapter talks to it
+// through the same client it uses against the real platform; reason (for
+// the log) says why it runs.
+func (ad *adapters) addStripeSandbox(cfg Config, log *slog.Logger, reason string) error {
+	secret := "whsec_" + randomHex(16)
+	sb := stripesandbox.New(stripesandbox.Options{ConnectWebhookURL: cfg.AppURL + "/webhooks/stripe", ConnectWebhookSecret: secret})
+	id, key := sb.CreateAccount("Demo SaaS", "billing@demo-saas.example", "USD")
+	if _, err := sb.SeedPromotionCodes(id, 40); err != nil {
+		return err
 	}
-	if cfg.PaddleBaseURL == "" {
-		sb := paddlesandbox.New(paddlesandbox.Options{})
-		sb.SeedDiscounts(30)
-		ad.mounts[paddleSandboxPath] = http.StripPrefix(paddleSandboxPath, sb)
-		ad.paddle = paddle.New(paddle.Config{BaseURL: cfg.AppURL + paddleSandboxPath, AppURL: cfg.AppURL, Logger: log})
-		log.Warn("using embedded default", "what", "paddle", "sandbox_url", cfg.AppURL+paddleSandboxPath,
-			"connect", "POST /api/v1/connections/paddle {\"api_key\":\""+paddlesandbox.DefaultAPIKey+"\"}",
-			"note", "set PADDLE_BASE_URL only to point at another Paddle; real keys work as they are")
-	}
-	return ad.addWooSandbox(cfg, log)
+	ad.mounts[stripeSandboxPath] = http.StripPrefix(stripeSandboxPath, sb)
+	ad.stripe = stripe.New(stripe.Config{ClientID: stripesandbox.DefaultClientID, SecretKey: stripesandbox.DefaultPlatformKey,
+		WebhookSecret: secret, AppURL: cfg.AppURL, BaseURL: cfg.AppURL + stripeSandboxPath, Logger: log})
+	ad.stripeSecret = secret
+	log.Warn(embeddedDefault, "what", "stripe", "reason", reason, "sandbox_url", cfg.AppURL+stripeSandboxPath,
+		"connect", "POST /api/v1/connections/stripe {\"api_key\":\""+key+"\"}", "note", "set STRIPE_SECRET_KEY for the real Stripe")
+	return nil
 }
 
-func (ad *adapters) addWooSandbox(cfg Config, log *slog.Logger) error {
-	if cfg.WooCommerceBaseURL != "" {
-		return nil
-	}
+// addPaddleSandbox serves the local Paddle under /_sandbox/paddle.
+func (ad *adapters) addPaddleSandbox(cfg Config, log *slog.Logger, reason string) error {
+	sb := paddlesandbox.New(paddlesandbox.Options{})
+	sb.SeedDiscounts(30)
+	ad.mounts[paddleSandboxPath] = http.StripPrefix(paddleSandboxPath, sb)
+	ad.paddle = paddle.New(paddle.Config{BaseURL: cfg.AppURL + paddleSandboxPath, AppURL: cfg.AppURL, Logger: log})
+	log.Warn(embeddedDefault, "what", "paddle", "reason", reason, "sandbox_url", cfg.AppURL+paddleSandboxPath,
+		"connect", "POST /api/v1/connections/paddle {\"api_key\":\""+paddlesandbox.DefaultAPIKey+"\"}",
+		"note", "any configured service makes Paddle the real one (api.paddle.com); real keys work as they are")
+	return nil
+}
+
+// addWooSandbox serves a local WooCommerce store under /_sandbox/woocommerce.
+func (ad *adapters) addWooSandbox(cfg Config, log *slog.Logger, reason string) error {
 	sb := woosandbox.New(woosandbox.Options{})
 	storeURL := cfg.AppURL + wooSandboxPath + "/demo"
 	st, err := sb.AddStore(woosandbox.StoreConfig{URL: storeURL, Name: "Demo WooCommerce store"})
@@ -67,7 +66,7 @@ func (ad *adapters) addWooSandbox(cfg Config, log *slog.Logger) error {
 	st.SeedCoupons(30)
 	ad.mounts[wooSandboxPath] = sb
 	ad.woo = woocommerce.New(woocommerce.Config{AppURL: cfg.AppURL})
-	log.Warn("using embedded default", "what", "woocommerce", "sandbox_store", storeURL,
+	log.Warn(embeddedDefault, "what", "woocommerce", "reason", reason, "sandbox_store", storeURL,
 		"connect", "GET /auth/woocommerce?store="+storeURL)
 	return nil
 }

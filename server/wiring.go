@@ -29,12 +29,13 @@ func registerRoutes(e *echo.Echo, a *app) (closeQueue func(), err error) {
 	_ = prometheus.Register(jobs.NewQueueCollector(q))
 	d := handlers.Deps{Store: a.store, Jobs: q, Ready: a.ready, Logger: a.log,
 		Platforms: platformsFor(a), AppSecrets: appSecrets(a), Nonces: handlers.NewRedisNonces(a.redis),
-		Paddle: a.paddle, Shopify: a.shopify, Stripe: a.stripe, WooCommerce: a.woo, AppURL: a.cfg.AppURL}
+		Paddle: a.paddle, Shopify: a.shopify, Stripe: a.stripe, WooCommerce: a.woo, AppURL: a.cfg.AppURL,
+		MetricsToken: a.cfg.MetricsToken}
 	if err := a.adminDeps(&d); err != nil {
 		return nil, err
 	}
 	handlers.Register(e, d)
-	for path, h := range a.mounts { // the local sandboxes of newcomer mode
+	for path, h := range a.mounts { // the local sandboxes, when they run (newcomer mode or SANDBOXES)
 		e.Any(path+"/*", echo.WrapHandler(h))
 	}
 	return func() { q.Close() }, nil

@@ -53,7 +53,9 @@ func (a *Adapter) WebhookSource(r *http.Request, _ []byte) (string, error) {
 // VerifyWebhook checks the base64 HMAC-SHA256 of the raw body, keyed with
 // secret (the app's client secret), in constant time. Shopify's scheme signs
 // no timestamp, so there is no freshness check; replays are absorbed by the
-// event id, which every redelivery of an event repeats.
+// event id, which every redelivery of an event repeats. Source is the shop
+// the body names where it names one (see shopActedOn), else the header's,
+// so a delivery whose unsigned header names another shop does not match.
 func (a *Adapter) VerifyWebhook(h http.Header, body []byte, secret []byte, _ time.Time) (platforms.Webhook, error) {
 	if err := verifyBody(h.Values(HeaderHmac), body, secret); err != nil {
 		return platforms.Webhook{}, err
@@ -62,6 +64,10 @@ func (a *Adapter) VerifyWebhook(h http.Header, body []byte, secret []byte, _ tim
 	topic := strings.TrimSpace(h.Get(HeaderTopic))
 	if shop == "" || topic == "" {
 		return platforms.Webhook{}, fmt.Errorf("%w: signed delivery without a shop domain or topic", platforms.ErrPayload)
+	}
+	shop, err := shopActedOn(topic, body, shop)
+	if err != nil {
+		return platforms.Webhook{}, err
 	}
 	return platforms.Webhook{Source: shop, Topic: topic, EventID: eventID(h, topic, body)}, nil
 }
