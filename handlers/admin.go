@@ -58,7 +58,8 @@ func NewAdmin(dist fs.FS, shopifyAPIKey string, links MerchantLinks, sessions *M
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Admin{files: files, landing: landing, index: string(index), apiKey: shopifyAPIKey, links: links, sessions: sessions, log: log}, nil
+	return &Admin{files: files, landing: landing, index: string(index), apiKey: shopifyAPIKey, links: links,
+		sessions: sessions, log: log}, nil
 }
 
 // frameAncestors is the Content-Security-Policy of an HTML page: framed by
@@ -193,9 +194,6 @@ func (a *Admin) Redeem(c echo.Context) error {
 	if a.links == nil || a.sessions == nil {
 		return c.Redirect(http.StatusSeeOther, "/admin/?login=unavailable")
 	}
-	if !sameOrigin(c.Request()) {
-		return echo.NewHTTPError(http.StatusForbidden, "this sign-in form was sent from another site")
-	}
 	id, err := a.links.Redeem(c.Request().Context(), c.FormValue("token"))
 	if errors.Is(err, models.ErrNotFound) || (err == nil && id == 0) {
 		return c.Redirect(http.StatusSeeOther, "/admin/?login=expired")
@@ -203,7 +201,9 @@ func (a *Admin) Redeem(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a.sessions.Issue(c, id)
+	if err := a.sessions.Issue(c, id); err != nil {
+		return err
+	}
 	a.log.InfoContext(c.Request().Context(), "merchant signed in", "account_id", id)
 	return c.Redirect(http.StatusSeeOther, "/admin/")
 }
@@ -246,10 +246,13 @@ var confirmPage = template.Must(template.New("confirm").Parse(`<!DOCTYPE html>
 </html>
 `))
 
-// Logout ends the merchant session.
+// Logout ends the merchant session on the server, so the cookie is
+// refused from then on, even a copy of it, and clears it.
 func (a *Admin) Logout(c echo.Context) error {
 	if a.sessions != nil {
-		a.sessions.Clear(c)
+		if err := a.sessions.End(c); err != nil {
+			return err
+		}
 	}
 	return c.NoContent(http.StatusNoContent)
 }

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -71,7 +70,12 @@ func NewPortalHandlers(store *models.Store, jobs JobQueue, appURL string, log *s
 // same-origin, not no-referrer: under no-referrer browsers send "Origin:
 // null" with the portal's own forms, which sameOrigin cannot tell apart.
 func (h *PortalHandlers) Headers() echo.MiddlewareFunc {
+	refuse := refuseCrossSite(func(c echo.Context) error {
+		return h.render(c, http.StatusForbidden, "error", portalPage{Title: "Request refused",
+			Message: "This form was sent from another site."})
+	})
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		checked := refuse(next)
 		return func(c echo.Context) error {
 			hd := c.Response().Header()
 			hd.Set(echo.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'self'; img-src 'self'; "+
@@ -79,28 +83,9 @@ func (h *PortalHandlers) Headers() echo.MiddlewareFunc {
 			hd.Set(echo.HeaderXFrameOptions, "DENY")
 			hd.Set("Referrer-Policy", "same-origin")
 			hd.Set("Cache-Control", "no-store")
-			if c.Request().Method == http.MethodPost && !sameOrigin(c.Request()) {
-				return h.render(c, http.StatusForbidden, "error", portalPage{Title: "Request refused",
-					Message: "This form was sent from another site."})
-			}
-			return next(c)
+			return checked(c)
 		}
 	}
-}
-
-// sameOrigin tells whether a form was posted from this site: by the
-// browser's Sec-Fetch-Site when it sends one, else by an Origin header
-// that is absent or this host ("null" is refused).
-func sameOrigin(r *http.Request) bool {
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
-		return site == "same-origin"
-	}
-	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return true
-	}
-	u, err := url.Parse(origin)
-	return err == nil && u.Host == r.Host
 }
 
 // portalPage is what every page template gets.

@@ -104,11 +104,12 @@ func Register(e *echo.Echo, d Deps) {
 		e.GET("/", d.Admin.Root)
 		e.GET("/admin", d.Admin.Index)
 		e.GET("/admin/*", d.Admin.Serve)
-		e.POST("/admin/login", d.Admin.Login)
+		forms := sameSiteOnly() // sign-in and sign-out: never from another site
+		e.POST("/admin/login", d.Admin.Login, forms)
 		e.GET("/admin/auth", d.Admin.ConfirmRedeem)
 		e.HEAD("/admin/auth", d.Admin.ConfirmRedeem) // link checkers: like GET, uses nothing up
-		e.POST("/admin/auth", d.Admin.Redeem)
-		e.POST("/admin/logout", d.Admin.Logout)
+		e.POST("/admin/auth", d.Admin.Redeem, forms)
+		e.POST("/admin/logout", d.Admin.Logout, forms)
 	} else {
 		e.GET("/", echo.WrapHandler(http.FileServer(http.FS(frontend.Dist()))))
 	}

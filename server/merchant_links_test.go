@@ -42,7 +42,7 @@ func newLinkSite(t *testing.T) *linkSite {
 	s := &linkSite{e: echo.New(), logs: &bytes.Buffer{}}
 	log := slog.New(slog.NewJSONHandler(s.logs, nil))
 	s.links = &merchantLinks{rdb: rdb, store: store, appURL: "https://app.example.com", log: log}
-	sessions, err := handlers.NewMerchantSessions([]byte(strings.Repeat("k", 32)), true, time.Hour)
+	sessions, err := handlers.NewMerchantSessions(store, true, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"fmt"
 	"strings"
 	"time"
@@ -92,14 +90,12 @@ func appSecrets(a *app) map[string][]byte {
 	return out
 }
 
-// adminDeps sets up the embedded admin: merchant sessions signed with a key
-// derived from the encryption key, Shopify session tokens verified with the
-// app secret, and sign-in links by email.
+// adminDeps sets up the embedded admin: merchant sessions kept in the
+// database, Shopify session tokens verified with the app secret, and
+// sign-in links by email.
 func (a *app) adminDeps(d *handlers.Deps) error {
-	mac := hmac.New(sha256.New, a.key)
-	mac.Write([]byte("codecredit admin sessions"))
 	var err error
-	if d.Sessions, err = handlers.NewMerchantSessions(mac.Sum(nil), strings.HasPrefix(a.cfg.AppURL, "https://"), 12*time.Hour); err != nil {
+	if d.Sessions, err = handlers.NewMerchantSessions(a.store, strings.HasPrefix(a.cfg.AppURL, "https://"), 12*time.Hour); err != nil {
 		return err
 	}
 	apiKey := ""
