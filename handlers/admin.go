@@ -36,6 +36,7 @@ type Admin struct {
 	apiKey   string
 	links    MerchantLinks
 	sessions *MerchantSessions
+	limits   signInLimits
 	log      *slog.Logger
 }
 
@@ -59,7 +60,7 @@ func NewAdmin(dist fs.FS, shopifyAPIKey string, links MerchantLinks, sessions *M
 		log = slog.Default()
 	}
 	return &Admin{files: files, landing: landing, index: string(index), apiKey: shopifyAPIKey, links: links,
-		sessions: sessions, log: log}, nil
+		sessions: sessions, limits: signInLimits{limiter: newMemoryLimiter(), scope: "admin"}, log: log}, nil
 }
 
 // frameAncestors is the Content-Security-Policy of an HTML page: framed by
@@ -133,8 +134,11 @@ func contentType(name string) string {
 	return echo.MIMEOctetStream
 }
 
-// Login emails a sign-in link: {email}. It answers the same whether or not
-// the email belongs to a merchant.
+// Login emails a sign-in link: {email}. It answers the same, at once,
+// whether or not the email belongs to a merchant: the link is written to
+// the outbox and mailed by the send job. More than signInPerEmail requests
+// for an address, or signInPerClient from a client, in signInWindow are
+// a 429 and send nothing.
 func (a *Admin) Login(c echo.Context) error {
 	if a.links == nil || a.sessions == nil {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "sign-in by email is not set up on this server")
@@ -148,6 +152,13 @@ func (a *Admin) Login(c echo.Context) error {
 	addr, err := mail.ParseAddress(strings.TrimSpace(in.Email))
 	if err != nil {
 		return badRequest("email must be an email address, like you@example.com")
+	}
+	ok, retry, err := a.limits.allow(c, addr.Address)
+	if err != nil {
+		return unavailableMsg("cannot send sign-in links right now; try again", err)
+	}
+	if !ok {
+		return tooManySignIns(c, retry)
 	}
 	if err := a.links.Send(c.Request().Context(), addr.Address); err != nil {
 		return err

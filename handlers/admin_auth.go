@@ -187,7 +187,9 @@ func cookieAccount(c echo.Context, store *models.Store, id uint64) (*models.Acco
 // SMTP the link is written to the server log.
 type MerchantLinks interface {
 	// Send emails a single-use sign-in link to the merchant with this
-	// email, if there is one; it says nothing about unknown addresses.
+	// email, if there is one. It returns at once and the same for an
+	// unknown address, in time as in errors: the email is written to the
+	// outbox after the answer.
 	Send(ctx context.Context, email string) error
 	// Redeem uses up a link's token and returns its account; a used,
 	// expired or unknown token is models.ErrNotFound.

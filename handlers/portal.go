@@ -31,6 +31,7 @@ type PortalHandlers struct {
 	appURL string
 	secure bool
 	pages  map[string]*template.Template
+	limits signInLimits
 	css    []byte
 	log    *slog.Logger
 }
@@ -52,7 +53,8 @@ func NewPortalHandlers(store *models.Store, jobs JobQueue, appURL string, log *s
 		"date": func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 	}
 	h := &PortalHandlers{store: store, queue: emailQueueOf(jobs), appURL: strings.TrimRight(appURL, "/"),
-		secure: strings.HasPrefix(appURL, "https://"), pages: map[string]*template.Template{}, log: log}
+		secure: strings.HasPrefix(appURL, "https://"), pages: map[string]*template.Template{},
+		limits: signInLimits{limiter: newMemoryLimiter(), scope: "portal"}, log: log}
 	for _, page := range []string{"login", "sent", "confirm", "link", "error", "dashboard"} {
 		h.pages[page] = template.Must(template.New("").Funcs(funcs).ParseFS(files, "layout.html", page+".html"))
 	}
@@ -125,9 +127,19 @@ func (h *PortalHandlers) ShowLogin(c echo.Context) error {
 
 // RequestLink emails sign-in links for the address posted in the form
 // field "email". The answer is the same page whether or not the address
-// is known, so it tells nothing about who is an affiliate.
+// is known, so it tells nothing about who is an affiliate. Too many
+// requests for the address or from the client (see signInLimits) are a
+// 429 that sends nothing.
 func (h *PortalHandlers) RequestLink(c echo.Context) error {
 	email := strings.TrimSpace(c.FormValue("email"))
+	ok, retry, err := h.limits.allow(c, email)
+	if err != nil {
+		return h.fail(c, err)
+	}
+	if !ok {
+		return h.render(c, http.StatusTooManyRequests, "login", portalPage{Title: "Sign in", Email: email,
+			Message: retryAfter(c, retry)})
+	}
 	ids, err := h.store.RequestPortalLinks(c.Request().Context(), email, h.appURL)
 	if errors.Is(err, models.ErrInvalid) {
 		return h.render(c, http.StatusBadRequest, "login", portalPage{Title: "Sign in", Email: email,

@@ -3,7 +3,14 @@ package models
 import (
 	"context"
 	"time"
+
+	"gorm.io/gorm/clause"
+
+	"codecredit/models/emailtmpl"
 )
+
+// KindMerchantLogin is the outbox kind of a merchant's sign-in link.
+const KindMerchantLogin = "merchant_login"
 
 // MerchantSession is a merchant signed in to the standalone admin by an
 // emailed link; only the hash of the cookie's secret is kept. Deleting the
@@ -55,4 +62,17 @@ func (s *Store) EndMerchantSession(ctx context.Context, session string) error {
 		return nil
 	}
 	return s.db.WithContext(ctx).Where("hash = ?", hashSecret(session)).Delete(&MerchantSession{}).Error
+}
+
+// QueueMerchantEmail writes an email to the merchant account's own
+// address into the outbox, queued for the send job, and returns its id;
+// 0 when dedupKey was already used.
+func (s *Store) QueueMerchantEmail(ctx context.Context, acct *Account, kind, dedupKey string, msg emailtmpl.Message) (uint64, error) {
+	row := OutboxEmail{AccountID: acct.ID, Kind: kind, To: acct.Email, ToName: acct.Name, FromName: "Codecredit",
+		Subject: msg.Subject, HTML: msg.HTML, Text: msg.Text, Status: EmailQueued, DedupKey: dedupKey}
+	res := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+	if res.Error != nil || res.RowsAffected == 0 {
+		return 0, res.Error
+	}
+	return row.ID, nil
 }

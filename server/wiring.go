@@ -27,8 +27,9 @@ func registerRoutes(e *echo.Echo, a *app) (closeQueue func(), err error) {
 	_ = prometheus.Register(jobs.NewQueueCollector(q))
 	d := handlers.Deps{Store: a.store, Jobs: q, Ready: a.ready, Logger: a.log,
 		Platforms: platformsFor(a), AppSecrets: appSecrets(a), Nonces: handlers.NewRedisNonces(a.redis),
-		Paddle: a.paddle, Shopify: a.shopify, Stripe: a.stripe, WooCommerce: a.woo, AppURL: a.cfg.AppURL}
-	if err := a.adminDeps(&d); err != nil {
+		Limiter: handlers.NewRedisLimiter(a.redis),
+		Paddle:  a.paddle, Shopify: a.shopify, Stripe: a.stripe, WooCommerce: a.woo, AppURL: a.cfg.AppURL}
+	if err := a.adminDeps(&d, q); err != nil {
 		return nil, err
 	}
 	handlers.Register(e, d)
@@ -92,8 +93,8 @@ func appSecrets(a *app) map[string][]byte {
 
 // adminDeps sets up the embedded admin: merchant sessions kept in the
 // database, Shopify session tokens verified with the app secret, and
-// sign-in links by email.
-func (a *app) adminDeps(d *handlers.Deps) error {
+// sign-in links by email, sent through the outbox on q.
+func (a *app) adminDeps(d *handlers.Deps, q *jobs.Client) error {
 	var err error
 	if d.Sessions, err = handlers.NewMerchantSessions(a.store, strings.HasPrefix(a.cfg.AppURL, "https://"), 12*time.Hour); err != nil {
 		return err
@@ -102,11 +103,7 @@ func (a *app) adminDeps(d *handlers.Deps) error {
 	if a.shopify != nil {
 		d.SessionVerifier, apiKey = a.shopify, a.shopify.APIKey()
 	}
-	mailer, err := jobs.NewMailer(a.cfg.SMTPURL, a.cfg.MailFrom)
-	if err != nil {
-		return fmt.Errorf("SMTP_URL: %w", err)
-	}
-	links := &merchantLinks{rdb: a.redis, store: a.store, mailer: mailer, appURL: a.cfg.AppURL, log: a.log}
+	links := newMerchantLinks(a.redis, a.store, q, a.cfg.SMTPURL != "", a.cfg.AppURL, a.log)
 	d.Admin, err = handlers.NewAdmin(frontend.Dist(), apiKey, links, d.Sessions, a.log)
 	return err
 }
