@@ -36,6 +36,7 @@ type Admin struct {
 	apiKey   string
 	links    MerchantLinks
 	sessions *MerchantSessions
+	limits   signInLimits
 	log      *slog.Logger
 }
 
@@ -58,7 +59,8 @@ func NewAdmin(dist fs.FS, shopifyAPIKey string, links MerchantLinks, sessions *M
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Admin{files: files, landing: landing, index: string(index), apiKey: shopifyAPIKey, links: links, sessions: sessions, log: log}, nil
+	return &Admin{files: files, landing: landing, index: string(index), apiKey: shopifyAPIKey, links: links,
+		sessions: sessions, limits: signInLimits{limiter: newMemoryLimiter(), scope: "admin"}, log: log}, nil
 }
 
 // frameAncestors is the Content-Security-Policy of an HTML page: framed by
@@ -132,8 +134,11 @@ func contentType(name string) string {
 	return echo.MIMEOctetStream
 }
 
-// Login emails a sign-in link: {email}. It answers the same whether or not
-// the email belongs to a merchant.
+// Login emails a sign-in link: {email}. It answers the same, at once,
+// whether or not the email belongs to a merchant: the link is written to
+// the outbox and mailed by the send job. More than signInPerEmail requests
+// for an address, or signInPerClient from a client, in signInWindow are
+// a 429 and send nothing.
 func (a *Admin) Login(c echo.Context) error {
 	if a.links == nil || a.sessions == nil {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "sign-in by email is not set up on this server")
@@ -147,6 +152,13 @@ func (a *Admin) Login(c echo.Context) error {
 	addr, err := mail.ParseAddress(strings.TrimSpace(in.Email))
 	if err != nil {
 		return badRequest("email must be an email address, like you@example.com")
+	}
+	ok, retry, err := a.limits.allow(c, addr.Address)
+	if err != nil {
+		return unavailableMsg("cannot send sign-in links right now; try again", err)
+	}
+	if !ok {
+		return tooManySignIns(c, retry)
 	}
 	if err := a.links.Send(c.Request().Context(), addr.Address); err != nil {
 		return err
@@ -193,9 +205,6 @@ func (a *Admin) Redeem(c echo.Context) error {
 	if a.links == nil || a.sessions == nil {
 		return c.Redirect(http.StatusSeeOther, "/admin/?login=unavailable")
 	}
-	if !sameOrigin(c.Request()) {
-		return echo.NewHTTPError(http.StatusForbidden, "this sign-in form was sent from another site")
-	}
 	id, err := a.links.Redeem(c.Request().Context(), c.FormValue("token"))
 	if errors.Is(err, models.ErrNotFound) || (err == nil && id == 0) {
 		return c.Redirect(http.StatusSeeOther, "/admin/?login=expired")
@@ -203,7 +212,9 @@ func (a *Admin) Redeem(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a.sessions.Issue(c, id)
+	if err := a.sessions.Issue(c, id); err != nil {
+		return err
+	}
 	a.log.InfoContext(c.Request().Context(), "merchant signed in", "account_id", id)
 	return c.Redirect(http.StatusSeeOther, "/admin/")
 }
@@ -246,10 +257,13 @@ var confirmPage = template.Must(template.New("confirm").Parse(`<!DOCTYPE html>
 </html>
 `))
 
-// Logout ends the merchant session.
+// Logout ends the merchant session on the server, so the cookie is
+// refused from then on, even a copy of it, and clears it.
 func (a *Admin) Logout(c echo.Context) error {
 	if a.sessions != nil {
-		a.sessions.Clear(c)
+		if err := a.sessions.End(c); err != nil {
+			return err
+		}
 	}
 	return c.NoContent(http.StatusNoContent)
 }

@@ -2,16 +2,12 @@ package handlers
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -128,7 +124,11 @@ func authenticate(c echo.Context, store *models.Store, verifier SessionVerifier,
 		return shopAccount(c, store, verifier, cred)
 	}
 	if sessions != nil {
-		if id, ok := sessions.AccountID(c.Request()); ok {
+		id, ok, err := sessions.AccountID(c.Request())
+		if err != nil {
+			return nil, err
+		}
+		if ok {
 			return cookieAccount(c, store, id)
 		}
 	}
@@ -187,7 +187,9 @@ func cookieAccount(c echo.Context, store *models.Store, id uint64) (*models.Acco
 // SMTP the link is written to the server log.
 type MerchantLinks interface {
 	// Send emails a single-use sign-in link to the merchant with this
-	// email, if there is one; it says nothing about unknown addresses.
+	// email, if there is one. It returns at once and the same for an
+	// unknown address, in time as in errors: the email is written to the
+	// outbox after the answer.
 	Send(ctx context.Context, email string) error
 	// Redeem uses up a link's token and returns its account; a used,
 	// expired or unknown token is models.ErrNotFound.
@@ -201,62 +203,70 @@ type MerchantLinks interface {
 // SessionCookie is the merchant session's cookie.
 const SessionCookie = "cc_admin"
 
-// MerchantSessions issues and reads the merchant session cookie: the
-// account id and an expiry, signed with HMAC-SHA256. Nothing is stored
-// server-side; signing out clears the cookie.
+// SessionStore keeps merchant sessions server-side, so that signing out
+// (or deleting the row) ends one for good; *models.Store implements it.
+type SessionStore interface {
+	CreateMerchantSession(ctx context.Context, accountID uint64, ttl time.Duration) (string, error)
+	// MerchantSessionAccount is models.ErrNotFound for an unknown, ended
+	// or expired session.
+	MerchantSessionAccount(ctx context.Context, session string) (uint64, error)
+	EndMerchantSession(ctx context.Context, session string) error
+}
+
+// MerchantSessions issues and reads the merchant session cookie: an
+// opaque secret whose hash the store keeps with the account and expiry.
+// Signing out deletes the record, so a copy of the old cookie is refused.
 type MerchantSessions struct {
-	key    []byte
+	store  SessionStore
 	secure bool
 	ttl    time.Duration
-	now    func() time.Time
 }
 
-// NewMerchantSessions signs cookies with key (at least 32 bytes; derive it
-// from ENCRYPTION_KEY), valid for ttl; secure marks them HTTPS-only (set it
-// when APP_URL is https).
-func NewMerchantSessions(key []byte, secure bool, ttl time.Duration) (*MerchantSessions, error) {
-	if len(key) < 32 {
-		return nil, errors.New("handlers: a session key needs at least 32 bytes")
+// NewMerchantSessions keeps sessions in store, valid for ttl; secure marks
+// the cookie HTTPS-only (set it when APP_URL is https).
+func NewMerchantSessions(store SessionStore, secure bool, ttl time.Duration) (*MerchantSessions, error) {
+	if store == nil || ttl <= 0 {
+		return nil, errors.New("handlers: merchant sessions need a store and a positive lifetime")
 	}
-	return &MerchantSessions{key: append([]byte(nil), key...), secure: secure, ttl: ttl, now: time.Now}, nil
+	return &MerchantSessions{store: store, secure: secure, ttl: ttl}, nil
 }
 
-// Issue sets a new session cookie for the account.
-func (s *MerchantSessions) Issue(c echo.Context, accountID uint64) {
-	exp := s.now().Add(s.ttl)
-	payload := strconv.FormatUint(accountID, 10) + "." + strconv.FormatInt(exp.Unix(), 10)
-	value := payload + "." + s.sign(payload)
-	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: value, Path: "/", Expires: exp,
-		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
-}
-
-// Clear removes the session cookie.
-func (s *MerchantSessions) Clear(c echo.Context) {
-	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
-}
-
-// AccountID reads a valid, unexpired session cookie from r.
-func (s *MerchantSessions) AccountID(r *http.Request) (uint64, bool) {
-	ck, err := r.Cookie(SessionCookie)
+// Issue opens a session for the account and sets its cookie.
+func (s *MerchantSessions) Issue(c echo.Context, accountID uint64) error {
+	secret, err := s.store.CreateMerchantSession(c.Request().Context(), accountID, s.ttl)
 	if err != nil {
-		return 0, false
+		return err
 	}
-	i := strings.LastIndexByte(ck.Value, '.')
-	if i < 0 || !hmac.Equal([]byte(ck.Value[i+1:]), []byte(s.sign(ck.Value[:i]))) {
-		return 0, false
-	}
-	idText, expText, _ := strings.Cut(ck.Value[:i], ".")
-	id, err1 := strconv.ParseUint(idText, 10, 64)
-	exp, err2 := strconv.ParseInt(expText, 10, 64)
-	if err1 != nil || err2 != nil || id == 0 || !s.now().Before(time.Unix(exp, 0)) {
-		return 0, false
-	}
-	return id, true
+	c.SetCookie(s.cookie(secret, int(s.ttl/time.Second)))
+	return nil
 }
 
-func (s *MerchantSessions) sign(payload string) string {
-	m := hmac.New(sha256.New, s.key)
-	m.Write([]byte("codecredit admin session\x00" + payload))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+// End ends the request's session on the server and clears its cookie.
+func (s *MerchantSessions) End(c echo.Context) error {
+	if ck, err := c.Cookie(SessionCookie); err == nil && ck.Value != "" {
+		if err := s.store.EndMerchantSession(c.Request().Context(), ck.Value); err != nil {
+			return err
+		}
+	}
+	c.SetCookie(s.cookie("", -1))
+	return nil
+}
+
+// AccountID reads the request's session cookie: ok is false when there is
+// none or it is not a live session.
+func (s *MerchantSessions) AccountID(r *http.Request) (id uint64, ok bool, err error) {
+	ck, err := r.Cookie(SessionCookie)
+	if err != nil || ck.Value == "" {
+		return 0, false, nil
+	}
+	id, err = s.store.MerchantSessionAccount(r.Context(), ck.Value)
+	if errors.Is(err, models.ErrNotFound) {
+		return 0, false, nil
+	}
+	return id, err == nil, err
+}
+
+func (s *MerchantSessions) cookie(value string, maxAge int) *http.Cookie {
+	return &http.Cookie{Name: SessionCookie, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode}
 }

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -49,6 +50,36 @@ func (f *fakeLinks) Check(_ context.Context, token string) (uint64, error) {
 	return f.id, nil
 }
 
+// memSessions is a SessionStore in memory.
+type memSessions struct {
+	mu       sync.Mutex
+	accounts map[string]uint64
+}
+
+func (m *memSessions) CreateMerchantSession(_ context.Context, accountID uint64, _ time.Duration) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	secret := fmt.Sprintf("session-%d-%d", accountID, len(m.accounts))
+	m.accounts[secret] = accountID
+	return secret, nil
+}
+
+func (m *memSessions) MerchantSessionAccount(_ context.Context, secret string) (uint64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if id, ok := m.accounts[secret]; ok {
+		return id, nil
+	}
+	return 0, fmt.Errorf("%w: session", models.ErrNotFound)
+}
+
+func (m *memSessions) EndMerchantSession(_ context.Context, secret string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.accounts, secret)
+	return nil
+}
+
 var testDist = fstest.MapFS{
 	"index.html":               {Data: []byte("landing")},
 	"admin/index.html":         {Data: []byte(`<html><head><!--app-bridge--><script type="module" src="/admin/assets/app-1a2b.js"></script></head></html>`)},
@@ -57,7 +88,7 @@ var testDist = fstest.MapFS{
 
 func newAdminSite(t *testing.T, apiKey string, links MerchantLinks) *echo.Echo {
 	t.Helper()
-	sessions, err := NewMerchantSessions([]byte(strings.Repeat("s", 32)), true, time.Hour)
+	sessions, err := NewMerchantSessions(&memSessions{accounts: map[string]uint64{}}, true, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,11 +101,12 @@ func newAdminSite(t *testing.T, apiKey string, links MerchantLinks) *echo.Echo {
 	e.GET("/", admin.Root)
 	e.GET("/admin", admin.Index)
 	e.GET("/admin/*", admin.Serve)
-	e.POST("/admin/login", admin.Login)
+	forms := sameSiteOnly()
+	e.POST("/admin/login", admin.Login, forms)
 	e.GET("/admin/auth", admin.ConfirmRedeem)
 	e.HEAD("/admin/auth", admin.ConfirmRedeem)
-	e.POST("/admin/auth", admin.Redeem)
-	e.POST("/admin/logout", admin.Logout)
+	e.POST("/admin/auth", admin.Redeem, forms)
+	e.POST("/admin/logout", admin.Logout, forms)
 	return e
 }
 

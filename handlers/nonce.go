@@ -2,9 +2,14 @@ package handlers
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
 	"errors"
+	"net/http"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -45,4 +50,37 @@ func (n *RedisNonces) Take(ctx context.Context, key string) (bool, error) {
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// stateCookie ties an OAuth state to the browser that starts the flow: a
+// cookie holding the state's hash, sent back only under path (the flow's
+// callback), for ttl. SameSite=Lax lets it ride on the provider's
+// redirect back, a top-level GET.
+type stateCookie struct {
+	name, path string
+	ttl        time.Duration
+	secure     bool
+}
+
+// bind sets the cookie for state.
+func (s stateCookie) bind(c echo.Context, state string) {
+	c.SetCookie(&http.Cookie{Name: s.name, Value: stateHash(state), Path: s.path, MaxAge: int(s.ttl / time.Second),
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+}
+
+// bound reports whether the request carries bind's cookie for state, so a
+// state started in one browser cannot be completed from another (a link
+// sent to a victim, say). The cookie is left to expire: it names a state
+// that works once anyway.
+func (s stateCookie) bound(c echo.Context, state string) bool {
+	ck, err := c.Cookie(s.name)
+	if err != nil {
+		return false
+	}
+	return state != "" && subtle.ConstantTimeCompare([]byte(ck.Value), []byte(stateHash(state))) == 1
+}
+
+func stateHash(state string) string {
+	sum := sha256.Sum256([]byte("codecredit oauth state\x00" + state))
+	return hex.EncodeToString(sum[:])
 }

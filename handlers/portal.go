@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +31,7 @@ type PortalHandlers struct {
 	appURL string
 	secure bool
 	pages  map[string]*template.Template
+	limits signInLimits
 	css    []byte
 	log    *slog.Logger
 }
@@ -53,7 +53,8 @@ func NewPortalHandlers(store *models.Store, jobs JobQueue, appURL string, log *s
 		"date": func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 	}
 	h := &PortalHandlers{store: store, queue: emailQueueOf(jobs), appURL: strings.TrimRight(appURL, "/"),
-		secure: strings.HasPrefix(appURL, "https://"), pages: map[string]*template.Template{}, log: log}
+		secure: strings.HasPrefix(appURL, "https://"), pages: map[string]*template.Template{},
+		limits: signInLimits{limiter: newMemoryLimiter(), scope: "portal"}, log: log}
 	for _, page := range []string{"login", "sent", "confirm", "link", "error", "dashboard"} {
 		h.pages[page] = template.Must(template.New("").Funcs(funcs).ParseFS(files, "layout.html", page+".html"))
 	}
@@ -71,7 +72,12 @@ func NewPortalHandlers(store *models.Store, jobs JobQueue, appURL string, log *s
 // same-origin, not no-referrer: under no-referrer browsers send "Origin:
 // null" with the portal's own forms, which sameOrigin cannot tell apart.
 func (h *PortalHandlers) Headers() echo.MiddlewareFunc {
+	refuse := refuseCrossSite(func(c echo.Context) error {
+		return h.render(c, http.StatusForbidden, "error", portalPage{Title: "Request refused",
+			Message: "This form was sent from another site."})
+	})
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		checked := refuse(next)
 		return func(c echo.Context) error {
 			hd := c.Response().Header()
 			hd.Set(echo.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'self'; img-src 'self'; "+
@@ -79,28 +85,9 @@ func (h *PortalHandlers) Headers() echo.MiddlewareFunc {
 			hd.Set(echo.HeaderXFrameOptions, "DENY")
 			hd.Set("Referrer-Policy", "same-origin")
 			hd.Set("Cache-Control", "no-store")
-			if c.Request().Method == http.MethodPost && !sameOrigin(c.Request()) {
-				return h.render(c, http.StatusForbidden, "error", portalPage{Title: "Request refused",
-					Message: "This form was sent from another site."})
-			}
-			return next(c)
+			return checked(c)
 		}
 	}
-}
-
-// sameOrigin tells whether a form was posted from this site: by the
-// browser's Sec-Fetch-Site when it sends one, else by an Origin header
-// that is absent or this host ("null" is refused).
-func sameOrigin(r *http.Request) bool {
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
-		return site == "same-origin"
-	}
-	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return true
-	}
-	u, err := url.Parse(origin)
-	return err == nil && u.Host == r.Host
 }
 
 // portalPage is what every page template gets.
@@ -140,9 +127,19 @@ func (h *PortalHandlers) ShowLogin(c echo.Context) error {
 
 // RequestLink emails sign-in links for the address posted in the form
 // field "email". The answer is the same page whether or not the address
-// is known, so it tells nothing about who is an affiliate.
+// is known, so it tells nothing about who is an affiliate. Too many
+// requests for the address or from the client (see signInLimits) are a
+// 429 that sends nothing.
 func (h *PortalHandlers) RequestLink(c echo.Context) error {
 	email := strings.TrimSpace(c.FormValue("email"))
+	ok, retry, err := h.limits.allow(c, email)
+	if err != nil {
+		return h.fail(c, err)
+	}
+	if !ok {
+		return h.render(c, http.StatusTooManyRequests, "login", portalPage{Title: "Sign in", Email: email,
+			Message: retryAfter(c, retry)})
+	}
 	ids, err := h.store.RequestPortalLinks(c.Request().Context(), email, h.appURL)
 	if errors.Is(err, models.ErrInvalid) {
 		return h.render(c, http.StatusBadRequest, "login", portalPage{Title: "Sign in", Email: email,

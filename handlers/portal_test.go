@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -364,5 +365,33 @@ func TestPortalShowsOnlyOwnNumbers(t *testing.T) {
 		if strings.Contains(page, never) {
 			t.Errorf("Jane's portal shows %q (another affiliate's, merchant's or a customer's data)", never)
 		}
+	}
+}
+
+// The portal's sign-in form counts requests like the admin's: past the
+// limit per address, or per client, a 429 page and no email.
+func TestPortalSignInLimits(t *testing.T) {
+	m := newMailEnv(t)
+	shop := m.tenant("Acme Outdoor")
+	m.must(http.StatusCreated, "POST", "/api/v1/affiliates", shop.key, map[string]string{"name": "Jane Doe", "email": "jane@example.com"}, nil)
+	for i := range 6 {
+		rec := m.portalPost("/portal/login", url.Values{"email": {"nobody@example.com"}}, nil)
+		if want := map[bool]int{true: http.StatusOK, false: http.StatusTooManyRequests}[i < 5]; rec.Code != want {
+			t.Fatalf("request %d for one address: %d, want %d", i+1, rec.Code, want)
+		}
+	}
+	for i := 6; i < 20; i++ {
+		if rec := m.portalPost("/portal/login", url.Values{"email": {fmt.Sprintf("someone%d@example.com", i)}}, nil); rec.Code != http.StatusOK {
+			t.Fatalf("request %d from one client: %d", i+1, rec.Code)
+		}
+	}
+	rec := m.portalPost("/portal/login", url.Values{"email": {"jane@example.com"}}, nil)
+	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" ||
+		!strings.Contains(rec.Body.String(), "Too many sign-in requests") {
+		t.Fatalf("21st request from one client: %d %v", rec.Code, rec.Header())
+	}
+	m.send(t)
+	if n := len(m.smtp.messages()); n != 0 {
+		t.Fatalf("%d sign-in emails after the refusal, want 0", n)
 	}
 }

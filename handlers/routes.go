@@ -44,6 +44,9 @@ type Deps struct {
 	AppSecrets map[string][]byte
 	// Nonces keeps OAuth state; nil disables the install flows.
 	Nonces NonceStore
+	// Limiter counts sign-in requests (admin and portal) per address and
+	// per client; nil counts them in this process only.
+	Limiter Limiter
 	// Paddle connects Paddle accounts by API key; nil: no Paddle route.
 	Paddle PaddleConnector
 	// Shopify installs shops (OAuth, token exchange); nil: no Shopify routes.
@@ -103,15 +106,20 @@ func Register(e *echo.Echo, d Deps) {
 	)
 
 	registerProbes(e, d.Ready, d.Logger, d.MetricsToken)
+	if d.Limiter == nil {
+		d.Limiter = newMemoryLimiter()
+	}
 	if d.Admin != nil {
+		d.Admin.limits = signInLimits{limiter: d.Limiter, scope: "admin"}
 		e.GET("/", d.Admin.Root)
 		e.GET("/admin", d.Admin.Index)
 		e.GET("/admin/*", d.Admin.Serve)
-		e.POST("/admin/login", d.Admin.Login)
+		forms := sameSiteOnly() // sign-in and sign-out: never from another site
+		e.POST("/admin/login", d.Admin.Login, forms)
 		e.GET("/admin/auth", d.Admin.ConfirmRedeem)
 		e.HEAD("/admin/auth", d.Admin.ConfirmRedeem) // link checkers: like GET, uses nothing up
-		e.POST("/admin/auth", d.Admin.Redeem)
-		e.POST("/admin/logout", d.Admin.Logout)
+		e.POST("/admin/auth", d.Admin.Redeem, forms)
+		e.POST("/admin/logout", d.Admin.Logout, forms)
 	} else {
 		e.GET("/", echo.WrapHandler(http.FileServer(http.FS(frontend.Dist()))))
 	}
@@ -192,6 +200,7 @@ func Register(e *echo.Echo, d Deps) {
 	}
 
 	portal := NewPortalHandlers(d.Store, d.Jobs, d.AppURL, d.Logger)
+	portal.limits = signInLimits{limiter: d.Limiter, scope: "portal"}
 	pg := e.Group("/portal", portal.Headers())
 	pg.GET("", portal.Root)
 	pg.GET("/", portal.ShowDashboard)

@@ -46,6 +46,7 @@ type StripeConnect struct {
 	store  *models.Store
 	stripe StripeConnector
 	nonces NonceStore
+	cookie stateCookie // binds a state to the browser that started it
 	jobs   StripeJobs
 	appURL string
 	log    *slog.Logger
@@ -58,13 +59,17 @@ func NewStripeConnect(store *models.Store, connector StripeConnector, nonces Non
 		log = slog.Default()
 	}
 	return &StripeConnect{store: store, stripe: connector, nonces: nonces, jobs: jobs,
+		cookie: stateCookie{name: "cc_stripe_state", path: "/auth/stripe", ttl: stripeStateTTL,
+			secure: strings.HasPrefix(appURL, "https://")},
 		appURL: strings.TrimRight(appURL, "/"), log: log}
 }
 
 // Authorize handles GET /auth/stripe for the authenticated merchant: a
-// single-use state naming the account, then off to Stripe to approve. With
-// ?format=json the URL is answered as {"url": ...} instead of a redirect,
-// for a page that cannot follow a redirect carrying its API key.
+// single-use state naming the account, bound to this browser by a cookie,
+// then off to Stripe to approve. With ?format=json the URL is answered as
+// {"url": ...} instead of a redirect, for a page that cannot follow a
+// redirect carrying its API key; the browser that fetched it must be the
+// one that opens it.
 func (h *StripeConnect) Authorize(c echo.Context) error {
 	if h.nonces == nil || !h.stripe.OAuthConfigured() {
 		return echo.NewHTTPError(http.StatusNotFound, "Stripe Connect is not set up here (STRIPE_CLIENT_ID, STRIPE_SECRET_KEY); connect with a restricted key instead")
@@ -77,6 +82,7 @@ func (h *StripeConnect) Authorize(c echo.Context) error {
 	if err := h.nonces.Put(c.Request().Context(), stripeStateKey(state), stripeStateTTL); err != nil {
 		return unavailableMsg("cannot start connecting Stripe right now; try again", err)
 	}
+	h.cookie.bind(c, state)
 	u := h.stripe.AuthorizeURL(state)
 	if c.QueryParam("format") == "json" {
 		return c.JSON(http.StatusOK, map[string]string{"url": u})
@@ -88,9 +94,11 @@ func (h *StripeConnect) Authorize(c echo.Context) error {
 // account id; only a state we issued is found, so it cannot be forged.
 func stripeStateKey(state string) string { return "stripe:" + state }
 
-// Callback handles GET /auth/stripe/callback: consume the state, trade the
-// code for the connected account, install it on the state's account, start
-// the import and send the merchant to the admin. A merchant who declined
+// Callback handles GET /auth/stripe/callback: check that this browser
+// started the flow (its state cookie; else a 403 that uses up and stores
+// nothing), consume the state, trade the code for the connected account,
+// install it on the state's account, start the import and send the
+// merchant to the admin. A merchant who declined
 // goes back to the admin with the reason.
 func (h *StripeConnect) Callback(c echo.Context) error {
 	ctx, q := c.Request().Context(), c.QueryParams()
@@ -101,6 +109,10 @@ func (h *StripeConnect) Callback(c echo.Context) error {
 	accountID, err := strconv.ParseUint(strings.SplitN(state, ".", 2)[0], 10, 64)
 	if err != nil || accountID == 0 {
 		return badRequest("unknown state; start connecting Stripe again")
+	}
+	if !h.cookie.bound(c, state) {
+		return echo.NewHTTPError(http.StatusForbidden,
+			"this Stripe connection was started in another browser, or too long ago; start connecting Stripe again from the admin here")
 	}
 	ok, err := h.nonces.Take(ctx, stripeStateKey(state))
 	if err != nil {

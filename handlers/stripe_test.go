@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -66,13 +67,13 @@ type stripeWorld struct {
 	imports *stripeImportLog
 	apiKey  string
 	acct    *models.Account
-	client  *http.Client // does not follow redirects
+	client  *http.Client // the merchant's browser: keeps cookies, does not follow redirects
 }
 
 func newStripeWorld(t *testing.T) *stripeWorld {
 	t.Helper()
 	w := &stripeWorld{t: t, store: testdb.Postgres(t), sb: sandbox.New(sandbox.Options{}), imports: &stripeImportLog{},
-		client: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+		client: browser()}
 	stripeSrv := httptest.NewServer(w.sb)
 	t.Cleanup(stripeSrv.Close)
 	e := echo.New()
@@ -97,8 +98,21 @@ func newStripeWorld(t *testing.T) *stripeWorld {
 	return w
 }
 
+// browser is an HTTP client with its own cookies that does not follow
+// redirects.
+func browser() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
 // do sends a request to the app with the merchant's API key ("" = none).
 func (w *stripeWorld) do(method, target, key, body string) (*http.Response, map[string]any) {
+	w.t.Helper()
+	return w.doFrom(w.client, method, target, key, body)
+}
+
+// doFrom is do from the given browser.
+func (w *stripeWorld) doFrom(client *http.Client, method, target, key, body string) (*http.Response, map[string]any) {
 	w.t.Helper()
 	if !strings.HasPrefix(target, "http") {
 		target = w.app.URL + target
@@ -108,7 +122,7 @@ func (w *stripeWorld) do(method, target, key, body string) (*http.Response, map[
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
 	}
-	res, err := w.client.Do(req)
+	res, err := client.Do(req)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -215,8 +229,42 @@ func TestConnectStripeOAuth(t *testing.T) {
 	u, _ := url.Parse(callback)
 	q := u.Query()
 	q.Set("state", "999."+strings.SplitN(q.Get("state"), ".", 2)[1])
-	if res, _ := w.do(http.MethodGet, "/auth/stripe/callback?"+q.Encode(), "", ""); res.StatusCode != 400 {
-		t.Fatalf("a state naming another account: %d", res.StatusCode)
+	// Not the state this browser started: refused before anything else.
+	if res, _ := w.do(http.MethodGet, "/auth/stripe/callback?"+q.Encode(), "", ""); res.StatusCode != 403 {
+		t.Fatalf("a state naming another account: %d, want 403", res.StatusCode)
+	}
+}
+
+// A Connect flow started in one browser cannot be finished from another
+// (a merchant's link forwarded to someone, or an attacker's state sent to
+// a merchant): refused, nothing connected, the state still good for the
+// browser that started it.
+func TestConnectStripeStateBoundToBrowser(t *testing.T) {
+	w := newStripeWorld(t)
+	stripeAcct, _ := w.sb.CreateAccount("Moon Shop", "owner@moon.example", "eur")
+	w.sb.ConnectNext(stripeAcct)
+	res, _ := w.do(http.MethodGet, "/auth/stripe", w.apiKey, "")
+	res, _ = w.do(http.MethodGet, res.Header.Get("Location"), "", "")
+	callback := res.Header.Get("Location")
+	if !strings.HasPrefix(callback, w.app.URL+"/auth/stripe/callback?") {
+		t.Fatalf("stripe sent the merchant to %s", callback)
+	}
+	for name, client := range map[string]*http.Client{"another browser": browser(), "no cookies": {
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}} {
+		res, out := w.doFrom(client, http.MethodGet, callback, "", "")
+		if res.StatusCode != http.StatusForbidden || !strings.Contains(stripeText(out["error"]), "another browser") {
+			t.Fatalf("%s finishing the flow: %d %v, want 403", name, res.StatusCode, out)
+		}
+		if _, err := w.store.ConnectionBySource(context.Background(), platforms.Stripe, stripeAcct); err == nil {
+			t.Fatalf("%s finishing the flow connected the account", name)
+		}
+	}
+	res, out := w.do(http.MethodGet, callback, "", "")
+	if res.StatusCode != http.StatusFound || res.Header.Get("Location") != w.app.URL+"/admin/" {
+		t.Fatalf("the browser that started: %d %v", res.StatusCode, out)
+	}
+	if conn, err := w.store.ConnectionBySource(context.Background(), platforms.Stripe, stripeAcct); err != nil || conn.AccountID != w.acct.ID {
+		t.Fatalf("connection %+v, %v", conn, err)
 	}
 }
 

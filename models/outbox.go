@@ -68,9 +68,10 @@ type EmailTemplate struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// EmailModels lists the tables of the outbox and the affiliate portal.
+// EmailModels lists the tables of the outbox and of signing in by email:
+// the affiliate portal's links and sessions, the merchants' sessions.
 func EmailModels() []any {
-	return []any{&OutboxEmail{}, &EmailTemplate{}, &EmailSettings{}, &PortalToken{}, &PortalSession{}}
+	return []any{&OutboxEmail{}, &EmailTemplate{}, &EmailSettings{}, &PortalToken{}, &PortalSession{}, &MerchantSession{}}
 }
 
 // newEmail is an email about to be written to the outbox.

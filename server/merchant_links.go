@@ -10,35 +10,78 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"codecredit/handlers"
-	"codecredit/jobs"
 	"codecredit/models"
+	"codecredit/models/emailtmpl"
 )
 
 // The admin checks links before it asks to confirm them.
 var _ handlers.MerchantLinks = (*merchantLinks)(nil)
 
-// merchantLinkTTL is how long a merchant's sign-in link works.
-const merchantLinkTTL = 15 * time.Minute
+// merchantLinkTTL is how long a merchant's sign-in link works;
+// merchantLinkWrites bounds the sign-in emails being written at once.
+const (
+	merchantLinkTTL    = 15 * time.Minute
+	merchantLinkWrites = 16
+)
 
 // merchantLinks signs merchants in to the standalone admin by email: a
-// single-use link, valid 15 minutes, kept in Redis. Without SMTP the link
-// is written to the log, so the newcomer demo works without a mail server.
+// single-use link, valid 15 minutes, kept in Redis, written to the outbox
+// and mailed by the send job. Without SMTP the link is also written to the
+// log, so the newcomer demo works without a mail server.
 type merchantLinks struct {
-	rdb    *redis.Client
-	store  *models.Store
-	mailer jobs.Mailer // nil: log the link
-	appURL string
-	log    *slog.Logger
+	rdb     *redis.Client
+	store   *models.Store
+	queue   handlers.EmailQueue // nil: the sweeper finds the email
+	smtp    bool                // false: log the link too
+	appURL  string
+	log     *slog.Logger
+	slots   chan struct{} // one per email being written
+	pending sync.WaitGroup
 }
 
-// Send mails a sign-in link to the merchant account with that email. An
-// unknown email does nothing, and says nothing, so addresses cannot be probed.
+// newMerchantLinks builds the sign-in links; queue nil leaves the emails
+// to the sweeper, smtp false also logs each link.
+func newMerchantLinks(rdb *redis.Client, store *models.Store, queue handlers.EmailQueue, smtp bool, appURL string, log *slog.Logger) *merchantLinks {
+	return &merchantLinks{rdb: rdb, store: store, queue: queue, smtp: smtp, appURL: appURL, log: log,
+		slots: make(chan struct{}, merchantLinkWrites)}
+}
+
+// Send returns at once, whatever the address: looking it up and writing
+// the email happen after the answer, so neither the time it takes nor a
+// failure tells whether the address is a merchant's. With
+// merchantLinkWrites emails being written already, the request is dropped
+// and logged (the per-client and per-address limits come first).
 func (m *merchantLinks) Send(ctx context.Context, email string) error {
+	select {
+	case m.slots <- struct{}{}:
+	default:
+		m.log.WarnContext(ctx, "too many merchant sign-in requests at once; one dropped")
+		return nil
+	}
+	m.pending.Add(1)
+	go func() {
+		defer func() { <-m.slots; m.pending.Done() }()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		if err := m.write(ctx, email); err != nil {
+			m.log.ErrorContext(ctx, "merchant sign-in email not written", "error", err)
+		}
+	}()
+	return nil
+}
+
+// wait returns when every email Send started is written (or failed).
+func (m *merchantLinks) wait() { m.pending.Wait() }
+
+// write puts a sign-in email for the merchant account with that email in
+// the outbox and hands it to the workers. An unknown email does nothing.
+func (m *merchantLinks) write(ctx context.Context, email string) error {
 	var acct models.Account
 	err := m.store.DB().WithContext(ctx).Where("LOWER(email) = ?", strings.ToLower(strings.TrimSpace(email))).
 		Order("id").Take(&acct).Error
@@ -54,15 +97,25 @@ func (m *merchantLinks) Send(ctx context.Context, email string) error {
 		return err
 	}
 	link := m.appURL + "/admin/auth?token=" + token
-	if m.mailer == nil {
+	if !m.smtp {
 		m.log.Warn("merchant sign-in link (no SMTP_URL, so it is logged instead of mailed)", "account_id", acct.ID, "link", link)
-		return nil
 	}
-	return m.mailer.Send(ctx, jobs.Message{ID: "signin-" + token[:12], FromName: "Codecredit", To: acct.Email,
-		Subject: "Sign in to Codecredit",
-		Text:    fmt.Sprintf("Sign in to Codecredit for %s:\n\n%s\n\nThe link works once, for 15 minutes.\n", acct.Name, link),
+	id, err := m.store.QueueMerchantEmail(ctx, &acct, models.KindMerchantLogin, "merchant-login:"+token[:16], signInMessage(&acct, link))
+	if err != nil || id == 0 || m.queue == nil {
+		return err
+	}
+	if err := m.queue.EnqueueEmail(ctx, id); err != nil {
+		m.log.WarnContext(ctx, "enqueue email; the sweeper will send it", "email_id", id, "error", err)
+	}
+	return nil
+}
+
+// signInMessage is the email with a merchant's sign-in link.
+func signInMessage(acct *models.Account, link string) emailtmpl.Message {
+	return emailtmpl.Message{Subject: "Sign in to Codecredit",
+		Text: fmt.Sprintf("Sign in to Codecredit for %s:\n\n%s\n\nThe link works once, for 15 minutes.\n", acct.Name, link),
 		HTML: fmt.Sprintf(`<p>Sign in to Codecredit for %s:</p><p><a href="%s">Sign in</a></p><p>The link works once, for 15 minutes.</p>`,
-			html.EscapeString(acct.Name), html.EscapeString(link))})
+			html.EscapeString(acct.Name), html.EscapeString(link))}
 }
 
 // Check returns a link's account without using the link up, for the page

@@ -24,14 +24,41 @@ import (
 )
 
 // linkSite is the real admin routes with merchant links in Redis; with no
-// mailer the links are logged, and token reads the last one.
+// SMTP the links are logged too, and token reads the last one.
 type linkSite struct {
 	e     *echo.Echo
+	store *models.Store
 	links *merchantLinks
+	queue *emailIDs
 	logs  *bytes.Buffer
 }
 
+// emailIDs records the outbox emails handed to the workers.
+type emailIDs struct {
+	mu  sync.Mutex
+	ids []uint64
+}
+
+func (q *emailIDs) EnqueueEmail(_ context.Context, id uint64) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.ids = append(q.ids, id)
+	return nil
+}
+
+func (q *emailIDs) got() []uint64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return append([]uint64(nil), q.ids...)
+}
+
 func newLinkSite(t *testing.T) *linkSite {
+	t.Helper()
+	return newLinkSiteWith(t, nil)
+}
+
+// newLinkSiteWith counts sign-in requests with limiter (nil: in memory).
+func newLinkSiteWith(t *testing.T, limiter handlers.Limiter) *linkSite {
 	t.Helper()
 	store := testdb.Postgres(t)
 	rdb := redis.NewClient(&redis.Options{Addr: testdb.RedisAddr(t), DB: 13})
@@ -39,10 +66,10 @@ func newLinkSite(t *testing.T) *linkSite {
 	if _, err := store.CreateAccount(context.Background(), "Demo Shop", "owner@example.com", "USD"); err != nil {
 		t.Fatal(err)
 	}
-	s := &linkSite{e: echo.New(), logs: &bytes.Buffer{}}
+	s := &linkSite{e: echo.New(), store: store, queue: &emailIDs{}, logs: &bytes.Buffer{}}
 	log := slog.New(slog.NewJSONHandler(s.logs, nil))
-	s.links = &merchantLinks{rdb: rdb, store: store, appURL: "https://app.example.com", log: log}
-	sessions, err := handlers.NewMerchantSessions([]byte(strings.Repeat("k", 32)), true, time.Hour)
+	s.links = newMerchantLinks(rdb, store, s.queue, false, "https://app.example.com", log)
+	sessions, err := handlers.NewMerchantSessions(store, true, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +77,7 @@ func newLinkSite(t *testing.T) *linkSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	handlers.Register(s.e, handlers.Deps{Store: store, Admin: admin, Sessions: sessions, Logger: log})
+	handlers.Register(s.e, handlers.Deps{Store: store, Admin: admin, Sessions: sessions, Logger: log, Limiter: limiter})
 	return s
 }
 
@@ -61,6 +88,7 @@ func (s *linkSite) token(t *testing.T) string {
 	if err := s.links.Send(context.Background(), "Owner@Example.com"); err != nil {
 		t.Fatal(err)
 	}
+	s.links.wait()
 	var line struct{ Link string }
 	if err := json.Unmarshal(s.logs.Bytes(), &line); err != nil || !strings.HasPrefix(line.Link, "https://app.example.com/admin/auth?token=") {
 		t.Fatalf("no link logged (%v):\n%s", err, s.logs.String())

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"fmt"
 	"strings"
 	"time"
@@ -29,9 +27,10 @@ func registerRoutes(e *echo.Echo, a *app) (closeQueue func(), err error) {
 	_ = prometheus.Register(jobs.NewQueueCollector(q))
 	d := handlers.Deps{Store: a.store, Jobs: q, Ready: a.ready, Logger: a.log,
 		Platforms: platformsFor(a), AppSecrets: appSecrets(a), Nonces: handlers.NewRedisNonces(a.redis),
-		Paddle: a.paddle, Shopify: a.shopify, Stripe: a.stripe, WooCommerce: a.woo, AppURL: a.cfg.AppURL,
+		Limiter: handlers.NewRedisLimiter(a.redis),
+		Paddle:  a.paddle, Shopify: a.shopify, Stripe: a.stripe, WooCommerce: a.woo, AppURL: a.cfg.AppURL,
 		MetricsToken: a.cfg.MetricsToken}
-	if err := a.adminDeps(&d); err != nil {
+	if err := a.adminDeps(&d, q); err != nil {
 		return nil, err
 	}
 	handlers.Register(e, d)
@@ -93,25 +92,19 @@ func appSecrets(a *app) map[string][]byte {
 	return out
 }
 
-// adminDeps sets up the embedded admin: merchant sessions signed with a key
-// derived from the encryption key, Shopify session tokens verified with the
-// app secret, and sign-in links by email.
-func (a *app) adminDeps(d *handlers.Deps) error {
-	mac := hmac.New(sha256.New, a.key)
-	mac.Write([]byte("codecredit admin sessions"))
+// adminDeps sets up the embedded admin: merchant sessions kept in the
+// database, Shopify session tokens verified with the app secret, and
+// sign-in links by email, sent through the outbox on q.
+func (a *app) adminDeps(d *handlers.Deps, q *jobs.Client) error {
 	var err error
-	if d.Sessions, err = handlers.NewMerchantSessions(mac.Sum(nil), strings.HasPrefix(a.cfg.AppURL, "https://"), 12*time.Hour); err != nil {
+	if d.Sessions, err = handlers.NewMerchantSessions(a.store, strings.HasPrefix(a.cfg.AppURL, "https://"), 12*time.Hour); err != nil {
 		return err
 	}
 	apiKey := ""
 	if a.shopify != nil {
 		d.SessionVerifier, apiKey = a.shopify, a.shopify.APIKey()
 	}
-	mailer, err := jobs.NewMailer(a.cfg.SMTPURL, a.cfg.MailFrom)
-	if err != nil {
-		return fmt.Errorf("SMTP_URL: %w", err)
-	}
-	links := &merchantLinks{rdb: a.redis, store: a.store, mailer: mailer, appURL: a.cfg.AppURL, log: a.log}
+	links := newMerchantLinks(a.redis, a.store, q, a.cfg.SMTPURL != "", a.cfg.AppURL, a.log)
 	d.Admin, err = handlers.NewAdmin(frontend.Dist(), apiKey, links, d.Sessions, a.log)
 	return err
 }
