@@ -66,7 +66,8 @@ func (ad *adapters) addWooSandbox(cfg Config, log *slog.Logger) error {
 	}
 	st.SeedCoupons(30)
 	ad.mounts[wooSandboxPath] = sb
-	ad.woo = woocommerce.New(woocommerce.Config{AppURL: cfg.AppURL})
+	// Only the app's own sandbox store may be called over http on this host.
+	ad.woo = woocommerce.New(woocommerce.Config{AppURL: cfg.AppURL, Allow: []string{cfg.AppURL + wooSandboxPath}})
 	log.Warn("using embedded default", "what", "woocommerce", "sandbox_store", storeURL,
 		"connect", "GET /auth/woocommerce?store="+storeURL)
 	return nil
