@@ -147,7 +147,7 @@ function ImportCodes({ stores, onStarted }) {
               <Text as="span" tone="subdued">
                 {c.import_state === 'running' && `Importing… ${c.import_done} of ${c.import_total || '?'} codes`}
                 {c.import_state === 'done' && `${c.import_done} codes imported`}
-                {c.import_state === 'failed' && c.status === 'active' && `Import failed, retrying on its own: ${c.last_error || 'unknown error'}`}
+                {c.import_state === 'failed' && c.status === 'active' && `Import failed (it is retried on its own for a while): ${c.last_error || 'unknown error'}`}
                 {c.import_state === 'failed' && c.status !== 'active' && `Import stopped: ${c.last_error || 'connect the store again'}`}
                 {!c.import_state && 'Not imported yet'}
               </Text>
