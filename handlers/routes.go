@@ -170,6 +170,9 @@ func Register(e *echo.Echo, d Deps) {
 	api.GET("/connections", conns.ListConnections)
 	api.POST("/connections/:id/import", conns.StartImport)
 	api.GET("/privacy/data-requests", conns.ListDataRequests)
+	events := &eventHandlers{store: d.Store}
+	api.GET("/events", events.ListEvents)
+	api.GET("/events/:id", events.GetEvent)
 	api.GET("/emails", mail.ListEmails)
 	api.GET("/emails/:id", mail.GetEmail)
 	api.POST("/emails/:id/resend", mail.ResendEmail)

@@ -18,6 +18,7 @@ import (
 
 	"codecredit/models"
 	"codecredit/platforms"
+	"codecredit/platforms/egress"
 	"codecredit/platforms/woocommerce"
 )
 
@@ -65,7 +66,8 @@ func NewWooCommerceConnect(store *models.Store, woo WooCommerceConnector, nonces
 // Authorize handles GET /auth/woocommerce?store=https://shop.example for
 // the authenticated merchant: a single-use state naming the account and
 // the store, then off to the store's approval page. The store must be
-// served over https (http only on a loopback host, for the sandbox). With
+// served over https at a public address (the adapter's AuthorizeURL
+// refuses anything else, before any state is kept or call made). With
 // ?format=json the URL is answered as {"url": ...} instead of a redirect.
 func (h *WooCommerceConnect) Authorize(c echo.Context) error {
 	store, err := woocommerce.NormalizeStoreURL(c.QueryParam("store"))
@@ -76,12 +78,12 @@ func (h *WooCommerceConnect) Authorize(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.nonces.Put(c.Request().Context(), wooStateKey(state), wooStateTTL); err != nil {
-		return wooUnavailable("cannot start connecting WooCommerce right now; try again", err)
-	}
 	u, err := h.woo.AuthorizeURL(store, state)
 	if err != nil {
 		return badRequest("cannot connect %s: %v", store, err)
+	}
+	if err := h.nonces.Put(c.Request().Context(), wooStateKey(state), wooStateTTL); err != nil {
+		return wooUnavailable("cannot start connecting WooCommerce right now; try again", err)
 	}
 	if c.QueryParam("format") == "json" {
 		return c.JSON(http.StatusOK, map[string]string{"url": u})
@@ -197,11 +199,14 @@ func parseWooState(state string) (accountID uint64, store string, ok bool) {
 
 func wooStateKey(state string) string { return "woocommerce:" + state }
 
-// wooError words a failed call to the store: refused keys are a 400, a
+// wooError words a failed call to the store: refused keys and a store
+// at an address we do not call (its home moved to one, say) are a 400, a
 // throttled or failing store a 502.
 func (h *WooCommerceConnect) wooError(what string, err error) error {
 	var rl *platforms.RateLimitError
 	switch {
+	case errors.Is(err, egress.ErrForbidden):
+		return badRequest("the store's address is not allowed; could not %s: %v", what, err)
 	case errors.Is(err, platforms.ErrUnauthorized):
 		return badRequest("the store refused the new keys; could not %s", what)
 	case errors.As(err, &rl):

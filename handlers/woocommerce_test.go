@@ -81,6 +81,8 @@ type wooEnv struct {
 	t      *testing.T
 	store  *models.Store
 	app    *httptest.Server
+	sb     *sandbox.Server
+	sbURL  string
 	shop   *sandbox.Store
 	jobs   *wooJobs
 	acct   *models.Account
@@ -93,6 +95,7 @@ func newWooEnv(t *testing.T) *wooEnv {
 	sb := sandbox.New(sandbox.Options{})
 	sbServer := httptest.NewServer(sb)
 	t.Cleanup(sbServer.Close)
+	v.sb, v.sbURL = sb, sbServer.URL
 	var err error
 	if v.shop, err = sb.AddStore(sandbox.StoreConfig{URL: sbServer.URL + "/shop", Currency: "EUR", TaxRate: 2000, Shipping: 490}); err != nil {
 		t.Fatal(err)
@@ -101,7 +104,8 @@ func newWooEnv(t *testing.T) *wooEnv {
 	v.app = httptest.NewServer(e)
 	t.Cleanup(v.app.Close)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	adapter := woocommerce.New(woocommerce.Config{AppURL: v.app.URL})
+	// The sandbox listens on loopback over http: allowed explicitly.
+	adapter := woocommerce.New(woocommerce.Config{AppURL: v.app.URL, Allow: []string{sbServer.URL}})
 	nonces := &memNonces{}
 	Register(e, Deps{Store: v.store, Jobs: v.jobs, Logger: log, Nonces: nonces,
 		Platforms: map[string]platforms.Platform{platforms.WooCommerce: adapter}})
@@ -217,7 +221,7 @@ func (v *wooEnv) reconnect(t *testing.T, conn *models.Connection, old models.Cre
 	}
 }
 
-// The connect link needs an API key and an https store (http on loopback).
+// The connect link needs an API key and an https store at a public address.
 func TestWooCommerceAuthorize(t *testing.T) {
 	v := newWooEnv(t)
 	tests := []struct {
@@ -228,7 +232,8 @@ func TestWooCommerceAuthorize(t *testing.T) {
 		{"plain http store", "http://shop.example", v.apiKey, http.StatusBadRequest},
 		{"not a URL", "shop.example", v.apiKey, http.StatusBadRequest},
 		{"https store", "https://Shop.Example/", v.apiKey, http.StatusFound},
-		{"local sandbox over http", "http://127.0.0.1:9999/demo", v.apiKey, http.StatusFound},
+		{"loopback store over http", "http://127.0.0.1:9999/demo", v.apiKey, http.StatusBadRequest},
+		{"the allowed sandbox over http", v.shop.URL(), v.apiKey, http.StatusFound},
 	}
 	for _, tt := range tests {
 		if resp := v.authorize(tt.store, tt.key); resp.StatusCode != tt.want {

@@ -29,6 +29,14 @@ type fakeStore struct {
 	cursors  []string
 	created  []string
 	throttle map[string]bool
+	broken   string // every page fails with this error while set
+}
+
+// breakWith makes every page fail with msg ("" mends the store).
+func (f *fakeStore) breakWith(msg string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.broken = msg
 }
 
 func (f *fakeStore) Name() string { return "fake" }
@@ -68,6 +76,9 @@ func (f *fakeStore) ImportCodes(_ context.Context, c *platforms.Conn, cursor str
 		return platforms.CodePage{}, &platforms.RateLimitError{RetryAfter: 10 * time.Millisecond}
 	}
 	f.cursors = append(f.cursors, cursor)
+	if f.broken != "" {
+		return platforms.CodePage{}, errors.New(f.broken)
+	}
 	page, _ := strconv.Atoi(cursor)
 	if page == f.failAt && f.failAt > 0 {
 		f.failAt = 0
@@ -130,6 +141,9 @@ func TestImportResumesThroughThrottleAndFailure(t *testing.T) {
 	c := connection(t, sh.store, conn.ID)
 	if c.ImportDone != 1234 || c.ImportTotal != 1234 {
 		t.Fatalf("progress %d/%d, want 1234/1234", c.ImportDone, c.ImportTotal)
+	}
+	if c.LastError != "" {
+		t.Fatalf("the failure before the retry is still shown after it succeeded: %q", c.LastError)
 	}
 	if got := count(t, sh.store, &models.Code{}, "connection_id = ? AND source = ?", conn.ID, models.SourceImported); got != 1234 {
 		t.Fatalf("imported %d codes, want 1234", got)

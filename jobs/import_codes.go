@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hibiken/asynq"
 
@@ -31,13 +32,28 @@ func (w *Worker) importCodes(ctx context.Context, t *asynq.Task) error {
 	}
 	cat, pc, err := w.catalogFor(conn)
 	if err != nil {
+		w.importFailed(ctx, conn.ID, err)
 		return permanent(err)
 	}
 	cursor, done := conn.ImportCursor, conn.ImportDone
 	if conn.ImportState == models.ImportDone || conn.ImportState == "" {
 		cursor, done = "", 0
 	}
-	return w.importPages(ctx, conn, cat, pc, cursor, done, conn.ImportTotal)
+	err = w.importPages(ctx, conn, cat, pc, cursor, done, conn.ImportTotal)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		w.importFailed(ctx, conn.ID, err)
+	}
+	return err
+}
+
+// importFailed shows a failed attempt on the connection while asynq
+// retries it (a worker shutting down is not a failure: it resumes).
+func (w *Worker) importFailed(ctx context.Context, connID uint64, err error) {
+	markCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if mErr := w.store.MarkImportFailed(markCtx, connID, err); mErr != nil {
+		w.log.Error("record import failure", "connection_id", connID, "error", mErr)
+	}
 }
 
 func (w *Worker) importPages(ctx context.Context, conn *models.Connection, cat platforms.Catalog, pc *platforms.Conn, cursor string, done, total int) error {

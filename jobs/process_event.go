@@ -64,24 +64,48 @@ func (w *Worker) processEvent(ctx context.Context, t *asynq.Task) error {
 	return nil
 }
 
-// failEvent records err on the event row and returns the error asynq acts on.
+// failEvent records err on the event row and returns the error asynq acts
+// on. A permanent error, or the last retry failing, marks the event dead:
+// it shows as failed, with its order, until an operator retries it.
 func (w *Worker) failEvent(ctx context.Context, ev *models.WebhookEvent, err error) error {
 	err = fmt.Errorf("jobs: event %d (%s %s): %w", ev.ID, ev.Platform, ev.Topic, err)
+	retried, ok := asynq.GetRetryCount(ctx)
+	maxRetry, okMax := asynq.GetMaxRetry(ctx)
+	f := models.EventFailure{Cause: err, Dead: isPermanent(err) || (ok && okMax && retried >= maxRetry),
+		OrderRef: w.orderRef(ev)}
 	// The task's context may be the reason of the failure (timeout); the
 	// error is recorded anyway.
 	markCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	mark := w.store.MarkEventFailed
-	if isPermanent(err) {
-		mark = w.store.MarkEventDead
-	}
-	if mErr := mark(markCtx, ev.ID, err); mErr != nil {
+	if mErr := w.store.RecordEventFailure(markCtx, ev.ID, f); mErr != nil {
 		w.log.Error("record event failure", "event_id", ev.ID, "error", mErr)
 	}
 	if isPermanent(err) {
 		return permanent(err)
 	}
 	return err
+}
+
+// orderRef is the platform's id of the order a delivery concerns, "" when
+// it cannot be read.
+func (w *Worker) orderRef(ev *models.WebhookEvent) string {
+	parser, ok := w.opts.Platforms[ev.Platform]
+	if !ok {
+		return ""
+	}
+	events, err := parser.ParseWebhook(ev.Topic, ev.Body)
+	if err != nil {
+		return ""
+	}
+	for _, e := range events {
+		switch {
+		case e.Order != nil:
+			return e.Order.ExternalID
+		case e.Refund != nil:
+			return e.Refund.OrderExternalID
+		}
+	}
+	return ""
 }
 
 // applyEvent parses a stored event with its platform's parser and books

@@ -105,8 +105,8 @@ func (w *wooStore) conversions(t *testing.T) map[string]models.Conversion {
 }
 
 // wooApp serves Codecredit's webhook route, with a worker, both using the
-// WooCommerce adapter it returns.
-func wooApp(t *testing.T, s *models.Store) *woocommerce.Adapter {
+// WooCommerce adapter it returns, which may call the sandbox at sandboxURL.
+func wooApp(t *testing.T, s *models.Store, sandboxURL string) *woocommerce.Adapter {
 	t.Helper()
 	url := "redis://" + testdb.RedisAddr(t) + "/0"
 	queue := testdb.Name("woo_test_")
@@ -121,7 +121,7 @@ func wooApp(t *testing.T, s *models.Store) *woocommerce.Adapter {
 	app := httptest.NewServer(e)
 	t.Cleanup(app.Close)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ad := woocommerce.New(woocommerce.Config{AppURL: app.URL})
+	ad := woocommerce.New(woocommerce.Config{AppURL: app.URL, Allow: []string{sandboxURL}})
 	ps := map[string]platforms.Platform{platforms.WooCommerce: ad}
 	w, err := jobs.NewWorker(s, url, jobs.Options{Queue: queue, Platforms: ps, Logger: log})
 	if err != nil {
@@ -155,7 +155,7 @@ func TestReconcileRecoversDroppedWebhooks(t *testing.T) {
 	sb := sandbox.New(sandbox.Options{})
 	sbServer := httptest.NewServer(sb)
 	defer sbServer.Close()
-	w := newWooStore(t, s, wooApp(t, s), sbServer.URL+"/shop", sb)
+	w := newWooStore(t, s, wooApp(t, s, sbServer.URL), sbServer.URL+"/shop", sb)
 	id1 := w.deliveredOrder(t)
 	id2 := w.lostOrder(t)
 
@@ -244,7 +244,7 @@ func TestReconcileStoreFailures(t *testing.T) {
 	sb := sandbox.New(sandbox.Options{})
 	sbServer := httptest.NewServer(sb)
 	defer sbServer.Close()
-	w := newWooStore(t, s, woocommerce.New(woocommerce.Config{AppURL: "https://app.example"}), sbServer.URL+"/shop", sb)
+	w := newWooStore(t, s, woocommerce.New(woocommerce.Config{AppURL: "https://app.example", Allow: []string{sbServer.URL}}), sbServer.URL+"/shop", sb)
 	rec := jobs.NewReconciler(s, w.adapter, jobs.ReconcilerOptions{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 
 	w.shop.FailNext(http.StatusTooManyRequests, "30")

@@ -156,8 +156,29 @@ const (
 
 // SetImportProgress checkpoints a code import: the cursor to resume from,
 // how far it got (done of total; total -1 when the platform does not say)
-// and its state.
+// and its state. Progress made (a state other than failed) clears the
+// error of an earlier failed attempt.
 func (s *Store) SetImportProgress(ctx context.Context, connID uint64, cursor string, done, total int, state string) error {
-	return s.db.WithContext(ctx).Model(&Connection{}).Where("id = ?", connID).
-		Updates(map[string]any{"import_cursor": cursor, "import_done": done, "import_total": total, "import_state": state}).Error
+	updates := map[string]any{"import_cursor": cursor, "import_done": done, "import_total": total, "import_state": state}
+	if state != ImportFailed {
+		updates["last_error"] = ""
+	}
+	return s.db.WithContext(ctx).Model(&Connection{}).Where("id = ?", connID).Updates(updates).Error
+}
+
+// MarkImportFailed records a failed import attempt and its error on an
+// active connection (import_state failed, last_error), keeping the
+// checkpoint the retry resumes from; the next page imported clears it.
+func (s *Store) MarkImportFailed(ctx context.Context, connID uint64, cause error) error {
+	return s.db.WithContext(ctx).Model(&Connection{}).Where("id = ? AND status = ?", connID, ConnectionActive).
+		Updates(map[string]any{"import_state": ImportFailed, "last_error": truncateError(cause)}).Error
+}
+
+// truncateError is an error's text, cut to what a row keeps.
+func truncateError(err error) string {
+	msg := err.Error()
+	if len(msg) > 2000 {
+		msg = msg[:2000]
+	}
+	return msg
 }

@@ -22,6 +22,11 @@ type WebhookEvent struct {
 	Attempts        int        `gorm:"not null;default:0" json:"attempts"`
 	DeadAt          *time.Time `json:"dead_at,omitempty"` // failed for good; only an operator's retry revives it
 	LastError       string     `json:"last_error,omitempty"`
+	// OrderRef is the platform's id of the order the delivery concerns
+	// (a refund's order too), recorded when it fails, for the merchant.
+	OrderRef string `gorm:"size:255;not null;default:''" json:"order_id,omitempty"`
+	// Status is derived, not stored: processed, pending, retrying or failed.
+	Status string `gorm:"-" json:"status"`
 }
 
 // StoreWebhookEvent saves a verified delivery once per (connection, event
@@ -95,24 +100,38 @@ func (s *Store) markEventInTx(ctx context.Context, tx *gorm.DB) (*eventMark, err
 
 // MarkEventFailed records a failed attempt and its error.
 func (s *Store) MarkEventFailed(ctx context.Context, id uint64, cause error) error {
-	msg := cause.Error()
-	if len(msg) > 2000 {
-		msg = msg[:2000]
-	}
-	return s.db.WithContext(ctx).Model(&WebhookEvent{}).Where("id = ?", id).
-		Updates(map[string]any{"last_error": msg, "attempts": gorm.Expr("attempts + 1")}).Error
+	return s.RecordEventFailure(ctx, id, EventFailure{Cause: cause})
 }
 
 // MarkEventDead records a failure that retrying cannot fix (malformed
 // payload, unknown platform): the sweeper leaves the event alone until an
 // operator retries it.
 func (s *Store) MarkEventDead(ctx context.Context, id uint64, cause error) error {
-	msg := cause.Error()
-	if len(msg) > 2000 {
-		msg = msg[:2000]
+	return s.RecordEventFailure(ctx, id, EventFailure{Cause: cause, Dead: true})
+}
+
+// EventFailure is a failed attempt at booking a delivery.
+type EventFailure struct {
+	Cause error
+	// Dead: no retry will follow (the failure is permanent or the job ran
+	// out of retries); the delivery shows as failed until an operator
+	// retries it.
+	Dead bool
+	// OrderRef is the platform's order id, when the delivery could be read.
+	OrderRef string
+}
+
+// RecordEventFailure records a failed attempt, its error and, when dead,
+// that the delivery failed for good.
+func (s *Store) RecordEventFailure(ctx context.Context, id uint64, f EventFailure) error {
+	updates := map[string]any{"last_error": truncateError(f.Cause), "attempts": gorm.Expr("attempts + 1")}
+	if f.Dead {
+		updates["dead_at"] = s.now()
 	}
-	return s.db.WithContext(ctx).Model(&WebhookEvent{}).Where("id = ?", id).
-		Updates(map[string]any{"last_error": msg, "dead_at": s.now(), "attempts": gorm.Expr("attempts + 1")}).Error
+	if f.OrderRef != "" {
+		updates["order_ref"] = f.OrderRef
+	}
+	return s.db.WithContext(ctx).Model(&WebhookEvent{}).Where("id = ?", id).Updates(updates).Error
 }
 
 // UnprocessedEvents lists deliveries received before cutoff that are still

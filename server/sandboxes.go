@@ -65,7 +65,8 @@ func (ad *adapters) addWooSandbox(cfg Config, log *slog.Logger, reason string) e
 	}
 	st.SeedCoupons(30)
 	ad.mounts[wooSandboxPath] = sb
-	ad.woo = woocommerce.New(woocommerce.Config{AppURL: cfg.AppURL})
+	// Only the app's own sandbox store may be called over http on this host.
+	ad.woo = woocommerce.New(woocommerce.Config{AppURL: cfg.AppURL, Allow: []string{cfg.AppURL + wooSandboxPath}})
 	log.Warn(embeddedDefault, "what", "woocommerce", "reason", reason, "sandbox_store", storeURL,
 		"connect", "GET /auth/woocommerce?store="+storeURL)
 	return nil

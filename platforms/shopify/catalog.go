@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"codecredit/platforms"
@@ -78,7 +79,9 @@ func decodeCursor(s string) (importCursor, error) {
 // with more codes are drained on the following pages (250 codes at a
 // time) before the list goes on, so every code is fetched once and the
 // cursor always resumes exactly where the last page ended. The first page
-// carries the shop's total number of codes.
+// carries the shop's total number of codes, when counting them works: the
+// count only feeds the progress bar, so its failure (other than a throttle,
+// waited out like any other) leaves Total unknown and the import goes on.
 func (a *Adapter) ImportCodes(ctx context.Context, c *platforms.Conn, cursor string) (platforms.CodePage, error) {
 	cur, err := decodeCursor(cursor)
 	if err != nil {
@@ -86,8 +89,11 @@ func (a *Adapter) ImportCodes(ctx context.Context, c *platforms.Conn, cursor str
 	}
 	page := platforms.CodePage{Total: -1}
 	if cursor == "" {
-		if page.Total, err = a.countCodes(ctx, c); err != nil {
+		var rl *platforms.RateLimitError
+		if page.Total, err = a.countCodes(ctx, c); errors.As(err, &rl) {
 			return platforms.CodePage{}, err
+		} else if err != nil {
+			page.Total = -1
 		}
 	}
 	if cur.Discount != "" {

@@ -36,6 +36,7 @@ type rig struct {
 	sb    *sandbox.Sandbox
 	a     *shopify.Adapter
 	clock *clock
+	base  string
 }
 
 // newRig starts a sandbox with one shop and an adapter pointed at it
@@ -53,7 +54,7 @@ func newRig(t *testing.T, currency string) *rig {
 	sb.AddShop(shopName, currency)
 	a := shopify.New(shopify.Config{APIKey: apiKey, APISecret: apiSecret, AppURL: "https://cc.example.com",
 		BaseURL: base, HTTPClient: &http.Client{Timeout: 10 * time.Second}, Clock: clk.Now})
-	return &rig{sb: sb, a: a, clock: clk}
+	return &rig{sb: sb, a: a, clock: clk, base: base}
 }
 
 // approve follows the authorize URL as the merchant's browser would and

@@ -28,10 +28,14 @@ const Scope = "read_write"
 // return_url and callback_url. After the merchant approves, WooCommerce
 // posts the new keys to the callback (see ParseKeyGrant) and sends the
 // browser to return_url?success=1&user_id=<state>.
+// A store CheckStore refuses is an error.
 // https://woocommerce.github.io/woocommerce-rest-api-docs/#rest-api-keys
 func (a *Adapter) AuthorizeURL(storeURL, state string) (string, error) {
 	store, err := NormalizeStoreURL(storeURL)
 	if err != nil {
+		return "", err
+	}
+	if err := a.CheckStore(store); err != nil {
 		return "", err
 	}
 	q := url.Values{"app_name": {AppName}, "scope": {Scope}, "user_id": {state},

@@ -105,9 +105,9 @@ func newSandbox(t *testing.T, cfg sandbox.StoreConfig) (*sandbox.Server, *httpte
 // The whole life of a connection against the sandbox: connect, import,
 // create a code, a signed order with its exact subtotal, a partial refund.
 func TestAdapterFlow(t *testing.T) {
-	_, _, store := newSandbox(t, sandbox.StoreConfig{URL: "/shop", Currency: "USD", TaxRate: 1000, Shipping: 500})
+	_, ts, store := newSandbox(t, sandbox.StoreConfig{URL: "/shop", Currency: "USD", TaxRate: 1000, Shipping: 500})
 	ap := newApp(t)
-	ad := woocommerce.New(woocommerce.Config{AppURL: ap.URL})
+	ad := woocommerce.New(woocommerce.Config{AppURL: ap.URL, Allow: []string{ts.URL}})
 	conn := connect(t, ad, ap, store)
 	checkWebhooks(t, ad, ap, store, conn)
 	checkCatalog(t, ad, store, conn)
@@ -241,9 +241,9 @@ func verifyAndParse(t *testing.T, ad *woocommerce.Adapter, conn *platforms.Conn,
 // Errors the jobs act on: refused keys, throttling, a store failing.
 func TestCatalogErrors(t *testing.T) {
 	ctx := context.Background()
-	_, _, store := newSandbox(t, sandbox.StoreConfig{URL: "", Currency: "JPY"})
+	_, ts, store := newSandbox(t, sandbox.StoreConfig{URL: "", Currency: "JPY"})
 	key, sec := store.AddKey("read_write")
-	ad := newAdapter()
+	ad := woocommerce.New(woocommerce.Config{AppURL: "https://app.codecredit.test", Allow: []string{ts.URL}})
 	src, _ := woocommerce.NormalizeStoreURL(store.URL())
 	conn := &platforms.Conn{ExternalID: src, Credentials: map[string]string{"consumer_key": key, "consumer_secret": sec}}
 	store.SeedCoupons(2)

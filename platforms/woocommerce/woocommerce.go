@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"codecredit/platforms"
+	"codecredit/platforms/egress"
 )
 
 // Credential keys on a WooCommerce connection.
@@ -39,8 +40,14 @@ type Config struct {
 	// AppURL is Codecredit's public URL: the callback, return and webhook
 	// delivery URLs are built on it.
 	AppURL string
-	// HTTPClient makes every outbound call (default: a client with a 30s timeout).
+	// HTTPClient makes every outbound call (default: a client with a 30s
+	// timeout). Its Transport is replaced by the egress guard's, so a
+	// store is only reached over https at a public address, or under Allow.
 	HTTPClient *http.Client
+	// Allow lists store URL prefixes reachable over plain http and at
+	// internal addresses: the app's own sandbox store in newcomer mode,
+	// test servers. BaseURL, set by the operator, is always allowed.
+	Allow []string
 	// BaseURL, when set (WOOCOMMERCE_BASE_URL), receives every call meant
 	// for a store, keeping the store's path and the call's path and query;
 	// API calls carry the store's host in the Host header, so one server
@@ -55,6 +62,7 @@ type Adapter struct {
 	appURL string
 	client *http.Client
 	base   *url.URL
+	egress egress.Policy
 	now    func() time.Time
 }
 
@@ -66,17 +74,36 @@ var (
 // New builds the adapter. An unparsable BaseURL is ignored, so a typo
 // never sends calls somewhere unexpected: calls then go to the stores.
 func New(cfg Config) *Adapter {
-	a := &Adapter{appURL: strings.TrimRight(cfg.AppURL, "/"), client: cfg.HTTPClient, now: cfg.Now}
-	if a.client == nil {
-		a.client = &http.Client{Timeout: 30 * time.Second}
-	}
+	a := &Adapter{appURL: strings.TrimRight(cfg.AppURL, "/"), now: cfg.Now}
 	if a.now == nil {
 		a.now = time.Now
 	}
+	a.egress.Allow = append([]string(nil), cfg.Allow...)
 	if u, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/")); err == nil && cfg.BaseURL != "" && u.Host != "" {
 		a.base = u
+		a.egress.Allow = append(a.egress.Allow, u.String())
+	}
+	a.client = a.egress.Client(30 * time.Second)
+	if cfg.HTTPClient != nil {
+		c := *cfg.HTTPClient
+		c.Transport = a.egress.Transport()
+		a.client = &c
 	}
 	return a
+}
+
+// CheckStore refuses a store URL the adapter will not call: not https, or
+// at a loopback, private, link-local or other internal address, unless
+// Config.Allow lets it through. Names are checked again when dialled.
+func (a *Adapter) CheckStore(store string) error {
+	u, err := url.Parse(store)
+	if err != nil {
+		return fmt.Errorf("%w: %q", ErrStoreURL, store)
+	}
+	if err := a.egress.CheckURL(u); err != nil {
+		return fmt.Errorf("%w: %w", ErrStoreURL, err)
+	}
+	return nil
 }
 
 // Name is platforms.WooCommerce.

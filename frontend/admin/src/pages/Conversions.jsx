@@ -5,6 +5,7 @@ import { useApi } from '../hooks.js';
 import { formatMoney } from '../money.js';
 import { Empty, ErrorBanner, StatusBadge, formatDate } from '../ui.jsx';
 import { navigate } from '../router.jsx';
+import { FailedEvents } from './FailedEvents.jsx';
 
 const PER_PAGE = 25;
 const statuses = ['', 'pending', 'approved', 'paid', 'reversed', 'flagged', 'unattributed'];
@@ -24,6 +25,7 @@ export function Conversions() {
     <Page title="Conversions" subtitle="Orders paid with your codes. Commission is pending during the hold period, then approved for payout.">
       <BlockStack gap="400">
         <ErrorBanner error={list.error} onRetry={list.reload} />
+        <FailedEvents />
         {!list.loading && total === 0 && !status ? (
           <Empty heading="No conversions yet" action={{ content: 'Give codes to affiliates', onAction: () => navigate('/codes') }}>
             When a customer pays with one of your affiliates' codes, the order shows up here with the commission it earned.

@@ -22,6 +22,8 @@ export function GetStarted() {
   const [opened] = useState(() => Date.now());
   const importing = stores.some((c) => c.import_state === 'running' || (c.status === 'active' && !c.import_state && Date.now() - opened < 120000));
   useInterval(conns.reload, 1500, importing);
+  // A failed import retries on its own: look again now and then.
+  useInterval(conns.reload, 15000, !importing && stores.some((c) => c.import_state === 'failed' && c.status === 'active'));
   const [commissionDone, setCommissionDone] = useState(() => window.localStorage.getItem(commissionKey) === '1');
 
   const emailsApi = !(emails.error && emails.error.status === 404);
@@ -145,7 +147,8 @@ function ImportCodes({ stores, onStarted }) {
               <Text as="span" tone="subdued">
                 {c.import_state === 'running' && `Importing… ${c.import_done} of ${c.import_total || '?'} codes`}
                 {c.import_state === 'done' && `${c.import_done} codes imported`}
-                {c.import_state === 'failed' && `Import stopped: ${c.last_error || 'try again'}`}
+                {c.import_state === 'failed' && c.status === 'active' && `Import failed (it is retried on its own for a while): ${c.last_error || 'unknown error'}`}
+                {c.import_state === 'failed' && c.status !== 'active' && `Import stopped: ${c.last_error || 'connect the store again'}`}
                 {!c.import_state && 'Not imported yet'}
               </Text>
             </InlineStack>
