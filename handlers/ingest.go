@@ -41,6 +41,9 @@ func (h *ingestHandlers) CreateOrder(c echo.Context) error {
 	if err := api.ValidateOrder(&o); err != nil {
 		return err
 	}
+	if err := models.CheckOrder(&o); err != nil {
+		return err
+	}
 	return h.storeEvent(c, api.TopicOrderPaid, "order:"+o.ExternalID, body)
 }
 
@@ -56,6 +59,9 @@ func (h *ingestHandlers) CreateRefund(c echo.Context) error {
 		return err
 	}
 	if err := api.ValidateRefund(&r); err != nil {
+		return err
+	}
+	if err := models.CheckRefund(&r); err != nil {
 		return err
 	}
 	topic := api.TopicOrderRefunded

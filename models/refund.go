@@ -19,11 +19,8 @@ import (
 // order is not attributed yet is kept and applied when it arrives. A
 // duplicate refund id books nothing.
 func (s *Store) ReverseRefund(ctx context.Context, connectionID uint64, r platforms.Refund) error {
-	if r.ExternalID == "" || r.OrderExternalID == "" {
-		return invalidf("refund needs an id and an order id")
-	}
-	if r.Subtotal < 0 || r.Amount < 0 {
-		return invalidf("refund %s: negative amount", r.ExternalID)
+	if err := validateRefund(&r); err != nil {
+		return err
 	}
 	conn, err := s.GetConnection(ctx, connectionID)
 	if err != nil {

@@ -42,8 +42,8 @@ func (r *CommissionRule) Validate() error {
 			return invalidf("basis_points must be between 0 and 10000")
 		}
 	case CommissionFlat:
-		if r.FlatAmount < 0 {
-			return invalidf("flat_amount must not be negative")
+		if err := CheckAmount("flat_amount", r.FlatAmount); err != nil {
+			return err
 		}
 	default:
 		return invalidf("kind must be %q or %q", CommissionPercent, CommissionFlat)
