@@ -146,6 +146,7 @@ func newConversion(conn *Connection, o *platforms.Order, cr credit, rule *Commis
 		return conv
 	}
 	conv.Commission = rule.Commission(o.Subtotal, o.Currency)
+	conv.CommissionNote = rule.CommissionNote(o.Subtotal, o.Currency)
 	return conv
 }
 

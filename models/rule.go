@@ -75,3 +75,13 @@ func (r *CommissionRule) Commission(subtotal int64, currency string) int64 {
 	}
 	return ApplyBasisPoints(subtotal, r.BasisPoints)
 }
+
+// CommissionNote says why an order earned nothing under the rule when that
+// is not obvious: a flat rule in another currency than the order's.
+func (r *CommissionRule) CommissionNote(subtotal int64, currency string) string {
+	if subtotal > 0 && r.Kind == CommissionFlat && r.Currency != currency {
+		return "no commission: the flat rule pays " + FormatMinor(r.FlatAmount, r.Currency) + " " + r.Currency +
+			" per order, and this order is in " + currency + " (no exchange rate is applied)"
+	}
+	return ""
+}
