@@ -14,11 +14,14 @@ import (
 	"codecredit/platforms/api"
 )
 
-// work books a stored API event as the worker does: parse it, then
+// work books a stored API event as the worker does.
+func (v *env) work(eventID uint64) error { return bookEvent(v.store, eventID) }
+
+// bookEvent books a stored API event as the worker does: parse it, then
 // attribute the order or reverse the refund.
-func (v *env) work(eventID uint64) error {
+func bookEvent(s *models.Store, eventID uint64) error {
 	ctx := context.Background()
-	ev, err := v.store.GetWebhookEvent(ctx, eventID)
+	ev, err := s.GetWebhookEvent(ctx, eventID)
 	if err != nil {
 		return err
 	}
@@ -29,9 +32,9 @@ func (v *env) work(eventID uint64) error {
 	for _, e := range evs {
 		switch e.Kind {
 		case platforms.KindOrderPaid:
-			_, err = v.store.AttributeOrder(ctx, ev.ConnectionID, *e.Order)
+			_, err = s.AttributeOrder(ctx, ev.ConnectionID, *e.Order)
 		default:
-			err = v.store.ReverseRefund(ctx, ev.ConnectionID, *e.Refund)
+			err = s.ReverseRefund(ctx, ev.ConnectionID, *e.Refund)
 		}
 		if err != nil {
 			return err
