@@ -123,7 +123,7 @@ func checkAffiliateName(name string) error {
 	if utf8.RuneCountInString(name) > 200 {
 		return invalidf("name must be at most 200 characters")
 	}
-	return nil
+	return CheckLine("name", name, 200)
 }
 
 func cleanEmail(s string) (string, error) {
