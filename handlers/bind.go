@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -60,6 +63,77 @@ func decodeStrict(body []byte, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return badRequest("request body must hold a single JSON object")
 	}
+	return checkStrings(reflect.ValueOf(v), "", false)
+}
+
+// checkStrings walks a decoded body: every string must be text a database
+// stores (valid UTF-8, no NUL) and, unless its field is tagged
+// input:"multiline", printable on one line and at most
+// models.MaxLineLength characters; every unsigned number (ids) must fit
+// the databases' 63 bits.
+func checkStrings(v reflect.Value, path string, multiline bool) error {
+	switch v.Kind() {
+	case reflect.Uint, reflect.Uint64:
+		if v.Uint() > math.MaxInt64 {
+			return badRequest("%s must be at most %d", path, uint64(math.MaxInt64))
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return checkStrings(v.Elem(), path, multiline)
+		}
+	case reflect.String:
+		if multiline {
+			return models.CheckText(path, v.String())
+		}
+		return models.CheckLine(path, v.String(), models.MaxLineLength)
+	case reflect.Struct:
+		return checkFields(v, path)
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return nil // raw JSON, checked when decoded itself
+		}
+		for i := 0; i < v.Len(); i++ {
+			if err := checkStrings(v.Index(i), fmt.Sprintf("%s[%d]", path, i), multiline); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if err := checkStrings(it.Key(), path, false); err != nil {
+				return err
+			}
+			if err := checkStrings(it.Value(), path, multiline); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkFields checks the exported fields of a struct, named as in JSON.
+func checkFields(v reflect.Value, path string) error {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case name == "-":
+			continue
+		case name == "" && f.Anonymous:
+			name = path
+		case name == "":
+			name = f.Name
+		}
+		if path != "" && name != path {
+			name = path + "." + name
+		}
+		if err := checkStrings(v.Field(i), name, f.Tag.Get("input") == "multiline"); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -100,13 +174,23 @@ func jsonKind(goKind string) string {
 	return "an object"
 }
 
+// parseID reads an id: a whole number from 1 (0 when zero is allowed) to
+// 2^63-1, the largest id the databases store.
+func parseID(name, v string, zero bool) (uint64, error) {
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil || n > math.MaxInt64 || (n == 0 && !zero) {
+		kind := "a positive whole number"
+		if zero {
+			kind = "a whole number"
+		}
+		return 0, badRequest("%s must be %s of at most %d, not %q", name, kind, uint64(math.MaxInt64), v)
+	}
+	return n, nil
+}
+
 // pathID reads the :id path parameter.
 func pathID(c echo.Context) (uint64, error) {
-	id, err := strconv.ParseUint(c.Param("id"), 10, 64)
-	if err != nil || id == 0 {
-		return 0, badRequest("id must be a positive whole number, not %q", c.Param("id"))
-	}
-	return id, nil
+	return parseID("id", c.Param("id"), false)
 }
 
 // queryUint reads an optional positive id from the query (0 when absent).
@@ -115,11 +199,34 @@ func queryUint(c echo.Context, name string) (uint64, error) {
 	if v == "" {
 		return 0, nil
 	}
-	n, err := strconv.ParseUint(v, 10, 64)
-	if err != nil || n == 0 {
-		return 0, badRequest("%s must be a positive whole number, not %q", name, v)
+	return parseID(name, v, false)
+}
+
+// checkParams refuses, with a 400 naming it, a query or path parameter
+// that is not printable one-line text of at most models.MaxLineLength
+// characters (a NUL in a search, a line break in a filter), so that no
+// handler passes such text on to the database.
+func checkParams() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			for name, vals := range c.QueryParams() {
+				if err := models.CheckLine(name, name, models.MaxLineLength); err != nil {
+					return err
+				}
+				for _, v := range vals {
+					if err := models.CheckLine(name, v, models.MaxLineLength); err != nil {
+						return err
+					}
+				}
+			}
+			for i, name := range c.ParamNames() {
+				if err := models.CheckLine(name, c.ParamValues()[i], models.MaxLineLength); err != nil {
+					return err
+				}
+			}
+			return next(c)
+		}
 	}
-	return n, nil
 }
 
 // queryBool reads an optional yes/no filter (yes, true, 1 / no, false, 0).
@@ -139,7 +246,8 @@ func queryBool(c echo.Context, name string) (*bool, error) {
 }
 
 // paging reads page and per_page; per_page above models.MaxPerPage is
-// served as MaxPerPage and the response says so.
+// served as MaxPerPage and the response says so. A page past the end,
+// however far, is empty, with the real total.
 type paging struct {
 	Page    int `json:"page"`
 	PerPage int `json:"per_page"`
@@ -154,7 +262,7 @@ func queryPaging(c echo.Context) (paging, error) {
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			return p, badRequest("%s must be a positive whole number, not %q", name, v)
+			return p, badRequest("%s must be a whole number from 1 to %d, not %q", name, math.MaxInt64, v)
 		}
 		*dst = n
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -77,9 +76,9 @@ func codeFilter(c echo.Context) (f models.CodeFilter, p paging, err error) {
 		return f, p, err
 	}
 	if v := c.QueryParam("connection_id"); v != "" {
-		n, perr := strconv.ParseUint(v, 10, 64)
-		if perr != nil {
-			return f, p, badRequest("connection_id must be a whole number, not %q", v)
+		n, err := parseID("connection_id", v, true)
+		if err != nil {
+			return f, p, err
 		}
 		f.ConnectionID = &n
 	}

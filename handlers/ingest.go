@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -41,7 +42,15 @@ func (h *ingestHandlers) CreateOrder(c echo.Context) error {
 	if err := api.ValidateOrder(&o); err != nil {
 		return err
 	}
-	return h.storeEvent(c, api.TopicOrderPaid, "order:"+o.ExternalID, body)
+	if err := models.CheckOrder(&o); err != nil {
+		return err
+	}
+	ctx, acct := c.Request().Context(), account(c)
+	conn, err := h.store.APIConnection(ctx, acct.ID)
+	if err != nil {
+		return err
+	}
+	return h.storeEvent(c, conn, api.TopicOrderPaid, "order:"+o.ExternalID, body)
 }
 
 // CreateRefund reports a refund (platforms.Refund JSON); "full": true is a
@@ -58,22 +67,35 @@ func (h *ingestHandlers) CreateRefund(c echo.Context) error {
 	if err := api.ValidateRefund(&r); err != nil {
 		return err
 	}
-	topic := api.TopicOrderRefunded
-	if r.Full {
-		topic = api.TopicOrderCancelled
+	if err := models.CheckRefund(&r); err != nil {
+		return err
 	}
-	return h.storeEvent(c, topic, "refund:"+r.ExternalID, body)
-}
-
-// storeEvent saves the raw event once per id, then hands it to the workers.
-// A failed enqueue still answers 202: the event is stored and the sweeper
-// enqueues it again.
-func (h *ingestHandlers) storeEvent(c echo.Context, topic, eventID string, body []byte) error {
 	ctx, acct := c.Request().Context(), account(c)
 	conn, err := h.store.APIConnection(ctx, acct.ID)
 	if err != nil {
 		return err
 	}
+	if err := h.store.CheckRefundCurrency(ctx, conn.ID, r); err != nil {
+		return err
+	}
+	topic := api.TopicOrderRefunded
+	if r.Full {
+		topic = api.TopicOrderCancelled
+	}
+	return h.storeEvent(c, conn, topic, refundEventID(r), body)
+}
+
+// refundEventID keys a refund by its order and its id: refund ids are
+// unique per order, so two orders may each have a refund "1".
+func refundEventID(r platforms.Refund) string {
+	return "refund:" + url.PathEscape(r.OrderExternalID) + "/" + url.PathEscape(r.ExternalID)
+}
+
+// storeEvent saves the raw event once per id, then hands it to the workers.
+// A failed enqueue still answers 202: the event is stored and the sweeper
+// enqueues it again.
+func (h *ingestHandlers) storeEvent(c echo.Context, conn *models.Connection, topic, eventID string, body []byte) error {
+	ctx, acct := c.Request().Context(), account(c)
 	ev, created, err := h.store.StoreWebhookEvent(ctx, &models.WebhookEvent{AccountID: acct.ID, ConnectionID: conn.ID,
 		Platform: platforms.API, Topic: topic, ExternalEventID: eventID, Body: body})
 	if errors.Is(err, models.ErrInvalid) {

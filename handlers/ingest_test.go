@@ -62,7 +62,7 @@ func TestOrdersAndRefundsAreStoredThenEnqueued(t *testing.T) {
 		id    uint64
 		topic string
 		ext   string
-	}{{partial.EventID, api.TopicOrderRefunded, "refund:r1"}, {full.EventID, api.TopicOrderCancelled, "refund:r2"}} {
+	}{{partial.EventID, api.TopicOrderRefunded, "refund:1001/r1"}, {full.EventID, api.TopicOrderCancelled, "refund:1001/r2"}} {
 		ev, err := v.store.GetWebhookEvent(ctx, c.id)
 		if err != nil || ev.Topic != c.topic || ev.ExternalEventID != c.ext {
 			t.Fatalf("refund event %d: %v %+v", c.id, err, ev)

@@ -67,7 +67,9 @@ type summaryView struct {
 	Totals []models.DaySummary `json:"totals"` // per currency; Day is empty
 }
 
-// GetSummary shows sales, commission and conversions per day:
+// GetSummary shows sales, commission and conversions per day (flagged
+// self-referrals and fully refunded orders are counted apart, as flagged
+// and refunded, not as conversions or sales):
 // ?from=YYYY-MM-DD&to=YYYY-MM-DD, both days included (UTC); the default is
 // the last 30 days, today included.
 func (h *ledgerHandlers) GetSummary(c echo.Context) error {
@@ -94,6 +96,8 @@ func (h *ledgerHandlers) GetSummary(c echo.Context) error {
 		v.Totals[i].Conversions += d.Conversions
 		v.Totals[i].Sales += d.Sales
 		v.Totals[i].Commission += d.Commission
+		v.Totals[i].Flagged += d.Flagged
+		v.Totals[i].Refunded += d.Refunded
 	}
 	return c.JSON(http.StatusOK, v)
 }

@@ -125,7 +125,7 @@ func Register(e *echo.Echo, d Deps) {
 	}
 
 	auth := AdminAuth(d.Store, d.SessionVerifier, d.Sessions)
-	api := e.Group("/api/v1", apiHeaders(), auth)
+	api := e.Group("/api/v1", apiHeaders(), auth, checkParams())
 
 	aff := &affiliateHandlers{store: d.Store}
 	api.GET("/affiliates", aff.ListAffiliates)

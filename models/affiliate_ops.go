@@ -17,6 +17,10 @@ import (
 const (
 	DefaultPerPage = 50
 	MaxPerPage     = 200
+	// MaxPage is the largest page served: its offset still fits every
+	// database's integer, and it is past the end of any list, so a page
+	// beyond it is served as this one (empty).
+	MaxPage = 1_000_000_000
 )
 
 // maxBulkAffiliates caps one bulk create (a CSV import).
@@ -26,7 +30,7 @@ const maxBulkAffiliates = 5000
 type NewAffiliate struct {
 	Name  string `json:"name"`
 	Email string `json:"email"`
-	Notes string `json:"notes,omitempty"`
+	Notes string `json:"notes,omitempty" input:"multiline"`
 }
 
 // AffiliatePatch changes some fields of an affiliate; nil fields stay.
@@ -34,7 +38,7 @@ type AffiliatePatch struct {
 	Name   *string `json:"name,omitempty"`
 	Email  *string `json:"email,omitempty"`
 	Status *string `json:"status,omitempty"`
-	Notes  *string `json:"notes,omitempty"`
+	Notes  *string `json:"notes,omitempty" input:"multiline"`
 }
 
 // AffiliateFilter narrows ListAffiliates. Q matches name or email,
@@ -76,9 +80,7 @@ func (e *BulkError) Unwrap() error { return ErrInvalid }
 
 // listWindow turns page and per page into offset and limit.
 func listWindow(page, per int) (page1, per1, offset int) {
-	if page < 1 {
-		page = 1
-	}
+	page = min(max(page, 1), MaxPage)
 	if per <= 0 {
 		per = DefaultPerPage
 	}
@@ -121,7 +123,7 @@ func checkAffiliateName(name string) error {
 	if utf8.RuneCountInString(name) > 200 {
 		return invalidf("name must be at most 200 characters")
 	}
-	return nil
+	return CheckLine("name", name, 200)
 }
 
 func cleanEmail(s string) (string, error) {

@@ -231,13 +231,15 @@ func TestCreateAffiliatesAllOrNothing(t *testing.T) {
 			{Name: "Dup", Email: "ONE@example.com"},
 			{Name: "Taken", Email: "taken@example.com"},
 			{Name: "Bad", Email: "nope"},
+			{Name: "Two\r\nLines", Email: "lines@example.com"},
 		}
 		_, err := s.CreateAffiliates(ctx, acct.ID, bad)
 		var be *models.BulkError
 		if !errors.As(err, &be) || !errors.Is(err, models.ErrInvalid) {
 			t.Fatalf("err = %v, want a BulkError", err)
 		}
-		want := map[int]string{2: "name is required", 3: "also on row 1", 4: "already used", 5: "not a valid address"}
+		want := map[int]string{2: "name is required", 3: "also on row 1", 4: "already used", 5: "not a valid address",
+			6: "name must be printable text on one line"}
 		if len(be.Rows) != len(want) {
 			t.Fatalf("row errors = %+v", be.Rows)
 		}

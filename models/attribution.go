@@ -78,19 +78,6 @@ func (s *Store) attributeInTx(tx *gorm.DB, conn *Connection, o *platforms.Order)
 	return conv, s.applyHeldRefunds(tx, conv)
 }
 
-func validateOrder(o *platforms.Order) error {
-	o.Currency = strings.ToUpper(o.Currency)
-	switch {
-	case o.ExternalID == "":
-		return invalidf("order without an id")
-	case !ValidCurrency(o.Currency):
-		return invalidf("order %s: currency %q is not an ISO 4217 code", o.ExternalID, o.Currency)
-	case o.Subtotal < 0:
-		return invalidf("order %s: negative subtotal", o.ExternalID)
-	}
-	return nil
-}
-
 // credit is who an order is credited to and why.
 type credit struct {
 	code      *Code
@@ -159,6 +146,7 @@ func newConversion(conn *Connection, o *platforms.Order, cr credit, rule *Commis
 		return conv
 	}
 	conv.Commission = rule.Commission(o.Subtotal, o.Currency)
+	conv.CommissionNote = rule.CommissionNote(o.Subtotal, o.Currency)
 	return conv
 }
 

@@ -208,30 +208,48 @@ func (s *Store) ListConversions(ctx context.Context, accountID uint64, f Convers
 	page, per := pageBounds(f.Page, f.PerPage)
 	var out []Conversion
 	err := q.Order("placed_at DESC, id DESC").Offset((page - 1) * per).Limit(per).Find(&out).Error
-	return out, total, err
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, total, s.loadRefunds(ctx, out)
 }
 
-// pageBounds clamps paging parameters: page ≥ 1, 1 ≤ per page ≤ 200 (default 50).
+// loadRefunds fills in the refunds of conversions.
+func (s *Store) loadRefunds(ctx context.Context, convs []Conversion) error {
+	if len(convs) == 0 {
+		return nil
+	}
+	at := map[uint64]int{}
+	ids := make([]uint64, len(convs))
+	for i, c := range convs {
+		ids[i], at[c.ID] = c.ID, i
+	}
+	var refunds []Refund
+	err := s.db.WithContext(ctx).Where("conversion_id IN ?", ids).Order("refunded_at, id").Find(&refunds).Error
+	for _, r := range refunds {
+		i := at[*r.ConversionID]
+		convs[i].Refunds = append(convs[i].Refunds, r)
+	}
+	return err
+}
+
+// pageBounds clamps paging parameters like listWindow.
 func pageBounds(page, per int) (int, int) {
-	if page < 1 {
-		page = 1
-	}
-	if per <= 0 {
-		per = 50
-	}
-	if per > 200 {
-		per = 200
-	}
+	page, per, _ = listWindow(page, per)
 	return page, per
 }
 
-// DaySummary is one day of an account's results.
+// DaySummary is one day of an account's results. Conversions and Sales
+// count the attributed orders that earn: flagged self-referrals and fully
+// refunded orders are counted apart, in Flagged and Refunded.
 type DaySummary struct {
 	Day         string `json:"day"` // YYYY-MM-DD, UTC
 	Currency    string `json:"currency"`
 	Conversions int64  `json:"conversions"`
 	Sales       int64  `json:"sales"`
 	Commission  int64  `json:"commission"`
+	Flagged     int64  `json:"flagged"`  // self-referrals: not paid, not sales
+	Refunded    int64  `json:"refunded"` // fully refunded or cancelled orders
 }
 
 // Summary returns, per day in [from, to) and currency, the attributed
@@ -241,9 +259,14 @@ func (s *Store) Summary(ctx context.Context, accountID uint64, from, to time.Tim
 	if s.IsPostgres() {
 		day = "to_char(placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
 	}
+	const earns = "status NOT IN ('" + ConversionFlagged + "', '" + ConversionReversed + "')"
 	var out []DaySummary
 	err := s.db.WithContext(ctx).Model(&Conversion{}).
-		Select(day+" AS day, currency, COUNT(*) AS conversions, SUM(subtotal - refunded_subtotal) AS sales, SUM(commission - reversed_commission) AS commission").
+		Select(day+" AS day, currency, SUM(CASE WHEN "+earns+" THEN 1 ELSE 0 END) AS conversions, "+
+			"SUM(CASE WHEN "+earns+" THEN subtotal - refunded_subtotal ELSE 0 END) AS sales, "+
+			"SUM(commission - reversed_commission) AS commission, "+
+			"SUM(CASE WHEN status = '"+ConversionFlagged+"' THEN 1 ELSE 0 END) AS flagged, "+
+			"SUM(CASE WHEN status = '"+ConversionReversed+"' THEN 1 ELSE 0 END) AS refunded").
 		Where("account_id = ? AND affiliate_id IS NOT NULL AND placed_at >= ? AND placed_at < ?", accountID, from.UTC(), to.UTC()).
 		Group("day, currency").Order("day, currency").Scan(&out).Error
 	return out, err

@@ -31,6 +31,7 @@ type Conversion struct {
 	ReversedCommission int64     `gorm:"not null;default:0" json:"reversed_commission"`
 	Status             string    `gorm:"size:16;not null" json:"status"`
 	FlagReason         string    `json:"flag_reason,omitempty"`
+	CommissionNote     string    `gorm:"not null;default:''" json:"commission_note,omitempty"` // why the rule earned what it did, when not obvious
 	CustomerID         string    `json:"customer_id,omitempty"`
 	CustomerEmail      string    `gorm:"index" json:"customer_email,omitempty"`
 	CustomerName       string    `json:"customer_name,omitempty"`
@@ -40,17 +41,22 @@ type Conversion struct {
 	ApproveAt          time.Time `gorm:"not null" json:"approve_at"`
 	CreatedAt          time.Time `json:"created_at"`
 	UpdatedAt          time.Time `json:"updated_at"`
+	// Refunds are the refunds reported for the order, applied or failed
+	// (ListConversions fills them in).
+	Refunds []Refund `gorm:"-" json:"refunds,omitempty"`
 }
 
-// Refund is a refund or cancellation reported by a platform. ConversionID
-// stays nil until its order is attributed; AppliedAt is set once the
-// reversal is booked.
+// Refund is a refund or cancellation reported by a platform, unique per
+// (connection, order id, refund id): two orders may each have a refund
+// "1". ConversionID stays nil until its order is attributed; AppliedAt is
+// set once the reversal is booked. FailReason says why a refund changed
+// nothing (a currency other than its order's).
 type Refund struct {
 	ID               uint64     `gorm:"primaryKey" json:"id"`
 	AccountID        uint64     `gorm:"not null;index" json:"account_id"`
-	ConnectionID     uint64     `gorm:"not null;uniqueIndex:idx_refund_external;index:idx_refund_order" json:"connection_id"`
-	ExternalRefundID string     `gorm:"not null;uniqueIndex:idx_refund_external" json:"refund_id"`
-	ExternalOrderID  string     `gorm:"not null;index:idx_refund_order" json:"order_id"`
+	ConnectionID     uint64     `gorm:"not null;uniqueIndex:idx_refund_order_external,priority:1;index:idx_refund_order" json:"connection_id"`
+	ExternalRefundID string     `gorm:"not null;uniqueIndex:idx_refund_order_external,priority:3" json:"refund_id"`
+	ExternalOrderID  string     `gorm:"not null;uniqueIndex:idx_refund_order_external,priority:2;index:idx_refund_order" json:"order_id"`
 	ConversionID     *uint64    `gorm:"index" json:"conversion_id,omitempty"`
 	Currency         string     `gorm:"size:3" json:"currency"`
 	Subtotal         int64      `gorm:"not null" json:"subtotal"`
@@ -58,6 +64,7 @@ type Refund struct {
 	Full             bool       `gorm:"not null;default:false" json:"full"`
 	RefundedAt       time.Time  `json:"refunded_at"`
 	AppliedAt        *time.Time `json:"applied_at,omitempty"`
+	FailReason       string     `gorm:"not null;default:''" json:"fail_reason,omitempty"`
 	CreatedAt        time.Time  `json:"created_at"`
 }
 

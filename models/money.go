@@ -21,17 +21,24 @@ func CurrencyExponent(code string) int {
 	return currency.Exponent(code)
 }
 
-// ValidCurrency reports whether s looks like an ISO 4217 code.
+// ValidCurrency reports whether s is an ISO 4217 currency code, upper case.
 func ValidCurrency(s string) bool {
-	if len(s) != 3 {
-		return false
+	return currency.Known(s)
+}
+
+// MaxAmount bounds every amount the API and the engine accept (order
+// subtotal, discount and total, refund amounts, flat commissions, fixed
+// discounts): 10^13 minor units, e.g. USD 100 billion. With commission at
+// most 100% of a subtotal, a commission fits int64 and so does the sum of
+// 900,000 of the largest orders.
+const MaxAmount int64 = 10_000_000_000_000
+
+// CheckAmount refuses an amount outside 0..MaxAmount, naming the field.
+func CheckAmount(field string, v int64) error {
+	if v < 0 || v > MaxAmount {
+		return invalidf("%s must be between 0 and %d minor units", field, MaxAmount)
 	}
-	for _, r := range s {
-		if r < 'A' || r > 'Z' {
-			return false
-		}
-	}
-	return true
+	return nil
 }
 
 // FormatMinor renders minor units as a decimal string, e.g. 1234 USD → "12.34".

@@ -19,11 +19,8 @@ import (
 // order is not attributed yet is kept and applied when it arrives. A
 // duplicate refund id books nothing.
 func (s *Store) ReverseRefund(ctx context.Context, connectionID uint64, r platforms.Refund) error {
-	if r.ExternalID == "" || r.OrderExternalID == "" {
-		return invalidf("refund needs an id and an order id")
-	}
-	if r.Subtotal < 0 || r.Amount < 0 {
-		return invalidf("refund %s: negative amount", r.ExternalID)
+	if err := validateRefund(&r); err != nil {
+		return err
 	}
 	conn, err := s.GetConnection(ctx, connectionID)
 	if err != nil {
@@ -53,7 +50,7 @@ func (s *Store) ReverseRefund(ctx context.Context, connectionID uint64, r platfo
 		if err != nil {
 			return err
 		}
-		return s.applyRefund(tx, &conv, &row)
+		return s.applyOrFail(tx, &conv, &row)
 	})
 	if err != nil {
 		return fmt.Errorf("models: refund %s: %w", r.ExternalID, err)
@@ -64,17 +61,69 @@ func (s *Store) ReverseRefund(ctx context.Context, connectionID uint64, r platfo
 // applyHeldRefunds applies refunds that arrived before their order.
 func (s *Store) applyHeldRefunds(tx *gorm.DB, conv *Conversion) error {
 	var held []Refund
-	err := tx.Where("connection_id = ? AND external_order_id = ? AND applied_at IS NULL", conv.ConnectionID, conv.ExternalOrderID).
-		Order("refunded_at, id").Find(&held).Error
+	err := tx.Where("connection_id = ? AND external_order_id = ? AND applied_at IS NULL AND fail_reason = ''",
+		conv.ConnectionID, conv.ExternalOrderID).Order("refunded_at, id").Find(&held).Error
 	if err != nil {
 		return err
 	}
 	for i := range held {
-		if err := s.applyRefund(tx, conv, &held[i]); err != nil {
+		if err := s.applyOrFail(tx, conv, &held[i]); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// applyOrFail books a refund against its conversion, unless it is in
+// another currency than the order: then it changes nothing and the
+// refund row says why.
+func (s *Store) applyOrFail(tx *gorm.DB, conv *Conversion, ref *Refund) error {
+	reason := currencyMismatch(conv.ExternalOrderID, conv.Currency, ref.Currency)
+	if reason == "" {
+		return s.applyRefund(tx, conv, ref)
+	}
+	ref.FailReason, ref.ConversionID = reason, &conv.ID
+	return tx.Model(&Refund{}).Where("id = ?", ref.ID).
+		Updates(map[string]any{"fail_reason": reason, "conversion_id": conv.ID}).Error
+}
+
+// currencyMismatch says why a refund in refundCurrency cannot apply to an
+// order in orderCurrency; "" when it can (a refund without a currency is
+// in its order's).
+func currencyMismatch(orderID, orderCurrency, refundCurrency string) string {
+	if refundCurrency == "" || strings.EqualFold(refundCurrency, orderCurrency) {
+		return ""
+	}
+	return fmt.Sprintf("refund in %s but order %s is in %s: a refund is in its order's currency, so it changed nothing",
+		strings.ToUpper(refundCurrency), orderID, orderCurrency)
+}
+
+// CheckRefundCurrency refuses (ErrInvalid) a refund in another currency
+// than its order, when the order is already booked on the connection.
+func (s *Store) CheckRefundCurrency(ctx context.Context, connectionID uint64, r platforms.Refund) error {
+	if r.Currency == "" {
+		return nil
+	}
+	var convs []Conversion
+	err := s.db.WithContext(ctx).Select("currency").Where("connection_id = ? AND external_order_id = ?",
+		connectionID, r.OrderExternalID).Limit(1).Find(&convs).Error
+	if err != nil || len(convs) == 0 {
+		return err
+	}
+	if reason := currencyMismatch(r.OrderExternalID, convs[0].Currency, r.Currency); reason != "" {
+		return invalidf("%s", reason)
+	}
+	return nil
+}
+
+// dropLegacyRefundIndex drops the unique index that made refund ids
+// unique per connection instead of per order (databases created before
+// idx_refund_order_external replaced it).
+func dropLegacyRefundIndex(tx *gorm.DB) error {
+	if !tx.Migrator().HasIndex(&Refund{}, "idx_refund_external") {
+		return nil
+	}
+	return tx.Migrator().DropIndex(&Refund{}, "idx_refund_external")
 }
 
 // applyRefund books one refund against its conversion. The reversed total

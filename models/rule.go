@@ -42,8 +42,8 @@ func (r *CommissionRule) Validate() error {
 			return invalidf("basis_points must be between 0 and 10000")
 		}
 	case CommissionFlat:
-		if r.FlatAmount < 0 {
-			return invalidf("flat_amount must not be negative")
+		if err := CheckAmount("flat_amount", r.FlatAmount); err != nil {
+			return err
 		}
 	default:
 		return invalidf("kind must be %q or %q", CommissionPercent, CommissionFlat)
@@ -74,4 +74,14 @@ func (r *CommissionRule) Commission(subtotal int64, currency string) int64 {
 		return r.FlatAmount
 	}
 	return ApplyBasisPoints(subtotal, r.BasisPoints)
+}
+
+// CommissionNote says why an order earned nothing under the rule when that
+// is not obvious: a flat rule in another currency than the order's.
+func (r *CommissionRule) CommissionNote(subtotal int64, currency string) string {
+	if subtotal > 0 && r.Kind == CommissionFlat && r.Currency != currency {
+		return "no commission: the flat rule pays " + FormatMinor(r.FlatAmount, r.Currency) + " " + r.Currency +
+			" per order, and this order is in " + currency + " (no exchange rate is applied)"
+	}
+	return ""
 }

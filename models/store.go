@@ -65,6 +65,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 		if err := tx.AutoMigrate(allModels()...); err != nil {
 			return fmt.Errorf("models: migrate: %w", err)
 		}
+		if err := dropLegacyRefundIndex(tx); err != nil {
+			return fmt.Errorf("models: migrate: %w", err)
+		}
 		return nil
 	})
 }

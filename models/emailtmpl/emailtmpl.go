@@ -45,8 +45,8 @@ var ErrTemplate = errors.New("emailtmpl: invalid template")
 // Source is the three templates of one kind of email.
 type Source struct {
 	Subject string `json:"subject"`
-	HTML    string `json:"html"`
-	Text    string `json:"text"`
+	HTML    string `json:"html" input:"multiline"`
+	Text    string `json:"text" input:"multiline"`
 }
 
 // Message is a rendered email.
