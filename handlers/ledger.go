@@ -102,6 +102,31 @@ func (h *ledgerHandlers) GetSummary(c echo.Context) error {
 	return c.JSON(http.StatusOK, v)
 }
 
+// discountSummaryView is the discount comparison of a date range.
+type discountSummaryView struct {
+	From string                   `json:"from"`
+	To   string                   `json:"to"`
+	Data []models.DiscountSummary `json:"data"`
+}
+
+// GetDiscountSummary compares discount levels over the attributed
+// conversions placed in ?from=&to= (as GetSummary): orders, revenue and
+// average order per discount and currency, most orders first.
+func (h *ledgerHandlers) GetDiscountSummary(c echo.Context) error {
+	from, to, err := summaryRange(c, h.store.Now())
+	if err != nil {
+		return err
+	}
+	rows, err := h.store.DiscountSummary(c.Request().Context(), account(c).ID, from, to.AddDate(0, 0, 1))
+	if err != nil {
+		return err
+	}
+	if rows == nil {
+		rows = []models.DiscountSummary{}
+	}
+	return c.JSON(http.StatusOK, discountSummaryView{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly), Data: rows})
+}
+
 // summaryRange reads from and to (inclusive days), defaulting to the last
 // 30 days; at most 366 days.
 func summaryRange(c echo.Context, now time.Time) (from, to time.Time, err error) {

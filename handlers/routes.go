@@ -152,6 +152,7 @@ func Register(e *echo.Echo, d Deps) {
 	api.GET("/conversions", ledger.ListConversions)
 	api.GET("/balances", ledger.ListBalances)
 	api.GET("/summary", ledger.GetSummary)
+	api.GET("/summary/discounts", ledger.GetDiscountSummary)
 	api.GET("/payouts", ledger.ListPayouts)
 	api.POST("/payouts", ledger.CreatePayout)
 	api.GET("/payouts/export.csv", ledger.ExportPayouts)

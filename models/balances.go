@@ -12,11 +12,13 @@ import (
 
 // Balance is one affiliate's commission in one currency, by status.
 type Balance struct {
-	AffiliateID uint64 `json:"affiliate_id"`
-	Currency    string `json:"currency"`
-	Pending     int64  `json:"pending"`
-	Approved    int64  `json:"approved"`
-	Paid        int64  `json:"paid"`
+	AffiliateID    uint64 `json:"affiliate_id"`
+	AffiliateName  string `json:"affiliate_name"`
+	AffiliateEmail string `json:"affiliate_email"`
+	Currency       string `json:"currency"`
+	Pending        int64  `json:"pending"`
+	Approved       int64  `json:"approved"`
+	Paid           int64  `json:"paid"`
 }
 
 // ApproveMatured moves pending entries whose hold period is over to
@@ -62,18 +64,23 @@ func (s *Store) approveMatured(ctx context.Context, accountID uint64) (int64, er
 func (s *Store) Balances(ctx context.Context, accountID, affiliateID uint64) ([]Balance, error) {
 	type row struct {
 		AffiliateID uint64
+		Name, Email string
 		Currency    string
 		Status      string
 		Sum         int64
 	}
 	q := s.db.WithContext(ctx).Model(&LedgerEntry{}).
-		Select("affiliate_id, currency, status, SUM(amount) AS sum").
-		Where("account_id = ? AND kind <> ?", accountID, EntryPayout)
+		Select("ledger_entries.affiliate_id, COALESCE(affiliates.name, '') AS name, COALESCE(affiliates.email, '') AS email, "+
+			"ledger_entries.currency, ledger_entries.status, SUM(ledger_entries.amount) AS sum").
+		Joins("LEFT JOIN affiliates ON affiliates.id = ledger_entries.affiliate_id AND affiliates.account_id = ledger_entries.account_id").
+		Where("ledger_entries.account_id = ? AND ledger_entries.kind <> ?", accountID, EntryPayout)
 	if affiliateID != 0 {
-		q = q.Where("affiliate_id = ?", affiliateID)
+		q = q.Where("ledger_entries.affiliate_id = ?", affiliateID)
 	}
 	var rows []row
-	if err := q.Group("affiliate_id, currency, status").Scan(&rows).Error; err != nil {
+	err := q.Group("ledger_entries.affiliate_id, affiliates.name, affiliates.email, ledger_entries.currency, ledger_entries.status").
+		Scan(&rows).Error
+	if err != nil {
 		return nil, err
 	}
 	byKey := map[string]*Balance{}
@@ -82,7 +89,7 @@ func (s *Store) Balances(ctx context.Context, accountID, affiliateID uint64) ([]
 		k := strconv.FormatUint(r.AffiliateID, 10) + "/" + r.Currency
 		b := byKey[k]
 		if b == nil {
-			b = &Balance{AffiliateID: r.AffiliateID, Currency: r.Currency}
+			b = &Balance{AffiliateID: r.AffiliateID, AffiliateName: r.Name, AffiliateEmail: r.Email, Currency: r.Currency}
 			byKey[k] = b
 			out = append(out, b)
 		}

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { formatMoney, parseMoney, parsePercent, percentText, discountLabel } from './money.js';
-import { compareDiscounts, topAffiliates } from './stats.js';
+import { discountRows, topAffiliates } from './stats.js';
 import { affiliatesFromCSV } from './csv.js';
 
 describe('money', () => {
@@ -38,26 +38,29 @@ describe('money', () => {
 });
 
 describe('dashboard numbers', () => {
-  const codes = [
-    { id: 1, discount_type: 'percentage', discount_value: 1000 },
-    { id: 2, discount_type: 'percentage', discount_value: 2000 },
-    { id: 3, discount_type: 'percentage', discount_value: 1000 },
-  ];
-  const conv = (code_id, subtotal, refunded = 0, status = 'pending') => ({ code_id, subtotal, refunded_subtotal: refunded, currency: 'USD', status });
-  test('discount comparison groups codes by discount level', () => {
-    const rows = compareDiscounts([conv(1, 5000), conv(3, 3000, 1000), conv(2, 9000), conv(2, 1, 0, 'unattributed')], codes);
-    expect(rows.map((r) => [r.label, r.orders, r.revenue, r.average])).toEqual([
-      ['10% off', 2, 7000, 3500],
-      ['20% off', 1, 9000, 9000],
+  test('discount comparison labels the server rows in its order', () => {
+    const row = (discount_type, discount_value, discount_currency, currency, orders, revenue, average) =>
+      ({ discount_type, discount_value, discount_currency, currency, orders, revenue, average });
+    const rows = discountRows([
+      row('percentage', 1000, null, 'USD', 3, 17001, 5667),
+      row(null, null, null, 'USD', 2, 7000, 3500),
+      row('fixed_amount', 500, 'EUR', 'USD', 1, 7000, 7000),
+      row('free_shipping', 0, null, 'USD', 1, 2500, 2500),
+    ]);
+    expect(rows.map((r) => [r.label, r.currency, r.orders, r.revenue, r.average])).toEqual([
+      ['10% off', 'USD', 3, 17001, 5667],
+      ['Code removed', 'USD', 2, 7000, 3500],
+      ['€5.00 off', 'USD', 1, 7000, 7000],
+      ['Free shipping', 'USD', 1, 2500, 2500],
     ]);
   });
-  test('top affiliates sum every status in one currency', () => {
+  test('top affiliates sum every status in one currency, with their names', () => {
     const rows = topAffiliates([
-      { affiliate_id: 1, currency: 'USD', pending: 100, approved: 0, paid: 0 },
-      { affiliate_id: 2, currency: 'USD', pending: 50, approved: 50, paid: 50 },
-      { affiliate_id: 2, currency: 'EUR', pending: 999, approved: 0, paid: 0 },
+      { affiliate_id: 1, affiliate_name: 'Ann', currency: 'USD', pending: 100, approved: 0, paid: 0 },
+      { affiliate_id: 2, affiliate_name: 'Bob', currency: 'USD', pending: 50, approved: 50, paid: 50 },
+      { affiliate_id: 2, affiliate_name: 'Bob', currency: 'EUR', pending: 999, approved: 0, paid: 0 },
     ], 'USD');
-    expect(rows).toEqual([{ affiliate_id: 2, earned: 150 }, { affiliate_id: 1, earned: 100 }]);
+    expect(rows).toEqual([{ affiliate_id: 2, name: 'Bob', earned: 150 }, { affiliate_id: 1, name: 'Ann', earned: 100 }]);
   });
 });
 

@@ -1,31 +1,22 @@
-// Numbers the dashboard derives from the API's lists.
+// Numbers the dashboard shows, from the API's answers.
 import { discountLabel } from './money.js';
 
 /**
- * Orders and revenue per discount level, best converting first: each
- * attributed conversion counts under the discount of its code. Revenue is
- * the subtotal less refunds, in the conversion's currency.
+ * Labels the rows of /summary/discounts (orders, revenue and average order
+ * per discount level and currency, computed by the server over every
+ * attributed conversion in the window, best converting first). A row
+ * without a discount type is a code that was removed.
  */
-export function compareDiscounts(conversions, codes) {
-  const byId = new Map(codes.map((c) => [c.id, c]));
-  const rows = new Map();
-  for (const conv of conversions) {
-    if (conv.status === 'unattributed') continue;
-    const code = byId.get(conv.code_id);
-    const label = code ? discountLabel(code) : 'Code no longer listed';
-    const key = `${label}|${conv.currency}`;
-    const row = rows.get(key) || { label, currency: conv.currency, orders: 0, revenue: 0, sort: sortKey(code) };
-    row.orders += 1;
-    row.revenue += (conv.subtotal || 0) - (conv.refunded_subtotal || 0);
-    rows.set(key, row);
-  }
-  return [...rows.values()]
-    .map((r) => ({ ...r, average: r.orders ? Math.round(r.revenue / r.orders) : 0 }))
-    .sort((a, b) => b.orders - a.orders || b.revenue - a.revenue || a.sort - b.sort);
-}
-
-function sortKey(code) {
-  return code && code.discount_type === 'percentage' ? code.discount_value : 1e9;
+export function discountRows(rows) {
+  return rows.map((r) => ({
+    label: r.discount_type
+      ? discountLabel({ discount_type: r.discount_type, discount_value: r.discount_value, currency: r.discount_currency })
+      : 'Code removed',
+    currency: r.currency,
+    orders: r.orders,
+    revenue: r.revenue,
+    average: r.average,
+  }));
 }
 
 /** Top affiliates by commission earned (pending + approved + paid) in one currency. */
@@ -33,10 +24,11 @@ export function topAffiliates(balances, currency, limit = 5) {
   const sums = new Map();
   for (const b of balances) {
     if (b.currency !== currency) continue;
-    sums.set(b.affiliate_id, (sums.get(b.affiliate_id) || 0) + b.pending + b.approved + b.paid);
+    const row = sums.get(b.affiliate_id) || { affiliate_id: b.affiliate_id, name: b.affiliate_name || '', earned: 0 };
+    row.earned += b.pending + b.approved + b.paid;
+    sums.set(b.affiliate_id, row);
   }
-  return [...sums.entries()]
-    .map(([affiliate_id, earned]) => ({ affiliate_id, earned }))
+  return [...sums.values()]
     .sort((a, b) => b.earned - a.earned)
     .slice(0, limit);
 }

@@ -3,7 +3,7 @@
 import { BlockStack, Card, DataTable, InlineGrid, Layout, Page, Text } from '@shopify/polaris';
 import { useApi } from '../hooks.js';
 import { formatMoney } from '../money.js';
-import { compareDiscounts, topAffiliates } from '../stats.js';
+import { discountRows, topAffiliates } from '../stats.js';
 import { Empty, ErrorBanner, Loading, useApp } from '../ui.jsx';
 import { navigate } from '../router.jsx';
 import { Chart } from './Chart.jsx';
@@ -14,9 +14,7 @@ export function Dashboard() {
   const currency = (settings && settings.currency) || 'USD';
   const summary = useApi('/summary');
   const balances = useApi('/balances');
-  const affs = useApi('/affiliates?per_page=200');
-  const conversions = useApi('/conversions?per_page=200');
-  const codes = useApi('/codes?per_page=200');
+  const discounts = useApi('/summary/discounts');
   const totals = summary.data ? summary.data.totals.find((t) => t.currency === currency) || { conversions: 0, sales: 0, commission: 0 } : null;
   return (
     <Page title="Dashboard" subtitle="The last 30 days">
@@ -35,10 +33,10 @@ export function Dashboard() {
         </Card>
         <Layout>
           <Layout.Section variant="oneHalf">
-            <TopAffiliates balances={balances.data} affs={affs.data} currency={currency} />
+            <TopAffiliates balances={balances.data} currency={currency} />
           </Layout.Section>
           <Layout.Section variant="oneHalf">
-            <DiscountComparison conversions={conversions.data} codes={codes.data} />
+            <DiscountComparison discounts={discounts.data} />
           </Layout.Section>
         </Layout>
       </BlockStack>
@@ -57,9 +55,8 @@ function Metric({ label, value }) {
   );
 }
 
-function TopAffiliates({ balances, affs, currency }) {
-  if (!balances || !affs) return <Loading />;
-  const names = new Map(affs.data.map((a) => [a.id, a.name]));
+function TopAffiliates({ balances, currency }) {
+  if (!balances) return <Loading />;
   const rows = topAffiliates(balances.data, currency);
   if (!rows.length) {
     return (
@@ -75,16 +72,16 @@ function TopAffiliates({ balances, affs, currency }) {
         <DataTable
           columnContentTypes={['text', 'numeric']}
           headings={['Affiliate', 'Commission earned']}
-          rows={rows.map((r) => [names.get(r.affiliate_id) || `#${r.affiliate_id}`, formatMoney(r.earned, currency)])}
+          rows={rows.map((r) => [r.name || `#${r.affiliate_id}`, formatMoney(r.earned, currency)])}
         />
       </BlockStack>
     </Card>
   );
 }
 
-function DiscountComparison({ conversions, codes }) {
-  if (!conversions || !codes) return <Loading />;
-  const rows = compareDiscounts(conversions.data, codes.data);
+function DiscountComparison({ discounts }) {
+  if (!discounts) return <Loading />;
+  const rows = discountRows(discounts.data);
   if (!rows.length) {
     return (
       <Empty heading="No orders with codes yet" action={{ content: 'Generate codes', onAction: () => navigate('/codes?generate=1') }}>
