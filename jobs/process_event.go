@@ -92,7 +92,11 @@ func (w *Worker) applyEvent(ctx context.Context, ev *models.WebhookEvent) (marke
 	if !ok {
 		return false, fmt.Errorf("%w %q", errNoParser, ev.Platform)
 	}
-	events, err := parser.ParseWebhook(ev.Topic, ev.Body)
+	body, err := w.enrichBody(ctx, ev, parser)
+	if err != nil {
+		return false, err
+	}
+	events, err := parser.ParseWebhook(ev.Topic, body)
 	if err != nil {
 		return false, fmt.Errorf("parse: %w", err)
 	}
