@@ -124,6 +124,11 @@ func (w *Worker) dispatch(ctx context.Context, ev *models.WebhookEvent, e *platf
 			return fmt.Errorf("%w: %s event without a refund", platforms.ErrPayload, e.Kind)
 		}
 		return w.reverseRefund(ctx, ev, *e.Refund)
+	case platforms.KindRefundUndone:
+		if e.Refund == nil {
+			return fmt.Errorf("%w: %s event without a refund", platforms.ErrPayload, e.Kind)
+		}
+		return w.undoRefund(ctx, ev, *e.Refund)
 	case platforms.KindCodeChanged:
 		if e.Code == nil {
 			return fmt.Errorf("%w: %s event without a code", platforms.ErrPayload, e.Kind)

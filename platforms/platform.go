@@ -87,6 +87,9 @@ type Refund struct {
 	Amount    int64     `json:"amount,omitempty"`
 	Full      bool      `json:"full,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+	// Reason says, for a KindRefundUndone, why the money was not taken
+	// back ("refund failed", "dispute won"); it is noted on the ledger.
+	Reason string `json:"reason,omitempty"`
 }
 
 // CodeChange is a discount code created, changed or deleted on the platform.
