@@ -23,7 +23,11 @@ var WebhookEvents = []string{
 	"refund.created",
 	"refund.updated",
 	"charge.refunded",
+	"charge.refund.updated",
+	"charge.dispute.created",
+	"charge.dispute.closed",
 	"credit_note.created",
+	"credit_note.voided",
 	"promotion_code.updated",
 }
 

@@ -19,7 +19,9 @@ const (
 	TopicRefundCreated          = "refund.created"
 	TopicRefundUpdated          = "refund.updated"
 	TopicChargeRefunded         = "charge.refunded"
+	TopicChargeRefundUpdated    = "charge.refund.updated"
 	TopicCreditNoteCreated      = "credit_note.created"
+	TopicCreditNoteVoided       = "credit_note.voided"
 	TopicPromotionCodeUpdated   = "promotion_code.updated"
 	TopicDeauthorized           = "account.application.deauthorized"
 )
@@ -64,8 +66,12 @@ func ParseEvent(topic string, body []byte) ([]platforms.Event, error) {
 		return parseCheckout(&ev)
 	case TopicInvoicePaid:
 		return parseInvoice(&ev)
-	case TopicRefundCreated, TopicRefundUpdated:
+	case TopicRefundCreated, TopicRefundUpdated, TopicChargeRefundUpdated:
 		return parseRefund(&ev)
+	case TopicDisputeCreated, TopicDisputeClosed:
+		return parseDispute(&ev)
+	case TopicCreditNoteVoided:
+		return parseCreditNoteVoided(&ev)
 	case TopicChargeRefunded:
 		return parseChargeRefunded(&ev)
 	case TopicCreditNoteCreated:
@@ -80,7 +86,8 @@ func ParseEvent(topic string, body []byte) ([]platforms.Event, error) {
 func handled(topic string) bool {
 	switch topic {
 	case TopicCheckoutCompleted, TopicCheckoutAsyncSucceeded, TopicInvoicePaid, TopicRefundCreated,
-		TopicRefundUpdated, TopicChargeRefunded, TopicCreditNoteCreated, TopicPromotionCodeUpdated:
+		TopicRefundUpdated, TopicChargeRefundUpdated, TopicChargeRefunded, TopicCreditNoteCreated,
+		TopicCreditNoteVoided, TopicDisputeCreated, TopicDisputeClosed, TopicPromotionCodeUpdated:
 		return true
 	}
 	return false

@@ -11,6 +11,11 @@ import (
 	"codecredit/platforms"
 )
 
+func undo(id, order, reason string, at time.Time) platforms.Event {
+	return platforms.Event{Kind: platforms.KindRefundUndone, Refund: &platforms.Refund{ExternalID: id,
+		OrderExternalID: order, Currency: "USD", CreatedAt: at, Reason: reason}}
+}
+
 func TestParseWebhook(t *testing.T) {
 	paid := time.Unix(1775124000, 0).UTC()
 	tests := []struct {
@@ -51,7 +56,26 @@ func TestParseWebhook(t *testing.T) {
 			PlacedAt: paid.AddDate(0, 1, 0)}}}},
 		{"refund_created.json", []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &platforms.Refund{
 			ExternalID: "re_sbx01", OrderExternalID: "pi_sbx01", Currency: "USD", Amount: 4000, CreatedAt: paid}}}},
-		{"refund_updated_failed.json", nil},
+		// A refund is booked once it succeeded; one that failed or was
+		// canceled undoes the refund and a full refund of its charge.
+		{"refund_created_pending.json", nil},
+		{"refund_updated_succeeded.json", []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &platforms.Refund{
+			ExternalID: "re_sbx02", OrderExternalID: "pi_sbx01", Currency: "USD", Amount: 4000, CreatedAt: paid}}}},
+		{"refund_updated_failed.json", []platforms.Event{undo("re_sbx01", "pi_sbx01", "refund failed", paid),
+			undo("full_ch_sbx01", "pi_sbx01", "refund failed", paid)}},
+		{"charge_refund_updated_canceled.json", []platforms.Event{undo("re_sbx02", "pi_sbx01", "refund canceled", paid),
+			undo("full_ch_sbx01", "pi_sbx01", "refund canceled", paid)}},
+		// A dispute takes its amount back when it opens, gives it back when
+		// won; an inquiry withdraws nothing.
+		{"charge_dispute_created.json", []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &platforms.Refund{
+			ExternalID: "dp_sbx01", OrderExternalID: "pi_sbx01", Currency: "USD", Amount: 9850, CreatedAt: paid}}}},
+		{"charge_dispute_created_inquiry.json", nil},
+		{"charge_dispute_closed_won.json", []platforms.Event{undo("dp_sbx01", "pi_sbx01", "dispute won", paid.AddDate(0, 1, 0))}},
+		{"charge_dispute_closed_lost.json", []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &platforms.Refund{
+			ExternalID: "dp_sbx01", OrderExternalID: "pi_sbx01", Currency: "USD", Amount: 9850, CreatedAt: paid}}}},
+		{"credit_note_voided.json", []platforms.Event{{Kind: platforms.KindRefundUndone, Refund: &platforms.Refund{
+			ExternalID: "cn_sbx01", OrderExternalID: "in_sbx01", Currency: "USD", CreatedAt: paid.AddDate(0, 1, 0),
+			Reason: "credit note voided"}}}},
 		{"charge_refunded_partial.json", nil},
 		{"charge_refunded_full.json", []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &platforms.Refund{
 			ExternalID: "full_ch_sbx01", OrderExternalID: "pi_sbx01", Currency: "USD", Full: true, CreatedAt: paid}}}},

@@ -55,6 +55,8 @@ type Server struct {
 	subscriptions map[string]*subscription
 	events        map[string]*sentEvent
 	deliveries    []Delivery
+	refunds       map[string]*sbRefund  // refunds whose status may still change
+	disputes      map[string]*sbDispute // disputes by id
 }
 
 // New starts an empty sandbox with its platform account.
@@ -76,7 +78,8 @@ func New(opts Options) *Server {
 	}
 	s := &Server{opts: opts, accounts: map[string]*account{}, keys: map[string]string{},
 		authCodes: map[string]string{}, payments: map[string]*payment{},
-		subscriptions: map[string]*subscription{}, events: map[string]*sentEvent{}}
+		subscriptions: map[string]*subscription{}, events: map[string]*sentEvent{},
+		refunds: map[string]*sbRefund{}, disputes: map[string]*sbDispute{}}
 	s.platform = newAccount(newID("acct_"), "Sandbox platform", "platform@example.com", "usd")
 	return s
 }
