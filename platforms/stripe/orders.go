@@ -111,10 +111,12 @@ type invoice struct {
 // link even when the coupon no longer applies.
 //
 // Subtotal = total − total_taxes − amount_shipping (after every discount,
-// before tax and shipping). Discounts are ids (di_...) in a webhook; an
-// expanded discount's promotion code is read when present. A subscription
-// started in Checkout gets its code from checkout.session.completed, which
-// names the same first invoice.
+// before tax and shipping). Discounts are ids (di_...) in a webhook; the
+// worker has them expanded first (EnrichWebhook), and an expanded
+// discount's promotion code is read. A subscription started in Checkout
+// also gets its code from checkout.session.completed, which names the same
+// first invoice; one created through the API only from here. A discount
+// made of a coupon alone (no promotion code) names no code.
 func parseInvoice(ev *envelope) ([]platforms.Event, error) {
 	var in invoice
 	if err := json.Unmarshal(ev.Data.Object, &in); err != nil {

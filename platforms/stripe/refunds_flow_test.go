@@ -108,3 +108,43 @@ func total(t *testing.T, l *ledger) int64 {
 	}
 	return sum
 }
+
+// A subscription created through the API (no Checkout) is credited from
+// its invoice.paid, whose discount (di_...) is resolved to its promotion
+// code through the API; its renewals follow the subscription.
+func TestAPISubscriptionCreditedThroughItsDiscount(t *testing.T) {
+	a := newApp(t)
+	pc, _ := a.connectKey(0)
+	if _, err := a.adapter.CreateCode(context.Background(), pc, platforms.NewCode{Code: "SUBS20",
+		DiscountType: "percentage", DiscountValue: 2000}); err != nil {
+		t.Fatal(err)
+	}
+	l := newLedger(t, a, pc, "SUBS20", models.CommissionRule{Kind: models.CommissionPercent, BasisPoints: 1000, HoldDays: 30})
+	sub, err := a.sb.SubscribeAPI(pc.ExternalID, "SUBS20", 2500, "usd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := a.since(0)
+	if len(got) != 1 || got[0].webhook.Topic != "invoice.paid" {
+		t.Fatalf("deliveries %+v, want invoice.paid alone", got)
+	}
+	body, err := a.adapter.EnrichWebhook(context.Background(), pc, "invoice.paid", got[0].body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := a.adapter.ParseWebhook("invoice.paid", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	booked := l.book(events)
+	if len(booked) != 1 || booked[0] == nil || booked[0].Commission != 200 || booked[0].SubscriptionID != sub.SubscriptionID {
+		t.Fatalf("first invoice booked %+v (events %+v)", booked, events)
+	}
+	n := a.count()
+	if _, err := a.sb.Renew(sub.SubscriptionID); err != nil {
+		t.Fatal(err)
+	}
+	if booked := l.book(eventsOf(a.since(n))); len(booked) != 1 || booked[0] == nil || !booked[0].Recurring {
+		t.Fatalf("renewal booked %+v", booked)
+	}
+}
