@@ -79,6 +79,7 @@ func (w *Worker) failEvent(ctx context.Context, ev *models.WebhookEvent, err err
 		w.log.Error("record event failure", "event_id", ev.ID, "error", mErr)
 	}
 	if isPermanent(err) {
+		w.noteOnConnection(markCtx, ev, err)
 		return permanent(err)
 	}
 	return err

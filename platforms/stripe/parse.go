@@ -32,9 +32,12 @@ const (
 // as the code's PlatformCodeID for matching; an expanded object (an event
 // fetched again with expand[]) also yields the code's text.
 //
-// Events it reads, of another API release train than stripe.APIVersion,
-// are refused as malformed: their objects may not have the shape read here.
-// Other event types give nothing, whatever their version.
+// Events are read at any API version (an account's older default, a newer
+// release, or none) whose objects carry the fields read here; where a
+// version moved a field, both places are read (an invoice's subscription
+// and taxes, a credit note's taxes). An event that lacks a field we need
+// is refused as malformed, naming the version and the field, so that the
+// failure shows on its connection. Other event types give nothing.
 func (a *Adapter) ParseWebhook(topic string, body []byte) ([]platforms.Event, error) {
 	return ParseEvent(topic, body)
 }
@@ -53,10 +56,6 @@ func ParseEvent(topic string, body []byte) ([]platforms.Event, error) {
 	}
 	if !handled(topic) {
 		return nil, nil
-	}
-	if !compatibleVersion(ev.APIVersion) {
-		return nil, fmt.Errorf("%w: event %s has API version %q; the endpoint must send %s",
-			platforms.ErrPayload, ev.ID, ev.APIVersion, stripe.APIVersion)
 	}
 	if len(ev.Data.Object) == 0 {
 		return nil, fmt.Errorf("%w: event %s has no data.object", platforms.ErrPayload, ev.ID)
@@ -93,12 +92,15 @@ func handled(topic string) bool {
 	return false
 }
 
-// compatibleVersion accepts the release train of stripe.APIVersion
-// ("2026-03-25.dahlia" → "dahlia"), whose changes are additive.
-func compatibleVersion(v string) bool {
-	_, train, ok := strings.Cut(v, ".")
-	_, want, _ := strings.Cut(stripe.APIVersion, ".")
-	return ok && train == want
+// unreadable is the error for an event whose object lacks a field read
+// here: its API version does not have it where it is read.
+func unreadable(ev *envelope, field string) error {
+	v := ev.APIVersion
+	if v == "" {
+		v = "none"
+	}
+	return fmt.Errorf("%w: event %s (%s, API version %s) has no %s; set the webhook endpoint's API version to %s",
+		platforms.ErrPayload, ev.ID, ev.Type, v, field, stripe.APIVersion)
 }
 
 // ref is an expandable field: an id, or the expanded object.

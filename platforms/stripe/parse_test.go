@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,10 +108,33 @@ func TestParseWebhook(t *testing.T) {
 	}
 }
 
-func TestParseWebhookRefusesOtherAPIVersions(t *testing.T) {
-	_, err := New(Config{}).ParseWebhook(TopicInvoicePaid, fixture(t, "invoice_paid_old_api_version.json"))
-	if !errors.Is(err, platforms.ErrPayload) {
-		t.Fatalf("err = %v, want ErrPayload", err)
+// Events at other API versions are read where their fields are: an
+// invoice at 2024-06-20 (subscription and total_tax_amounts where that
+// version has them, shaped on the invoice of Stripe's OpenAPI fixtures of
+// that release), an event without a version, a body labelled with another
+// version that has the fields. A credit note at 2024-06-20 has no
+// post_payment_amount: it is refused naming the version and the field.
+func TestParseWebhookOtherAPIVersions(t *testing.T) {
+	a := New(Config{})
+	paid := time.Unix(1775124000, 0).UTC()
+	want := &platforms.Order{ExternalID: "in_sbx01", Number: "SBX01-0001", Currency: "USD", Subtotal: 1700, Discount: 300, Total: 1870,
+		CustomerID: "cus_sbx02", CustomerEmail: "subscriber@example.com", SubscriptionID: "sub_sbx01", PlacedAt: paid}
+	got, err := a.ParseWebhook(TopicInvoicePaid, fixture(t, "invoice_paid_2024_06_20.json"))
+	if err != nil || len(got) != 1 || !reflect.DeepEqual(got[0].Order, want) {
+		t.Fatalf("2024-06-20: %s %v, want %+v", dump(got), err, want)
+	}
+	if got, err := a.ParseWebhook(TopicInvoicePaid, fixture(t, "invoice_paid_old_api_version.json")); err != nil ||
+		len(got) != 1 || got[0].Order.Subtotal != 2000 {
+		t.Fatalf("another version's label: %s %v", dump(got), err)
+	}
+	if got, err := a.ParseWebhook(TopicCheckoutCompleted, fixture(t, "checkout_session_completed_no_version.json")); err != nil ||
+		len(got) != 1 || got[0].Order.Subtotal != 8500 {
+		t.Fatalf("no version: %s %v", dump(got), err)
+	}
+	_, err = a.ParseWebhook(TopicCreditNoteCreated, fixture(t, "credit_note_created_2024_06_20.json"))
+	if !errors.Is(err, platforms.ErrPayload) || !strings.Contains(err.Error(), "API version 2024-06-20) has no post_payment_amount") ||
+		!strings.Contains(err.Error(), "2026-03-25.dahlia") {
+		t.Fatalf("err = %v, want ErrPayload naming the version and the field", err)
 	}
 }
 

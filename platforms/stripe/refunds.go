@@ -110,10 +110,14 @@ type creditNote struct {
 	Status            string `json:"status"`
 	Total             int64  `json:"total"`
 	AmountShipping    int64  `json:"amount_shipping"`
-	PostPaymentAmount int64  `json:"post_payment_amount"`
+	PostPaymentAmount *int64 `json:"post_payment_amount"`
 	TotalTaxes        []struct {
 		Amount int64 `json:"amount"`
 	} `json:"total_taxes"`
+	// TaxAmounts is where API versions before 2025-03-31.basil have the taxes.
+	TaxAmounts []struct {
+		Amount int64 `json:"amount"`
+	} `json:"tax_amounts"`
 	Created int64 `json:"created"`
 }
 
@@ -143,7 +147,13 @@ func parseCreditNote(ev *envelope) ([]platforms.Event, error) {
 	if err := json.Unmarshal(ev.Data.Object, &cn); err != nil {
 		return nil, fmt.Errorf("%w: credit note: %v", platforms.ErrPayload, err)
 	}
-	if cn.Status == "void" || cn.PostPaymentAmount <= 0 || cn.Total <= 0 {
+	if cn.Status == "void" || cn.Total <= 0 {
+		return nil, nil
+	}
+	if cn.PostPaymentAmount == nil {
+		return nil, unreadable(ev, "post_payment_amount on the credit note")
+	}
+	if *cn.PostPaymentAmount <= 0 {
 		return nil, nil
 	}
 	if cn.ID == "" || cn.Invoice.ID == "" {
@@ -153,7 +163,10 @@ func parseCreditNote(ev *envelope) ([]platforms.Event, error) {
 	for _, t := range cn.TotalTaxes {
 		net -= t.Amount
 	}
-	subtotal := mulDiv(max(net, 0), min(cn.PostPaymentAmount, cn.Total), cn.Total)
+	for _, t := range cn.TaxAmounts {
+		net -= t.Amount
+	}
+	subtotal := mulDiv(max(net, 0), min(*cn.PostPaymentAmount, cn.Total), cn.Total)
 	out := platforms.Refund{ExternalID: cn.ID, OrderExternalID: cn.Invoice.ID, Currency: strings.ToUpper(cn.Currency),
 		Subtotal: subtotal, CreatedAt: unix(cn.Created, ev.Created)}
 	return []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &out}}, nil

@@ -1,0 +1,20 @@
+package jobs
+
+import (
+	"context"
+
+	"codecredit/models"
+)
+
+// noteOnConnection shows, on the event's connection, why an event that
+// cannot be booked was set aside (a Stripe event at an API version that
+// lacks a field read, a malformed body), so the merchant sees the loss
+// instead of a silence.
+func (w *Worker) noteOnConnection(ctx context.Context, ev *models.WebhookEvent, err error) {
+	if ev.ConnectionID == 0 {
+		return
+	}
+	if nErr := w.store.NoteConnectionError(ctx, ev.ConnectionID, err.Error()); nErr != nil {
+		w.log.Error("note event failure on its connection", "event_id", ev.ID, "connection_id", ev.ConnectionID, "error", nErr)
+	}
+}
