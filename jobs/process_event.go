@@ -79,7 +79,6 @@ func (w *Worker) failEvent(ctx context.Context, ev *models.WebhookEvent, err err
 		w.log.Error("record event failure", "event_id", ev.ID, "error", mErr)
 	}
 	if isPermanent(err) {
-		w.noteOnConnection(markCtx, ev, err)
 		return permanent(err)
 	}
 	return err
@@ -99,6 +98,7 @@ func (w *Worker) applyEvent(ctx context.Context, ev *models.WebhookEvent) (marke
 	}
 	events, err := parser.ParseWebhook(ev.Topic, body)
 	if err != nil {
+		w.noteOnConnection(ctx, ev, err)
 		return false, fmt.Errorf("parse: %w", err)
 	}
 	if len(events) == 1 {
