@@ -116,8 +116,13 @@ func (w *Worker) applyEvent(ctx context.Context, ev *models.WebhookEvent) (marke
 	if !ok {
 		return false, fmt.Errorf("%w %q", errNoParser, ev.Platform)
 	}
-	events, err := parser.ParseWebhook(ev.Topic, ev.Body)
+	body, err := w.enrichBody(ctx, ev, parser)
 	if err != nil {
+		return false, err
+	}
+	events, err := parser.ParseWebhook(ev.Topic, body)
+	if err != nil {
+		w.noteOnConnection(ctx, ev, err)
 		return false, fmt.Errorf("parse: %w", err)
 	}
 	if len(events) == 1 {
@@ -144,6 +149,11 @@ func (w *Worker) dispatch(ctx context.Context, ev *models.WebhookEvent, e *platf
 			return fmt.Errorf("%w: %s event without a refund", platforms.ErrPayload, e.Kind)
 		}
 		return w.reverseRefund(ctx, ev, *e.Refund)
+	case platforms.KindRefundUndone:
+		if e.Refund == nil {
+			return fmt.Errorf("%w: %s event without a refund", platforms.ErrPayload, e.Kind)
+		}
+		return w.undoRefund(ctx, ev, *e.Refund)
 	case platforms.KindCodeChanged:
 		if e.Code == nil {
 			return fmt.Errorf("%w: %s event without a code", platforms.ErrPayload, e.Kind)

@@ -111,7 +111,7 @@ func genStream(r *rand.Rand, f *fixture, n int) stream {
 	if credited {
 		st.affID = aff.ID
 	}
-	refunds, refunded := genRefunds(r, o, n)
+	refunds, undos, refunded := genRefunds(r, o, n)
 	st.events = append(st.events, o)
 	for _, rf := range refunds {
 		st.events = append(st.events, rf)
@@ -120,6 +120,9 @@ func genStream(r *rand.Rand, f *fixture, n int) stream {
 		st.events = append(st.events, st.events[r.Intn(len(st.events))])
 	}
 	r.Shuffle(len(st.events), func(i, j int) { st.events[i], st.events[j] = st.events[j], st.events[i] })
+	for _, u := range undos {
+		st.events = insertAfter(r, st.events, u)
+	}
 	if credited {
 		commission := oracleRound(sub, 1000, 10000)
 		if aff.ID == f.flatAff {
@@ -137,29 +140,67 @@ func genStream(r *rand.Rand, f *fixture, n int) stream {
 	return st
 }
 
-// genRefunds makes 0–3 partial refunds and maybe a cancellation, and the
-// refunded subtotal they add up to.
-func genRefunds(r *rand.Rand, o platforms.Order, n int) ([]platforms.Refund, int64) {
+// undo is a refund, chargeback or dispute undone: it failed, was
+// canceled, or the merchant won it.
+type undo struct{ platforms.Refund }
+
+// genRefunds makes 0–3 partial refunds, maybe a cancellation and maybe a
+// chargeback (a full reversal), and undoes some of them (a refund that
+// failed, a chargeback won). It returns the refunds, the undos and the
+// refunded subtotal of what stays.
+func genRefunds(r *rand.Rand, o platforms.Order, n int) ([]platforms.Refund, []undo, int64) {
 	var out []platforms.Refund
+	var undos []undo
 	var refunded int64
+	full := false
+	keep := func(rf platforms.Refund) bool {
+		out = append(out, rf)
+		if r.Intn(4) == 0 {
+			undos = append(undos, undo{platforms.Refund{ExternalID: rf.ExternalID, OrderExternalID: rf.OrderExternalID}})
+			return false
+		}
+		return true
+	}
 	for i := r.Intn(4); i > 0; i-- {
 		amt := int64(1)
 		if o.Subtotal > 0 {
 			amt = 1 + r.Int63n(o.Subtotal)
 		}
-		out = append(out, platforms.Refund{ExternalID: fmt.Sprintf("r%d-%d", n, i), OrderExternalID: o.ExternalID,
-			Currency: o.Currency, Subtotal: amt, CreatedAt: o.PlacedAt.Add(time.Hour)})
-		refunded += amt
+		if keep(platforms.Refund{ExternalID: fmt.Sprintf("r%d-%d", n, i), OrderExternalID: o.ExternalID,
+			Currency: o.Currency, Subtotal: amt, CreatedAt: o.PlacedAt.Add(time.Hour)}) {
+			refunded += amt
+		}
 	}
 	if r.Intn(8) == 0 {
-		out = append(out, platforms.Refund{ExternalID: fmt.Sprintf("cancel-%d", n), OrderExternalID: o.ExternalID,
-			Full: true, CreatedAt: o.PlacedAt.Add(2 * time.Hour)})
+		full = keep(platforms.Refund{ExternalID: fmt.Sprintf("cancel-%d", n), OrderExternalID: o.ExternalID,
+			Full: true, CreatedAt: o.PlacedAt.Add(2 * time.Hour)}) || full
+	}
+	if r.Intn(8) == 0 {
+		full = keep(platforms.Refund{ExternalID: fmt.Sprintf("chargeback:%d", n), OrderExternalID: o.ExternalID,
+			Currency: o.Currency, Full: true, CreatedAt: o.PlacedAt.Add(3 * time.Hour)}) || full
+	}
+	if full || refunded > o.Subtotal {
 		refunded = o.Subtotal
 	}
-	if refunded > o.Subtotal {
-		refunded = o.Subtotal
+	return out, undos, refunded
+}
+
+// insertAfter puts u (once or twice) somewhere after the first delivery of
+// the refund it undoes: a platform says a refund failed only after it said
+// the refund was made.
+func insertAfter(r *rand.Rand, events []any, u undo) []any {
+	first := 0
+	for i, ev := range events {
+		if rf, ok := ev.(platforms.Refund); ok && rf.ExternalID == u.ExternalID {
+			first = i
+			break
+		}
 	}
-	return out, refunded
+	for k := 1 + r.Intn(2); k > 0; k-- {
+		at := first + 1 + r.Intn(len(events)-first)
+		events = append(events[:at], append([]any{u}, events[at:]...)...)
+	}
+	return events
 }
 
 func lowerOdd(s string) string {
@@ -190,6 +231,8 @@ func (f *fixture) deliver(t testing.TB, ev any) {
 		_, err = f.store.AttributeOrder(ctx, f.conn.ID, e)
 	case platforms.Refund:
 		err = f.store.ReverseRefund(ctx, f.conn.ID, e)
+	case undo:
+		err = f.store.UndoRefund(ctx, f.conn.ID, e.Refund, "refund failed")
 	}
 	if err != nil {
 		t.Errorf("deliver %T: %v", ev, err)
@@ -197,7 +240,8 @@ func (f *fixture) deliver(t testing.TB, ev any) {
 }
 
 // TestLedgerMatchesOracle feeds thousands of random event streams (orders,
-// partial and full refunds, cancellations, duplicates, shuffled delivery,
+// partial and full refunds, cancellations, chargebacks, refunds that fail
+// and chargebacks won after them, duplicates, shuffled delivery,
 // USD/JPY/KWD), paying out and approving along the way, and checks that
 // every affiliate's ledger equals the oracle to the minor unit.
 func TestLedgerMatchesOracle(t *testing.T) {

@@ -101,6 +101,7 @@ func deleteConnectionData(tx *gorm.DB, conn *Connection) error {
 	convs := tx.Model(&Conversion{}).Select("id").Where("connection_id = ?", conn.ID)
 	steps := []*gorm.DB{
 		tx.Where("conversion_id IN (?)", convs).Delete(&LedgerEntry{}),
+		tx.Where("connection_id = ?", conn.ID).Delete(&RefundUndo{}),
 		tx.Where("connection_id = ?", conn.ID).Delete(&Refund{}),
 		tx.Where("connection_id = ?", conn.ID).Delete(&Subscription{}),
 		tx.Where("connection_id = ?", conn.ID).Delete(&Conversion{}),
@@ -118,7 +119,7 @@ func deleteConnectionData(tx *gorm.DB, conn *Connection) error {
 }
 
 func deleteAccount(tx *gorm.DB, accountID uint64) error {
-	tables := append([]any{&LedgerEntry{}, &Payout{}, &Refund{}, &Subscription{}, &Conversion{}, &Code{},
+	tables := append([]any{&LedgerEntry{}, &Payout{}, &RefundUndo{}, &Refund{}, &Subscription{}, &Conversion{}, &Code{},
 		&CommissionRule{}, &WebhookEvent{}, &DataRequest{}, &APIKey{}, &Connection{}}, EmailModels()...)
 	for _, m := range append(tables, &Affiliate{}) {
 		if err := tx.Where("account_id = ?", accountID).Delete(m).Error; err != nil {

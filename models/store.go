@@ -44,7 +44,7 @@ func allModels() []any {
 	return append([]any{
 		&Account{}, &APIKey{}, &Connection{}, &Affiliate{}, &Code{},
 		&CommissionRule{}, &Conversion{}, &Refund{}, &Subscription{},
-		&LedgerEntry{}, &Payout{}, &WebhookEvent{}, &DataRequest{},
+		&LedgerEntry{}, &Payout{}, &WebhookEvent{}, &DataRequest{}, &RefundUndo{},
 	}, EmailModels()...)
 }
 

@@ -30,6 +30,11 @@ const (
 	KindCodeChanged    = "code_changed"
 	KindAppUninstalled = "app_uninstalled"
 	KindPrivacy        = "privacy"
+	// KindRefundUndone is a refund, chargeback or dispute that did not take
+	// the money back after all (a refund that failed or was cancelled, a
+	// dispute the merchant won, a chargeback reversed): its Refund names
+	// the refund to undo by ExternalID and OrderExternalID.
+	KindRefundUndone = "refund_undone"
 )
 
 // ErrSignature is returned when a webhook's signature is missing or wrong.
@@ -82,6 +87,9 @@ type Refund struct {
 	Amount    int64     `json:"amount,omitempty"`
 	Full      bool      `json:"full,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+	// Reason says, for a KindRefundUndone, why the money was not taken
+	// back ("refund failed", "dispute won"); it is noted on the ledger.
+	Reason string `json:"reason,omitempty"`
 }
 
 // CodeChange is a discount code created, changed or deleted on the platform.
@@ -132,6 +140,15 @@ type Platform interface {
 	// ParseWebhook turns a stored, verified body into normalised events.
 	// Topics the adapter does not act on give no events and no error.
 	ParseWebhook(topic string, body []byte) ([]Event, error)
+}
+
+// Enricher is implemented by adapters whose webhooks leave out what only
+// the platform's API tells (WooCommerce refund lines, Stripe discounts
+// named by id): the worker passes each stored body through EnrichWebhook,
+// with the connection's credentials, and parses what it returns. A body
+// that needs nothing comes back unchanged.
+type Enricher interface {
+	EnrichWebhook(ctx context.Context, c *Conn, topic string, body []byte) ([]byte, error)
 }
 
 // Conn is what an adapter needs to call one store's API: its id on the

@@ -57,7 +57,7 @@ func checkEvent(t *testing.T, e platforms.Event) {
 		if e.Order == nil || e.Order.ExternalID == "" || len(e.Order.Currency) != 3 || e.Order.Subtotal < 0 || e.Order.PlacedAt.IsZero() {
 			t.Fatalf("bad order %+v", e.Order)
 		}
-	case platforms.KindOrderRefunded:
+	case platforms.KindOrderRefunded, platforms.KindRefundUndone:
 		if e.Refund == nil || e.Refund.ExternalID == "" || e.Refund.OrderExternalID == "" || e.Refund.Subtotal < 0 {
 			t.Fatalf("bad refund %+v", e.Refund)
 		}

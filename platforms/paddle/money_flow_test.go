@@ -93,46 +93,8 @@ func isRejected(err error) bool {
 
 func TestPaddleOrderBooksAndReversesExactly(t *testing.T) {
 	ctx := context.Background()
-	store := testdb.Postgres(t)
-	f := newFlow(t, 0)
-	f.sb.SeedDiscounts(4)
-	pc := f.connect()
-	created, err := f.adapter.CreateCode(ctx, pc, platforms.NewCode{Code: "ALICE15", DiscountType: "percentage", DiscountValue: 1500})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.app.take()
-	imported, _ := f.importAll(pc)
-
-	acct, err := store.CreateAccount(ctx, "Paddle shop", "owner@example.com", "USD")
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := store.InstallConnection(ctx, models.Install{AccountID: acct.ID, Platform: platforms.Paddle,
-		ExternalID: pc.ExternalID, Credentials: pc.Credentials, Currency: "USD"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := store.UpsertPlatformCodes(ctx, conn, imported); err != nil {
-		t.Fatal(err)
-	}
-	aff, err := store.CreateAffiliate(ctx, acct.ID, models.NewAffiliate{Name: "Alice", Email: "alice@example.com"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	assignCode(t, store, acct.ID, created.PlatformCodeID, aff.ID)
-
-	txn, err := f.sb.CompleteTransaction(ctx, "ALICE15", sale, "USD", "buyer@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	conv, err := store.AttributeOrder(ctx, conn.ID, *f.events("transaction.completed")[0].Order)
-	if err != nil || conv == nil {
-		t.Fatalf("attribute: %v, %v", conv, err)
-	}
-	if conv.AffiliateID == nil || *conv.AffiliateID != aff.ID || conv.Subtotal != creditedSubtotal || conv.Commission != 850 {
-		t.Fatalf("conversion = %+v, want Alice's, 10%% of %d = 850", conv, creditedSubtotal)
-	}
+	f, store, conn, conv := paddleSale(t)
+	txn := conv.ExternalOrderID
 
 	steps := []struct {
 		amount   int64 // tax included; 0 = everything left
@@ -142,7 +104,7 @@ func TestPaddleOrderBooksAndReversesExactly(t *testing.T) {
 		{0, 850},    // the rest: all of it, exactly
 	}
 	for _, s := range steps {
-		if _, err := f.sb.Refund(ctx, txn.ID, s.amount, true); err != nil {
+		if _, err := f.sb.Refund(ctx, txn, s.amount, true); err != nil {
 			t.Fatal(err)
 		}
 		r := *f.events("adjustment.created")[0].Refund
@@ -189,4 +151,89 @@ func ledgerSum(t *testing.T, store *models.Store, convID uint64) int64 {
 		t.Fatal(err)
 	}
 	return sum
+}
+
+// paddleSale is a Paddle store connected to a store of ours, Alice's code
+// imported and assigned, and a sale with it booked: 850 commission.
+func paddleSale(t *testing.T) (*flow, *models.Store, *models.Connection, *models.Conversion) {
+	t.Helper()
+	ctx := context.Background()
+	store := testdb.Postgres(t)
+	f := newFlow(t, 0)
+	f.sb.SeedDiscounts(4)
+	pc := f.connect()
+	created, err := f.adapter.CreateCode(ctx, pc, platforms.NewCode{Code: "ALICE15", DiscountType: "percentage", DiscountValue: 1500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.app.take()
+	imported, _ := f.importAll(pc)
+
+	acct, err := store.CreateAccount(ctx, "Paddle shop", "owner@example.com", "USD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := store.InstallConnection(ctx, models.Install{AccountID: acct.ID, Platform: platforms.Paddle,
+		ExternalID: pc.ExternalID, Credentials: pc.Credentials, Currency: "USD"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.UpsertPlatformCodes(ctx, conn, imported); err != nil {
+		t.Fatal(err)
+	}
+	aff, err := store.CreateAffiliate(ctx, acct.ID, models.NewAffiliate{Name: "Alice", Email: "alice@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assignCode(t, store, acct.ID, created.PlatformCodeID, aff.ID)
+
+	if _, err := f.sb.CompleteTransaction(ctx, "ALICE15", sale, "USD", "buyer@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	conv, err := store.AttributeOrder(ctx, conn.ID, *f.events("transaction.completed")[0].Order)
+	if err != nil || conv == nil {
+		t.Fatalf("attribute: %v, %v", conv, err)
+	}
+	if conv.AffiliateID == nil || *conv.AffiliateID != aff.ID || conv.Subtotal != creditedSubtotal || conv.Commission != 850 {
+		t.Fatalf("conversion = %+v, want Alice's, 10%% of %d = 850", conv, creditedSubtotal)
+	}
+
+	return f, store, conn, conv
+}
+
+// A chargeback takes the whole commission back; the chargeback reversed
+// (the merchant won the dispute) gives it back with its own entry.
+// Shapes: adjustment_created_chargeback*.json (see testdata/README.md).
+func TestPaddleChargebackAndItsReversal(t *testing.T) {
+	ctx := context.Background()
+	f, store, conn, conv := paddleSale(t)
+	cb, err := f.sb.Chargeback(ctx, conv.ExternalOrderID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := f.events("adjustment.created")
+	if len(ev) != 1 || ev[0].Kind != platforms.KindOrderRefunded {
+		t.Fatalf("chargeback events %+v", ev)
+	}
+	if err := store.ReverseRefund(ctx, conn.ID, *ev[0].Refund); err != nil {
+		t.Fatal(err)
+	}
+	if got := ledgerSum(t, store, conv.ID); got != 0 || reversed(t, store, conv.ID) != 850 {
+		t.Fatalf("after the chargeback the ledger sums to %d, want 0", got)
+	}
+	if _, err := f.sb.ReverseChargeback(ctx, cb.ID); err != nil {
+		t.Fatal(err)
+	}
+	ev = f.events("adjustment.created")
+	if len(ev) != 1 || ev[0].Kind != platforms.KindRefundUndone {
+		t.Fatalf("chargeback reversal events %+v", ev)
+	}
+	for range 2 {
+		if err := store.UndoRefund(ctx, conn.ID, *ev[0].Refund, ev[0].Refund.Reason); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := ledgerSum(t, store, conv.ID); got != 850 || reversed(t, store, conv.ID) != 0 {
+		t.Fatalf("after the chargeback was reversed the ledger sums to %d, want 850", got)
+	}
 }

@@ -50,8 +50,8 @@ type adjustment struct {
 }
 
 // ParseWebhook turns a verified notification into normalised events:
-// transaction.completed → an order; an approved refund adjustment → a
-// refund; discount.created/updated → a code change. Other topics, refunds
+// transaction.completed → an order; an approved refund or chargeback
+// adjustment → a refund, an approved chargeback_reverse → its undoing; discount.created/updated → a code change. Other topics, refunds
 // not (yet) approved and other adjustment actions give no events.
 func (a *Adapter) ParseWebhook(topic string, body []byte) ([]platforms.Event, error) {
 	var env envelope
@@ -108,16 +108,28 @@ func parseTransaction(env envelope) ([]platforms.Event, error) {
 	return []platforms.Event{{Kind: platforms.KindOrderPaid, Order: o}}, nil
 }
 
-// parseAdjustment reads an adjustment: only an approved refund moves
-// money back, so only that is a refund. Its subtotal (before tax) is the
+// parseAdjustment reads an adjustment: an approved refund or chargeback
+// moves money back, so it is a refund. Its subtotal (before tax) is the
 // refunded part of the order's credited subtotal; the engine reverses pro
-// rata, and dedups the same adjustment seen on created and on updated.
+// rata, and dedups the same adjustment seen on created and on updated. A
+// transaction has one chargeback, booked as "chargeback:<transaction id>",
+// which an approved chargeback_reverse (the merchant won the dispute)
+// undoes. Warnings (chargeback_warning), credits and adjustments not (yet)
+// approved give nothing.
+// https://developer.paddle.com/api-reference/adjustments/overview
 func parseAdjustment(env envelope) ([]platforms.Event, error) {
 	var adj adjustment
 	if err := decodeData(env, &adj); err != nil {
 		return nil, err
 	}
-	if adj.Action != "refund" || adj.Status != "approved" {
+	if adj.Status != "approved" {
+		return nil, nil
+	}
+	switch adj.Action {
+	case "refund", "chargeback":
+	case "chargeback_reverse":
+		return chargebackReversed(&adj, env)
+	default:
 		return nil, nil
 	}
 	sub, err := minor("totals.subtotal", adj.Totals.Subtotal)
@@ -130,13 +142,30 @@ func parseAdjustment(env envelope) ([]platforms.Event, error) {
 	}
 	r := &platforms.Refund{ExternalID: adj.ID, OrderExternalID: adj.TransactionID,
 		Currency: firstOf(adj.Totals.CurrencyCode, adj.CurrencyCode), Subtotal: sub, Full: full}
+	if adj.Action == "chargeback" {
+		r.ExternalID = "chargeback:" + adj.TransactionID
+	}
 	if r.CreatedAt, err = timeOf(adj.UpdatedAt, adj.CreatedAt, env.OccurredAt); err != nil {
 		return nil, err
 	}
-	if r.ExternalID == "" || r.OrderExternalID == "" {
+	if adj.ID == "" || r.OrderExternalID == "" {
 		return nil, fmt.Errorf("%w: adjustment without id or transaction_id", platforms.ErrPayload)
 	}
 	return []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: r}}, nil
+}
+
+// chargebackReversed undoes the chargeback of the adjustment's transaction.
+func chargebackReversed(adj *adjustment, env envelope) ([]platforms.Event, error) {
+	if adj.ID == "" || adj.TransactionID == "" {
+		return nil, fmt.Errorf("%w: adjustment without id or transaction_id", platforms.ErrPayload)
+	}
+	r := &platforms.Refund{ExternalID: "chargeback:" + adj.TransactionID, OrderExternalID: adj.TransactionID,
+		Currency: firstOf(adj.Totals.CurrencyCode, adj.CurrencyCode), Reason: "chargeback reversed (dispute won)"}
+	var err error
+	if r.CreatedAt, err = timeOf(adj.UpdatedAt, adj.CreatedAt, env.OccurredAt); err != nil {
+		return nil, err
+	}
+	return []platforms.Event{{Kind: platforms.KindRefundUndone, Refund: r}}, nil
 }
 
 // parseDiscount reads a discount created or changed. An archived discount,

@@ -67,6 +67,9 @@ func TestParseAdjustments(t *testing.T) {
 			&platforms.Refund{ExternalID: "adj_01hvk3tpx8s3ef5z6y1v6k0n2m", OrderExternalID: "txn_01hv8wptq8987qeep44cyrewp9",
 				Currency: "USD", Subtotal: 36000, Full: true, CreatedAt: time.Date(2024, 4, 16, 11, 2, 3, 0, time.UTC)}},
 		{"a credit to the customer's balance is not a refund", "adjustment_created_credit.json", TopicAdjustmentCreated, nil},
+		{"an approved chargeback takes the money back", "adjustment_created_chargeback.json", TopicAdjustmentCreated,
+			&platforms.Refund{ExternalID: "chargeback:txn_01hv8wptq8987qeep44cyrewp9", OrderExternalID: "txn_01hv8wptq8987qeep44cyrewp9",
+				Currency: "USD", Subtotal: 36000, Full: true, CreatedAt: time.Date(2024, 4, 28, 9, 15, 41, 0, time.UTC)}},
 	}
 	a := New(Config{})
 	for _, tt := range tests {
@@ -88,6 +91,23 @@ func TestParseAdjustments(t *testing.T) {
 				t.Errorf("refund = %+v, want %+v", got, *tt.want)
 			}
 		})
+	}
+}
+
+// A chargeback reversed (the merchant won) undoes the transaction's chargeback.
+func TestParseChargebackReverse(t *testing.T) {
+	events, err := New(Config{}).ParseWebhook(TopicAdjustmentCreated, fixture(t, "adjustment_created_chargeback_reverse.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := platforms.Refund{ExternalID: "chargeback:txn_01hv8wptq8987qeep44cyrewp9", OrderExternalID: "txn_01hv8wptq8987qeep44cyrewp9",
+		Currency: "USD", CreatedAt: time.Date(2024, 5, 20, 14, 2, 7, 0, time.UTC), Reason: "chargeback reversed (dispute won)"}
+	if len(events) != 1 || events[0].Kind != platforms.KindRefundUndone || *events[0].Refund != want {
+		t.Fatalf("events %+v", events)
+	}
+	warning := strings.Replace(string(fixture(t, "adjustment_created_chargeback.json")), `"action": "chargeback"`, `"action": "chargeback_warning"`, 1)
+	if events, err := New(Config{}).ParseWebhook(TopicAdjustmentCreated, []byte(warning)); err != nil || len(events) != 0 {
+		t.Fatalf("a chargeback warning moves no money: %+v %v", events, err)
 	}
 }
 

@@ -23,7 +23,11 @@ var WebhookEvents = []string{
 	"refund.created",
 	"refund.updated",
 	"charge.refunded",
+	"charge.refund.updated",
+	"charge.dispute.created",
+	"charge.dispute.closed",
 	"credit_note.created",
+	"credit_note.voided",
 	"promotion_code.updated",
 }
 
@@ -96,6 +100,9 @@ func (a *Adapter) ExchangeCode(ctx context.Context, code string) (Connected, err
 	if err != nil {
 		return Connected{}, fmt.Errorf("stripe: oauth token: %w", err)
 	}
+	if live, ok := tok.Extra("livemode").(bool); ok && !live && !a.cfg.AllowTestKeys {
+		return Connected{}, &platforms.RejectedError{Reason: ErrTestMode}
+	}
 	account, _ := tok.Extra("stripe_user_id").(string)
 	if account == "" {
 		return Connected{}, fmt.Errorf("stripe: oauth token: no stripe_user_id in the answer")
@@ -121,12 +128,23 @@ func (a *Adapter) ConnectWithKey(ctx context.Context, key string) (Connected, er
 	return got, nil
 }
 
+// ErrTestMode is the reason a test-mode key or connection is refused:
+// commission is money owed for real payments, and test-mode events
+// (livemode false) are never booked.
+const ErrTestMode = "this is a test-mode key; Codecredit books live payments only, so connect with a live restricted key (rk_live_...)"
+
 // LookupKey learns which account a pasted key opens (GET /v1/account),
-// changing nothing on it. A key Stripe refuses is a *platforms.RejectedError.
+// changing nothing on it. A key Stripe refuses, or a test-mode key, is a
+// *platforms.RejectedError.
 func (a *Adapter) LookupKey(ctx context.Context, key string) (Connected, error) {
 	key = strings.TrimSpace(key)
 	if !strings.HasPrefix(key, "rk_") && !strings.HasPrefix(key, "sk_") {
 		return Connected{}, &platforms.RejectedError{Reason: "a Stripe restricted key starts with rk_ (or a secret key with sk_)"}
+	}
+	if strings.HasPrefix(key, "rk_test_") || strings.HasPrefix(key, "sk_test_") {
+		if !a.cfg.AllowTestKeys {
+			return Connected{}, &platforms.RejectedError{Reason: ErrTestMode}
+		}
 	}
 	conn := &platforms.Conn{Credentials: map[string]string{CredMode: ModeKey, CredAPIKey: key}}
 	got, err := a.describe(ctx, conn)

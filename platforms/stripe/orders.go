@@ -15,8 +15,8 @@ type checkoutSession struct {
 	Mode          string `json:"mode"`
 	PaymentStatus string `json:"payment_status"`
 	Currency      string `json:"currency"`
-	AmountTotal   int64  `json:"amount_total"`
-	TotalDetails  struct {
+	AmountTotal   *int64 `json:"amount_total"`
+	TotalDetails  *struct {
 		AmountDiscount int64 `json:"amount_discount"`
 		AmountShipping int64 `json:"amount_shipping"`
 		AmountTax      int64 `json:"amount_tax"`
@@ -55,7 +55,10 @@ func parseCheckout(ev *envelope) ([]platforms.Event, error) {
 	if s.PaymentStatus != "paid" && s.PaymentStatus != "no_payment_required" {
 		return nil, nil // async payments complete with checkout.session.async_payment_succeeded
 	}
-	o := platforms.Order{Number: s.ID, Currency: strings.ToUpper(s.Currency), Total: s.AmountTotal,
+	if s.AmountTotal == nil || s.TotalDetails == nil {
+		return nil, unreadable(ev, "amount_total and total_details on the checkout session")
+	}
+	o := platforms.Order{Number: s.ID, Currency: strings.ToUpper(s.Currency), Total: *s.AmountTotal,
 		Discount: s.TotalDetails.AmountDiscount, CustomerID: s.Customer.ID,
 		CustomerEmail: firstOf(s.CustomerDetails.Email, s.CustomerEmail), CustomerName: s.CustomerDetails.Name,
 		Test: !ev.Livemode, PlacedAt: unix(ev.Created)}
@@ -68,7 +71,7 @@ func parseCheckout(ev *envelope) ([]platforms.Event, error) {
 	if o.ExternalID == "" {
 		return nil, nil // a setup session, or a subscription without an invoice: nothing was sold
 	}
-	o.Subtotal = max(s.AmountTotal-s.TotalDetails.AmountTax-s.TotalDetails.AmountShipping, 0)
+	o.Subtotal = max(*s.AmountTotal-s.TotalDetails.AmountTax-s.TotalDetails.AmountShipping, 0)
 	for _, d := range s.Discounts {
 		o.Codes = append(o.Codes, codeNames(&d.PromotionCode)...)
 	}
@@ -82,8 +85,9 @@ type invoice struct {
 	Number               string `json:"number"`
 	Currency             string `json:"currency"`
 	BillingReason        string `json:"billing_reason"`
-	Total                int64  `json:"total"`
+	Total                *int64 `json:"total"`
 	AmountShipping       int64  `json:"amount_shipping"`
+	Discount             *ref   `json:"discount"` // before API version 2020-08-27: the one discount
 	Discounts            []ref  `json:"discounts"`
 	TotalDiscountAmounts []struct {
 		Amount   int64 `json:"amount"`
@@ -92,7 +96,13 @@ type invoice struct {
 	TotalTaxes []struct {
 		Amount int64 `json:"amount"`
 	} `json:"total_taxes"`
-	Parent *struct {
+	// TotalTaxAmounts and Subscription are where API versions before
+	// 2025-03-31.basil have the taxes and the subscription.
+	TotalTaxAmounts []struct {
+		Amount int64 `json:"amount"`
+	} `json:"total_tax_amounts"`
+	Subscription ref `json:"subscription"`
+	Parent       *struct {
 		SubscriptionDetails *struct {
 			Subscription ref `json:"subscription"`
 		} `json:"subscription_details"`
@@ -111,10 +121,12 @@ type invoice struct {
 // link even when the coupon no longer applies.
 //
 // Subtotal = total − total_taxes − amount_shipping (after every discount,
-// before tax and shipping). Discounts are ids (di_...) in a webhook; an
-// expanded discount's promotion code is read when present. A subscription
-// started in Checkout gets its code from checkout.session.completed, which
-// names the same first invoice.
+// before tax and shipping). Discounts are ids (di_...) in a webhook; the
+// worker has them expanded first (EnrichWebhook), and an expanded
+// discount's promotion code is read. A subscription started in Checkout
+// also gets its code from checkout.session.completed, which names the same
+// first invoice; one created through the API only from here. A discount
+// made of a coupon alone (no promotion code) names no code.
 func parseInvoice(ev *envelope) ([]platforms.Event, error) {
 	var in invoice
 	if err := json.Unmarshal(ev.Data.Object, &in); err != nil {
@@ -123,14 +135,21 @@ func parseInvoice(ev *envelope) ([]platforms.Event, error) {
 	if in.ID == "" {
 		return nil, fmt.Errorf("%w: invoice without an id", platforms.ErrPayload)
 	}
+	if in.Total == nil || in.Currency == "" {
+		return nil, unreadable(ev, "total and currency on the invoice")
+	}
 	var tax, discount int64
 	for _, t := range in.TotalTaxes {
 		tax += t.Amount
 	}
+	for _, t := range in.TotalTaxAmounts {
+		tax += t.Amount
+	}
 	o := platforms.Order{ExternalID: in.ID, Number: in.Number, Currency: strings.ToUpper(in.Currency),
-		Total: in.Total, CustomerID: in.Customer.ID, CustomerEmail: in.CustomerEmail, CustomerName: in.CustomerName,
+		Total: *in.Total, CustomerID: in.Customer.ID, CustomerEmail: in.CustomerEmail, CustomerName: in.CustomerName,
 		Test: !ev.Livemode, PlacedAt: unix(in.StatusTransitions.PaidAt, ev.Created)}
-	o.Subtotal = max(in.Total-tax-in.AmountShipping, 0)
+	o.Subtotal = max(*in.Total-tax-in.AmountShipping, 0)
+	o.SubscriptionID = in.Subscription.ID
 	if in.Parent != nil && in.Parent.SubscriptionDetails != nil {
 		o.SubscriptionID = in.Parent.SubscriptionDetails.Subscription.ID
 	}
@@ -142,6 +161,9 @@ func parseInvoice(ev *envelope) ([]platforms.Event, error) {
 				o.Codes = append(o.Codes, name)
 			}
 		}
+	}
+	if in.Discount != nil {
+		add(*in.Discount)
 	}
 	for _, d := range in.Discounts {
 		add(d)

@@ -19,7 +19,9 @@ const (
 	TopicRefundCreated          = "refund.created"
 	TopicRefundUpdated          = "refund.updated"
 	TopicChargeRefunded         = "charge.refunded"
+	TopicChargeRefundUpdated    = "charge.refund.updated"
 	TopicCreditNoteCreated      = "credit_note.created"
+	TopicCreditNoteVoided       = "credit_note.voided"
 	TopicPromotionCodeUpdated   = "promotion_code.updated"
 	TopicDeauthorized           = "account.application.deauthorized"
 )
@@ -30,9 +32,12 @@ const (
 // as the code's PlatformCodeID for matching; an expanded object (an event
 // fetched again with expand[]) also yields the code's text.
 //
-// Events it reads, of another API release train than stripe.APIVersion,
-// are refused as malformed: their objects may not have the shape read here.
-// Other event types give nothing, whatever their version.
+// Events are read at any API version (an account's older default, a newer
+// release, or none) whose objects carry the fields read here; where a
+// version moved a field, both places are read (an invoice's subscription
+// and taxes, a credit note's taxes). An event that lacks a field we need
+// is refused as malformed, naming the version and the field, so that the
+// failure shows on its connection. Other event types give nothing.
 func (a *Adapter) ParseWebhook(topic string, body []byte) ([]platforms.Event, error) {
 	return ParseEvent(topic, body)
 }
@@ -52,10 +57,6 @@ func ParseEvent(topic string, body []byte) ([]platforms.Event, error) {
 	if !handled(topic) {
 		return nil, nil
 	}
-	if !compatibleVersion(ev.APIVersion) {
-		return nil, fmt.Errorf("%w: event %s has API version %q; the endpoint must send %s",
-			platforms.ErrPayload, ev.ID, ev.APIVersion, stripe.APIVersion)
-	}
 	if len(ev.Data.Object) == 0 {
 		return nil, fmt.Errorf("%w: event %s has no data.object", platforms.ErrPayload, ev.ID)
 	}
@@ -64,8 +65,12 @@ func ParseEvent(topic string, body []byte) ([]platforms.Event, error) {
 		return parseCheckout(&ev)
 	case TopicInvoicePaid:
 		return parseInvoice(&ev)
-	case TopicRefundCreated, TopicRefundUpdated:
+	case TopicRefundCreated, TopicRefundUpdated, TopicChargeRefundUpdated:
 		return parseRefund(&ev)
+	case TopicDisputeCreated, TopicDisputeClosed:
+		return parseDispute(&ev)
+	case TopicCreditNoteVoided:
+		return parseCreditNoteVoided(&ev)
 	case TopicChargeRefunded:
 		return parseChargeRefunded(&ev)
 	case TopicCreditNoteCreated:
@@ -80,18 +85,22 @@ func ParseEvent(topic string, body []byte) ([]platforms.Event, error) {
 func handled(topic string) bool {
 	switch topic {
 	case TopicCheckoutCompleted, TopicCheckoutAsyncSucceeded, TopicInvoicePaid, TopicRefundCreated,
-		TopicRefundUpdated, TopicChargeRefunded, TopicCreditNoteCreated, TopicPromotionCodeUpdated:
+		TopicRefundUpdated, TopicChargeRefundUpdated, TopicChargeRefunded, TopicCreditNoteCreated,
+		TopicCreditNoteVoided, TopicDisputeCreated, TopicDisputeClosed, TopicPromotionCodeUpdated:
 		return true
 	}
 	return false
 }
 
-// compatibleVersion accepts the release train of stripe.APIVersion
-// ("2026-03-25.dahlia" → "dahlia"), whose changes are additive.
-func compatibleVersion(v string) bool {
-	_, train, ok := strings.Cut(v, ".")
-	_, want, _ := strings.Cut(stripe.APIVersion, ".")
-	return ok && train == want
+// unreadable is the error for an event whose object lacks a field read
+// here: its API version does not have it where it is read.
+func unreadable(ev *envelope, field string) error {
+	v := ev.APIVersion
+	if v == "" {
+		v = "none"
+	}
+	return fmt.Errorf("%w: event %s (%s, API version %s) has no %s; set the webhook endpoint's API version to %s",
+		platforms.ErrPayload, ev.ID, ev.Type, v, field, stripe.APIVersion)
 }
 
 // ref is an expandable field: an id, or the expanded object.

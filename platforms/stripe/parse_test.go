@@ -5,11 +5,17 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"codecredit/platforms"
 )
+
+func undo(id, order, reason string, at time.Time) platforms.Event {
+	return platforms.Event{Kind: platforms.KindRefundUndone, Refund: &platforms.Refund{ExternalID: id,
+		OrderExternalID: order, Currency: "USD", CreatedAt: at, Reason: reason}}
+}
 
 func TestParseWebhook(t *testing.T) {
 	paid := time.Unix(1775124000, 0).UTC()
@@ -51,7 +57,26 @@ func TestParseWebhook(t *testing.T) {
 			PlacedAt: paid.AddDate(0, 1, 0)}}}},
 		{"refund_created.json", []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &platforms.Refund{
 			ExternalID: "re_sbx01", OrderExternalID: "pi_sbx01", Currency: "USD", Amount: 4000, CreatedAt: paid}}}},
-		{"refund_updated_failed.json", nil},
+		// A refund is booked once it succeeded; one that failed or was
+		// canceled undoes the refund and a full refund of its charge.
+		{"refund_created_pending.json", nil},
+		{"refund_updated_succeeded.json", []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &platforms.Refund{
+			ExternalID: "re_sbx02", OrderExternalID: "pi_sbx01", Currency: "USD", Amount: 4000, CreatedAt: paid}}}},
+		{"refund_updated_failed.json", []platforms.Event{undo("re_sbx01", "pi_sbx01", "refund failed", paid),
+			undo("full_ch_sbx01", "pi_sbx01", "refund failed", paid)}},
+		{"charge_refund_updated_canceled.json", []platforms.Event{undo("re_sbx02", "pi_sbx01", "refund canceled", paid),
+			undo("full_ch_sbx01", "pi_sbx01", "refund canceled", paid)}},
+		// A dispute takes its amount back when it opens, gives it back when
+		// won; an inquiry withdraws nothing.
+		{"charge_dispute_created.json", []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &platforms.Refund{
+			ExternalID: "dp_sbx01", OrderExternalID: "pi_sbx01", Currency: "USD", Amount: 9850, CreatedAt: paid}}}},
+		{"charge_dispute_created_inquiry.json", nil},
+		{"charge_dispute_closed_won.json", []platforms.Event{undo("dp_sbx01", "pi_sbx01", "dispute won", paid.AddDate(0, 1, 0))}},
+		{"charge_dispute_closed_lost.json", []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &platforms.Refund{
+			ExternalID: "dp_sbx01", OrderExternalID: "pi_sbx01", Currency: "USD", Amount: 9850, CreatedAt: paid}}}},
+		{"credit_note_voided.json", []platforms.Event{{Kind: platforms.KindRefundUndone, Refund: &platforms.Refund{
+			ExternalID: "cn_sbx01", OrderExternalID: "in_sbx01", Currency: "USD", CreatedAt: paid.AddDate(0, 1, 0),
+			Reason: "credit note voided"}}}},
 		{"charge_refunded_partial.json", nil},
 		{"charge_refunded_full.json", []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &platforms.Refund{
 			ExternalID: "full_ch_sbx01", OrderExternalID: "pi_sbx01", Currency: "USD", Full: true, CreatedAt: paid}}}},
@@ -83,10 +108,33 @@ func TestParseWebhook(t *testing.T) {
 	}
 }
 
-func TestParseWebhookRefusesOtherAPIVersions(t *testing.T) {
-	_, err := New(Config{}).ParseWebhook(TopicInvoicePaid, fixture(t, "invoice_paid_old_api_version.json"))
-	if !errors.Is(err, platforms.ErrPayload) {
-		t.Fatalf("err = %v, want ErrPayload", err)
+// Events at other API versions are read where their fields are: an
+// invoice at 2024-06-20 (subscription and total_tax_amounts where that
+// version has them, shaped on the invoice of Stripe's OpenAPI fixtures of
+// that release), an event without a version, a body labelled with another
+// version that has the fields. A credit note at 2024-06-20 has no
+// post_payment_amount: it is refused naming the version and the field.
+func TestParseWebhookOtherAPIVersions(t *testing.T) {
+	a := New(Config{})
+	paid := time.Unix(1775124000, 0).UTC()
+	want := &platforms.Order{ExternalID: "in_sbx01", Number: "SBX01-0001", Currency: "USD", Subtotal: 1700, Discount: 300, Total: 1870,
+		CustomerID: "cus_sbx02", CustomerEmail: "subscriber@example.com", SubscriptionID: "sub_sbx01", PlacedAt: paid}
+	got, err := a.ParseWebhook(TopicInvoicePaid, fixture(t, "invoice_paid_2024_06_20.json"))
+	if err != nil || len(got) != 1 || !reflect.DeepEqual(got[0].Order, want) {
+		t.Fatalf("2024-06-20: %s %v, want %+v", dump(got), err, want)
+	}
+	if got, err := a.ParseWebhook(TopicInvoicePaid, fixture(t, "invoice_paid_old_api_version.json")); err != nil ||
+		len(got) != 1 || got[0].Order.Subtotal != 2000 {
+		t.Fatalf("another version's label: %s %v", dump(got), err)
+	}
+	if got, err := a.ParseWebhook(TopicCheckoutCompleted, fixture(t, "checkout_session_completed_no_version.json")); err != nil ||
+		len(got) != 1 || got[0].Order.Subtotal != 8500 {
+		t.Fatalf("no version: %s %v", dump(got), err)
+	}
+	_, err = a.ParseWebhook(TopicCreditNoteCreated, fixture(t, "credit_note_created_2024_06_20.json"))
+	if !errors.Is(err, platforms.ErrPayload) || !strings.Contains(err.Error(), "API version 2024-06-20) has no post_payment_amount") ||
+		!strings.Contains(err.Error(), "2026-03-25.dahlia") {
+		t.Fatalf("err = %v, want ErrPayload naming the version and the field", err)
 	}
 }
 

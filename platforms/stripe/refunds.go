@@ -19,29 +19,27 @@ type refund struct {
 	Created       int64  `json:"created"`
 }
 
-// parseRefund books a refund that is done or on its way (succeeded,
-// pending). Its order is the payment intent, the ExternalID of a checkout
-// order.
+// parseRefund books a refund once Stripe says it succeeded, and undoes
+// one that failed or was canceled (status failed or canceled on
+// refund.updated or charge.refund.updated): the refund and, when its
+// charge was booked as refunded in full (charge.refunded), that too. A
+// refund still pending or requiring action books nothing yet. Its order is
+// the payment intent, the ExternalID of a checkout order.
 //
 // Approximation: Stripe refunds an amount of the charged total, tax and
 // shipping included, and the event names neither the order's subtotal nor
-// the charge's amount, so the refunded subtotal is taken to be the refund
-// amount itself, exact for an order without tax or shipping and capped at
-// the order's subtotal by the engine; a full refund is exact (see
-// parseChargeRefunded). The exact share, round(subtotal × refund amount /
-// charged total), needs the order's figures at booking time. A refund that
-// fails later (refund.updated, status failed) is not given back.
+// the charge's amount; the engine takes the same share of the order's
+// subtotal as Amount is of its total (a full refund is exact, see
+// parseChargeRefunded).
 //
 // A subscription invoice is an order of its own (in_...), which a refund
 // cannot name in this API version (charges no longer name their invoice);
 // its refunds are read from credit notes (parseCreditNote).
+// https://docs.stripe.com/refunds#failed-refunds
 func parseRefund(ev *envelope) ([]platforms.Event, error) {
 	var r refund
 	if err := json.Unmarshal(ev.Data.Object, &r); err != nil {
 		return nil, fmt.Errorf("%w: refund: %v", platforms.ErrPayload, err)
-	}
-	if r.Status != "succeeded" && r.Status != "pending" {
-		return nil, nil
 	}
 	order := r.PaymentIntent.ID
 	if order == "" {
@@ -52,7 +50,20 @@ func parseRefund(ev *envelope) ([]platforms.Event, error) {
 	}
 	out := platforms.Refund{ExternalID: r.ID, OrderExternalID: order, Currency: strings.ToUpper(r.Currency),
 		Amount: r.Amount, CreatedAt: unix(r.Created, ev.Created)}
-	return []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &out}}, nil
+	switch r.Status {
+	case "succeeded":
+		return []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &out}}, nil
+	case "failed", "canceled":
+		out.Amount, out.Reason = 0, "refund "+r.Status
+		events := []platforms.Event{{Kind: platforms.KindRefundUndone, Refund: &out}}
+		if r.Charge.ID != "" {
+			full := out
+			full.ExternalID = "full_" + r.Charge.ID
+			events = append(events, platforms.Event{Kind: platforms.KindRefundUndone, Refund: &full})
+		}
+		return events, nil
+	}
+	return nil, nil
 }
 
 // charge is the part of a Charge (https://docs.stripe.com/api/charges/object) read here.
@@ -99,11 +110,30 @@ type creditNote struct {
 	Status            string `json:"status"`
 	Total             int64  `json:"total"`
 	AmountShipping    int64  `json:"amount_shipping"`
-	PostPaymentAmount int64  `json:"post_payment_amount"`
+	PostPaymentAmount *int64 `json:"post_payment_amount"`
 	TotalTaxes        []struct {
 		Amount int64 `json:"amount"`
 	} `json:"total_taxes"`
+	// TaxAmounts is where API versions before 2025-03-31.basil have the taxes.
+	TaxAmounts []struct {
+		Amount int64 `json:"amount"`
+	} `json:"tax_amounts"`
 	Created int64 `json:"created"`
+}
+
+// parseCreditNoteVoided undoes a credit note booked as a refund: a voided
+// note gives nothing back (https://docs.stripe.com/api/credit_notes/void).
+func parseCreditNoteVoided(ev *envelope) ([]platforms.Event, error) {
+	var cn creditNote
+	if err := json.Unmarshal(ev.Data.Object, &cn); err != nil {
+		return nil, fmt.Errorf("%w: credit note: %v", platforms.ErrPayload, err)
+	}
+	if cn.ID == "" || cn.Invoice.ID == "" {
+		return nil, fmt.Errorf("%w: credit note %q names no invoice", platforms.ErrPayload, cn.ID)
+	}
+	out := platforms.Refund{ExternalID: cn.ID, OrderExternalID: cn.Invoice.ID, Currency: strings.ToUpper(cn.Currency),
+		CreatedAt: unix(ev.Created, cn.Created), Reason: "credit note voided"}
+	return []platforms.Event{{Kind: platforms.KindRefundUndone, Refund: &out}}, nil
 }
 
 // parseCreditNote books the part of a credit note given back on a paid
@@ -117,7 +147,13 @@ func parseCreditNote(ev *envelope) ([]platforms.Event, error) {
 	if err := json.Unmarshal(ev.Data.Object, &cn); err != nil {
 		return nil, fmt.Errorf("%w: credit note: %v", platforms.ErrPayload, err)
 	}
-	if cn.Status == "void" || cn.PostPaymentAmount <= 0 || cn.Total <= 0 {
+	if cn.Status == "void" || cn.Total <= 0 {
+		return nil, nil
+	}
+	if cn.PostPaymentAmount == nil {
+		return nil, unreadable(ev, "post_payment_amount on the credit note")
+	}
+	if *cn.PostPaymentAmount <= 0 {
 		return nil, nil
 	}
 	if cn.ID == "" || cn.Invoice.ID == "" {
@@ -127,7 +163,10 @@ func parseCreditNote(ev *envelope) ([]platforms.Event, error) {
 	for _, t := range cn.TotalTaxes {
 		net -= t.Amount
 	}
-	subtotal := mulDiv(max(net, 0), min(cn.PostPaymentAmount, cn.Total), cn.Total)
+	for _, t := range cn.TaxAmounts {
+		net -= t.Amount
+	}
+	subtotal := mulDiv(max(net, 0), min(*cn.PostPaymentAmount, cn.Total), cn.Total)
 	out := platforms.Refund{ExternalID: cn.ID, OrderExternalID: cn.Invoice.ID, Currency: strings.ToUpper(cn.Currency),
 		Subtotal: subtotal, CreatedAt: unix(cn.Created, ev.Created)}
 	return []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &out}}, nil

@@ -67,6 +67,10 @@ func (l *ledger) book(events []platforms.Event) []*models.Conversion {
 				l.t.Fatalf("AttributeOrder %s: %v", e.Order.ExternalID, err)
 			}
 			out = append(out, conv)
+		case e.Kind == platforms.KindRefundUndone:
+			if err := l.store.UndoRefund(ctx, l.conn.ID, *e.Refund, e.Refund.Reason); err != nil {
+				l.t.Fatalf("UndoRefund %s: %v", e.Refund.ExternalID, err)
+			}
 		case e.Refund != nil:
 			if err := l.store.ReverseRefund(ctx, l.conn.ID, *e.Refund); err != nil {
 				l.t.Fatalf("ReverseRefund %s: %v", e.Refund.ExternalID, err)

@@ -59,6 +59,10 @@ type Config struct {
 	BaseURL       string // STRIPE_BASE_URL
 	HTTPClient    *http.Client
 	Logger        *slog.Logger
+	// AllowTestKeys lets test-mode keys and connections through, for
+	// Stripe's own mock (stripe-mock accepts test keys only). Otherwise
+	// they are refused at connect (ErrTestMode).
+	AllowTestKeys bool
 }
 
 // Adapter implements platforms.Platform and platforms.Catalog for Stripe.

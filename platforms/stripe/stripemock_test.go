@@ -42,6 +42,8 @@ func TestRequestShapesAgainstStripeMock(t *testing.T) {
 		BaseURL:    base,
 		HTTPClient: &http.Client{Transport: rec, Timeout: 5 * time.Second},
 		Logger:     slog.New(slog.DiscardHandler),
+		// stripe-mock accepts test keys only.
+		AllowTestKeys: true,
 	})
 	const connected = "acct_1CodecreditConnected"
 	keyConn := func() *platforms.Conn {

@@ -176,12 +176,13 @@ func checkOrderAndRefund(t *testing.T, ad *woocommerce.Adapter, ap *app, store *
 		events[0].Order.CustomerEmail != "cleo.park@example.com" || events[0].Order.Discount != 825 {
 		t.Fatalf("order events: %s", dump(events))
 	}
-	// One of the two tees back: 17.00 of goods (18.70 with tax).
-	if _, err := store.Refund(order.ID, sandbox.RefundSpec{Lines: map[int]int{0: 1}}); err != nil {
+	// One of the two tees back with the shipping: 17.00 of goods (18.70
+	// with tax, 24.20 with shipping and its tax).
+	if _, err := store.Refund(order.ID, sandbox.RefundSpec{Lines: map[int]int{0: 1}, Shipping: true}); err != nil {
 		t.Fatal(err)
 	}
 	upd := ap.last(t, "order.updated")
-	events = verifyAndParse(t, ad, conn, upd)
+	events = verifyEnrichAndParse(t, ad, conn, upd)
 	if len(events) != 2 || events[1].Kind != platforms.KindOrderRefunded || events[1].Refund.Subtotal != 1700 {
 		t.Fatalf("refund events: %s", dump(events))
 	}
@@ -232,6 +233,23 @@ func verifyAndParse(t *testing.T, ad *woocommerce.Adapter, conn *platforms.Conn,
 		t.Fatal(err)
 	}
 	events, err := ad.ParseWebhook(wh.Topic, d.body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return events
+}
+
+// verifyEnrichAndParse is verifyAndParse as the worker does it: the body
+// enriched with the store's refund objects first.
+func verifyEnrichAndParse(t *testing.T, ad *woocommerce.Adapter, conn *platforms.Conn, d delivery) []platforms.Event {
+	t.Helper()
+	verifyAndParse(t, ad, conn, d)
+	wh, _ := ad.VerifyWebhook(d.header, d.body, []byte(conn.Credentials[woocommerce.CredWebhookSecret]), time.Now())
+	body, err := ad.EnrichWebhook(context.Background(), conn, wh.Topic, d.body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := ad.ParseWebhook(wh.Topic, body)
 	if err != nil {
 		t.Fatal(err)
 	}

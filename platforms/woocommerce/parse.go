@@ -91,8 +91,9 @@ type wcLine struct {
 }
 
 // wcRefund is an entry of an order's refunds[] (id, reason, total, the
-// total negative and tax and shipping included) or, in bodies the
-// reconciliation stores, the full refund object with its line items.
+// total negative and tax and shipping included) or, once enriched from
+// GET /orders/{id}/refunds (by the worker or the reconciliation), the full
+// refund object: its amount and the lines it gives back.
 // https://woocommerce.github.io/woocommerce-rest-api-docs/#order-refund-properties
 type wcRefund struct {
 	ID             int64    `json:"id"`
@@ -101,7 +102,12 @@ type wcRefund struct {
 	Amount         string   `json:"amount,omitempty"`
 	DateCreatedGMT string   `json:"date_created_gmt,omitempty"`
 	LineItems      []wcLine `json:"line_items,omitempty"`
+	ShippingLines  []wcLine `json:"shipping_lines,omitempty"`
+	FeeLines       []wcLine `json:"fee_lines,omitempty"`
 }
+
+// full reports whether r is a refund object rather than a bare entry.
+func (r *wcRefund) full() bool { return r.Amount != "" }
 
 func parseOrder(body []byte) ([]platforms.Event, error) {
 	var o wcOrder
@@ -171,14 +177,7 @@ func normalOrder(o *wcOrder) (*platforms.Order, error) {
 	return out, nil
 }
 
-// refundOf is one refund of an order. With its line items (a full refund
-// object, as the reconciliation stores it) the refunded subtotal is exact:
-// minus the sum of the refunded lines' totals. A webhook's refunds[] entry
-// only has the refund's total, tax and shipping included; its subtotal is
-// then that total without the order's item tax share,
-// |total| × items / (items + item tax), rounded half to even and capped at
-// the order's subtotal. That is exact for a refund of line items under one
-// tax rate, and counts a refunded shipping fee as goods.
+// refundOf is one refund of an order; see refundSubtotal for its goods.
 func refundOf(o *wcOrder, r *wcRefund) (*platforms.Refund, error) {
 	if r.ID <= 0 {
 		return nil, fmt.Errorf("%w: order %d has a refund without an id", platforms.ErrPayload, o.ID)
@@ -195,23 +194,46 @@ func refundOf(o *wcOrder, r *wcRefund) (*platforms.Refund, error) {
 		Currency: o.Currency, Subtotal: sub, CreatedAt: created}, nil
 }
 
+// refundSubtotal is the part of the order's goods a refund gives back.
+// The refunded line items count as they are (their totals are after
+// discounts and before tax); refunded shipping, fees and all tax count for
+// nothing. What the store does not itemise (a refund of an amount, or a
+// bare refunds[] entry the store's API did not detail) is spread over what
+// was paid: unitemised × items / order total, half to even. The result is
+// capped at the order's items.
 func refundSubtotal(o *wcOrder, r *wcRefund) (int64, error) {
-	if len(r.LineItems) > 0 {
-		lines, _, err := lineSums(r.LineItems, o.Currency)
-		return abs(lines), err
-	}
-	amount, err := wcmoney.ParseMinor(r.Total, o.Currency)
-	if r.Total == "" {
-		amount, err = wcmoney.ParseMinor(r.Amount, o.Currency)
+	amount, err := wcmoney.ParseMinor(r.Amount, o.Currency)
+	if !r.full() {
+		amount, err = wcmoney.ParseMinor(r.Total, o.Currency)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("%w: refund %d total: %v", platforms.ErrPayload, r.ID, err)
 	}
-	net, tax, err := lineSums(o.LineItems, o.Currency)
-	if err != nil || net+tax <= 0 {
+	goods, goodsTax, err := lineSums(r.LineItems, o.Currency)
+	if err != nil {
 		return 0, err
 	}
-	return min(wcmoney.MulDiv(abs(amount), net, net+tax), net), nil
+	itemised := abs(goods) + abs(goodsTax)
+	for _, lines := range [][]wcLine{r.ShippingLines, r.FeeLines} {
+		net, tax, err := lineSums(lines, o.Currency)
+		if err != nil {
+			return 0, err
+		}
+		itemised += abs(net) + abs(tax)
+	}
+	items, _, err := lineSums(o.LineItems, o.Currency)
+	if err != nil {
+		return 0, err
+	}
+	paid, err := wcmoney.ParseMinor(o.Total, o.Currency)
+	if err != nil {
+		return 0, fmt.Errorf("%w: order %d total: %v", platforms.ErrPayload, o.ID, err)
+	}
+	sub := abs(goods)
+	if rest := abs(amount) - itemised; rest > 0 && paid > 0 {
+		sub += wcmoney.MulDiv(rest, items, paid)
+	}
+	return min(sub, max(items, 0)), nil
 }
 
 // lineSums adds up line totals and their tax, in minor units.

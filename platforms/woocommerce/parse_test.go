@@ -1,6 +1,7 @@
 package woocommerce_test
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"testing"
@@ -42,21 +43,22 @@ func TestParseOrderFixtures(t *testing.T) {
 		want        []platforms.Event
 	}{
 		{"order_created.json", "order.created", []platforms.Event{paid(order727())}},
-		// 11.61 refunded with tax; 11.61 × 16.20 / (16.20 + 1.22) = 10.80, the refunded line.
+		// A bare refunds[] entry (the worker first reads the refund objects,
+		// see TestEnrichedRefunds) is spread over what was paid:
+		// 11.61 × 16.20 / 27.42 = 6.859 → 6.86.
 		{"order_updated_refund.json", "order.updated", []platforms.Event{paid(order727()),
-			refund(platforms.KindOrderRefunded, "731", "727", 1080, false, "2017-03-23T13:02:41Z")}},
-		// No tax: each refund's total is its subtotal (726 was the shipping
-		// fee, which the webhook cannot tell apart; reconciliation can).
+			refund(platforms.KindOrderRefunded, "731", "727", 686, false, "2017-03-23T13:02:41Z")}},
+		// Bare entries again: 10.00 × 29 / 39 = 7.44 and 9.00 × 29 / 39 = 6.69.
 		{"order_completed_two_refunds.json", "order.updated", []platforms.Event{paid(order723),
-			refund(platforms.KindOrderRefunded, "726", "723", 1000, false, "2017-03-21T19:54:51Z"),
-			refund(platforms.KindOrderRefunded, "724", "723", 900, false, "2017-03-21T19:54:51Z")}},
+			refund(platforms.KindOrderRefunded, "726", "723", 744, false, "2017-03-21T19:54:51Z"),
+			refund(platforms.KindOrderRefunded, "724", "723", 669, false, "2017-03-21T19:54:51Z")}},
 		{"order_cancelled.json", "order.updated", []platforms.Event{
 			refund(platforms.KindOrderCancelled, "cancel:727", "727", 0, true, "2017-03-22T20:01:12Z")}},
-		// Fully refunded: the refunds, then a full refund that reverses
-		// whatever the estimates left.
+		// Fully refunded: the bare refunds (15.81 × 16.20 / 27.42 = 9.34),
+		// then a full refund that reverses whatever the estimates left.
 		{"order_refunded.json", "order.updated", []platforms.Event{
-			refund(platforms.KindOrderRefunded, "733", "727", 1470, false, "2017-03-24T12:15:00Z"),
-			refund(platforms.KindOrderRefunded, "731", "727", 1080, false, "2017-03-24T12:15:00Z"),
+			refund(platforms.KindOrderRefunded, "733", "727", 934, false, "2017-03-24T12:15:00Z"),
+			refund(platforms.KindOrderRefunded, "731", "727", 686, false, "2017-03-24T12:15:00Z"),
 			refund(platforms.KindOrderRefunded, "cancel:727", "727", 0, true, "2017-03-24T12:15:00Z")}},
 	}
 	a := newAdapter()
@@ -171,4 +173,27 @@ func FuzzParseWebhook(f *testing.F) {
 		}
 		_ = woocommerce.EventID(topic, body)
 	})
+}
+
+// The docs' order 723 with its refunds read from GET /orders/723/refunds
+// (refunds_723.json, verbatim from the docs): refund 724 gives back a line
+// of 9.00, exact; refund 726 is an amount without lines (the docs' order
+// had 10.00 shipping), spread over what was paid: 10.00 × 29 / 39 = 7.44.
+func TestEnrichedRefunds(t *testing.T) {
+	var order map[string]json.RawMessage
+	if err := json.Unmarshal(fixture(t, "order_completed_two_refunds.json"), &order); err != nil {
+		t.Fatal(err)
+	}
+	order["refunds"] = fixture(t, "refunds_723.json")
+	body, _ := json.Marshal(order)
+	got, err := newAdapter().ParseWebhook("order.updated", body)
+	if err != nil || len(got) != 3 {
+		t.Fatalf("events %s %v", dump(got), err)
+	}
+	if r := got[1].Refund; r.ExternalID != "726" || r.Subtotal != 744 {
+		t.Errorf("refund without lines: %+v", r)
+	}
+	if r := got[2].Refund; r.ExternalID != "724" || r.Subtotal != 900 {
+		t.Errorf("refund of a line: %+v", r)
+	}
 }

@@ -113,3 +113,28 @@ func (a *Adapter) withFullRefunds(ctx context.Context, c *platforms.Conn, orderI
 	fields["refunds"] = enriched
 	return json.Marshal(fields)
 }
+
+// EnrichWebhook replaces the bare refunds[] entries of an order body (id,
+// reason and total only) by the refund objects of GET /orders/{id}/refunds,
+// whose lines tell goods from shipping, fees and tax. Other bodies, and an
+// order whose refunds are already objects, come back unchanged.
+func (a *Adapter) EnrichWebhook(ctx context.Context, c *platforms.Conn, topic string, body []byte) ([]byte, error) {
+	if topic != TopicOrderCreated && topic != TopicOrderUpdated {
+		return body, nil
+	}
+	var head struct {
+		ID      int64      `json:"id"`
+		Refunds []wcRefund `json:"refunds"`
+	}
+	if err := json.Unmarshal(body, &head); err != nil || head.ID <= 0 {
+		return body, nil // the parser says what is wrong with it
+	}
+	bare := false
+	for i := range head.Refunds {
+		bare = bare || !head.Refunds[i].full()
+	}
+	if !bare {
+		return body, nil
+	}
+	return a.withFullRefunds(ctx, c, head.ID, body)
+}

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // authorize is GET /oauth/authorize
@@ -82,9 +83,15 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "Authorization code does not exist: "+code)
 		return
 	}
+	// A platform in test mode (its key sk_test_...) connects accounts in
+	// test mode: the token says livemode false.
+	mode, live := "live_", !strings.HasPrefix(s.opts.PlatformKey, "sk_test_")
+	if !live {
+		mode = "test_"
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"access_token": newID("sk_live_"), "livemode": true, "refresh_token": newID("rt_"),
-		"token_type": "bearer", "stripe_publishable_key": newID("pk_live_"),
+		"access_token": newID("sk_" + mode), "livemode": live, "refresh_token": newID("rt_"),
+		"token_type": "bearer", "stripe_publishable_key": newID("pk_" + mode),
 		"stripe_user_id": a.ID, "scope": "read_write",
 	})
 }

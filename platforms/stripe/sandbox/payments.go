@@ -118,7 +118,9 @@ func (s *Server) bill(sub *subscription) (sale, *sentEvent) {
 	sl.created = start
 	s.pay(&sl)
 	number := fmt.Sprintf("%s-%04d", strings.ToUpper(sub.id[4:12]), sub.invoices+1)
-	ev := s.event(sl.account, "invoice.paid", invoiceJSON(&sl, number, sub.invoices, start, sub.periodAt.AddDate(0, 1, 0).Unix()))
+	inv := invoiceJSON(&sl, number, sub.invoices, start, sub.periodAt.AddDate(0, 1, 0).Unix())
+	s.keepInvoice(sub, &sl, inv)
+	ev := s.event(sl.account, "invoice.paid", inv)
 	sub.invoices++
 	return sl, ev
 }

@@ -55,6 +55,9 @@ type Server struct {
 	subscriptions map[string]*subscription
 	events        map[string]*sentEvent
 	deliveries    []Delivery
+	refunds       map[string]*sbRefund  // refunds whose status may still change
+	disputes      map[string]*sbDispute // disputes by id
+	invoices      map[string]*sbInvoice // paid invoices by id
 }
 
 // New starts an empty sandbox with its platform account.
@@ -76,7 +79,8 @@ func New(opts Options) *Server {
 	}
 	s := &Server{opts: opts, accounts: map[string]*account{}, keys: map[string]string{},
 		authCodes: map[string]string{}, payments: map[string]*payment{},
-		subscriptions: map[string]*subscription{}, events: map[string]*sentEvent{}}
+		subscriptions: map[string]*subscription{}, events: map[string]*sentEvent{},
+		refunds: map[string]*sbRefund{}, disputes: map[string]*sbDispute{}, invoices: map[string]*sbInvoice{}}
 	s.platform = newAccount(newID("acct_"), "Sandbox platform", "platform@example.com", "usd")
 	return s
 }
@@ -143,6 +147,8 @@ func (s *Server) route(acct *account, r *http.Request, parts []string) (any, int
 		return s.promotionCodes(acct, r, id)
 	case parts[0] == "webhook_endpoints" && len(parts) <= 2:
 		return s.webhookEndpoints(acct, r, id)
+	case parts[0] == "invoices" && len(parts) == 2 && r.Method == http.MethodGet:
+		return s.retrieveInvoice(acct, r, id)
 	}
 	e := unrecognized(r)
 	return nil, http.StatusNotFound, &e

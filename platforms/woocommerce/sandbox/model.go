@@ -122,6 +122,9 @@ type RefundRecord struct {
 	Created  time.Time
 	Lines    []lineItem // negative amounts, as WooCommerce stores them
 	refundOf []int64    // the order line id of each refund line
+	// Shipping and ShippingTax are the refunded shipping fee and its tax
+	// (positive; listed negative in shipping_lines).
+	Shipping, ShippingTax int64
 }
 
 // Totals of an order, in minor units.

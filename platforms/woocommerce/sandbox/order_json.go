@@ -5,6 +5,8 @@ import "encoding/json"
 // The REST API v3 order and refund, as the docs show them.
 // https://woocommerce.github.io/woocommerce-rest-api-docs/#order-properties
 // https://woocommerce.github.io/woocommerce-rest-api-docs/#order-refund-properties
+// (current: https://developer.woocommerce.com/docs/apis/rest-api/v3/order-refunds/,
+// whose refund lists line_items, tax_lines, shipping_lines and fee_lines)
 
 type addressJSON struct {
 	FirstName string `json:"first_name"`
@@ -116,15 +118,18 @@ type orderJSON struct {
 }
 
 type refundJSON struct {
-	ID              int64      `json:"id"`
-	DateCreated     string     `json:"date_created"`
-	DateCreatedGMT  string     `json:"date_created_gmt"`
-	Amount          string     `json:"amount"`
-	Reason          string     `json:"reason"`
-	RefundedBy      int64      `json:"refunded_by"`
-	RefundedPayment bool       `json:"refunded_payment"`
-	MetaData        []any      `json:"meta_data"`
-	LineItems       []lineJSON `json:"line_items"`
+	ID              int64          `json:"id"`
+	DateCreated     string         `json:"date_created"`
+	DateCreatedGMT  string         `json:"date_created_gmt"`
+	Amount          string         `json:"amount"`
+	Reason          string         `json:"reason"`
+	RefundedBy      int64          `json:"refunded_by"`
+	RefundedPayment bool           `json:"refunded_payment"`
+	MetaData        []any          `json:"meta_data"`
+	LineItems       []lineJSON     `json:"line_items"`
+	TaxLines        []any          `json:"tax_lines"`
+	ShippingLines   []shippingJSON `json:"shipping_lines"`
+	FeeLines        []any          `json:"fee_lines"`
 }
 
 func (o *Order) json() orderJSON {
@@ -177,9 +182,15 @@ func (l lineItem) json(currency string, refundOf *int64) lineJSON {
 
 func (r *RefundRecord) json(currency string) refundJSON {
 	out := refundJSON{ID: r.ID, DateCreated: gmt(r.Created), DateCreatedGMT: gmt(r.Created),
-		Amount: money(r.Amount, currency), Reason: r.Reason, RefundedBy: 1, MetaData: []any{}, LineItems: []lineJSON{}}
+		Amount: money(r.Amount, currency), Reason: r.Reason, RefundedBy: 1, MetaData: []any{}, LineItems: []lineJSON{},
+		TaxLines: []any{}, ShippingLines: []shippingJSON{}, FeeLines: []any{}}
 	for i, l := range r.Lines {
 		out.LineItems = append(out.LineItems, l.json(currency, &r.refundOf[i]))
+	}
+	if r.Shipping != 0 || r.ShippingTax != 0 {
+		out.ShippingLines = append(out.ShippingLines, shippingJSON{ID: r.ID*10 + 9, MethodTitle: "Flat rate",
+			MethodID: "flat_rate", Total: money(-r.Shipping, currency), TotalTax: money(-r.ShippingTax, currency),
+			Taxes: []taxJSON{}, MetaData: []any{}})
 	}
 	return out
 }

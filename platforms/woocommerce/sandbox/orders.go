@@ -150,6 +150,7 @@ func (st *Store) newRefund(o *Order, spec RefundSpec) (*RefundRecord, error) {
 		r.Amount = spec.Amount
 	}
 	if spec.Shipping {
+		r.Shipping, r.ShippingTax = o.Shipping, o.ShippingTax
 		r.Amount += o.Shipping + o.ShippingTax
 	}
 	if r.Amount <= 0 || o.refunded()+r.Amount > o.Total() {

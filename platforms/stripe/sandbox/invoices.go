@@ -1,0 +1,82 @@
+package sandbox
+
+import (
+	"fmt"
+	"net/http"
+)
+
+// sbInvoice is a paid invoice as GET /v1/invoices/{id} serves it, with its
+// discount object for expand[]=discounts.
+type sbInvoice struct {
+	account  *account
+	body     map[string]any
+	discount map[string]any // nil without a discount
+}
+
+// SubscribeAPI plays a merchant creating a monthly subscription through
+// the API (no Checkout) with code as its promotion code: only invoice.paid
+// is delivered, naming its discount by id (di_...).
+// https://docs.stripe.com/billing/subscriptions/coupons#promotion-codes
+func (s *Server) SubscribeAPI(accountID, code string, price int64, currency string) (Invoice, error) {
+	s.mu.Lock()
+	sl, err := s.newSale(accountID, code, price, currency, "subscriber@example.com")
+	if err != nil {
+		s.mu.Unlock()
+		return Invoice{}, err
+	}
+	sub := &subscription{id: newID("sub_"), sale: sl, periodAt: s.opts.Now().UTC()}
+	s.subscriptions[sub.id] = sub
+	inv, paid := s.bill(sub)
+	s.mu.Unlock()
+	out := Invoice{SubscriptionID: sub.id, InvoiceID: inv.invoice, PaymentIntentID: inv.intent,
+		Total: inv.total(), EventID: paid.id}
+	return out, s.send(paid)
+}
+
+// keepInvoice stores a billed invoice and, when a discount applied, its
+// Discount object (https://docs.stripe.com/api/discounts/object, shaped on
+// resources.discount of Stripe's OpenAPI fixtures3.json: the coupon under
+// source). The subscription's discount keeps its promotion code on every
+// invoice. Call with s.mu held.
+func (s *Server) keepInvoice(sub *subscription, sl *sale, body map[string]any) {
+	inv := &sbInvoice{account: sl.account, body: body}
+	if sl.discount > 0 && sl.coupon != nil {
+		var promo any
+		if sub.sale.promo != nil {
+			promo = sub.sale.promo.ID
+		}
+		inv.discount = map[string]any{
+			"id": "di_" + sl.invoice[3:], "object": "discount", "checkout_session": nil,
+			"customer": sl.customer, "customer_account": nil, "end": nil, "invoice": sl.invoice,
+			"invoice_item": nil, "promotion_code": promo, "start": sl.created,
+			"source":       map[string]any{"type": "coupon", "coupon": sl.coupon.ID},
+			"subscription": sub.id, "subscription_item": nil,
+		}
+	}
+	s.invoices[sl.invoice] = inv
+}
+
+// retrieveInvoice serves GET /v1/invoices/{id}, with expand[]=discounts.
+func (s *Server) retrieveInvoice(a *account, r *http.Request, id string) (any, int, *apiError) {
+	inv := s.invoices[id]
+	if inv == nil || inv.account != a {
+		return missing("invoice", "id", id)
+	}
+	out := map[string]any{}
+	for k, v := range inv.body {
+		out[k] = v
+	}
+	for _, e := range formArray(r.Form, "expand") {
+		switch e {
+		case "discounts":
+			out["discounts"] = []any{}
+			if inv.discount != nil {
+				out["discounts"] = []any{inv.discount}
+			}
+		default:
+			return nil, http.StatusBadRequest, &apiError{Type: "invalid_request_error", Param: "expand",
+				Message: fmt.Sprintf("This property cannot be expanded (%s).", e)}
+		}
+	}
+	return out, 0, nil
+}
