@@ -20,7 +20,7 @@ func TestWooCommerceRefundWithShippingReversesGoodsOnly(t *testing.T) {
 	sb := sandbox.New(sandbox.Options{})
 	sbServer := httptest.NewServer(sb)
 	defer sbServer.Close()
-	w := newWooStore(t, s, wooApp(t, s), sbServer.URL+"/shop", sb)
+	w := newWooStore(t, s, wooApp(t, s, sbServer.URL), sbServer.URL+"/shop", sb)
 
 	// 50.00 + 20.00 less 10% = 63.00 of goods, 6.30 commission.
 	o, err := w.shop.PlaceOrder([]string{"ANNA10"}, []sandbox.Line{{Name: "Jacket", Quantity: 1, Price: 5000},
