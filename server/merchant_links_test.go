@@ -113,6 +113,11 @@ func TestMerchantLinkCheckDoesNotUseItUp(t *testing.T) {
 	s := newLinkSite(t)
 	ctx := context.Background()
 	token := s.token(t)
+	// Redis holds the link's hash only: reading Redis gives no usable link.
+	keys, err := s.links.rdb.Keys(ctx, "*"+token+"*").Result()
+	if err != nil || len(keys) != 0 {
+		t.Fatalf("the raw token is in Redis: %v %v", keys, err)
+	}
 	for range 2 {
 		if id, err := s.links.Check(ctx, token); err != nil || id == 0 {
 			t.Fatalf("check: %d %v", id, err)
