@@ -65,7 +65,11 @@ type Refund struct {
 	RefundedAt       time.Time  `json:"refunded_at"`
 	AppliedAt        *time.Time `json:"applied_at,omitempty"`
 	FailReason       string     `gorm:"not null;default:''" json:"fail_reason,omitempty"`
-	CreatedAt        time.Time  `json:"created_at"`
+	// Note says how the goods' share was worked out where the platform did
+	// not itemise the refund (a WooCommerce refund without lines, a Stripe
+	// refund of money only).
+	Note      string    `gorm:"not null;default:''" json:"note,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Subscription links a platform subscription to the affiliate whose code

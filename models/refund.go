@@ -33,7 +33,7 @@ func (s *Store) ReverseRefund(ctx context.Context, connectionID uint64, r platfo
 		row := Refund{
 			AccountID: conn.AccountID, ConnectionID: conn.ID, ExternalRefundID: r.ExternalID,
 			ExternalOrderID: r.OrderExternalID, Currency: strings.ToUpper(r.Currency),
-			Subtotal: r.Subtotal, Amount: r.Amount, Full: r.Full, RefundedAt: r.CreatedAt.UTC(),
+			Subtotal: r.Subtotal, Amount: r.Amount, Full: r.Full, RefundedAt: r.CreatedAt.UTC(), Note: refundNote(r),
 		}
 		if row.RefundedAt.IsZero() {
 			row.RefundedAt = s.now()
@@ -195,4 +195,17 @@ func (s *Store) bookReversal(tx *gorm.DB, conv *Conversion, ref *Refund, delta i
 		e.Note = "clawback: refunded after payout"
 	}
 	return tx.Create(&e).Error
+}
+
+// MoneyShareNote is said on a refund known only by its money (Stripe): it
+// takes the same share of the order's goods as of its total.
+const MoneyShareNote = "Refund of money only: it takes back the same share of the goods as of the order's total."
+
+// refundNote is what a refund says about how its goods' share was found:
+// the platform's note, or the money share for a refund of money only.
+func refundNote(r platforms.Refund) string {
+	if r.Note == "" && r.Subtotal == 0 && r.Amount > 0 && !r.Full {
+		return MoneyShareNote
+	}
+	return r.Note
 }

@@ -50,3 +50,39 @@ func TestMigrateMakesRefundIDsUniquePerOrder(t *testing.T) {
 		}
 	})
 }
+
+// A refund says how its goods' share was found where the platform did not
+// itemise it: the platform's own note, or the money share for a refund
+// known only by its money; an itemised refund says nothing.
+func TestRefundSaysHowItsShareWasFound(t *testing.T) {
+	testdb.Both(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		now := s.Now()
+		if _, err := s.AttributeOrder(ctx, f.conn.ID, platforms.Order{ExternalID: "O", Codes: []string{"Partner0"},
+			Currency: "USD", Subtotal: 10000, Total: 12000, PlacedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+		refunds := []platforms.Refund{
+			{ExternalID: "lines", Subtotal: 1000},
+			{ExternalID: "money", Amount: 1200},
+			{ExternalID: "spread", Subtotal: 500, Note: "spread over what was paid"},
+		}
+		for _, r := range refunds {
+			r.OrderExternalID, r.Currency, r.CreatedAt = "O", "USD", now
+			if err := s.ReverseRefund(ctx, f.conn.ID, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := map[string]string{"lines": "", "money": models.MoneyShareNote, "spread": "spread over what was paid"}
+		var rows []models.Refund
+		if err := s.DB().Find(&rows).Error; err != nil || len(rows) != 3 {
+			t.Fatalf("refunds %v %v", rows, err)
+		}
+		for _, r := range rows {
+			if r.Note != want[r.ExternalRefundID] {
+				t.Errorf("refund %s says %q, want %q", r.ExternalRefundID, r.Note, want[r.ExternalRefundID])
+			}
+		}
+	})
+}

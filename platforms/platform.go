@@ -90,6 +90,9 @@ type Refund struct {
 	// Reason says, for a KindRefundUndone, why the money was not taken
 	// back ("refund failed", "dispute won"); it is noted on the ledger.
 	Reason string `json:"reason,omitempty"`
+	// Note says how the goods' share was worked out where the platform did
+	// not itemise the refund; it is shown with the refund on its conversion.
+	Note string `json:"note,omitempty"`
 }
 
 // CodeChange is a discount code created, changed or deleted on the platform.

@@ -32,9 +32,14 @@ func TestParseOrderFixtures(t *testing.T) {
 	paid := func(o *platforms.Order) platforms.Event {
 		return platforms.Event{Kind: platforms.KindOrderPaid, Order: o}
 	}
+	// Every partial refund here is a bare refunds[] entry: spread, and said so.
 	refund := func(kind, id, order string, sub int64, full bool, when string) platforms.Event {
+		note := ""
+		if !full {
+			note = woocommerce.SpreadNote
+		}
 		return platforms.Event{Kind: kind, Refund: &platforms.Refund{ExternalID: id, OrderExternalID: order,
-			Currency: "USD", Subtotal: sub, Full: full, CreatedAt: at(when)}}
+			Currency: "USD", Subtotal: sub, Full: full, CreatedAt: at(when), Note: note}}
 	}
 	order723 := &platforms.Order{ExternalID: "723", Number: "723", Currency: "USD", Subtotal: 2900, Total: 3900,
 		CustomerID: "26", CustomerEmail: "joao.silva@example.com", CustomerName: "João Silva", PlacedAt: at("2017-03-21T19:16:00Z")}
@@ -190,10 +195,10 @@ func TestEnrichedRefunds(t *testing.T) {
 	if err != nil || len(got) != 3 {
 		t.Fatalf("events %s %v", dump(got), err)
 	}
-	if r := got[1].Refund; r.ExternalID != "726" || r.Subtotal != 744 {
+	if r := got[1].Refund; r.ExternalID != "726" || r.Subtotal != 744 || r.Note != woocommerce.SpreadNote {
 		t.Errorf("refund without lines: %+v", r)
 	}
-	if r := got[2].Refund; r.ExternalID != "724" || r.Subtotal != 900 {
+	if r := got[2].Refund; r.ExternalID != "724" || r.Subtotal != 900 || r.Note != "" {
 		t.Errorf("refund of a line: %+v", r)
 	}
 }
