@@ -8,8 +8,10 @@ import (
 	"codecredit/platforms"
 )
 
-// refund is a Refund object (https://docs.stripe.com/api/refunds/object).
-type refund struct {
+// moneyBack is the part of a Refund (https://docs.stripe.com/api/refunds/object)
+// or a Dispute (https://docs.stripe.com/api/disputes/object) read here:
+// both give an amount of a payment back.
+type moneyBack struct {
 	ID            string `json:"id"`
 	Amount        int64  `json:"amount"`
 	Currency      string `json:"currency"`
@@ -17,6 +19,25 @@ type refund struct {
 	Charge        ref    `json:"charge"`
 	PaymentIntent ref    `json:"payment_intent"`
 	Created       int64  `json:"created"`
+}
+
+// readMoneyBack reads a refund or dispute (what names it in errors) as a
+// refund of its order, the payment intent (the ExternalID of a checkout
+// order) or else the charge.
+func readMoneyBack(ev *envelope, what string) (moneyBack, platforms.Refund, error) {
+	var m moneyBack
+	if err := json.Unmarshal(ev.Data.Object, &m); err != nil {
+		return m, platforms.Refund{}, fmt.Errorf("%w: %s: %v", platforms.ErrPayload, what, err)
+	}
+	order := m.PaymentIntent.ID
+	if order == "" {
+		order = m.Charge.ID
+	}
+	if m.ID == "" || order == "" || m.Amount < 0 {
+		return m, platforms.Refund{}, fmt.Errorf("%w: %s %q names no payment or has a negative amount", platforms.ErrPayload, what, m.ID)
+	}
+	return m, platforms.Refund{ExternalID: m.ID, OrderExternalID: order, Currency: strings.ToUpper(m.Currency),
+		Amount: m.Amount, CreatedAt: unix(m.Created, ev.Created)}, nil
 }
 
 // parseRefund books a refund once Stripe says it succeeded, and undoes
@@ -37,19 +58,10 @@ type refund struct {
 // its refunds are read from credit notes (parseCreditNote).
 // https://docs.stripe.com/refunds#failed-refunds
 func parseRefund(ev *envelope) ([]platforms.Event, error) {
-	var r refund
-	if err := json.Unmarshal(ev.Data.Object, &r); err != nil {
-		return nil, fmt.Errorf("%w: refund: %v", platforms.ErrPayload, err)
+	r, out, err := readMoneyBack(ev, "refund")
+	if err != nil {
+		return nil, err
 	}
-	order := r.PaymentIntent.ID
-	if order == "" {
-		order = r.Charge.ID
-	}
-	if r.ID == "" || order == "" || r.Amount < 0 {
-		return nil, fmt.Errorf("%w: refund %q names no payment or has a negative amount", platforms.ErrPayload, r.ID)
-	}
-	out := platforms.Refund{ExternalID: r.ID, OrderExternalID: order, Currency: strings.ToUpper(r.Currency),
-		Amount: r.Amount, CreatedAt: unix(r.Created, ev.Created)}
 	switch r.Status {
 	case "succeeded":
 		return []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &out}}, nil
