@@ -1,0 +1,122 @@
+package shopify
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"codecredit/platforms"
+)
+
+// Shopify Payments dispute topics
+// (https://shopify.dev/changelog/new-webhook-topic-disputes); a shop
+// delivers them only to an app granted ScopeDisputes.
+const (
+	TopicDisputesCreate = "disputes/create"
+	TopicDisputesUpdate = "disputes/update"
+	// ScopeDisputes is the access scope the dispute topics need.
+	ScopeDisputes = "read_shopify_payments_disputes"
+)
+
+// disputeTopics are subscribed only where ScopeDisputes was granted.
+var disputeTopics = map[string]bool{TopicDisputesCreate: true, TopicDisputesUpdate: true}
+
+// DisputeRefundPrefix starts the refund id a dispute is booked under
+// ("dispute:<id>"), keeping dispute ids apart from refund ids.
+const DisputeRefundPrefix = "dispute:"
+
+// dispute is the body of disputes/create and disputes/update: the Dispute
+// resource of https://shopify.dev/docs/api/admin-rest/2023-07/resources/dispute
+// (id, order_id, type inquiry|chargeback, amount as a decimal string,
+// currency, reason, status, initiated_at, finalized_on, …). Only what the
+// adapter uses is declared.
+type dispute struct {
+	ID          id      `json:"id"`
+	OrderID     id      `json:"order_id"`
+	Type        string  `json:"type"`
+	Amount      decimal `json:"amount"`
+	Currency    string  `json:"currency"`
+	Status      string  `json:"status"`
+	InitiatedAt string  `json:"initiated_at"`
+	FinalizedOn string  `json:"finalized_on"`
+}
+
+// Dispute types and statuses (DisputeType and DisputeStatus of the Admin
+// API, https://shopify.dev/docs/api/admin-graphql/latest/enums/DisputeStatus).
+const (
+	disputeChargeback     = "chargeback"
+	disputeWon            = "won"
+	disputePrevented      = "prevented"
+	disputeChargeRefunded = "charge_refunded"
+)
+
+// undoReasons are the statuses that give a dispute's take-back back, with
+// the reason noted on the ledger. charge_refunded (deprecated by Shopify)
+// means the order was refunded instead: that refund arrives on
+// refunds/create and takes its own share back, so the dispute's is given
+// back rather than taken twice.
+var undoReasons = map[string]string{
+	disputeWon:            "dispute won",
+	disputePrevented:      "dispute prevented",
+	disputeChargeRefunded: "dispute closed: the order was refunded instead",
+}
+
+// parseDispute reads a Shopify Payments dispute. A chargeback takes the
+// disputed amount's share of the commission back (a refund of money only,
+// id "dispute:<id>", dated initiated_at), whatever its status while open
+// and when lost or accepted: each delivery repeats the same refund, booked
+// once. An inquiry takes nothing. Won, prevented and charge_refunded give
+// back what the dispute took. A dispute naming no order acts on nothing.
+func parseDispute(body []byte) ([]platforms.Event, error) {
+	var d dispute
+	if err := decode(body, &d); err != nil {
+		return nil, err
+	}
+	if d.ID == "" {
+		return nil, fmt.Errorf("%w: dispute without an id", platforms.ErrPayload)
+	}
+	if d.OrderID == "" {
+		return nil, nil
+	}
+	status := strings.ToLower(strings.TrimSpace(d.Status))
+	out := &platforms.Refund{ExternalID: DisputeRefundPrefix + string(d.ID), OrderExternalID: string(d.OrderID)}
+	if reason, ok := undoReasons[status]; ok {
+		out.Reason, out.CreatedAt = reason, disputeTime(d.FinalizedOn, d.InitiatedAt)
+		return []platforms.Event{{Kind: platforms.KindRefundUndone, Refund: out}}, nil
+	}
+	if !strings.EqualFold(d.Type, disputeChargeback) {
+		return nil, nil
+	}
+	cur, err := currencyOf(d.Currency)
+	if err != nil {
+		return nil, err
+	}
+	v, err := amount(nil, d.Amount, cur)
+	switch {
+	case err != nil:
+		return nil, err
+	case v < 0:
+		return nil, fmt.Errorf("%w: dispute %s has a negative amount", platforms.ErrPayload, d.ID)
+	case v == 0:
+		return nil, nil
+	}
+	out.Currency, out.Amount, out.CreatedAt = cur, v, disputeTime(d.InitiatedAt)
+	if out.CreatedAt.IsZero() {
+		return nil, fmt.Errorf("%w: dispute %s without initiated_at", platforms.ErrPayload, d.ID)
+	}
+	return []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: out}}, nil
+}
+
+// disputeTime is the first of ts that reads as an ISO 8601 date and time
+// or a bare date (the GraphQL API gives finalizedOn as a Date), in UTC.
+func disputeTime(ts ...string) time.Time {
+	for _, s := range ts {
+		s = strings.TrimSpace(s)
+		for _, layout := range []string{time.RFC3339Nano, time.DateOnly} {
+			if t, err := time.Parse(layout, s); err == nil {
+				return t.UTC()
+			}
+		}
+	}
+	return time.Time{}
+}
