@@ -66,7 +66,9 @@ var undoReasons = map[string]string{
 // id "dispute:<id>", dated initiated_at), whatever its status while open
 // and when lost or accepted: each delivery repeats the same refund, booked
 // once. An inquiry takes nothing. Won, prevented and charge_refunded give
-// back what the dispute took. A dispute naming no order acts on nothing.
+// back what the dispute took: a chargeback's take-back is repeated first
+// (booked once), so the outcome is the same whichever delivery the worker
+// books first. A dispute naming no order acts on nothing.
 func parseDispute(body []byte) ([]platforms.Event, error) {
 	var d dispute
 	if err := decode(body, &d); err != nil {
@@ -78,15 +80,27 @@ func parseDispute(body []byte) ([]platforms.Event, error) {
 	if d.OrderID == "" {
 		return nil, nil
 	}
-	status := strings.ToLower(strings.TrimSpace(d.Status))
-	out := &platforms.Refund{ExternalID: DisputeRefundPrefix + string(d.ID), OrderExternalID: string(d.OrderID)}
-	if reason, ok := undoReasons[status]; ok {
-		out.Reason, out.CreatedAt = reason, disputeTime(d.FinalizedOn, d.InitiatedAt)
-		return []platforms.Event{{Kind: platforms.KindRefundUndone, Refund: out}}, nil
+	var out []platforms.Event
+	if strings.EqualFold(d.Type, disputeChargeback) {
+		taken, err := disputeTaken(&d)
+		if err != nil {
+			return nil, err
+		}
+		if taken != nil {
+			out = append(out, platforms.Event{Kind: platforms.KindOrderRefunded, Refund: taken})
+		}
 	}
-	if !strings.EqualFold(d.Type, disputeChargeback) {
-		return nil, nil
+	if reason, ok := undoReasons[strings.ToLower(strings.TrimSpace(d.Status))]; ok {
+		undo := &platforms.Refund{ExternalID: DisputeRefundPrefix + string(d.ID), OrderExternalID: string(d.OrderID),
+			Reason: reason, CreatedAt: disputeTime(d.FinalizedOn, d.InitiatedAt)}
+		out = append(out, platforms.Event{Kind: platforms.KindRefundUndone, Refund: undo})
 	}
+	return out, nil
+}
+
+// disputeTaken is the refund a chargeback books: its amount in its
+// currency, dated initiated_at; nil for a zero amount.
+func disputeTaken(d *dispute) (*platforms.Refund, error) {
 	cur, err := currencyOf(d.Currency)
 	if err != nil {
 		return nil, err
@@ -100,11 +114,12 @@ func parseDispute(body []byte) ([]platforms.Event, error) {
 	case v == 0:
 		return nil, nil
 	}
-	out.Currency, out.Amount, out.CreatedAt = cur, v, disputeTime(d.InitiatedAt)
-	if out.CreatedAt.IsZero() {
+	r := &platforms.Refund{ExternalID: DisputeRefundPrefix + string(d.ID), OrderExternalID: string(d.OrderID),
+		Currency: cur, Amount: v, CreatedAt: disputeTime(d.InitiatedAt)}
+	if r.CreatedAt.IsZero() {
 		return nil, fmt.Errorf("%w: dispute %s without initiated_at", platforms.ErrPayload, d.ID)
 	}
-	return []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: out}}, nil
+	return r, nil
 }
 
 // disputeTime is the first of ts that reads as an ISO 8601 date and time

@@ -52,8 +52,12 @@ func TestSandboxChargebackWonDeliversAndParses(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.sb.Wait()
-	if e := rc.only(t, shopify.TopicDisputesUpdate); e.Kind != platforms.KindRefundUndone || e.Refund.ExternalID != ref || e.Refund.Reason != "dispute won" {
-		t.Fatalf("won %+v %+v", e, e.Refund)
+	rc.mu.Lock()
+	won := rc.events[shopify.TopicDisputesUpdate]
+	rc.mu.Unlock()
+	if len(won) != 2 || won[0].Kind != platforms.KindOrderRefunded || won[0].Refund.ExternalID != ref ||
+		won[1].Kind != platforms.KindRefundUndone || won[1].Refund.ExternalID != ref || won[1].Refund.Reason != "dispute won" {
+		t.Fatalf("won %+v; want the take-back repeated, then undone", won)
 	}
 	if err := r.sb.UpdateDispute(shopName, dp, sandbox.DisputeUpdate{Status: "lost"}); err == nil {
 		t.Fatal("a won dispute was lost afterwards")

@@ -24,6 +24,9 @@ func TestParseWebhook(t *testing.T) {
 		o.Currency = "USD"
 		return &o
 	}
+	// 227.02 USD, half the order, charged back on 2026-11-05 at 19:00 EST.
+	taken := platforms.Event{Kind: platforms.KindOrderRefunded, Refund: &platforms.Refund{
+		ExternalID: "dispute:285332461850805136", OrderExternalID: orderID, Currency: "USD", Amount: 22702, CreatedAt: at("2026-11-06T00:00:00Z")}}
 	tests := []struct {
 		name, topic, file string
 		want              []platforms.Event
@@ -59,14 +62,14 @@ func TestParseWebhook(t *testing.T) {
 		// that money's share back under "dispute:<id>"; lost keeps it (the
 		// same refund, booked once); won and charge_refunded give it back;
 		// an inquiry takes nothing.
-		{"chargeback opened", TopicDisputesCreate, "disputes_create_chargeback.json", []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &platforms.Refund{
-			ExternalID: "dispute:285332461850805136", OrderExternalID: orderID, Currency: "USD", Amount: 22702, CreatedAt: at("2026-11-06T00:00:00Z")}}}},
+		{"chargeback opened", TopicDisputesCreate, "disputes_create_chargeback.json", []platforms.Event{taken}},
 		{"inquiry takes nothing", TopicDisputesCreate, "disputes_create_inquiry.json", nil},
-		{"chargeback lost keeps it", TopicDisputesUpdate, "disputes_update_lost.json", []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &platforms.Refund{
-			ExternalID: "dispute:285332461850805136", OrderExternalID: orderID, Currency: "USD", Amount: 22702, CreatedAt: at("2026-11-06T00:00:00Z")}}}},
-		{"chargeback won gives it back", TopicDisputesUpdate, "disputes_update_won.json", []platforms.Event{{Kind: platforms.KindRefundUndone, Refund: &platforms.Refund{
+		{"chargeback lost keeps it", TopicDisputesUpdate, "disputes_update_lost.json", []platforms.Event{taken}},
+		// Closed in the merchant's favour: the take-back is repeated (booked
+		// once, should the opening come later) and undone.
+		{"chargeback won gives it back", TopicDisputesUpdate, "disputes_update_won.json", []platforms.Event{taken, {Kind: platforms.KindRefundUndone, Refund: &platforms.Refund{
 			ExternalID: "dispute:285332461850805136", OrderExternalID: orderID, Reason: "dispute won", CreatedAt: at("2026-12-20T16:00:00Z")}}}},
-		{"charge refunded: the refund takes its own share", TopicDisputesUpdate, "disputes_update_charge_refunded.json", []platforms.Event{{Kind: platforms.KindRefundUndone, Refund: &platforms.Refund{
+		{"charge refunded: the refund takes its own share", TopicDisputesUpdate, "disputes_update_charge_refunded.json", []platforms.Event{taken, {Kind: platforms.KindRefundUndone, Refund: &platforms.Refund{
 			ExternalID: "dispute:285332461850805136", OrderExternalID: orderID, Reason: "dispute closed: the order was refunded instead", CreatedAt: at("2026-11-08T00:00:00Z")}}}},
 		{"discount created", TopicDiscountsCreate, "discounts_create.json", []platforms.Event{{Kind: platforms.KindCodeChanged,
 			Code: &platforms.CodeChange{PlatformID: "gid://shopify/DiscountCodeNode/1057371186"}}}},
