@@ -18,7 +18,8 @@ import (
 
 // appTopics are the topics shopify.app.toml subscribes to.
 var appTopics = []string{"orders/paid", "orders/cancelled", "refunds/create",
-	"discounts/create", "discounts/update", "discounts/delete", "app/uninstalled"}
+	"discounts/create", "discounts/update", "discounts/delete", "app/uninstalled",
+	"disputes/create", "disputes/update"}
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "address to serve on")

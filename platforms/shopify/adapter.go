@@ -23,13 +23,16 @@ import (
 const APIVersion = "2026-10"
 
 // DefaultScopes are the access scopes the app asks for.
-var DefaultScopes = []string{"read_orders", "read_discounts", "write_discounts"}
+var DefaultScopes = []string{"read_orders", "read_discounts", "write_discounts", ScopeDisputes}
 
 // Topics are the webhook topics a shop is subscribed to at install (the
-// compliance topics come from shopify.app.toml and are not subscribed per shop).
+// compliance topics come from shopify.app.toml and are not subscribed per
+// shop). The dispute topics are subscribed only where the merchant granted
+// ScopeDisputes (see EnsureWebhooks).
 var Topics = []string{
 	TopicOrdersPaid, TopicOrdersCancelled, TopicRefundsCreate,
 	TopicDiscountsCreate, TopicDiscountsUpdate, TopicDiscountsDelete, TopicAppUninstalled,
+	TopicDisputesCreate, TopicDisputesUpdate,
 }
 
 // Credentials keys on platforms.Conn.

@@ -3,6 +3,7 @@ package shopify
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -135,7 +136,10 @@ func topicEnum(topic string) string {
 // EnsureWebhooks subscribes the shop to every topic not yet delivered to
 // callbackURL and returns how many subscriptions it created; running it
 // again creates none. Compliance topics are skipped (they come from
-// shopify.app.toml).
+// shopify.app.toml). The dispute topics are optional: skipped where the
+// merchant did not grant ScopeDisputes, and a refusal to subscribe them
+// (the scope missing, no Shopify Payments) leaves the install working
+// without them.
 func (a *Adapter) EnsureWebhooks(ctx context.Context, c *platforms.Conn, topics []string, callbackURL string) (int, error) {
 	have, err := a.subscribedTopics(ctx, c, callbackURL)
 	if err != nil {
@@ -144,16 +148,44 @@ func (a *Adapter) EnsureWebhooks(ctx context.Context, c *platforms.Conn, topics 
 	created := 0
 	for _, t := range topics {
 		enum := topicEnum(t)
-		if complianceTopics[t] || have[enum] {
+		if complianceTopics[t] || have[enum] || (disputeTopics[t] && !granted(c, ScopeDisputes)) {
 			continue
 		}
-		if err := a.subscribe(ctx, c, enum, callbackURL); err != nil {
+		err := a.subscribe(ctx, c, enum, callbackURL)
+		if disputeTopics[t] && refused(err) {
+			continue
+		}
+		if err != nil {
 			return created, fmt.Errorf("shopify: subscribe %s: %w", t, err)
 		}
 		have[enum] = true
 		created++
 	}
 	return created, nil
+}
+
+// granted reports whether the connection's granted scopes (as the token
+// response listed them) include scope, its write_ scope implying read_.
+// Scopes not recorded count as granted: Shopify then decides.
+func granted(c *platforms.Conn, scope string) bool {
+	list := c.Credentials[CredScope]
+	if strings.TrimSpace(list) == "" {
+		return true
+	}
+	write := "write_" + strings.TrimPrefix(scope, "read_")
+	for _, g := range strings.Split(list, ",") {
+		if g = strings.TrimSpace(g); g == scope || g == write {
+			return true
+		}
+	}
+	return false
+}
+
+// refused reports a subscription Shopify declined (userErrors or a
+// missing scope), as opposed to an outage or throttling.
+func refused(err error) bool {
+	var rej *platforms.RejectedError
+	return errors.As(err, &rej) || errors.Is(err, errAccessDenied)
 }
 
 func (a *Adapter) subscribedTopics(ctx context.Context, c *platforms.Conn, callbackURL string) (map[string]bool, error) {

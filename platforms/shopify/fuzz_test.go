@@ -23,7 +23,9 @@ var fixtureTopics = map[string]string{
 	"discounts_update.json": TopicDiscountsUpdate, "discounts_delete.json": TopicDiscountsDelete,
 	"discounts_create_automatic.json": TopicDiscountsCreate, "app_uninstalled.json": TopicAppUninstalled,
 	"customers_data_request.json": TopicCustomersDataRequest, "customers_redact.json": TopicCustomersRedact,
-	"shop_redact.json": TopicShopRedact,
+	"shop_redact.json": TopicShopRedact, "disputes_create_chargeback.json": TopicDisputesCreate,
+	"disputes_create_inquiry.json": TopicDisputesCreate, "disputes_update_won.json": TopicDisputesUpdate,
+	"disputes_update_lost.json": TopicDisputesUpdate, "disputes_update_charge_refunded.json": TopicDisputesUpdate,
 }
 
 func TestEveryFixtureHasATopic(t *testing.T) {
@@ -76,8 +78,13 @@ func checkEvent(t *testing.T, e platforms.Event) {
 		if e.Refund == nil || e.Refund.ExternalID == "" || e.Refund.OrderExternalID == "" || e.Refund.CreatedAt.IsZero() {
 			t.Fatalf("malformed refund %+v", e.Refund)
 		}
-		if e.Kind == platforms.KindOrderRefunded && e.Refund.Subtotal <= 0 {
+		// A refund gives back goods (Subtotal) or, for a chargeback, money only (Amount).
+		if e.Kind == platforms.KindOrderRefunded && e.Refund.Subtotal <= 0 && e.Refund.Amount <= 0 {
 			t.Fatalf("refund event with nothing refunded: %+v", e.Refund)
+		}
+	case platforms.KindRefundUndone:
+		if e.Refund == nil || !strings.HasPrefix(e.Refund.ExternalID, DisputeRefundPrefix) || e.Refund.OrderExternalID == "" || e.Refund.Reason == "" {
+			t.Fatalf("malformed undo %+v", e.Refund)
 		}
 	case platforms.KindCodeChanged:
 		if e.Code == nil || !strings.HasPrefix(e.Code.PlatformID, gidCodeDiscount) {

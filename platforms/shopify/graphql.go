@@ -119,6 +119,7 @@ func gqlErrors(resp gqlResponse) error {
 		return nil
 	}
 	msgs := make([]string, 0, len(resp.Errors))
+	denied := false
 	for _, e := range resp.Errors {
 		if e.Extensions.Code == "THROTTLED" {
 			wait := time.Second
@@ -127,10 +128,26 @@ func gqlErrors(resp gqlResponse) error {
 			}
 			return &platforms.RateLimitError{RetryAfter: wait}
 		}
+		denied = denied || e.Extensions.Code == "ACCESS_DENIED"
 		msgs = append(msgs, e.Message)
 	}
-	return fmt.Errorf("shopify: GraphQL: %s", strings.Join(msgs, "; "))
+	return &gqlFailure{msg: "shopify: GraphQL: " + strings.Join(msgs, "; "), denied: denied}
 }
+
+// errAccessDenied matches a GraphQL answer refused for a missing access
+// scope (errors[].extensions.code "ACCESS_DENIED").
+var errAccessDenied = errors.New("shopify: access denied")
+
+// gqlFailure is a GraphQL answer with top-level errors.
+type gqlFailure struct {
+	msg    string
+	denied bool
+}
+
+func (e *gqlFailure) Error() string { return e.msg }
+
+// Is makes a refusal for a missing scope match errAccessDenied.
+func (e *gqlFailure) Is(target error) bool { return e.denied && target == errAccessDenied }
 
 // apiError maps go-shopify's errors: 429 to a *platforms.RateLimitError
 // with Retry-After, 401 to platforms.ErrUnauthorized.

@@ -175,7 +175,7 @@ func TestAuthorizeURL(t *testing.T) {
 			}
 			u, _ := url.Parse(got)
 			q := u.Query()
-			want := map[string]string{"client_id": "app-key", "scope": "read_orders,read_discounts,write_discounts",
+			want := map[string]string{"client_id": "app-key", "scope": "read_orders,read_discounts,write_discounts,read_shopify_payments_disputes",
 				"redirect_uri": "https://cc.example.com/auth/shopify/callback", "state": "st8"}
 			for k, v := range want {
 				if q.Get(k) != v {

@@ -24,6 +24,9 @@ func TestParseWebhook(t *testing.T) {
 		o.Currency = "USD"
 		return &o
 	}
+	// 227.02 USD, half the order, charged back on 2026-11-05 at 19:00 EST.
+	taken := platforms.Event{Kind: platforms.KindOrderRefunded, Refund: &platforms.Refund{
+		ExternalID: "dispute:285332461850805136", OrderExternalID: orderID, Currency: "USD", Amount: 22702, CreatedAt: at("2026-11-06T00:00:00Z")}}
 	tests := []struct {
 		name, topic, file string
 		want              []platforms.Event
@@ -55,6 +58,19 @@ func TestParseWebhook(t *testing.T) {
 		{"shipping-only refund reverses nothing", TopicRefundsCreate, "refunds_create_shipping_only.json", nil},
 		{"cancellation is a full refund", TopicOrdersCancelled, "orders_cancelled.json", []platforms.Event{{Kind: platforms.KindOrderCancelled, Refund: &platforms.Refund{
 			ExternalID: "cancel:" + orderID, OrderExternalID: orderID, Currency: "USD", Subtotal: 41115, Full: true, CreatedAt: at("2026-11-03T13:00:00Z")}}}},
+		// Disputes (testdata/README.md): a chargeback of half the order takes
+		// that money's share back under "dispute:<id>"; lost keeps it (the
+		// same refund, booked once); won and charge_refunded give it back;
+		// an inquiry takes nothing.
+		{"chargeback opened", TopicDisputesCreate, "disputes_create_chargeback.json", []platforms.Event{taken}},
+		{"inquiry takes nothing", TopicDisputesCreate, "disputes_create_inquiry.json", nil},
+		{"chargeback lost keeps it", TopicDisputesUpdate, "disputes_update_lost.json", []platforms.Event{taken}},
+		// Closed in the merchant's favour: the take-back is repeated (booked
+		// once, should the opening come later) and undone.
+		{"chargeback won gives it back", TopicDisputesUpdate, "disputes_update_won.json", []platforms.Event{taken, {Kind: platforms.KindRefundUndone, Refund: &platforms.Refund{
+			ExternalID: "dispute:285332461850805136", OrderExternalID: orderID, Reason: "dispute won", CreatedAt: at("2026-12-20T16:00:00Z")}}}},
+		{"charge refunded: the refund takes its own share", TopicDisputesUpdate, "disputes_update_charge_refunded.json", []platforms.Event{taken, {Kind: platforms.KindRefundUndone, Refund: &platforms.Refund{
+			ExternalID: "dispute:285332461850805136", OrderExternalID: orderID, Reason: "dispute closed: the order was refunded instead", CreatedAt: at("2026-11-08T00:00:00Z")}}}},
 		{"discount created", TopicDiscountsCreate, "discounts_create.json", []platforms.Event{{Kind: platforms.KindCodeChanged,
 			Code: &platforms.CodeChange{PlatformID: "gid://shopify/DiscountCodeNode/1057371186"}}}},
 		{"discount updated", TopicDiscountsUpdate, "discounts_update.json", []platforms.Event{{Kind: platforms.KindCodeChanged,
@@ -99,6 +115,11 @@ func TestParseWebhookRejectsMalformed(t *testing.T) {
 		{"discount with a foreign id", TopicDiscountsCreate, `{"admin_graphql_api_id":"gid://shopify/Product/1"}`},
 		{"redact without customer", TopicCustomersRedact, `{"shop_id":1,"shop_domain":"a.myshopify.com"}`},
 		{"uninstall not JSON", TopicAppUninstalled, `nope`},
+		{"dispute without id", TopicDisputesCreate, `{"order_id":1,"type":"chargeback","amount":"1.00","currency":"USD","status":"needs_response","initiated_at":"2026-11-05T19:00:00-05:00"}`},
+		{"dispute amount not a number", TopicDisputesCreate, `{"id":2,"order_id":1,"type":"chargeback","amount":"lots","currency":"USD","status":"needs_response","initiated_at":"2026-11-05T19:00:00-05:00"}`},
+		{"dispute amount negative", TopicDisputesCreate, `{"id":2,"order_id":1,"type":"chargeback","amount":"-1.00","currency":"USD","status":"needs_response","initiated_at":"2026-11-05T19:00:00-05:00"}`},
+		{"chargeback without currency", TopicDisputesCreate, `{"id":2,"order_id":1,"type":"chargeback","amount":"1.00","status":"needs_response","initiated_at":"2026-11-05T19:00:00-05:00"}`},
+		{"chargeback without date", TopicDisputesCreate, `{"id":2,"order_id":1,"type":"chargeback","amount":"1.00","currency":"USD","status":"needs_response"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,5 +127,15 @@ func TestParseWebhookRejectsMalformed(t *testing.T) {
 				t.Fatalf("err = %v, want ErrPayload", err)
 			}
 		})
+	}
+}
+
+// A dispute of a charge that names no order (order_id null) acts on
+// nothing and is acknowledged.
+func TestDisputeWithoutOrderIsIgnored(t *testing.T) {
+	body := `{"id":2,"order_id":null,"type":"chargeback","amount":"1.00","currency":"USD","status":"needs_response","initiated_at":"2026-11-05T19:00:00-05:00"}`
+	got, err := ParseWebhook(TopicDisputesCreate, []byte(body))
+	if err != nil || len(got) != 0 {
+		t.Fatalf("got %v, %v; want nothing", got, err)
 	}
 }

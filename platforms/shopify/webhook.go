@@ -133,6 +133,8 @@ func ParseWebhook(topic string, body []byte) ([]platforms.Event, error) {
 		return parseCancel(body)
 	case TopicDiscountsCreate, TopicDiscountsUpdate, TopicDiscountsDelete:
 		return parseDiscountChange(topic, body)
+	case TopicDisputesCreate, TopicDisputesUpdate:
+		return parseDispute(body)
 	case TopicAppUninstalled:
 		if err := checkObject(body); err != nil {
 			return nil, err

@@ -27,6 +27,8 @@ func (s *Sandbox) controlRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /_sandbox/shops/{shop}/orders/{id}", s.ctl(s.ctlOrder))
 	mux.HandleFunc("POST /_sandbox/shops/{shop}/orders/{id}/refunds", s.ctl(s.ctlRefund))
 	mux.HandleFunc("POST /_sandbox/shops/{shop}/orders/{id}/cancel", s.ctl(s.ctlCancel))
+	mux.HandleFunc("POST /_sandbox/shops/{shop}/orders/{id}/disputes", s.ctl(s.ctlOpenDispute))
+	mux.HandleFunc("POST /_sandbox/shops/{shop}/disputes/{id}", s.ctl(s.ctlUpdateDispute))
 	mux.HandleFunc("POST /_sandbox/shops/{shop}/uninstall", s.ctl(s.ctlUninstall))
 	mux.HandleFunc("POST /_sandbox/shops/{shop}/customers/data_request", s.ctl(s.ctlDataRequest))
 	mux.HandleFunc("POST /_sandbox/shops/{shop}/customers/redact", s.ctl(s.ctlRedactCustomer))

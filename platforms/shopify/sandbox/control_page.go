@@ -40,6 +40,13 @@ pre{background:#f6f6f6;padding:.5rem;overflow:auto;max-height:20rem}
 <button onclick="call('POST','/_sandbox/shops/'+v('shop')+'/orders/'+v('order')+'/refunds',{lines:[{index:+v('line'),quantity:+v('rqty')}]})">Refund</button>
 <button onclick="call('POST','/_sandbox/shops/'+v('shop')+'/orders/'+v('order')+'/cancel')">Cancel order</button>
 </fieldset>
+<fieldset><legend>Cardholder disputes (Shopify Payments)</legend>
+<label>Type <select id="dtype"><option>chargeback</option><option>inquiry</option></select></label>
+<button onclick="call('POST','/_sandbox/shops/'+v('shop')+'/orders/'+v('order')+'/disputes',{type:v('dtype')})">Open dispute on the order</button>
+<label>Dispute id <input id="dispute" size="14"></label>
+<label>Status <select id="dstatus"><option>under_review</option><option>won</option><option>lost</option><option>accepted</option><option>charge_refunded</option></select></label>
+<button onclick="call('POST','/_sandbox/shops/'+v('shop')+'/disputes/'+v('dispute'),{status:v('dstatus')})">Update dispute</button>
+</fieldset>
 <fieldset><legend>Privacy</legend>
 <button onclick="call('POST','/_sandbox/shops/'+v('shop')+'/customers/data_request',{email:v('email')})">Customer data request</button>
 <button onclick="call('POST','/_sandbox/shops/'+v('shop')+'/customers/redact',{email:v('email')})">Redact customer</button>
@@ -53,6 +60,7 @@ async function call(method,url,body){
   const r=await fetch(url,{method,headers:{'Content-Type':'application/json'},body:body?JSON.stringify(body):undefined});
   const j=await r.json();
   if(j.order_id){document.getElementById('order').value=j.order_id}
+  if(j.dispute_id){document.getElementById('dispute').value=j.dispute_id}
   document.getElementById('out').textContent=r.status+' '+JSON.stringify(j,null,2);
 }
 function order(){

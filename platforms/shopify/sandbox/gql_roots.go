@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -29,9 +30,16 @@ func (s *Sandbox) queryRoot(sh *Shop, scope string) *gobj {
 // mutationRoot is Mutation for one shop and token.
 func (s *Sandbox) mutationRoot(sh *Shop, scope string) *gobj {
 	return &gobj{typ: "Mutation", wrapper: true, fields: map[string]any{
-		"discountCodeBasicCreate":   s.discountCodeBasicCreate(sh, scope),
-		"discountCodeDelete":        s.discountCodeDelete(sh, scope),
-		"webhookSubscriptionCreate": resolver(func(a map[string]any) (any, error) { return s.webhookSubscriptionCreate(sh, a) }),
+		"discountCodeBasicCreate": s.discountCodeBasicCreate(sh, scope),
+		"discountCodeDelete":      s.discountCodeDelete(sh, scope),
+		"webhookSubscriptionCreate": resolver(func(a map[string]any) (any, error) {
+			if slices.Contains(disputeTopics, topicName(strArg(a, "topic"))) {
+				if err := needScope(scope, "webhookSubscriptionCreate", DisputeScope); err != nil {
+					return nil, err
+				}
+			}
+			return s.webhookSubscriptionCreate(sh, a)
+		}),
 		"webhookSubscriptionDelete": resolver(func(a map[string]any) (any, error) { return s.webhookSubscriptionDelete(sh, a) }),
 	}}
 }

@@ -59,6 +59,7 @@ type order struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	Refunds     []*refund
+	Disputes    []*dispute
 	CancelledAt time.Time
 }
 

@@ -118,7 +118,7 @@ func New(opts Options) *Sandbox {
 		opts.RetryBackoff = time.Second
 	}
 	if opts.Scopes == "" {
-		opts.Scopes = "read_discounts,write_discounts,read_orders"
+		opts.Scopes = "read_discounts,write_discounts,read_orders," + DisputeScope
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
