@@ -133,7 +133,7 @@ func startWeb(a *app, errc chan<- error) (*webServer, error) {
 			errc <- err
 		}
 	}()
-	a.log.Info("listening", "url", a.cfg.AppURL, "addr", ln.Addr().String())
+	a.log.Info("listening", "url", a.cfg.AppURL, "addr", ln.Addr().String(), "admin_url", a.cfg.AppURL+"/admin/")
 	return &webServer{e: e, closeQueue: closeQueue, log: a.log}, nil
 }
 
