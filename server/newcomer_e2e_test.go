@@ -34,7 +34,7 @@ func installDemoShop(t *testing.T, p *proc, key string) {
 		names[c.Platform] = c.Name
 	}
 	if len(bySession.Data) != len(byKey.Data) || names["shopify"] != "Demo Store" || names["stripe"] != "Demo SaaS" ||
-		names["woocommerce"] != "Demo WooCommerce store" {
+		names["woocommerce"] != "Demo WooCommerce store" || names["paddle"] != "Paddle sandbox account" {
 		t.Fatalf("signed-in admin sees %+v; the demo API key sees %+v", bySession.Data, byKey.Data)
 	}
 	if bySession.Sandbox == nil || bySession.Sandbox["shopify_controls"] != entry["controls"] {
