@@ -21,10 +21,14 @@ export function GetStarted() {
   const sales = useApi('/conversions?per_page=1');
   const list = conns.data || {};
   const stores = (list.data || []).filter((c) => c.platform !== 'api');
-  // Imports asked for here, by connection: waiting until the worker takes them.
+  // Imports asked for here, by connection (the finish they replace, and
+  // when): waiting until the worker takes them, for a minute at most.
   const [restarted, setRestarted] = useState({});
-  const waiting = stores.filter((c) => restarted[c.id] !== undefined && restarted[c.id] === (c.import_finished_at || '')
-    && c.import_state !== 'running' && c.import_state !== 'failed');
+  const waiting = stores.filter((c) => {
+    const r = restarted[c.id];
+    return r && r.prev === (c.import_finished_at || '') && Date.now() - r.at < 60000
+      && c.import_state !== 'running' && c.import_state !== 'failed';
+  });
   if (Object.keys(restarted).length && waiting.length !== Object.keys(restarted).length) {
     setRestarted(Object.fromEntries(waiting.map((c) => [c.id, restarted[c.id]])));
   }
@@ -70,7 +74,7 @@ export function GetStarted() {
             </Step>
             <Step n={2} title="Import your discount codes" done={steps[1]}>
               <ImportCodes stores={stores} restarted={restarted}
-                onRestart={(c) => { setRestarted((r) => ({ ...r, [c.id]: c.import_finished_at || '' })); conns.reload(); }} />
+                onRestart={(c) => { setRestarted((r) => ({ ...r, [c.id]: { prev: c.import_finished_at || '', at: Date.now() } })); conns.reload(); }} />
             </Step>
             <Step n={3} title="Set your commission" done={steps[2]}>
               <Commission onSaved={() => { window.localStorage.setItem(commissionKey, '1'); setCommissionDone(true); }} />
