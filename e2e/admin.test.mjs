@@ -6,10 +6,13 @@
 // affiliate sign in with emailed links that mail scanners opened first.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  API_KEY, SHOP, artifacts, launchBrowser, mintToken, sandbox, screenshots, shopAPI, startStack, stopStack, until,
+  API_KEY, SHOP, artifacts, launchBrowser, mintToken, repo, sandbox, screenshots, shopAPI, startStack, stopStack, until,
 } from './harness.mjs';
 
 const host = Buffer.from(`admin.shopify.com/store/${SHOP.split('.')[0]}`).toString('base64url');
@@ -68,7 +71,8 @@ describe('embedded admin', () => {
     await page.getByRole('heading', { name: 'Get started' }).waitFor();
     const html = await (await fetch(`${stack.appURL}/admin/?shop=${SHOP}`)).text();
     assert.match(html, new RegExp(`<meta name="shopify-api-key" content="${API_KEY}">`));
-    await page.getByText(`${SHOP} (shopify)`).waitFor();
+    await page.getByText('Connected:').waitFor();
+    await page.getByText('Demo', { exact: true }).first().waitFor(); // the shop's name, not its domain
     await page.getByText(/40 codes imported/).waitFor({ timeout: 60000 });
     assert.ok(await page.getByRole('progressbar').count() >= 1);
     await shot('01-get-started');
@@ -189,7 +193,7 @@ describe('embedded admin', () => {
     await shot('10-settings');
 
     await navTo('Get started');
-    await page.getByText(/of 6 done/).waitFor();
+    await page.getByText(/of 7 done/).waitFor();
   });
 
   test('a bad session token is refused with the retry header', async () => {
@@ -226,7 +230,7 @@ describe('embedded admin', () => {
     await bare.goto(`${stack.appURL}/admin/`);
     await bare.getByLabel('Email').fill('demo@example.com');
     await bare.getByRole('button', { name: 'Email me a sign-in link' }).click();
-    await bare.getByText('Check your inbox').waitFor();
+    await bare.getByText("Check the server's log").waitFor();
     // Without SMTP_URL the server logs the link instead of mailing it.
     const link = await until('the sign-in link in the server log', async () => readFileSync(join(artifacts, 'server.log'), 'utf8')
       .split('\n').filter((l) => l.includes('merchant sign-in link')).map((l) => JSON.parse(l).link).pop());
@@ -267,5 +271,88 @@ describe('embedded admin', () => {
     assert.match(await used.text(), /already used/);
     await bare.close();
     await browser.clearCookies();
+  });
+});
+
+// A newcomer runs the binary with nothing configured and follows the log:
+// the printed install URL ends signed in on Get started, in the account
+// whose API key the log prints, with stores shown by name, one-click
+// sandbox connections and a link to the sandbox store for a test order.
+describe('newcomer: from the printed install URL to Get started', () => {
+  let server;
+  let logPath;
+  let nb;
+  let np;
+  const logged = () => readFileSync(logPath, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+
+  before(async () => {
+    const work = mkdtempSync(join(tmpdir(), 'codecredit-newcomer-'));
+    const bin = process.env.CC_SERVER_BIN || join(work, 'server');
+    if (!process.env.CC_SERVER_BIN) execFileSync('go', ['build', '-o', bin, './server'], { cwd: repo, stdio: 'inherit' });
+    const port = await new Promise((ok) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); }); });
+    logPath = join(artifacts, 'newcomer-server.log');
+    const out = createWriteStream(logPath);
+    // Nothing configured: only what any shell has, a port and a fresh data directory.
+    server = spawn(bin, [], { cwd: work, env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), DATA_DIR: join(work, 'data') },
+      stdio: ['ignore', 'pipe', 'pipe'] });
+    server.stdout.pipe(out);
+    server.stderr.pipe(out);
+    await until('the log to print the install URL and the admin', async () => logged().some((l) => l.msg === 'listening'), 60000);
+    nb = await launchBrowser();
+    np = await nb.newPage();
+    np.setDefaultTimeout(20000);
+  });
+
+  after(async () => {
+    await nb?.close();
+    server?.kill('SIGTERM');
+  });
+
+  test('the install URL from the log ends signed in on Get started, in the demo account', async () => {
+    const shopify = logged().find((l) => l.what === 'shopify');
+    const demo = logged().find((l) => l.msg === 'demo account created');
+    assert.ok(logged().find((l) => l.msg === 'listening').admin_url.endsWith('/admin/'), 'the log prints the admin URL');
+    await np.goto(shopify.install_url);
+    await np.waitForURL(/\/admin\/$/);
+    await np.getByRole('heading', { name: 'Get started' }).waitFor();
+    await np.getByText('Demo Store', { exact: true }).first().waitFor();
+    await np.getByText(/300 codes imported/).waitFor({ timeout: 60000 });
+    assert.equal(await np.getByText('demo-store.myshopify.com').count(), 0, 'the store is shown by name, not by domain');
+    const origin = new URL(shopify.install_url).origin;
+    const byKey = await (await fetch(`${origin}/api/v1/connections`, { headers: { Authorization: `Bearer ${demo.api_key}` } })).json();
+    assert.deepEqual(byKey.data.map((c) => c.name), ['Demo Store'], 'the printed API key sees the installed shop');
+    await np.screenshot({ path: join(screenshots, '20-newcomer-get-started.png'), fullPage: true });
+  });
+
+  test('Connect Stripe connects the sandbox in one click, Import again says it started', async () => {
+    await np.getByRole('button', { name: 'Connect Stripe' }).click();
+    await np.getByText('Demo SaaS', { exact: true }).first().waitFor();
+    await np.getByText(/40 codes imported/).waitFor({ timeout: 60000 });
+    await np.getByRole('button', { name: 'Import again' }).first().click();
+    await np.getByText('Import of Demo Store started').waitFor();
+    await np.getByText(/300 codes imported/).waitFor({ timeout: 60000 });
+    assert.equal(await np.getByRole('button', { name: 'Connect Stripe' }).count(), 0);
+  });
+
+  test('the test order step links the sandbox store, and the setup is not all done before a sale', async () => {
+    const controls = logged().find((l) => l.what === 'shopify').controls;
+    const link = np.getByRole('link', { name: 'Open the sandbox store' });
+    assert.equal(await link.getAttribute('href'), controls);
+    await np.getByText(/^\d of 7 done$/).waitFor();
+    assert.equal(await np.getByText('7 of 7 done').count(), 0);
+    await np.screenshot({ path: join(screenshots, '21-newcomer-get-started-connected.png'), fullPage: true });
+    await np.setViewportSize({ width: 390, height: 844 });
+    await np.screenshot({ path: join(screenshots, '22-newcomer-get-started-390.png'), fullPage: true });
+    await np.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  test('the sign-in page says the link is in the server log', async () => {
+    await nb.clearCookies(); // signed out: a fresh visitor
+    const page2 = np;
+    await page2.goto(new URL(logged().find((l) => l.what === 'shopify').install_url).origin + '/admin/');
+    await page2.getByLabel('Email').fill('demo@example.com');
+    await page2.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await page2.getByText("Check the server's log").waitFor();
+    await page2.getByText(/No email is configured: the link is in the server's log/).waitFor();
   });
 });

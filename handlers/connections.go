@@ -13,18 +13,59 @@ import (
 // connectionHandlers show an account's store connections and their
 // import progress.
 type connectionHandlers struct {
-	store *models.Store
-	jobs  JobQueue
+	store     *models.Store
+	jobs      JobQueue
+	sandboxes *Sandboxes
+	connect   ConnectOptions
 }
 
-// ListConnections lists the account's connections with import progress
-// (import_done of import_total, import_state), for the admin's progress bar.
+// Sandboxes are newcomer mode's local stand-ins for the platforms: with
+// them the admin connects each in one click and links the Shopify
+// sandbox's control page, where a test order is placed.
+type Sandboxes struct {
+	ShopifyControls  string `json:"shopify_controls,omitempty"`
+	StripeAPIKey     string `json:"stripe_api_key,omitempty"`
+	PaddleAPIKey     string `json:"paddle_api_key,omitempty"`
+	WooCommerceStore string `json:"woocommerce_store,omitempty"`
+}
+
+// ConnectOptions say which platforms this server can connect, and how
+// Stripe connects (Connect OAuth, or else a pasted key).
+type ConnectOptions struct {
+	Shopify     bool `json:"shopify"`
+	Stripe      bool `json:"stripe"`
+	StripeOAuth bool `json:"stripe_oauth"`
+	Paddle      bool `json:"paddle"`
+	WooCommerce bool `json:"woocommerce"`
+}
+
+// connectOptions are the connect routes Register installs for d.
+func connectOptions(d Deps) ConnectOptions {
+	o := ConnectOptions{Shopify: d.Shopify != nil && d.Nonces != nil, Paddle: d.Paddle != nil,
+		WooCommerce: d.WooCommerce != nil && d.Nonces != nil}
+	if d.Stripe != nil && d.Nonces != nil {
+		o.Stripe, o.StripeOAuth = true, d.Stripe.OAuthConfigured()
+	}
+	return o
+}
+
+// ListConnections lists the account's connections, each with its store's
+// name and import progress (import_done of import_total, import_state,
+// import_started_at and import_finished_at), what the server can connect
+// ("connect") and, in newcomer mode only, its sandboxes ("sandbox").
 func (h *connectionHandlers) ListConnections(c echo.Context) error {
 	conns, err := h.store.ListConnections(c.Request().Context(), account(c).ID)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"data": conns})
+	for i := range conns {
+		conns[i].Name = conns[i].DisplayName()
+	}
+	out := map[string]any{"data": conns, "connect": h.connect}
+	if h.sandboxes != nil {
+		out["sandbox"] = h.sandboxes
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // StartImport imports the connection's discount codes again (new codes

@@ -67,7 +67,8 @@ func (h *PaddleConnect) ConnectPaddle(c echo.Context) error {
 		return h.paddleError(err)
 	}
 	conn, err := h.store.InstallConnection(ctx, models.Install{AccountID: acct.ID, Platform: platforms.Paddle,
-		ExternalID: got.ExternalID, Credentials: models.Credentials(got.Credentials), Currency: acct.Currency})
+		ExternalID: got.ExternalID, Credentials: models.Credentials(got.Credentials), Currency: acct.Currency,
+		ShopName: paddleName(req.APIKey)})
 	if err != nil {
 		return err
 	}
@@ -78,6 +79,15 @@ func (h *PaddleConnect) ConnectPaddle(c echo.Context) error {
 	}
 	h.log.InfoContext(ctx, "paddle account connected", "connection_id", conn.ID, "account_id", conn.AccountID)
 	return c.JSON(http.StatusCreated, conn)
+}
+
+// paddleName names a Paddle connection: Paddle's API does not tell the
+// seller's name, only, by the key, whether it is a sandbox account.
+func paddleName(apiKey string) string {
+	if strings.HasPrefix(strings.TrimSpace(apiKey), "pdl_sdbx_") {
+		return "Paddle sandbox account"
+	}
+	return "Paddle account"
 }
 
 // paddleError words a failed connect for the merchant: a refused key or

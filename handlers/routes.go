@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -65,6 +66,12 @@ type Deps struct {
 	AppURL string
 	// MetricsToken, when set, is the bearer token /metrics requires.
 	MetricsToken string
+	// Sandboxes are newcomer mode's local platforms, shown to the admin;
+	// nil everywhere else.
+	Sandboxes *Sandboxes
+	// DemoShops are shops whose first install joins an existing account
+	// (newcomer mode: the sandbox's demo shop joins the demo account).
+	DemoShops map[string]uint64
 }
 
 // RegisterProbes installs only /healthz, /readyz and /metrics: what a
@@ -167,7 +174,7 @@ func Register(e *echo.Echo, d Deps) {
 	api.POST("/orders", ingest.CreateOrder)
 	api.POST("/refunds", ingest.CreateRefund)
 
-	conns := &connectionHandlers{store: d.Store, jobs: d.Jobs}
+	conns := &connectionHandlers{store: d.Store, jobs: d.Jobs, sandboxes: d.Sandboxes, connect: connectOptions(d)}
 	api.GET("/connections", conns.ListConnections)
 	api.POST("/connections/:id/import", conns.StartImport)
 	api.GET("/privacy/data-requests", conns.ListDataRequests)
@@ -218,6 +225,8 @@ func Register(e *echo.Echo, d Deps) {
 
 	if d.Shopify != nil && d.Nonces != nil {
 		shopifyAuth := NewShopifyAuth(d.Store, d.Shopify, d.Nonces, d.Jobs, d.Logger)
+		shopifyAuth.sessions, shopifyAuth.demoShops = d.Sessions, d.DemoShops
+		shopifyAuth.state.secure = strings.HasPrefix(d.AppURL, "https://")
 		e.GET("/auth/shopify", shopifyAuth.Install)
 		e.GET("/auth/shopify/callback", shopifyAuth.Callback)
 		e.POST("/auth/shopify/session", shopifyAuth.TokenExchange)

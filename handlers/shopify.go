@@ -41,6 +41,13 @@ type ShopifyAuth struct {
 	nonces  NonceStore
 	jobs    ShopifyJobs
 	log     *slog.Logger
+	// sessions, when set, signs in the browser that started and finished
+	// an install (state tells which); nil signs no one in.
+	sessions *MerchantSessions
+	state    stateCookie
+	// demoShops are shops whose first install joins an existing account
+	// (newcomer mode: the sandbox's demo shop and the demo account).
+	demoShops map[string]uint64
 }
 
 // NewShopifyAuth builds the install handlers. jobs may be nil (imports are
@@ -49,7 +56,8 @@ func NewShopifyAuth(store *models.Store, adapter *shopify.Adapter, nonces NonceS
 	if log == nil {
 		log = slog.Default()
 	}
-	return &ShopifyAuth{store: store, adapter: adapter, nonces: nonces, jobs: jobs, log: log}
+	return &ShopifyAuth{store: store, adapter: adapter, nonces: nonces, jobs: jobs, log: log,
+		state: stateCookie{name: "cc_shopify_state", path: "/auth/shopify/callback", ttl: shopifyStateTTL}}
 }
 
 // stateKey binds a state nonce to the shop it was issued for.
@@ -70,12 +78,16 @@ func (h *ShopifyAuth) Install(c echo.Context) error {
 	if err := h.nonces.Put(c.Request().Context(), stateKey(shop, state), shopifyStateTTL); err != nil {
 		return unavailableMsg("cannot start the install right now; try again", err)
 	}
+	h.state.bind(c, state)
 	return c.Redirect(http.StatusFound, h.adapter.AuthorizeURL(shop, state))
 }
 
 // Callback handles GET /auth/shopify/callback: check the HMAC, timestamp
 // and shop, consume the state, trade the code for tokens, install, then
-// send the merchant to the app.
+// send the merchant to the app. The browser that started the install
+// (its state cookie) is signed in to the shop's account, and outside
+// Shopify's admin lands on Get started; a callback opened in any other
+// browser installs but signs no one in.
 func (h *ShopifyAuth) Callback(c echo.Context) error {
 	ctx, q := c.Request().Context(), c.QueryParams()
 	shop, err := h.adapter.VerifyCallback(q, h.adapter.Now())
@@ -93,8 +105,18 @@ func (h *ShopifyAuth) Callback(c echo.Context) error {
 	if err != nil {
 		return h.shopifyError("exchange the authorization code", shop, err)
 	}
-	if _, err := h.install(ctx, pc, true); err != nil {
+	conn, err := h.install(ctx, pc, true)
+	if err != nil {
 		return err
+	}
+	if h.sessions != nil && h.state.bound(c, q.Get("state")) {
+		if err := h.sessions.Issue(c, conn.AccountID); err != nil {
+			return err
+		}
+		h.log.InfoContext(ctx, "merchant signed in", "account_id", conn.AccountID, "via", "shopify install", "shop", shop)
+		if h.adapter.Standalone() {
+			return c.Redirect(http.StatusFound, "/admin/")
+		}
 	}
 	return c.Redirect(http.StatusFound, h.adapter.AppHomeURL(shop))
 }
@@ -151,7 +173,11 @@ func (h *ShopifyAuth) install(ctx context.Context, pc *platforms.Conn, importCod
 	if err != nil {
 		return nil, h.shopifyError("read the shop", shop, err)
 	}
-	conn, err := h.store.InstallConnection(ctx, models.Install{Platform: platforms.Shopify, ExternalID: shop,
+	accountID, err := h.demoAccount(ctx, shop)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := h.store.InstallConnection(ctx, models.Install{AccountID: accountID, Platform: platforms.Shopify, ExternalID: shop,
 		Credentials: models.Credentials(pc.Credentials), Currency: currency, ShopName: name, Email: email})
 	if err != nil {
 		return nil, err
@@ -174,6 +200,20 @@ func (h *ShopifyAuth) install(ctx context.Context, pc *platforms.Conn, importCod
 	h.log.InfoContext(ctx, "shopify store installed", "shop", shop, "connection_id", conn.ID,
 		"account_id", conn.AccountID, "webhooks_created", created)
 	return conn, nil
+}
+
+// demoAccount is the account a demo shop's first install joins, or 0: the
+// shop becomes an account of its own (or keeps the one it has).
+func (h *ShopifyAuth) demoAccount(ctx context.Context, shop string) (uint64, error) {
+	id, ok := h.demoShops[shop]
+	if !ok {
+		return 0, nil
+	}
+	_, err := h.store.ConnectionBySource(ctx, platforms.Shopify, shop)
+	if errors.Is(err, models.ErrNotFound) {
+		return id, nil
+	}
+	return 0, err
 }
 
 // shopifyError words a failed call to Shopify for the merchant: refused

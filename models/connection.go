@@ -3,7 +3,9 @@ package models
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -21,22 +23,49 @@ const (
 // Connection is one platform store of an account (a Shopify shop, a Stripe
 // account, ...). Credentials are encrypted at rest with AES-GCM.
 type Connection struct {
-	ID            uint64     `gorm:"primaryKey" json:"id"`
-	AccountID     uint64     `gorm:"not null;index" json:"account_id"`
-	Platform      string     `gorm:"size:32;not null;uniqueIndex:idx_connection_source" json:"platform"`
-	ExternalID    string     `gorm:"size:255;not null;uniqueIndex:idx_connection_source" json:"external_id"`
-	Status        string     `gorm:"size:16;not null;default:active" json:"status"`
-	Currency      string     `gorm:"size:3" json:"currency,omitempty"`
-	Credentials   []byte     `json:"-"`
-	ImportCursor  string     `json:"-"`
-	ImportDone    int        `json:"import_done"`
-	ImportTotal   int        `json:"import_total"`
-	ImportState   string     `gorm:"size:16;not null;default:''" json:"import_state,omitempty"` // running, done, failed
-	LastError     string     `json:"last_error,omitempty"`
-	InstalledAt   time.Time  `json:"installed_at"`
-	UninstalledAt *time.Time `json:"uninstalled_at,omitempty"`
-	CreatedAt     time.Time  `json:"created_at"`
-	UpdatedAt     time.Time  `json:"updated_at"`
+	ID           uint64 `gorm:"primaryKey" json:"id"`
+	AccountID    uint64 `gorm:"not null;index" json:"account_id"`
+	Platform     string `gorm:"size:32;not null;uniqueIndex:idx_connection_source" json:"platform"`
+	ExternalID   string `gorm:"size:255;not null;uniqueIndex:idx_connection_source" json:"external_id"`
+	Name         string `gorm:"size:255;not null;default:''" json:"name"` // the store's name, for people
+	Status       string `gorm:"size:16;not null;default:active" json:"status"`
+	Currency     string `gorm:"size:3" json:"currency,omitempty"`
+	Credentials  []byte `json:"-"`
+	ImportCursor string `json:"-"`
+	ImportDone   int    `json:"import_done"`
+	ImportTotal  int    `json:"import_total"`
+	ImportState  string `gorm:"size:16;not null;default:''" json:"import_state,omitempty"` // running, done, failed
+	LastError    string `json:"last_error,omitempty"`
+	// ImportStartedAt and ImportFinishedAt time the latest import.
+	ImportStartedAt  *time.Time `json:"import_started_at,omitempty"`
+	ImportFinishedAt *time.Time `json:"import_finished_at,omitempty"`
+	InstalledAt      time.Time  `json:"installed_at"`
+	UninstalledAt    *time.Time `json:"uninstalled_at,omitempty"`
+	CreatedAt        time.Time  `json:"created_at"`
+	UpdatedAt        time.Time  `json:"updated_at"`
+}
+
+// DisplayName is how people know the store: its name, or for a row
+// connected before names were kept, its domain or the platform's name.
+func (c *Connection) DisplayName() string {
+	if c.Name != "" {
+		return c.Name
+	}
+	switch c.Platform {
+	case platforms.Shopify:
+		return strings.TrimSuffix(c.ExternalID, ".myshopify.com")
+	case platforms.WooCommerce:
+		if u, err := url.Parse(c.ExternalID); err == nil && u.Host != "" {
+			return u.Host + strings.TrimSuffix(u.Path, "/")
+		}
+	case platforms.Stripe:
+		return "Stripe account"
+	case platforms.Paddle:
+		return "Paddle account"
+	case platforms.API:
+		return "Orders sent through the API"
+	}
+	return c.ExternalID
 }
 
 // Credentials are a connection's secrets: tokens, keys, webhook secrets.

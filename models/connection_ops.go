@@ -15,7 +15,7 @@ const ConnectionNeedsReinstall = "needs_reinstall"
 // Install describes a platform connection being installed or connected.
 // AccountID 0 makes the merchant account from ShopName, Email and Currency
 // (a Shopify install: the shop is the merchant), or reuses the account the
-// connection already belongs to.
+// connection already belongs to. ShopName also names the connection.
 type Install struct {
 	AccountID   uint64
 	Platform    string
@@ -77,7 +77,7 @@ func (s *Store) createConnection(tx *gorm.DB, conn *Connection, in Install) erro
 		}
 		accountID = a.ID
 	}
-	*conn = Connection{AccountID: accountID, Platform: in.Platform, ExternalID: in.ExternalID,
+	*conn = Connection{AccountID: accountID, Platform: in.Platform, ExternalID: in.ExternalID, Name: in.ShopName,
 		Status: ConnectionActive, Currency: currency, InstalledAt: s.now()}
 	if err := s.SetCredentials(conn, in.Credentials); err != nil {
 		return err
@@ -93,6 +93,9 @@ func (s *Store) reactivate(tx *gorm.DB, conn *Connection, in Install) error {
 		"uninstalled_at": nil, "installed_at": s.now()}
 	if in.Currency != "" {
 		updates["currency"] = strings.ToUpper(in.Currency)
+	}
+	if in.ShopName != "" {
+		updates["name"] = in.ShopName
 	}
 	if err := tx.Model(&Connection{}).Where("id = ?", conn.ID).Updates(updates).Error; err != nil {
 		return err
@@ -157,11 +160,19 @@ const (
 // SetImportProgress checkpoints a code import: the cursor to resume from,
 // how far it got (done of total; total -1 when the platform does not say)
 // and its state. Progress made (a state other than failed) clears the
-// error of an earlier failed attempt.
+// error of an earlier failed attempt. The first checkpoint of a fresh
+// import (after none, or after a finished one) times its start, the last
+// one its end.
 func (s *Store) SetImportProgress(ctx context.Context, connID uint64, cursor string, done, total int, state string) error {
-	updates := map[string]any{"import_cursor": cursor, "import_done": done, "import_total": total, "import_state": state}
+	now := s.now()
+	updates := map[string]any{"import_cursor": cursor, "import_done": done, "import_total": total, "import_state": state,
+		"import_started_at": gorm.Expr("CASE WHEN import_state IN (?, ?) OR import_started_at IS NULL THEN ? ELSE import_started_at END",
+			"", ImportDone, now)}
 	if state != ImportFailed {
 		updates["last_error"] = ""
+	}
+	if state == ImportDone {
+		updates["import_finished_at"] = now
 	}
 	return s.db.WithContext(ctx).Model(&Connection{}).Where("id = ?", connID).Updates(updates).Error
 }

@@ -117,3 +117,42 @@ func TestZeroValuesAreKept(t *testing.T) {
 		}
 	})
 }
+
+// A connection keeps its store's name, and its import's start and end.
+func TestConnectionNameAndImportTimes(t *testing.T) {
+	testdb.Both(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		clock := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+		s.SetClock(func() time.Time { clock = clock.Add(time.Second); return clock })
+		conn, err := s.InstallConnection(ctx, models.Install{Platform: "shopify", ExternalID: "timed.myshopify.com", ShopName: "Timed Goods", Currency: "USD"})
+		if err != nil || conn.Name != "Timed Goods" || conn.DisplayName() != "Timed Goods" {
+			t.Fatalf("connection %+v, %v", conn, err)
+		}
+		step := func(cursor string, done, total int, state string) *models.Connection {
+			t.Helper()
+			if err := s.SetImportProgress(ctx, conn.ID, cursor, done, total, state); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.GetConnection(ctx, conn.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		first := step("p2", 10, 20, models.ImportRunning)
+		if first.ImportStartedAt == nil || first.ImportFinishedAt != nil {
+			t.Fatalf("first page: started %v, finished %v", first.ImportStartedAt, first.ImportFinishedAt)
+		}
+		if mid := step("p3", 15, 20, models.ImportRunning); !mid.ImportStartedAt.Equal(*first.ImportStartedAt) {
+			t.Fatalf("the start moved on a later page: %v → %v", first.ImportStartedAt, mid.ImportStartedAt)
+		}
+		end := step("", 20, 20, models.ImportDone)
+		if !end.ImportStartedAt.Equal(*first.ImportStartedAt) || end.ImportFinishedAt == nil || !end.ImportFinishedAt.After(*end.ImportStartedAt) {
+			t.Fatalf("finished import: started %v, finished %v", end.ImportStartedAt, end.ImportFinishedAt)
+		}
+		again := step("p2", 5, 20, models.ImportRunning)
+		if !again.ImportStartedAt.After(*first.ImportStartedAt) {
+			t.Fatalf("importing again kept the old start %v", again.ImportStartedAt)
+		}
+	})
+}

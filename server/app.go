@@ -27,6 +27,7 @@ type app struct {
 	mini       *miniredis.Miniredis // nil unless the embedded Redis runs
 	redis      *redis.Client        // readiness checks; nil without Redis
 	key        []byte               // the encryption key; admin session keys derive from it
+	demoID     uint64               // the demo account (embedded database), or 0
 	adapters                        // the platform adapters (platforms.go)
 }
 
@@ -127,13 +128,16 @@ func (a *app) Close() {
 
 // Demo account made on the first start of the embedded defaults.
 const (
-	demoName     = "Demo Shop"
+	demoName     = "Demo Store" // the sandbox shop's name: its install joins this account
 	demoEmail    = "demo@example.com"
 	demoCurrency = "USD"
 )
 
 // ensureDemoAccount creates a demo account and logs an API key for it when
-// the embedded database is empty, so a newcomer can call the API at once.
+// the embedded database is empty, so a newcomer can call the API at once;
+// on later starts it finds it again. In newcomer mode the sandbox shop's
+// install joins it, so the key, the shop and the connections are one
+// account.
 func (a *app) ensureDemoAccount(ctx context.Context) error {
 	if !a.embeddedDB {
 		return nil
@@ -143,8 +147,13 @@ func (a *app) ensureDemoAccount(ctx context.Context) error {
 		return fmt.Errorf("count accounts: %w", err)
 	}
 	if n > 0 {
-		a.log.Info("demo account not created: the database has accounts", "accounts", n,
-			"note", "make a new key with: server create-api-key --account ID")
+		var demo models.Account
+		if err := a.db.WithContext(ctx).Where("email = ?", demoEmail).Order("id").Limit(1).Find(&demo).Error; err != nil {
+			return fmt.Errorf("find the demo account: %w", err)
+		}
+		a.demoID = demo.ID
+		a.log.Info("demo account not created: the database has accounts", "accounts", n, "demo_account_id", demo.ID,
+			"admin_url", a.cfg.AppURL+"/admin/", "note", "make a new key with: server create-api-key --account ID")
 		return nil
 	}
 	acct, err := a.store.CreateAccount(ctx, demoName, demoEmail, demoCurrency)
@@ -155,7 +164,10 @@ func (a *app) ensureDemoAccount(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("demo api key: %w", err)
 	}
-	a.log.Warn("demo account created", "account_id", acct.ID, "api_key", key,
-		"note", "first start on the embedded defaults: call the API with the header 'Authorization: Bearer <api_key>'; this key is shown only once")
+	a.demoID = acct.ID
+	a.log.Warn("demo account created", "account_id", acct.ID, "api_key", key, "email", demoEmail,
+		"admin_url", a.cfg.AppURL+"/admin/",
+		"note", "first start on the embedded defaults: call the API with the header 'Authorization: Bearer <api_key>'; this key is shown only once; "+
+			"the sandbox shop's install signs you in to this account")
 	return nil
 }

@@ -52,6 +52,7 @@ func TestEmbeddedDefaults(t *testing.T) {
 	checkAuth(t, base, key)
 	orderFlow(t, base, key, "E1")
 	connectLocalSandboxes(t, p, base, key)
+	installDemoShop(t, p, key)
 	keyFileBefore, err := os.ReadFile(filepath.Join(dir, keyFile))
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"codecredit/handlers"
 	"codecredit/platforms/paddle"
 	"codecredit/platforms/shopify"
 	shopifysandbox "codecredit/platforms/shopify/sandbox"
@@ -23,6 +24,7 @@ type adapters struct {
 	stripeSecret  string
 	sandboxes     []func()
 	mounts        map[string]http.Handler // local sandboxes served by the app, by path
+	sandboxInfo   handlers.Sandboxes      // how the admin reaches them (newcomer mode)
 }
 
 // realPlatform is the log message for every platform that is the real one.
@@ -104,6 +106,7 @@ func (ad *adapters) addShopify(cfg Config, log *slog.Logger, together bool) erro
 			return fmt.Errorf("shopify sandbox: %w", err)
 		}
 		ad.sandboxes = append(ad.sandboxes, sb.Close)
+		ad.sandboxInfo.ShopifyControls = base + "/_sandbox/"
 		scfg.APIKey, scfg.APISecret, scfg.BaseURL = shopifysandbox.DefaultAPIKey, shopifysandbox.DefaultAPISecret, base
 		log.Warn(embeddedDefault, "what", "shopify", "reason", reason, "sandbox_url", base,
 			"install_url", cfg.AppURL+"/auth/shopify?shop="+shopifysandbox.DemoShop,

@@ -38,6 +38,7 @@ func (ad *adapters) addStripeSandbox(cfg Config, log *slog.Logger, reason string
 	ad.stripe = stripe.New(stripe.Config{ClientID: stripesandbox.DefaultClientID, SecretKey: stripesandbox.DefaultPlatformKey,
 		WebhookSecret: secret, AppURL: cfg.AppURL, BaseURL: cfg.AppURL + stripeSandboxPath, Logger: log})
 	ad.stripeSecret = secret
+	ad.sandboxInfo.StripeAPIKey = key
 	log.Warn(embeddedDefault, "what", "stripe", "reason", reason, "sandbox_url", cfg.AppURL+stripeSandboxPath,
 		"connect", "POST /api/v1/connections/stripe {\"api_key\":\""+key+"\"}", "note", "set STRIPE_SECRET_KEY for the real Stripe")
 	return nil
@@ -49,6 +50,7 @@ func (ad *adapters) addPaddleSandbox(cfg Config, log *slog.Logger, reason string
 	sb.SeedDiscounts(30)
 	ad.mounts[paddleSandboxPath] = http.StripPrefix(paddleSandboxPath, sb)
 	ad.paddle = paddle.New(paddle.Config{BaseURL: cfg.AppURL + paddleSandboxPath, AppURL: cfg.AppURL, Logger: log})
+	ad.sandboxInfo.PaddleAPIKey = paddlesandbox.DefaultAPIKey
 	log.Warn(embeddedDefault, "what", "paddle", "reason", reason, "sandbox_url", cfg.AppURL+paddleSandboxPath,
 		"connect", "POST /api/v1/connections/paddle {\"api_key\":\""+paddlesandbox.DefaultAPIKey+"\"}",
 		"note", "any configured service makes Paddle the real one (api.paddle.com); real keys work as they are")
@@ -65,6 +67,7 @@ func (ad *adapters) addWooSandbox(cfg Config, log *slog.Logger, reason string) e
 	}
 	st.SeedCoupons(30)
 	ad.mounts[wooSandboxPath] = sb
+	ad.sandboxInfo.WooCommerceStore = storeURL
 	// Only the app's own sandbox store may be called over http on this host.
 	ad.woo = woocommerce.New(woocommerce.Config{AppURL: cfg.AppURL, Allow: []string{cfg.AppURL + wooSandboxPath}})
 	log.Warn(embeddedDefault, "what", "woocommerce", "reason", reason, "sandbox_store", storeURL,

@@ -128,12 +128,13 @@ func startWeb(a *app, errc chan<- error) (*webServer, error) {
 		ln.Close()
 		return nil, err
 	}
+	// Logged before serving, so the line is out before the first answer.
+	a.log.Info("listening", "url", a.cfg.AppURL, "addr", ln.Addr().String(), "admin_url", a.cfg.AppURL+"/admin/")
 	go func() {
 		if err := e.Start(""); !errors.Is(err, http.ErrServerClosed) {
 			errc <- err
 		}
 	}()
-	a.log.Info("listening", "url", a.cfg.AppURL, "addr", ln.Addr().String())
 	return &webServer{e: e, closeQueue: closeQueue, log: a.log}, nil
 }
 

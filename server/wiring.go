@@ -14,6 +14,7 @@ import (
 	"codecredit/jobs"
 	"codecredit/platforms"
 	"codecredit/platforms/api"
+	shopifysandbox "codecredit/platforms/shopify/sandbox"
 )
 
 // registerRoutes installs every route through handlers.Register and
@@ -33,6 +34,7 @@ func registerRoutes(e *echo.Echo, a *app) (closeQueue func(), err error) {
 	if err := a.adminDeps(&d, q); err != nil {
 		return nil, err
 	}
+	a.newcomerDeps(&d)
 	handlers.Register(e, d)
 	for path, h := range a.mounts { // the local sandboxes, when they run (newcomer mode or SANDBOXES)
 		e.Any(path+"/*", echo.WrapHandler(h))
@@ -106,5 +108,21 @@ func (a *app) adminDeps(d *handlers.Deps, q *jobs.Client) error {
 	}
 	links := newMerchantLinks(a.redis, a.store, q, a.cfg.SMTPURL != "", a.cfg.AppURL, a.log)
 	d.Admin, err = handlers.NewAdmin(frontend.Dist(), apiKey, links, d.Sessions, a.log)
+	if err == nil {
+		d.Admin.LinksLogged = a.cfg.SMTPURL == ""
+	}
 	return err
+}
+
+// newcomerDeps, in newcomer mode only, shows the admin the local
+// sandboxes and makes the sandbox shop's install join the demo account.
+func (a *app) newcomerDeps(d *handlers.Deps) {
+	if !a.cfg.Newcomer() {
+		return
+	}
+	info := a.sandboxInfo
+	d.Sandboxes = &info
+	if a.demoID != 0 && info.ShopifyControls != "" {
+		d.DemoShops = map[string]uint64{shopifysandbox.DemoShop: a.demoID}
+	}
 }

@@ -1,13 +1,14 @@
 // The checklist a new merchant works through, top to bottom.
 import { useState } from 'react';
 import {
-  Badge, BlockStack, Box, Button, Card, FormLayout, InlineStack, Layout, Page, ProgressBar, Text, TextField,
+  Badge, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, ProgressBar, Text, TextField,
 } from '@shopify/polaris';
-import { api, embedded, shop } from '../api.js';
+import { api } from '../api.js';
 import { useApi, useInterval } from '../hooks.js';
 import { navigate } from '../router.jsx';
 import { parsePercent, percentText } from '../money.js';
 import { ErrorBanner, useApp } from '../ui.jsx';
+import { ConnectStore, ImportCodes, TestOrder } from './GetStartedStores.jsx';
 
 const commissionKey = 'codecredit.commission_confirmed';
 
@@ -17,13 +18,29 @@ export function GetStarted() {
   const affs = useApi('/affiliates?per_page=1');
   const assigned = useApi('/codes?assigned=yes&per_page=1');
   const emails = useApi('/emails?per_page=1');
-  const stores = ((conns.data && conns.data.data) || []).filter((c) => c.platform !== 'api');
+  const sales = useApi('/conversions?per_page=1');
+  const list = conns.data || {};
+  const stores = (list.data || []).filter((c) => c.platform !== 'api');
+  // Imports asked for here, by connection (the finish they replace, and
+  // when): waiting until the worker takes them, for a minute at most.
+  const [restarted, setRestarted] = useState({});
+  const waiting = stores.filter((c) => {
+    const r = restarted[c.id];
+    return r && r.prev === (c.import_finished_at || '') && Date.now() - r.at < 60000
+      && c.import_state !== 'running' && c.import_state !== 'failed';
+  });
+  if (Object.keys(restarted).length && waiting.length !== Object.keys(restarted).length) {
+    setRestarted(Object.fromEntries(waiting.map((c) => [c.id, restarted[c.id]])));
+  }
   // A fresh install queues its import: watch it start, then run.
   const [opened] = useState(() => Date.now());
-  const importing = stores.some((c) => c.import_state === 'running' || (c.status === 'active' && !c.import_state && Date.now() - opened < 120000));
-  useInterval(conns.reload, 1500, importing);
+  const importing = waiting.length > 0 || stores.some((c) => c.import_state === 'running' || (c.status === 'active' && !c.import_state && Date.now() - opened < 120000));
+  useInterval(conns.reload, 1000, importing);
   // A failed import retries on its own: look again now and then.
   useInterval(conns.reload, 15000, !importing && stores.some((c) => c.import_state === 'failed' && c.status === 'active'));
+  const saleCount = sales.data ? sales.data.total : 0;
+  // Waiting for the first sale: look for it now and then.
+  useInterval(sales.reload, 5000, stores.length > 0 && !saleCount);
   const [commissionDone, setCommissionDone] = useState(() => window.localStorage.getItem(commissionKey) === '1');
 
   const emailsApi = !(emails.error && emails.error.status === 404);
@@ -34,10 +51,11 @@ export function GetStarted() {
     !!(affs.data && affs.data.total > 0),
     !!(assigned.data && assigned.data.total > 0),
     emailsApi ? !!(emails.data && emails.data.total > 0) : !!(assigned.data && assigned.data.total > 0),
+    saleCount > 0,
   ];
   const done = steps.filter(Boolean).length;
   return (
-    <Page title="Get started" subtitle="Six steps from install to your first affiliate sale, about ten minutes in all.">
+    <Page title="Get started" subtitle="Seven steps from install to your first affiliate sale, about ten minutes in all.">
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -48,14 +66,15 @@ export function GetStarted() {
                   <Text as="h2" variant="headingMd">Your setup</Text>
                   <Text as="span" tone="subdued">{done} of {steps.length} done</Text>
                 </InlineStack>
-                <ProgressBar progress={(done / steps.length) * 100} tone="success" size="small" />
+                <ProgressBar progress={(done / steps.length) * 100} tone="success" size="small" animated={false} />
               </BlockStack>
             </Card>
             <Step n={1} title="Connect your store" done={steps[0]}>
-              <ConnectStore stores={stores} />
+              <ConnectStore stores={stores} options={list.connect} sandbox={list.sandbox} onConnected={conns.reload} />
             </Step>
             <Step n={2} title="Import your discount codes" done={steps[1]}>
-              <ImportCodes stores={stores} onStarted={conns.reload} />
+              <ImportCodes stores={stores} restarted={restarted}
+                onRestart={(c) => { setRestarted((r) => ({ ...r, [c.id]: { prev: c.import_finished_at || '', at: Date.now() } })); conns.reload(); }} />
             </Step>
             <Step n={3} title="Set your commission" done={steps[2]}>
               <Commission onSaved={() => { window.localStorage.setItem(commissionKey, '1'); setCommissionDone(true); }} />
@@ -78,6 +97,9 @@ export function GetStarted() {
                   : 'Each affiliate gets an email with their code and their commission when a code is assigned.'}
               </Text>
             </Step>
+            <Step n={7} title="Place a test order" done={steps[6]}>
+              <TestOrder stores={stores} sandbox={list.sandbox} sales={saleCount} />
+            </Step>
           </BlockStack>
         </Layout.Section>
       </Layout>
@@ -96,72 +118,6 @@ function Step({ n, title, done, children }) {
         {children}
       </BlockStack>
     </Card>
-  );
-}
-
-function ConnectStore({ stores }) {
-  const [domain, setDomain] = useState('');
-  const active = stores.filter((c) => c.status === 'active');
-  if (active.length) {
-    return <Text as="p">Connected: {active.map((c) => `${c.external_id} (${c.platform})`).join(', ')}.</Text>;
-  }
-  if (embedded) return <Text as="p">Connecting {shop}… reload the page if this does not change.</Text>;
-  const shopDomain = domain.includes('.') ? domain.trim() : `${domain.trim()}.myshopify.com`;
-  return (
-    <BlockStack gap="300">
-      <Text as="p">Connect the store your customers pay in, so Codecredit sees orders and your discount codes.</Text>
-      <FormLayout>
-        <FormLayout.Group>
-          <TextField label="Shopify store" placeholder="your-store" suffix=".myshopify.com" value={domain} onChange={setDomain} autoComplete="off" />
-        </FormLayout.Group>
-      </FormLayout>
-      <InlineStack gap="200">
-        <Button variant="primary" disabled={!domain.trim()} url={`/auth/shopify?shop=${encodeURIComponent(shopDomain)}`}>Connect Shopify</Button>
-        <Button url="/auth/stripe">Connect Stripe</Button>
-      </InlineStack>
-      <Text as="p" tone="subdued">Your own checkout? Send paid orders to POST /api/v1/orders with an API key.</Text>
-    </BlockStack>
-  );
-}
-
-function ImportCodes({ stores, onStarted }) {
-  const { toast } = useApp();
-  if (!stores.length) return <Text as="p" tone="subdued">Connect a store first: its existing discount codes come in here.</Text>;
-  const restart = async (id) => {
-    try {
-      await api(`/connections/${id}/import`, { method: 'POST' });
-      toast('Import started');
-      onStarted();
-    } catch (e) {
-      toast(e.message, true);
-    }
-  };
-  return (
-    <BlockStack gap="300">
-      {stores.map((c) => {
-        const pct = c.import_total > 0 ? Math.min(100, (c.import_done / c.import_total) * 100) : c.import_state === 'done' ? 100 : 0;
-        return (
-          <BlockStack gap="100" key={c.id}>
-            <InlineStack align="space-between">
-              <Text as="span">{c.external_id}</Text>
-              <Text as="span" tone="subdued">
-                {c.import_state === 'running' && `Importing… ${c.import_done} of ${c.import_total || '?'} codes`}
-                {c.import_state === 'done' && `${c.import_done} codes imported`}
-                {c.import_state === 'failed' && c.status === 'active' && `Import failed (it is retried on its own for a while): ${c.last_error || 'unknown error'}`}
-                {c.import_state === 'failed' && c.status !== 'active' && `Import stopped: ${c.last_error || 'connect the store again'}`}
-                {!c.import_state && 'Not imported yet'}
-              </Text>
-            </InlineStack>
-            <ProgressBar progress={pct} tone={c.import_state === 'failed' ? 'critical' : 'highlight'} ariaLabelledBy={undefined} />
-            <Box>
-              <Button variant="plain" disabled={c.import_state === 'running' || c.status !== 'active'} onClick={() => restart(c.id)}>
-                {c.import_state ? 'Import again' : 'Import codes'}
-              </Button>
-            </Box>
-          </BlockStack>
-        );
-      })}
-    </BlockStack>
   );
 }
 

@@ -11,15 +11,15 @@ const notices = {
 /** The sign-in page shown when there is no Shopify shop and no session. */
 export function LoginPage() {
   const [email, setEmail] = useState('');
-  const [state, setState] = useState({ sending: false, sent: '', error: '' });
+  const [state, setState] = useState({ sending: false, sent: '', logged: false, error: '' });
   const notice = notices[new URLSearchParams(window.location.search).get('login')];
   const submit = async () => {
-    setState({ sending: true, sent: '', error: '' });
+    setState({ sending: true, sent: '', logged: false, error: '' });
     try {
       const res = await requestLogin(email);
-      setState({ sending: false, sent: res.message, error: '' });
+      setState({ sending: false, sent: res.message, logged: res.delivery === 'log', error: '' });
     } catch (e) {
-      setState({ sending: false, sent: '', error: e.message });
+      setState({ sending: false, sent: '', logged: false, error: e.message });
     }
   };
   return (
@@ -36,7 +36,7 @@ export function LoginPage() {
             </Text>
             {notice && <Banner tone={notice[0]}>{notice[1]}</Banner>}
             {state.sent && (
-              <Banner tone="success" title="Check your inbox">
+              <Banner tone="success" title={state.logged ? "Check the server's log" : 'Check your inbox'}>
                 {state.sent} The link works once, for 15 minutes.
               </Banner>
             )}
