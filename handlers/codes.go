@@ -48,13 +48,14 @@ func (h *codeHandlers) push(ctx context.Context, accountID uint64, codes []model
 
 // ListCodes lists codes: ?source=imported|generated|manual, ?assigned=yes|no,
 // ?affiliate_id=, ?active=yes|no, ?connection_id= (0: not tied to a store),
-// ?q= (code prefix, any case), ?page=, ?per_page=.
+// ?q= (code prefix, any case), ?page=, ?per_page=. Each code carries its
+// uses (earning orders) and sales (net subtotal per currency).
 func (h *codeHandlers) ListCodes(c echo.Context) error {
 	f, p, err := codeFilter(c)
 	if err != nil {
 		return err
 	}
-	rows, total, err := h.store.ListCodes(c.Request().Context(), account(c).ID, f)
+	rows, total, err := h.store.ListCodesWithStats(c.Request().Context(), account(c).ID, f)
 	if err != nil {
 		return err
 	}
