@@ -66,3 +66,35 @@ func TestCodeUsesAndSales(t *testing.T) {
 		t.Fatalf("another account lists %d codes", l.Total)
 	}
 }
+
+// TestUnassignAndDeactivate: unassigning keeps the code active unless
+// asked to deactivate it too; another account's code is a 404 and bad
+// input changes nothing.
+func TestUnassignAndDeactivate(t *testing.T) {
+	v := newEnv(t)
+	shop, other := v.tenant("Shop"), v.tenant("Other")
+	var jane models.Affiliate
+	v.must(http.StatusCreated, "POST", "/api/v1/affiliates", shop.key, map[string]string{"name": "Jane", "email": "jane@example.com"}, &jane)
+	var keep, stop models.Code
+	v.must(http.StatusCreated, "POST", "/api/v1/codes", shop.key, map[string]any{"code": "KEEP", "discount_type": "percentage", "discount_value": 1000, "affiliate_id": jane.ID}, &keep)
+	v.must(http.StatusCreated, "POST", "/api/v1/codes", shop.key, map[string]any{"code": "STOP", "discount_type": "percentage", "discount_value": 1000, "affiliate_id": jane.ID}, &stop)
+	for _, body := range []any{`{"deactivate": "yes"}`, `{"other": true}`, `[1]`} {
+		rec := v.call("POST", fmt.Sprintf("/api/v1/codes/%d/unassign", stop.ID), shop.key, body)
+		if rec.Code != http.StatusBadRequest {
+			t.Fatalf("unassign with %s: %d %s", body, rec.Code, rec.Body.String())
+		}
+		errorOf(t, rec)
+	}
+	if rec := v.call("POST", fmt.Sprintf("/api/v1/codes/%d/unassign", stop.ID), other.key, map[string]bool{"deactivate": true}); rec.Code != http.StatusNotFound {
+		t.Fatalf("another account unassigns: %d", rec.Code)
+	}
+	var got models.Code
+	v.must(http.StatusOK, "POST", fmt.Sprintf("/api/v1/codes/%d/unassign", keep.ID), shop.key, nil, &got)
+	if got.AffiliateID != nil || !got.Active {
+		t.Fatalf("plain unassign = %+v, want unassigned and active", got)
+	}
+	v.must(http.StatusOK, "POST", fmt.Sprintf("/api/v1/codes/%d/unassign", stop.ID), shop.key, map[string]bool{"deactivate": true}, &got)
+	if got.AffiliateID != nil || got.Active {
+		t.Fatalf("unassign and deactivate = %+v, want unassigned and inactive", got)
+	}
+}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
@@ -143,13 +144,26 @@ func (h *codeHandlers) AssignCode(c echo.Context) error {
 	return c.JSON(http.StatusOK, code)
 }
 
-// UnassignCode takes a code away from its affiliate.
+// UnassignCode takes a code away from its affiliate; an optional
+// {"deactivate": true} also stops it from matching orders, in the same step.
 func (h *codeHandlers) UnassignCode(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	code, err := h.store.UnassignCode(c.Request().Context(), account(c).ID, id)
+	var in struct {
+		Deactivate bool `json:"deactivate"`
+	}
+	body, err := readJSONBody(c)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(body)) > 0 {
+		if err := decodeStrict(body, &in); err != nil {
+			return err
+		}
+	}
+	code, err := h.store.UnassignCode(c.Request().Context(), account(c).ID, id, in.Deactivate)
 	if err != nil {
 		return err
 	}
