@@ -201,7 +201,7 @@ describe('embedded admin', () => {
 
   async function pickFilter(label, choice) {
     await page.getByRole('button', { name: label, exact: true }).click();
-    await page.getByRole('radio', { name: choice, exact: true }).check();
+    await page.locator('.Polaris-Popover').getByText(choice, { exact: true }).click();
     await page.keyboard.press('Escape');
   }
 
@@ -224,7 +224,7 @@ describe('embedded admin', () => {
     await page.getByPlaceholder('Search codes (code starts with…)').fill('ann1');
     await until('the search to narrow the list', async () => (await page.getByRole('row').filter({ hasText: 'Not assigned' }).count()) === 0);
     await ann.waitFor();
-    await shotWide('11-codes-filtered');
+    await shotWide('04b-codes-filtered');
     await page.getByPlaceholder('Search codes (code starts with…)').fill('');
   });
 
@@ -248,7 +248,7 @@ describe('embedded admin', () => {
       await dialog.getByLabel('Store').selectOption({ label: `Shopify: ${SHOP}` });
       await dialog.getByRole('button', { name: 'Preview' }).click();
       await dialog.getByText('BEA10 for Bea Cruz').waitFor();
-      await shotWide('12-codes-generate-store');
+      await shotWide('04c-codes-generate-store');
       await dialog.getByRole('button', { name: 'Generate codes' }).click();
       await page.getByRole('cell', { name: 'BEA10' }).waitFor();
     } finally {
@@ -269,7 +269,7 @@ describe('embedded admin', () => {
     await row.getByText('Bea Cruz').waitFor(); // nothing changed
     await row.getByRole('button', { name: 'Unassign' }).click();
     await dialog.getByLabel('Also deactivate the code').check();
-    await shotWide('13-codes-unassign');
+    await shotWide('04d-codes-unassign');
     await dialog.getByRole('button', { name: 'Unassign and deactivate' }).click();
     await row.getByText('Not assigned').waitFor();
     await row.getByText('Inactive').waitFor();
