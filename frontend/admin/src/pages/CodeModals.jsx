@@ -42,7 +42,8 @@ export function GenerateModal({ affiliates, affiliate, stores, onClose, onDone }
   const currency = (settings && settings.currency) || 'USD';
   const [template, setTemplate] = useState((settings && settings.naming_rule) || '{FIRST}{DISCOUNT}');
   const [target, setTarget] = useState(affiliate ? String(affiliate) : 'missing');
-  const [store, setStore] = useState(stores.length ? String(stores[0].id) : '');
+  const [picked, setStore] = useState('');
+  const store = picked || (stores.length ? String(stores[0].id) : ''); // the stores may load after the dialog opens
   const [spec, discountFields] = useDiscount(currency);
   const [preview, setPreview] = useState(null);
   const [error, setError] = useState(null);
