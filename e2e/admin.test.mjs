@@ -117,9 +117,6 @@ describe('embedded admin', () => {
       const res = await shopAPI(stack.appURL, '/codes?q=ANN10');
       return res.data[0] && res.data[0].sync_status === 'synced';
     }, 30000);
-    await page.getByLabel('Source').selectOption('generated');
-    await page.getByRole('cell', { name: 'ANN10' }).waitFor();
-    await page.getByLabel('Source').selectOption('');
     await shot('04-codes');
   });
 
@@ -194,6 +191,95 @@ describe('embedded admin', () => {
 
     await navTo('Get started');
     await page.getByText(/of 7 done/).waitFor();
+  });
+
+  // ---- Codes: filters, uses and sales, store choice, unassigning ----
+
+  async function shotWide(name) {
+    for (const [w, h] of [[1440, 900], [390, 844]]) {
+      await page.setViewportSize({ width: w, height: h });
+      await shot(`${name}-${w}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+
+  async function pickFilter(label, choice) {
+    await page.getByRole('button', { name: label, exact: true }).click();
+    await page.locator('.Polaris-Popover').getByText(choice, { exact: true }).click();
+    await page.keyboard.press('Escape');
+  }
+
+  test('codes show their uses and sales and narrow with Polaris filters', async () => {
+    await navTo('Codes');
+    const ann = page.getByRole('row').filter({ hasText: 'ANN10' });
+    await ann.getByText('$45.00').waitFor(); // $90.00 less the $45.00 refunded
+    assert.equal((await ann.getByRole('cell').nth(3).innerText()).trim(), '1', 'one order used ANN10');
+    await pickFilter('Assigned', 'Not assigned');
+    await until('ANN10 to leave the unassigned codes', async () => (await ann.count()) === 0);
+    await page.getByRole('button', { name: /Clear all/ }).first().click();
+    await ann.waitFor();
+    await pickFilter('Affiliate', 'Ann Lee');
+    await until('only Ann Lee\'s codes to be listed', async () => (await page.getByRole('row').filter({ hasText: 'Not assigned' }).count()) === 0);
+    await ann.waitFor();
+    await pickFilter('Source', 'Generated');
+    await pickFilter('Status', 'Active');
+    await ann.waitFor();
+    await page.getByRole('button', { name: /Clear all/ }).first().click();
+    await page.getByPlaceholder('Search codes (code starts with…)').fill('ann1');
+    await until('the search to narrow the list', async () => (await page.getByRole('row').filter({ hasText: 'Not assigned' }).count()) === 0);
+    await ann.waitFor();
+    await shotWide('04b-codes-filtered');
+    await page.getByPlaceholder('Search codes (code starts with…)').fill('');
+  });
+
+  test('with several stores connected, codes are generated on the store chosen', async () => {
+    const real = (await shopAPI(stack.appURL, '/connections')).data.find((c) => c.platform === 'shopify');
+    // A second store, as the admin sees it; the codes are generated on the real one.
+    await page.route('**/api/v1/connections', async (route) => {
+      const res = await route.fetch();
+      const body = await res.json();
+      body.data = [{ ...real, id: 999999, platform: 'stripe', external_id: 'acct_e2e_second', name: undefined }, ...body.data];
+      await route.fulfill({ response: res, json: body });
+    });
+    const sent = [];
+    page.on('request', (r) => { if (r.url().endsWith('/api/v1/codes/generate')) sent.push(r.postDataJSON()); });
+    try {
+      await navTo('Dashboard');
+      await navTo('Codes');
+      await page.getByRole('button', { name: 'Generate codes' }).first().click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('For').selectOption({ label: 'Bea Cruz (bea@example.com)' });
+      await dialog.getByLabel('Store').selectOption({ label: `Shopify: ${SHOP}` });
+      await dialog.getByRole('button', { name: 'Preview' }).click();
+      await dialog.getByText('BEA10 for Bea Cruz').waitFor();
+      await shotWide('04c-codes-generate-store');
+      await dialog.getByRole('button', { name: 'Generate codes' }).click();
+      await page.getByRole('cell', { name: 'BEA10' }).waitFor();
+    } finally {
+      await page.unroute('**/api/v1/connections');
+    }
+    assert.equal(sent[0].connection_id, real.id, 'the request names the chosen store');
+    const made = await shopAPI(stack.appURL, '/codes?q=BEA10');
+    assert.equal(made.data[0].connection_id, real.id);
+  });
+
+  test('unassigning asks first and can deactivate the code too', async () => {
+    const row = page.getByRole('row').filter({ hasText: 'BEA10' });
+    await row.getByRole('button', { name: 'Unassign' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('Unassign BEA10?').waitFor();
+    await dialog.getByText(/earn Bea Cruz no commission/).waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await row.getByText('Bea Cruz').waitFor(); // nothing changed
+    await row.getByRole('button', { name: 'Unassign' }).click();
+    await dialog.getByLabel('Also deactivate the code').check();
+    await shotWide('04d-codes-unassign');
+    await dialog.getByRole('button', { name: 'Unassign and deactivate' }).click();
+    await row.getByText('Not assigned').waitFor();
+    await row.getByText('Inactive').waitFor();
+    const code = (await shopAPI(stack.appURL, '/codes?q=BEA10')).data[0];
+    assert.equal(code.affiliate_id, undefined);
+    assert.equal(code.active, false);
   });
 
   test('a bad session token is refused with the retry header', async () => {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
@@ -48,13 +49,14 @@ func (h *codeHandlers) push(ctx context.Context, accountID uint64, codes []model
 
 // ListCodes lists codes: ?source=imported|generated|manual, ?assigned=yes|no,
 // ?affiliate_id=, ?active=yes|no, ?connection_id= (0: not tied to a store),
-// ?q= (code prefix, any case), ?page=, ?per_page=.
+// ?q= (code prefix, any case), ?page=, ?per_page=. Each code carries its
+// uses (earning orders) and sales (net subtotal per currency).
 func (h *codeHandlers) ListCodes(c echo.Context) error {
 	f, p, err := codeFilter(c)
 	if err != nil {
 		return err
 	}
-	rows, total, err := h.store.ListCodes(c.Request().Context(), account(c).ID, f)
+	rows, total, err := h.store.ListCodesWithStats(c.Request().Context(), account(c).ID, f)
 	if err != nil {
 		return err
 	}
@@ -142,13 +144,26 @@ func (h *codeHandlers) AssignCode(c echo.Context) error {
 	return c.JSON(http.StatusOK, code)
 }
 
-// UnassignCode takes a code away from its affiliate.
+// UnassignCode takes a code away from its affiliate; an optional
+// {"deactivate": true} also stops it from matching orders, in the same step.
 func (h *codeHandlers) UnassignCode(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	code, err := h.store.UnassignCode(c.Request().Context(), account(c).ID, id)
+	var in struct {
+		Deactivate bool `json:"deactivate"`
+	}
+	body, err := readJSONBody(c)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(body)) > 0 {
+		if err := decodeStrict(body, &in); err != nil {
+			return err
+		}
+	}
+	code, err := h.store.UnassignCode(c.Request().Context(), account(c).ID, id, in.Deactivate)
 	if err != nil {
 		return err
 	}
@@ -169,41 +184,49 @@ func (h *codeHandlers) DeactivateCode(c echo.Context) error {
 }
 
 // generateRequest asks for codes from a naming rule, for the listed
-// affiliates or for every active affiliate without an active code.
+// affiliates, for every active affiliate without an active code, or (a
+// preview only) for a sample affiliate, on the chosen store.
 type generateRequest struct {
 	Template string `json:"template"` // empty: the account's naming rule
 	models.DiscountSpec
 	AffiliateIDs []uint64 `json:"affiliate_ids"`
 	AllMissing   bool     `json:"all_missing"`
+	Sample       bool     `json:"sample"`
+	ConnectionID uint64   `json:"connection_id"` // 0: the account's store
 }
 
-func bindGenerate(c echo.Context) (generateRequest, error) {
+func bindGenerate(c echo.Context, sampleOK bool) (models.CodeBatch, bool, error) {
 	var in generateRequest
 	if err := bindJSON(c, &in); err != nil {
-		return in, err
+		return models.CodeBatch{}, false, err
+	}
+	asked := 0
+	for _, on := range []bool{in.AllMissing, len(in.AffiliateIDs) > 0, in.Sample} {
+		if on {
+			asked++
+		}
 	}
 	switch {
-	case in.AllMissing && len(in.AffiliateIDs) > 0:
-		return in, badRequest("send affiliate_ids or all_missing, not both")
-	case !in.AllMissing && len(in.AffiliateIDs) == 0:
-		return in, badRequest("affiliate_ids is required (or all_missing: true)")
+	case in.Sample && !sampleOK:
+		return models.CodeBatch{}, false, badRequest("sample is for previews only")
+	case asked > 1:
+		return models.CodeBatch{}, false, badRequest("send one of affiliate_ids, all_missing or sample")
+	case asked == 0:
+		return models.CodeBatch{}, false, badRequest("affiliate_ids is required (or all_missing: true)")
 	}
-	return in, nil
+	return models.CodeBatch{Template: in.Template, Discount: in.DiscountSpec, AffiliateIDs: in.AffiliateIDs,
+		AllMissing: in.AllMissing, ConnectionID: in.ConnectionID}, in.Sample, nil
 }
 
-// GenerateCodes makes and saves codes from a naming rule.
+// GenerateCodes makes and saves codes from a naming rule, on the chosen
+// store (connection_id) or the account's store.
 func (h *codeHandlers) GenerateCodes(c echo.Context) error {
-	in, err := bindGenerate(c)
+	b, _, err := bindGenerate(c, false)
 	if err != nil {
 		return err
 	}
 	ctx, acct := c.Request().Context(), account(c).ID
-	var codes []models.Code
-	if in.AllMissing {
-		codes, err = h.store.GenerateMissingCodes(ctx, acct, in.Template, in.DiscountSpec)
-	} else {
-		codes, err = h.store.GenerateCodes(ctx, acct, in.Template, in.DiscountSpec, in.AffiliateIDs)
-	}
+	codes, err := h.store.GenerateBatch(ctx, acct, b)
 	if err != nil {
 		return err
 	}
@@ -218,19 +241,22 @@ func (h *codeHandlers) GenerateCodes(c echo.Context) error {
 	return c.JSON(http.StatusCreated, batchOf(codes))
 }
 
-// PreviewCodes shows the codes a generation would make, saving nothing
-// (random parts are drawn again when generating).
+// PreviewCodes shows the codes a generation with the same request would
+// make, saving nothing (random parts are drawn again when generating);
+// {sample: true} shows the code for an affiliate named Ann Lee.
 func (h *codeHandlers) PreviewCodes(c echo.Context) error {
-	in, err := bindGenerate(c)
+	b, sample, err := bindGenerate(c, true)
 	if err != nil {
 		return err
 	}
 	ctx, acct := c.Request().Context(), account(c).ID
 	var codes []models.GeneratedCode
-	if in.AllMissing {
-		codes, err = h.store.PreviewMissingCodes(ctx, acct, in.Template, in.DiscountSpec)
+	if sample {
+		var one models.GeneratedCode
+		one, err = h.store.PreviewSample(ctx, acct, b)
+		codes = []models.GeneratedCode{one}
 	} else {
-		codes, err = h.store.PreviewCodes(ctx, acct, in.Template, in.DiscountSpec, in.AffiliateIDs)
+		codes, err = h.store.PreviewBatch(ctx, acct, b)
 	}
 	if err != nil {
 		return err

@@ -51,6 +51,10 @@ type Code struct {
 	SyncError       string    `json:"sync_error,omitempty"`
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
+	// Uses and Sales are its earning orders and their net subtotal per
+	// currency (ListCodesWithStats fills them in).
+	Uses  int64       `gorm:"-" json:"uses"`
+	Sales []CodeSales `gorm:"-" json:"sales"`
 }
 
 // NormalizeCode is the matching form of a code: control characters

@@ -185,10 +185,14 @@ func (s *Store) AssignCode(ctx context.Context, accountID, codeID, affiliateID u
 }
 
 // UnassignCode takes a code away from its affiliate; orders with it are
-// then unattributed.
-func (s *Store) UnassignCode(ctx context.Context, accountID, codeID uint64) (*Code, error) {
+// then unattributed. With deactivate it also stops matching orders.
+func (s *Store) UnassignCode(ctx context.Context, accountID, codeID uint64, deactivate bool) (*Code, error) {
 	return s.updateCode(ctx, accountID, codeID, func(*gorm.DB, *Code) (map[string]any, error) {
-		return map[string]any{"affiliate_id": nil}, nil
+		cols := map[string]any{"affiliate_id": nil}
+		if deactivate {
+			cols["active"] = false
+		}
+		return cols, nil
 	})
 }
 

@@ -170,7 +170,7 @@ func TestAssignUnassignDeactivate(t *testing.T) {
 		for name, call := range map[string]func() error{
 			"other account's affiliate": func() error { _, err := s.AssignCode(ctx, acct.ID, code.ID, stranger.ID); return err },
 			"other account's code":      func() error { _, err := s.AssignCode(ctx, acct.ID, theirs.ID, jane.ID); return err },
-			"unassign other's code":     func() error { _, err := s.UnassignCode(ctx, acct.ID, theirs.ID); return err },
+			"unassign other's code":     func() error { _, err := s.UnassignCode(ctx, acct.ID, theirs.ID, true); return err },
 			"deactivate other's code":   func() error { _, err := s.DeactivateCode(ctx, acct.ID, theirs.ID); return err },
 			"get other's code":          func() error { _, err := s.GetCode(ctx, acct.ID, theirs.ID); return err },
 		} {
@@ -182,7 +182,7 @@ func TestAssignUnassignDeactivate(t *testing.T) {
 		if c, _ := s.GetCode(ctx, other.ID, theirs.ID); c.AffiliateID != nil || !c.Active {
 			t.Fatal("another account's code changed")
 		}
-		c, err = s.UnassignCode(ctx, acct.ID, code.ID)
+		c, err = s.UnassignCode(ctx, acct.ID, code.ID, false)
 		if err != nil || c.AffiliateID != nil {
 			t.Fatalf("unassign: %v %+v", err, c)
 		}

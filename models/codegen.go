@@ -12,7 +12,9 @@ import (
 	"gorm.io/gorm"
 )
 
-// Generated codes: uppercase ASCII letters and digits, 3 to 32 of them.
+// Generated codes: uppercase ASCII letters and digits (at least 3), with the
+// - and _ of the naming rule's literal text where the store allows them;
+// at most 32 characters.
 const (
 	MinGeneratedCode = 3
 	MaxGeneratedCode = 32
@@ -73,48 +75,26 @@ type GeneratedCode struct {
 // account's naming rule; a fixed_amount discount without currency is in the
 // account's currency.
 func (s *Store) PreviewCodes(ctx context.Context, accountID uint64, template string, discount DiscountSpec, affiliateIDs []uint64) ([]GeneratedCode, error) {
-	db := s.db.WithContext(ctx)
-	g, err := newGenerator(db, accountID, template, discount)
-	if err != nil {
-		return nil, err
-	}
-	affs, err := affiliatesForCodes(db, accountID, affiliateIDs)
-	if err != nil {
-		return nil, err
-	}
-	return g.codesFor(affs)
+	return s.PreviewBatch(ctx, accountID, CodeBatch{Template: template, Discount: discount, AffiliateIDs: affiliateIDs})
 }
 
 // PreviewMissingCodes shows the codes GenerateMissingCodes would make,
 // writing nothing.
 func (s *Store) PreviewMissingCodes(ctx context.Context, accountID uint64, template string, discount DiscountSpec) ([]GeneratedCode, error) {
-	db := s.db.WithContext(ctx)
-	g, err := newGenerator(db, accountID, template, discount)
-	if err != nil {
-		return nil, err
-	}
-	affs, err := affiliatesWithoutCode(db, accountID)
-	if err != nil {
-		return nil, err
-	}
-	return g.codesFor(affs)
+	return s.PreviewBatch(ctx, accountID, CodeBatch{Template: template, Discount: discount, AllMissing: true})
 }
 
 // GenerateCodes makes and saves one code per affiliate (source generated,
 // not tied to a platform store yet), unique in the account and the batch.
 // Every affiliate must be one of the account's, active, and listed once.
 func (s *Store) GenerateCodes(ctx context.Context, accountID uint64, template string, discount DiscountSpec, affiliateIDs []uint64) ([]Code, error) {
-	return s.generate(ctx, accountID, template, discount, func(tx *gorm.DB) ([]Affiliate, error) {
-		return affiliatesForCodes(tx, accountID, affiliateIDs)
-	})
+	return s.GenerateBatch(ctx, accountID, CodeBatch{Template: template, Discount: discount, AffiliateIDs: affiliateIDs})
 }
 
 // GenerateMissingCodes makes a code for every active affiliate of the
 // account that has no active code. None missing is an empty list.
 func (s *Store) GenerateMissingCodes(ctx context.Context, accountID uint64, template string, discount DiscountSpec) ([]Code, error) {
-	return s.generate(ctx, accountID, template, discount, func(tx *gorm.DB) ([]Affiliate, error) {
-		return affiliatesWithoutCode(tx, accountID)
-	})
+	return s.GenerateBatch(ctx, accountID, CodeBatch{Template: template, Discount: discount, AllMissing: true})
 }
 
 // affiliatesWithoutCode lists the active affiliates with no active code.
@@ -124,42 +104,6 @@ func affiliatesWithoutCode(tx *gorm.DB, accountID uint64) ([]Affiliate, error) {
 		Where("NOT EXISTS (SELECT 1 FROM codes WHERE codes.account_id = affiliates.account_id AND codes.affiliate_id = affiliates.id AND codes.active = ?)", true).
 		Order("id").Find(&affs).Error
 	return affs, err
-}
-
-func (s *Store) generate(ctx context.Context, accountID uint64, template string, discount DiscountSpec,
-	pick func(tx *gorm.DB) ([]Affiliate, error)) ([]Code, error) {
-	out := []Code{}
-	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := s.lockCodes(tx, accountID); err != nil {
-			return err
-		}
-		g, err := newGenerator(tx, accountID, template, discount)
-		if err != nil {
-			return err
-		}
-		affs, err := pick(tx)
-		if err != nil || len(affs) == 0 {
-			return err
-		}
-		made, err := g.codesFor(affs)
-		if err != nil {
-			return err
-		}
-		for _, m := range made {
-			id := m.AffiliateID
-			out = append(out, Code{AccountID: accountID, Code: m.Code, Normalized: m.Code,
-				DiscountType: g.discount.Type, DiscountValue: g.discount.Value, Currency: g.discount.Currency,
-				Source: SourceGenerated, AffiliateID: &id, Active: true, SyncStatus: SyncNone})
-		}
-		return tx.CreateInBatches(out, 200).Error
-	})
-	if isUniqueViolation(err) {
-		return nil, conflictf("a generated code was taken meanwhile; nothing was saved, try again")
-	}
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // affiliatesForCodes loads the listed affiliates in the given order: all
@@ -207,35 +151,7 @@ type generator struct {
 	parts    []namePart
 	discount DiscountSpec
 	taken    map[string]bool
-}
-
-func newGenerator(tx *gorm.DB, accountID uint64, template string, discount DiscountSpec) (*generator, error) {
-	var acct Account
-	if err := first(tx, &acct, "account", accountID); err != nil {
-		return nil, err
-	}
-	if strings.TrimSpace(template) == "" {
-		template = acct.NamingRule
-	}
-	if discount.Type == DiscountFixedAmount && strings.TrimSpace(discount.Currency) == "" {
-		discount.Currency = acct.Currency
-	}
-	if err := discount.validate(); err != nil {
-		return nil, err
-	}
-	parts, err := parseNamingRule(template)
-	if err != nil {
-		return nil, err
-	}
-	var existing []string
-	if err := tx.Model(&Code{}).Where("account_id = ?", accountID).Pluck("normalized", &existing).Error; err != nil {
-		return nil, err
-	}
-	taken := make(map[string]bool, len(existing))
-	for _, c := range existing {
-		taken[c] = true
-	}
-	return &generator{template: template, parts: parts, discount: discount, taken: taken}, nil
+	store    *Connection // where the codes go; nil: no store
 }
 
 func (g *generator) codesFor(affs []Affiliate) ([]GeneratedCode, error) {
@@ -254,20 +170,21 @@ func (g *generator) codesFor(affs []Affiliate) ([]GeneratedCode, error) {
 const maxRerolls = 50
 
 // next makes a free code for a: on a collision the random parts are drawn
-// again, or, without random parts, 2, 3, … is appended.
+// again, or, without random parts, a suffix that cannot be read as part of
+// the discount is appended (see collisionSuffix).
 func (g *generator) next(a Affiliate) (string, error) {
 	segs, err := renderNamingRule(g.parts, a.Name, g.discount)
 	if err != nil {
 		return "", err
 	}
-	base := joinSegments(segs)
-	if len(base) < MinGeneratedCode {
+	base := codeText(segs)
+	if alnumCount(base) < MinGeneratedCode {
 		return "", invalidf("template %q gives %q for affiliate %d (%s): a code needs at least %d letters or digits; add literal text or {RANDOM4}",
 			g.template, base, a.ID, a.Name, MinGeneratedCode)
 	}
 	if hasRandom(g.parts) {
 		for range maxRerolls {
-			if code := joinSegments(segs); !g.taken[code] {
+			if code := codeText(segs); !g.taken[code] {
 				g.taken[code] = true
 				return code, nil
 			}
@@ -279,8 +196,7 @@ func (g *generator) next(a Affiliate) (string, error) {
 	for n := 1; n < 100000; n++ {
 		code := base
 		if n > 1 {
-			suffix := strconv.Itoa(n)
-			code = base[:min(len(base), MaxGeneratedCode-len(suffix))] + suffix
+			code = withSuffix(base, n)
 		}
 		if !g.taken[code] {
 			g.taken[code] = true
@@ -301,7 +217,7 @@ func checkNamingRule(template string, discount DiscountSpec) error {
 	if err != nil {
 		return err
 	}
-	if code := joinSegments(segs); len(code) < MinGeneratedCode {
+	if code := codeText(segs); alnumCount(code) < MinGeneratedCode {
 		return invalidf("template %q gives %q for an affiliate named Jane Doe: a code needs at least %d letters or digits",
 			template, code, MinGeneratedCode)
 	}
@@ -319,7 +235,7 @@ const (
 )
 
 // namePart is one piece of a parsed naming rule: literal text (already
-// reduced to uppercase ASCII letters and digits), a name or discount token,
+// reduced to uppercase ASCII letters, digits, - and _), a name or discount token,
 // or a random token of n characters.
 type namePart struct {
 	kind int
@@ -362,7 +278,7 @@ func parseNamingRule(t string) ([]namePart, error) {
 }
 
 func appendLiteral(parts []namePart, s string) []namePart {
-	if text := asciiUpper(s); text != "" {
+	if text := codeChars(s); text != "" {
 		parts = append(parts, namePart{kind: partLiteral, text: text})
 	}
 	return parts

@@ -83,26 +83,29 @@ func (s *Store) ApplyCodeChange(ctx context.Context, conn *Connection, ch platfo
 
 // QueueCodePush ties new codes of the account (not on any store yet) to
 // the account's store, the oldest active platform connection, and marks
-// them pending. It returns the ids to push; none when the account has no
-// store (the codes then only match orders sent through the API).
+// them pending. It returns the ids to push: those listed that are pending
+// on a store (codes generated for a chosen store already are); none when
+// the account has no store (the codes then only match orders sent through
+// the API).
 func (s *Store) QueueCodePush(ctx context.Context, accountID uint64, codeIDs []uint64) ([]uint64, error) {
 	if len(codeIDs) == 0 {
 		return nil, nil
 	}
-	var conn Connection
-	err := s.db.WithContext(ctx).Where("account_id = ? AND status = ? AND platform <> ?", accountID, ConnectionActive, platforms.API).
-		Order("id").Limit(1).Find(&conn).Error
-	if err != nil || conn.ID == 0 {
-		return nil, err
-	}
 	var ids []uint64
-	err = s.tx(ctx, func(tx *gorm.DB) error {
-		q := tx.Model(&Code{}).Where("account_id = ? AND id IN ? AND connection_id = 0 AND sync_status = ?", accountID, codeIDs, SyncNone)
-		if err := q.Pluck("id", &ids).Error; err != nil || len(ids) == 0 {
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		conn, err := codeStore(tx, accountID, 0)
+		if err != nil {
 			return err
 		}
-		return tx.Model(&Code{}).Where("id IN ?", ids).
-			Updates(map[string]any{"connection_id": conn.ID, "sync_status": SyncPending, "sync_error": ""}).Error
+		if conn != nil {
+			err := tx.Model(&Code{}).Where("account_id = ? AND id IN ? AND connection_id = 0 AND sync_status = ?", accountID, codeIDs, SyncNone).
+				Updates(map[string]any{"connection_id": conn.ID, "sync_status": SyncPending, "sync_error": ""}).Error
+			if err != nil {
+				return err
+			}
+		}
+		return tx.Model(&Code{}).Where("account_id = ? AND id IN ? AND connection_id <> 0 AND sync_status = ?", accountID, codeIDs, SyncPending).
+			Order("id").Pluck("id", &ids).Error
 	})
 	return ids, err
 }

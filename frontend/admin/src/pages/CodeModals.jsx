@@ -4,6 +4,7 @@ import { Banner, BlockStack, Checkbox, FormLayout, List, Modal, Select, Text, Te
 import { api } from '../api.js';
 import { parseMoney, parsePercent } from '../money.js';
 import { ErrorBanner, useApp } from '../ui.jsx';
+import { storeLabel } from './CodeFilters.jsx';
 
 const types = [
   { label: 'Percentage off', value: 'percentage' },
@@ -35,17 +36,20 @@ function affiliateOptions(affiliates, first) {
   return [first, ...affiliates.filter((a) => a.status === 'active').map((a) => ({ label: `${a.name} (${a.email})`, value: String(a.id) }))];
 }
 
-/** Generates codes from the naming rule, with a preview first. */
-export function GenerateModal({ affiliates, affiliate, onClose, onDone }) {
+/** Generates codes from the naming rule, with a preview first; with several stores connected, for the one chosen. */
+export function GenerateModal({ affiliates, affiliate, stores, onClose, onDone }) {
   const { settings, toast } = useApp();
   const currency = (settings && settings.currency) || 'USD';
   const [template, setTemplate] = useState((settings && settings.naming_rule) || '{FIRST}{DISCOUNT}');
   const [target, setTarget] = useState(affiliate ? String(affiliate) : 'missing');
+  const [picked, setStore] = useState('');
+  const store = picked || (stores.length ? String(stores[0].id) : ''); // the stores may load after the dialog opens
   const [spec, discountFields] = useDiscount(currency);
   const [preview, setPreview] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
-  const body = { template, ...spec, ...(target === 'missing' ? { all_missing: true } : { affiliate_ids: [Number(target)] }) };
+  const body = { template, ...spec, ...(target === 'missing' ? { all_missing: true } : { affiliate_ids: [Number(target)] }),
+    ...(store ? { connection_id: Number(store) } : {}) };
   const call = async (path) => {
     setBusy(true);
     setError(null);
@@ -75,8 +79,12 @@ export function GenerateModal({ affiliates, affiliate, onClose, onDone }) {
           <ErrorBanner error={error} />
           <FormLayout>
             <Select label="For" options={affiliateOptions(affiliates, { label: 'Every active affiliate without a code', value: 'missing' })} value={target} onChange={(v) => { setTarget(v); setPreview(null); }} />
+            {stores.length > 1 && (
+              <Select label="Store" options={stores.map((c) => ({ label: storeLabel(c), value: String(c.id) }))} value={store}
+                onChange={(v) => { setStore(v); setPreview(null); }} helpText="The codes are created on this store." />
+            )}
             <TextField label="Naming rule" value={template} onChange={(v) => { setTemplate(v); setPreview(null); }} autoComplete="off"
-              helpText="{FIRST} first name, {LAST} last name, {NAME} full name, {DISCOUNT} the discount number, {RANDOM4} four random characters." />
+              helpText="{FIRST} first name, {LAST} last name, {NAME} full name, {DISCOUNT} the discount number, {RANDOM4} four random characters; - and _ are kept where the store allows them." />
             {discountFields}
           </FormLayout>
           {preview && (
@@ -149,6 +157,47 @@ export function AssignModal({ code, affiliates, onClose, onDone }) {
           <ErrorBanner error={error} />
           <Text as="p">Orders paid with {code.code} from now on earn this affiliate commission. They get an email with the code.</Text>
           <Select label="Affiliate" options={affiliateOptions(affiliates, { label: 'Choose an affiliate', value: '' })} value={aff} onChange={setAff} />
+        </BlockStack>
+      </Modal.Section>
+    </Modal>
+  );
+}
+
+/** Takes a code away from its affiliate, after saying what happens; it can deactivate the code too. */
+export function UnassignModal({ code, affiliate, store, onClose, onDone }) {
+  const { toast } = useApp();
+  const [deactivate, setDeactivate] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const who = affiliate || 'the affiliate';
+  const save = async () => {
+    setBusy(true);
+    try {
+      await api(`/codes/${code.id}/unassign`, { method: 'POST', body: { deactivate } });
+      toast(deactivate ? `${code.code} unassigned and deactivated` : `${code.code} unassigned`);
+      onDone();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const storeName = store ? storeLabel(store) : '';
+  return (
+    <Modal open onClose={onClose} title={`Unassign ${code.code}?`}
+      primaryAction={{ content: deactivate ? 'Unassign and deactivate' : 'Unassign', destructive: true, onAction: save, loading: busy }}
+      secondaryActions={[{ content: 'Cancel', onAction: onClose }]}>
+      <Modal.Section>
+        <BlockStack gap="300">
+          <ErrorBanner error={error} />
+          <Text as="p">Orders paid with {code.code} from now on earn {who} no commission. Commission {who} already earned stays.</Text>
+          <Text as="p">{code.active ? `Customers can still use ${code.code}${storeName ? ` on ${storeName}` : ''} unless you deactivate it; you can give it to another affiliate later.` : `${code.code} is already inactive.`}</Text>
+          {code.active && (
+            <Checkbox label="Also deactivate the code" checked={deactivate} onChange={setDeactivate}
+              helpText={storeName
+                ? `Orders with it are no longer counted. It stays on ${storeName} until you turn it off in that store's discounts: Codecredit does not switch it off there.`
+                : 'Orders with it are no longer counted.'} />
+          )}
         </BlockStack>
       </Modal.Section>
     </Modal>

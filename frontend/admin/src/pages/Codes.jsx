@@ -1,51 +1,47 @@
-// Codes: every code with filters, assign and unassign, generate from the
-// naming rule (with a preview), or add one by hand.
+// Codes: every code with its uses and sales, filters, assign and unassign
+// (with a confirmation), generate from the naming rule (with a preview and
+// a store choice), or add one by hand.
 import { useState } from 'react';
 import {
-  BlockStack, Box, Button, Card, IndexTable, InlineStack, Page, Pagination, Select, Text, TextField,
+  BlockStack, Box, Button, Card, IndexTable, InlineStack, Page, Pagination, Text,
 } from '@shopify/polaris';
-import { api } from '../api.js';
 import { useApi, useDebounced } from '../hooks.js';
-import { discountLabel } from '../money.js';
-import { Empty, ErrorBanner, StatusBadge, useApp } from '../ui.jsx';
-import { AssignModal, GenerateModal, NewCodeModal } from './CodeModals.jsx';
+import { discountLabel, formatMoney } from '../money.js';
+import { Empty, ErrorBanner, StatusBadge } from '../ui.jsx';
+import { CodeFilters, codeParams, storeLabel } from './CodeFilters.jsx';
+import { AssignModal, GenerateModal, NewCodeModal, UnassignModal } from './CodeModals.jsx';
 
 const PER_PAGE = 25;
+const NO_FILTERS = { active: '', assigned: '', affiliate: '', store: '', source: '', q: '' };
+
+/** A code's net sales: one amount per currency, or a dash. */
+function salesText(c) {
+  const sales = c.sales || [];
+  return sales.length ? sales.map((s) => formatMoney(s.amount, s.currency)).join(' + ') : '—';
+}
 
 /** The Codes page. */
 export function Codes() {
   const query = new URLSearchParams(window.location.search);
-  const { toast } = useApp();
-  const [filters, setFilters] = useState({ source: '', assigned: '', connection: '', q: '' });
+  const [filters, setFilters] = useState(NO_FILTERS);
   const [page, setPage] = useState(1);
   const [modal, setModal] = useState(query.get('generate') ? { kind: 'generate', affiliate: query.get('affiliate') } : null);
   const q = useDebounced(filters.q, 250);
-  const params = new URLSearchParams({ per_page: PER_PAGE, page });
-  if (filters.source) params.set('source', filters.source);
-  if (filters.assigned) params.set('assigned', filters.assigned);
-  if (filters.connection) params.set('connection_id', filters.connection);
+  const params = codeParams(filters);
+  params.set('per_page', PER_PAGE);
+  params.set('page', page);
   if (q) params.set('q', q);
   const list = useApi(`/codes?${params}`);
   const affs = useApi('/affiliates?per_page=200');
   const conns = useApi('/connections');
   const names = new Map(((affs.data && affs.data.data) || []).map((a) => [a.id, a.name]));
-  const stores = new Map(((conns.data && conns.data.data) || []).map((c) => [c.id, c]));
+  const stores = new Map(((conns.data && conns.data.data) || []).filter((c) => c.platform !== 'api').map((c) => [c.id, c]));
+  const activeStores = [...stores.values()].filter((c) => c.status === 'active');
   const rows = (list.data && list.data.data) || [];
   const total = (list.data && list.data.total) || 0;
-  const filtered = filters.source || filters.assigned || filters.connection || q;
-  const set = (k) => (v) => { setFilters({ ...filters, [k]: v }); setPage(1); };
+  const filtered = Object.values(filters).some((v) => v);
+  const set = (k) => (v) => { setFilters((f) => ({ ...f, [k]: v })); setPage(1); };
   const done = () => { setModal(null); list.reload(); };
-  const unassign = async (c) => {
-    try {
-      await api(`/codes/${c.id}/unassign`, { method: 'POST' });
-      toast(`${c.code} unassigned`);
-      list.reload();
-    } catch (e) {
-      toast(e.message, true);
-    }
-  };
-  const storeOptions = [{ label: 'Any store', value: '' }, { label: 'Not on a store', value: '0' },
-    ...[...stores.values()].filter((c) => c.platform !== 'api').map((c) => ({ label: `${c.platform}: ${c.external_id}`, value: String(c.id) }))];
   return (
     <Page title="Codes" subtitle="Each affiliate's codes: every order paid with one earns them commission."
       primaryAction={{ content: 'Generate codes', onAction: () => setModal({ kind: 'generate' }) }}
@@ -59,34 +55,30 @@ export function Codes() {
           </Empty>
         ) : (
           <Card padding="0">
-            <Box padding="300">
-              <InlineStack gap="300" wrap>
-                <Box minWidth="220px"><TextField label="Search codes" placeholder="Code starts with…" value={filters.q} onChange={set('q')} autoComplete="off" /></Box>
-                <Select label="Source" options={[{ label: 'All sources', value: '' }, { label: 'Imported', value: 'imported' }, { label: 'Generated', value: 'generated' }, { label: 'Manual', value: 'manual' }]} value={filters.source} onChange={set('source')} />
-                <Select label="Assigned" options={[{ label: 'Assigned or not', value: '' }, { label: 'Assigned', value: 'yes' }, { label: 'Not assigned', value: 'no' }]} value={filters.assigned} onChange={set('assigned')} />
-                <Select label="Store" options={storeOptions} value={filters.connection} onChange={set('connection')} />
-              </InlineStack>
-            </Box>
+            <CodeFilters filters={filters} set={set} clearAll={() => { setFilters(NO_FILTERS); setPage(1); }}
+              affiliates={(affs.data && affs.data.data) || []} stores={[...stores.values()]} />
             <IndexTable resourceName={{ singular: 'code', plural: 'codes' }} itemCount={rows.length} selectable={false} loading={list.loading}
               emptyState={<Box padding="400"><Text as="p" tone="subdued">No code matches these filters.</Text></Box>}
-              headings={[{ title: 'Code' }, { title: 'Discount' }, { title: 'Source' }, { title: 'Store' }, { title: 'Affiliate' }, { title: 'Status' }, { title: 'Actions', alignment: 'end' }]}>
+              headings={[{ title: 'Code' }, { title: 'Discount' }, { title: 'Affiliate' }, { title: 'Uses', alignment: 'end' }, { title: 'Sales', alignment: 'end' },
+                { title: 'Store' }, { title: 'Status' }, { title: 'Actions', alignment: 'end' }]}>
               {rows.map((c, i) => (
                 <IndexTable.Row id={String(c.id)} key={c.id} position={i}>
                   <IndexTable.Cell><Text as="span" fontWeight="semibold">{c.code}</Text></IndexTable.Cell>
                   <IndexTable.Cell>{discountLabel(c)}</IndexTable.Cell>
-                  <IndexTable.Cell>{c.source}</IndexTable.Cell>
+                  <IndexTable.Cell>{c.affiliate_id ? names.get(c.affiliate_id) || `#${c.affiliate_id}` : <Text as="span" tone="subdued">Not assigned</Text>}</IndexTable.Cell>
+                  <IndexTable.Cell><Text as="span" alignment="end" numeric>{c.uses || 0}</Text></IndexTable.Cell>
+                  <IndexTable.Cell><Text as="span" alignment="end" numeric>{salesText(c)}</Text></IndexTable.Cell>
                   <IndexTable.Cell>
-                    <InlineStack gap="100">
-                      <Text as="span">{stores.get(c.connection_id) ? stores.get(c.connection_id).platform : '—'}</Text>
+                    <InlineStack gap="100" wrap={false}>
+                      <Text as="span">{stores.get(c.connection_id) ? storeLabel(stores.get(c.connection_id)) : '—'}</Text>
                       {c.sync_status && c.sync_status !== 'synced' && <StatusBadge status={c.sync_status} />}
                     </InlineStack>
                   </IndexTable.Cell>
-                  <IndexTable.Cell>{c.affiliate_id ? names.get(c.affiliate_id) || `#${c.affiliate_id}` : <Text as="span" tone="subdued">Not assigned</Text>}</IndexTable.Cell>
                   <IndexTable.Cell>{c.active ? <StatusBadge status="active" /> : <Text as="span" tone="subdued">{c.sync_error || 'Inactive'}</Text>}</IndexTable.Cell>
                   <IndexTable.Cell>
                     <InlineStack align="end">
                       {c.affiliate_id
-                        ? <Button size="slim" onClick={() => unassign(c)}>Unassign</Button>
+                        ? <Button size="slim" onClick={() => setModal({ kind: 'unassign', code: c })}>Unassign</Button>
                         : <Button size="slim" disabled={!c.active} onClick={() => setModal({ kind: 'assign', code: c })}>Assign</Button>}
                     </InlineStack>
                   </IndexTable.Cell>
@@ -102,8 +94,10 @@ export function Codes() {
           </Card>
         )}
       </BlockStack>
-      {modal && modal.kind === 'generate' && <GenerateModal affiliates={(affs.data && affs.data.data) || []} affiliate={modal.affiliate} onClose={() => setModal(null)} onDone={done} />}
+      {modal && modal.kind === 'generate' && <GenerateModal affiliates={(affs.data && affs.data.data) || []} affiliate={modal.affiliate} stores={activeStores} onClose={() => setModal(null)} onDone={done} />}
       {modal && modal.kind === 'new' && <NewCodeModal affiliates={(affs.data && affs.data.data) || []} onClose={() => setModal(null)} onDone={done} />}
+      {modal && modal.kind === 'unassign' && <UnassignModal code={modal.code} affiliate={names.get(modal.code.affiliate_id)} store={stores.get(modal.code.connection_id)}
+        onClose={() => setModal(null)} onDone={done} />}
       {modal && modal.kind === 'assign' && <AssignModal code={modal.code} affiliates={(affs.data && affs.data.data) || []} onClose={() => setModal(null)} onDone={done} />}
     </Page>
   );

@@ -3,15 +3,23 @@ import { useEffect, useState } from 'react';
 import { BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from '@shopify/polaris';
 import { api } from '../api.js';
 import { formatMoney, parseMoney, parsePercent, percentText } from '../money.js';
+import { useDebounced } from '../hooks.js';
 import { Loading, useApp } from '../ui.jsx';
 import { EmailTemplates } from './EmailTemplates.jsx';
 
-/** A naming rule applied to a sample affiliate, as the generator does. */
-export function sampleCode(rule) {
-  return rule
-    .replace(/\{first\}/gi, 'ANN').replace(/\{last\}/gi, 'LEE').replace(/\{name\}/gi, 'ANNLEE')
-    .replace(/\{discount\}/gi, '15').replace(/\{random(\d+)\}/gi, (_m, n) => 'X7K9QZ4M2P8R'.slice(0, Number(n)))
-    .toUpperCase().replace(/[^A-Z0-9_-]/g, '');
+/** The code a naming rule gives Ann Lee at 15% off, made by the server's generator itself. */
+function useSampleCode(rule) {
+  const debounced = useDebounced(rule, 300);
+  const [sample, setSample] = useState({ code: '', error: '' });
+  useEffect(() => {
+    if (!debounced.trim()) { setSample({ code: '', error: '' }); return undefined; }
+    let live = true;
+    api('/codes/preview', { method: 'POST', body: { template: debounced, discount_type: 'percentage', discount_value: 1500, sample: true } })
+      .then((r) => live && setSample({ code: r.data[0].code, error: '' }))
+      .catch((e) => live && setSample({ code: '', error: e.message }));
+    return () => { live = false; };
+  }, [debounced]);
+  return sample;
 }
 
 /** The Settings page. */
@@ -19,6 +27,7 @@ export function Settings() {
   const { settings, toast, reloadSettings } = useApp();
   const [f, setF] = useState(null);
   const [saving, setSaving] = useState(false);
+  const sample = useSampleCode(f ? f.naming : '');
   useEffect(() => {
     if (!settings) return;
     const r = settings.default_commission;
@@ -64,8 +73,9 @@ export function Settings() {
           <Card>
             <BlockStack gap="200">
               <TextField label="Naming rule" value={f.naming} onChange={set('naming')} autoComplete="off"
-                helpText="{FIRST}, {LAST}, {NAME}, {DISCOUNT} and {RANDOM4}; anything else is kept as typed." />
-              <Text as="p">Example for Ann Lee at 15% off: <Text as="span" fontWeight="bold">{sampleCode(f.naming) || '—'}</Text></Text>
+                error={sample.error || undefined}
+                helpText="{FIRST}, {LAST}, {NAME}, {DISCOUNT} and {RANDOM4}. Letters, digits, - and _ are kept as typed (Stripe and Paddle codes take letters and digits only, so - and _ are left out there); other characters are left out. A second code for the same name gets a letter after a number (NOAH10B) or a number after a letter (NOAH2)." />
+              <Text as="p">Example for Ann Lee at 15% off: <Text as="span" fontWeight="bold">{sample.code || '—'}</Text></Text>
             </BlockStack>
           </Card>
         </Layout.AnnotatedSection>
