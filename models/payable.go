@@ -79,3 +79,12 @@ func (s *Store) fillNextPayable(ctx context.Context, accountID, affiliateID uint
 	}
 	return nil
 }
+
+// NextApproval is when the next commission on hold becomes payable, in
+// any account: the earliest hold ending after now; zero when none does.
+func (s *Store) NextApproval(ctx context.Context) (time.Time, error) {
+	var next dbTime
+	err := s.db.WithContext(ctx).Model(&LedgerEntry{}).Select("MIN(available_at)").
+		Where("status = ? AND available_at > ?", EntryPending, s.now()).Row().Scan(&next)
+	return next.Time, err
+}

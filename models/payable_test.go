@@ -54,6 +54,9 @@ func TestHoldEndsAtItsTime(t *testing.T) {
 		if b.Pending != 1000 || b.NextPayableAt == nil || !b.NextPayableAt.Equal(due) {
 			t.Fatalf("balance %+v, want 10.00 pending, payable on %s", b, due)
 		}
+		if next, err := s.NextApproval(ctx); err != nil || !next.Equal(due) {
+			t.Fatalf("next approval %s %v, want %s", next, err, due)
+		}
 		now = due.Add(-time.Second)
 		if n, err := s.ApproveMatured(ctx); err != nil || n != 0 {
 			t.Fatalf("a second before the hold ends: %d approved, %v", n, err)
@@ -65,6 +68,9 @@ func TestHoldEndsAtItsTime(t *testing.T) {
 		b = net(t, f, aff.ID, "USD")
 		if b.Approved != 1000 || b.Pending != 0 || b.NextPayableAt != nil {
 			t.Fatalf("balance %+v, want 10.00 approved", b)
+		}
+		if next, err := s.NextApproval(ctx); err != nil || !next.IsZero() {
+			t.Fatalf("next approval %s %v, want none", next, err)
 		}
 	})
 }
