@@ -244,6 +244,8 @@ type PortalConversion struct {
 	Subtotal    int64     `json:"subtotal"`   // net of refunds
 	Commission  int64     `json:"commission"` // net of reversals
 	Status      string    `json:"status"`
+	// PayableAt is when commission on hold becomes payable (nil otherwise).
+	PayableAt *time.Time `json:"payable_at,omitempty"`
 }
 
 // PortalView is everything the portal shows one affiliate.
@@ -303,9 +305,13 @@ func (s *Store) portalConversions(ctx context.Context, aff *Affiliate, page int,
 	}
 	v.Total, v.Page, v.PerPage = total, max(page, 1), 50
 	for _, c := range rows {
-		v.Conversions = append(v.Conversions, PortalConversion{PlacedAt: c.PlacedAt, OrderNumber: firstNonEmpty(c.OrderNumber, c.ExternalOrderID),
+		pc := PortalConversion{PlacedAt: c.PlacedAt, OrderNumber: firstNonEmpty(c.OrderNumber, c.ExternalOrderID),
 			Code: c.Code, Currency: c.Currency, Subtotal: c.Subtotal - c.RefundedSubtotal,
-			Commission: c.Commission - c.ReversedCommission, Status: c.Status})
+			Commission: c.Commission - c.ReversedCommission, Status: c.Status}
+		if c.AwaitsApproval() {
+			pc.PayableAt = &c.ApproveAt
+		}
+		v.Conversions = append(v.Conversions, pc)
 	}
 	return nil
 }
