@@ -27,7 +27,9 @@ func (w *Worker) approveMatured(ctx context.Context, _ *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("jobs: approve matured commissions: %w", err)
 	}
-	w.log.Info("matured commissions approved", "entries", n)
+	if n > 0 {
+		w.log.Info("matured commissions approved", "entries", n)
+	}
 	next, err := w.store.NextApproval(ctx)
 	if err != nil {
 		return fmt.Errorf("jobs: next approval: %w", err)

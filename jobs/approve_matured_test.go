@@ -106,3 +106,38 @@ func TestApprovalAtHoldEnd(t *testing.T) {
 		t.Errorf("the later order was approved before its hold ended")
 	}
 }
+
+// TestApprovalRunQueuesTheNext: an order booked outside the queue (as the
+// WooCommerce reconciliation does) has its approval queued by the next
+// approval run, for the moment its hold ends.
+func TestApprovalRunQueuesTheNext(t *testing.T) {
+	ctx := context.Background()
+	s := testdb.Postgres(t)
+	url, queue := redisQueue(t)
+	sh := newShop(t, s, 1)
+	client := newClient(t, url, queue)
+	conv, err := s.AttributeOrder(ctx, sh.conn.ID, order("direct", sh.codes[0], 10000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt, err := asynq.ParseRedisURI(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	insp := asynq.NewInspector(opt)
+	defer insp.Close()
+	if _, err := insp.GetTaskInfo(queue, jobs.ApproveTaskID(conv.ApproveAt)); err == nil {
+		t.Fatal("an approval was queued before any run")
+	}
+	startWorker(t, s, url, jobs.Options{Queue: queue, ApproveEvery: 10 * time.Minute})
+	if err := client.EnqueueApproveMatured(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the next approval queued", func() (bool, string) {
+		info, err := insp.GetTaskInfo(queue, jobs.ApproveTaskID(conv.ApproveAt))
+		if err != nil {
+			return false, err.Error()
+		}
+		return info.State == asynq.TaskStateScheduled && !info.NextProcessAt.Before(conv.ApproveAt), info.State.String()
+	})
+}
