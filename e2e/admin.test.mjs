@@ -135,7 +135,7 @@ describe('embedded admin', () => {
     }, 30000, 1000);
     await row.getByText('$90.00').waitFor(); // 100.00 less 10%, before tax and shipping
     await row.getByText('$9.00').waitFor(); // the default 10% commission
-    await row.getByText('Pending').waitFor();
+    await row.getByText('Approved').waitFor(); // no hold period: payable at once
     await row.getByText('Ann Lee').waitFor();
     await shot('05-conversions');
   });
@@ -169,8 +169,7 @@ describe('embedded admin', () => {
     await page.getByText('This affiliate has their own commission.').waitFor();
     await shot('08-affiliate');
 
-    const approved = await shopAPI(stack.appURL, '/commissions/approve', { method: 'POST' });
-    assert.ok(approved.approved_entries >= 1, 'the commission past its (zero) hold is approved');
+    // Without a hold the commission was approved as it was booked: no approval run needed.
     await navTo('Payouts');
     await page.getByRole('rowheader', { name: 'Ann Lee' }).waitFor();
     await page.getByText('$4.50').first().waitFor();
@@ -280,6 +279,39 @@ describe('embedded admin', () => {
     const code = (await shopAPI(stack.appURL, '/codes?q=BEA10')).data[0];
     assert.equal(code.affiliate_id, undefined);
     assert.equal(code.active, false);
+  });
+
+  test('pending commission says when it becomes payable', async () => {
+    const affs = await shopAPI(stack.appURL, '/affiliates?per_page=200');
+    const ann = affs.data.find((a) => a.name === 'Ann Lee');
+    await shopAPI(stack.appURL, `/affiliates/${ann.id}/commission`, { method: 'PUT', body: { hold_days: 14 } });
+    await sandbox(stack.sandboxURL, `/shops/${SHOP}/orders`, {
+      codes: ['ann10'], email: 'second@example.com', first_name: 'Cy', last_name: 'Buyer',
+      lines: [{ title: 'Poster', price: '50.00', quantity: 1 }],
+    });
+    const due = new Date(Date.now() + 14 * 86400000).toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+    await navTo('Conversions');
+    const row = page.getByRole('row').filter({ hasText: 'ANN10' }).filter({ hasText: 'Pending' });
+    await until('the held conversion to appear', async () => {
+      if (await row.count()) return true;
+      await page.reload();
+      return false;
+    }, 30000, 1000);
+    await row.getByText(`payable on ${due}`).waitFor();
+    await shot('05b-conversions-payable-on');
+
+    await navTo('Payouts');
+    await page.getByRole('heading', { name: 'On hold' }).waitFor();
+    const held = page.getByRole('row').filter({ hasText: 'Ann Lee' }).filter({ hasText: due });
+    await held.waitFor();
+    await shot('09b-payouts-on-hold');
+
+    await navTo('Affiliates');
+    await page.getByRole('link', { name: 'Ann Lee' }).click();
+    await page.getByRole('columnheader', { name: 'Next payable on' }).waitFor();
+    await page.getByRole('row').filter({ hasText: due }).first().waitFor();
+    await shot('08b-affiliate-payable-on');
+    await shopAPI(stack.appURL, `/affiliates/${ann.id}/commission`, { method: 'PUT', body: { hold_days: 0 } });
   });
 
   test('a bad session token is refused with the retry header', async () => {

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hibiken/asynq"
+
 	"codecredit/jobs"
 	"codecredit/models"
 	"codecredit/models/testdb"
@@ -58,5 +60,84 @@ func waitConversionStatus(t *testing.T, s *models.Store, orderID, status string)
 		var c models.Conversion
 		err := s.DB().Where("external_order_id = ?", orderID).Take(&c).Error
 		return err == nil && c.Status == status, c.Status
+	})
+}
+
+// TestApprovalAtHoldEnd: booking an order queues its approval for the
+// moment its hold ends, so it becomes payable then and not at the next
+// periodic run (here 10 minutes away).
+func TestApprovalAtHoldEnd(t *testing.T) {
+	ctx := context.Background()
+	s := testdb.Postgres(t)
+	url, queue := redisQueue(t)
+	sh := newShop(t, s, 1)
+	client := newClient(t, url, queue)
+	startWorker(t, s, url, jobs.Options{Queue: queue, ApproveEvery: 10 * time.Minute})
+
+	soon := order("soon", sh.codes[0], 10000)
+	soon.PlacedAt = time.Now().UTC().AddDate(0, 0, -30).Add(2 * time.Second) // hold ends in 2 s
+	later := order("later", sh.codes[0], 10000)                              // hold ends in 30 days
+	for _, o := range []*models.WebhookEvent{sh.storeOrder(t, soon), sh.storeOrder(t, later)} {
+		if err := client.EnqueueEvent(ctx, o.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitProcessed(t, s, 2)
+	var conv models.Conversion
+	if err := s.DB().Where("external_order_id = ?", "later").Take(&conv).Error; err != nil {
+		t.Fatal(err)
+	}
+	opt, err := asynq.ParseRedisURI(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	insp := asynq.NewInspector(opt)
+	defer insp.Close()
+	info, err := insp.GetTaskInfo(queue, jobs.ApproveTaskID(conv.ApproveAt))
+	if err != nil {
+		t.Fatalf("no approval queued for the later order's hold end %s: %v", conv.ApproveAt, err)
+	}
+	if info.State != asynq.TaskStateScheduled || info.NextProcessAt.Before(conv.ApproveAt) ||
+		info.NextProcessAt.After(conv.ApproveAt.Add(time.Second)) {
+		t.Fatalf("approval %s at %s, want scheduled at %s", info.State, info.NextProcessAt, conv.ApproveAt)
+	}
+	waitConversionStatus(t, s, "soon", models.ConversionApproved)
+	if got := count(t, s, &models.Conversion{}, "external_order_id = ? AND status = ?", "later", models.ConversionPending); got != 1 {
+		t.Errorf("the later order was approved before its hold ended")
+	}
+}
+
+// TestApprovalRunQueuesTheNext: an order booked outside the queue (as the
+// WooCommerce reconciliation does) has its approval queued by the next
+// approval run, for the moment its hold ends.
+func TestApprovalRunQueuesTheNext(t *testing.T) {
+	ctx := context.Background()
+	s := testdb.Postgres(t)
+	url, queue := redisQueue(t)
+	sh := newShop(t, s, 1)
+	client := newClient(t, url, queue)
+	conv, err := s.AttributeOrder(ctx, sh.conn.ID, order("direct", sh.codes[0], 10000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt, err := asynq.ParseRedisURI(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	insp := asynq.NewInspector(opt)
+	defer insp.Close()
+	if _, err := insp.GetTaskInfo(queue, jobs.ApproveTaskID(conv.ApproveAt)); err == nil {
+		t.Fatal("an approval was queued before any run")
+	}
+	startWorker(t, s, url, jobs.Options{Queue: queue, ApproveEvery: 10 * time.Minute})
+	if err := client.EnqueueApproveMatured(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the next approval queued", func() (bool, string) {
+		info, err := insp.GetTaskInfo(queue, jobs.ApproveTaskID(conv.ApproveAt))
+		if err != nil {
+			return false, err.Error()
+		}
+		return info.State == asynq.TaskStateScheduled && !info.NextProcessAt.Before(conv.ApproveAt), info.State.String()
 	})
 }

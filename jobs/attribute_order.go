@@ -22,6 +22,7 @@ func (w *Worker) attributeOrder(ctx context.Context, ev *models.WebhookEvent, o 
 	}
 	w.log.Debug("order attributed", "event_id", ev.ID, "order_id", o.ExternalID,
 		"conversion_id", conv.ID, "status", conv.Status, "commission", conv.Commission)
+	w.scheduleApproval(ctx, conv)
 	if conv.RefundedSubtotal > 0 { // refunds that came before the order were applied
 		w.emails.NotifyReversal(ctx, ev.ConnectionID, o.ExternalID)
 	}

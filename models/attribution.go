@@ -110,19 +110,24 @@ func (s *Store) bookOrder(tx *gorm.DB, conn *Connection, o *platforms.Order) (*C
 	if err := s.linkSubscription(tx, conn, o, cr); err != nil {
 		return nil, err
 	}
-	if conv.Status != ConversionPending || conv.Commission == 0 {
+	if !conv.Earns() || conv.Commission == 0 {
 		return conv, nil
+	}
+	status := EntryPending
+	if conv.Status == ConversionApproved {
+		status = EntryApproved
 	}
 	key := "accrual:" + strconv.FormatUint(conv.ID, 10)
 	entry := LedgerEntry{
 		AccountID: conv.AccountID, AffiliateID: affID, ConversionID: &conv.ID, Kind: EntryAccrual,
-		Amount: conv.Commission, Currency: conv.Currency, Status: EntryPending,
+		Amount: conv.Commission, Currency: conv.Currency, Status: status,
 		AvailableAt: conv.ApproveAt, DedupKey: &key,
 	}
 	return conv, tx.Create(&entry).Error
 }
 
-// newConversion fills in a conversion for an order credited as cr.
+// newConversion fills in a conversion for an order credited as cr. Without
+// a hold (0 days) its commission is approved, payable, from the start.
 func newConversion(conn *Connection, o *platforms.Order, cr credit, rule *CommissionRule) *Conversion {
 	placed := o.PlacedAt.UTC()
 	conv := &Conversion{
@@ -147,6 +152,9 @@ func newConversion(conn *Connection, o *platforms.Order, cr credit, rule *Commis
 	}
 	conv.Commission = rule.Commission(o.Subtotal, o.Currency)
 	conv.CommissionNote = rule.CommissionNote(o.Subtotal, o.Currency)
+	if rule.HoldDays == 0 {
+		conv.Status = ConversionApproved
+	}
 	return conv
 }
 

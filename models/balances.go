@@ -19,6 +19,9 @@ type Balance struct {
 	Pending        int64  `json:"pending"`
 	Approved       int64  `json:"approved"`
 	Paid           int64  `json:"paid"`
+	// NextPayableAt is when the earliest pending commission's hold ends
+	// and it becomes payable; nil when nothing is pending.
+	NextPayableAt *time.Time `json:"next_payable_at"`
 }
 
 // ApproveMatured moves pending entries whose hold period is over to
@@ -101,6 +104,9 @@ func (s *Store) Balances(ctx context.Context, accountID, affiliateID uint64) ([]
 		case EntryPaid:
 			b.Paid += r.Sum
 		}
+	}
+	if err := s.fillNextPayable(ctx, accountID, affiliateID, out); err != nil {
+		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].AffiliateID != out[j].AffiliateID {

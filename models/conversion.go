@@ -84,3 +84,15 @@ type Subscription struct {
 	FirstPaidAt  time.Time `gorm:"not null" json:"first_paid_at"`
 	CreatedAt    time.Time `json:"created_at"`
 }
+
+// Earns reports whether the conversion earns commission for its affiliate
+// (booked, on hold or payable) rather than being flagged or unattributed.
+func (c *Conversion) Earns() bool {
+	return c.Status == ConversionPending || c.Status == ConversionApproved
+}
+
+// AwaitsApproval reports whether the conversion's commission is still on
+// hold; it becomes payable at ApproveAt.
+func (c *Conversion) AwaitsApproval() bool {
+	return c.Status == ConversionPending && c.Commission > 0
+}

@@ -244,6 +244,8 @@ type PortalConversion struct {
 	Subtotal    int64     `json:"subtotal"`   // net of refunds
 	Commission  int64     `json:"commission"` // net of reversals
 	Status      string    `json:"status"`
+	// PayableAt is when commission on hold becomes payable (nil otherwise).
+	PayableAt *time.Time `json:"payable_at,omitempty"`
 }
 
 // PortalView is everything the portal shows one affiliate.
@@ -303,9 +305,13 @@ func (s *Store) portalConversions(ctx context.Context, aff *Affiliate, page int,
 	}
 	v.Total, v.Page, v.PerPage = total, max(page, 1), 50
 	for _, c := range rows {
-		v.Conversions = append(v.Conversions, PortalConversion{PlacedAt: c.PlacedAt, OrderNumber: firstNonEmpty(c.OrderNumber, c.ExternalOrderID),
+		pc := PortalConversion{PlacedAt: c.PlacedAt, OrderNumber: firstNonEmpty(c.OrderNumber, c.ExternalOrderID),
 			Code: c.Code, Currency: c.Currency, Subtotal: c.Subtotal - c.RefundedSubtotal,
-			Commission: c.Commission - c.ReversedCommission, Status: c.Status})
+			Commission: c.Commission - c.ReversedCommission, Status: c.Status}
+		if c.AwaitsApproval() {
+			pc.PayableAt = &c.ApproveAt
+		}
+		v.Conversions = append(v.Conversions, pc)
 	}
 	return nil
 }
@@ -375,9 +381,11 @@ func (s *Store) writeReversal(tx *gorm.DB, conv *Conversion, e LedgerEntry, last
 
 // QueueEarningsSummaries writes last month's earnings summary, in every
 // account whose summary day of this month has come, to each active
-// affiliate with orders or commission in that month or a balance left. It
-// runs as often as the caller likes: each affiliate gets one summary per
-// month. It returns the ids to send.
+// affiliate with activity in that month: orders, refunds, commission
+// approved (its hold ended) or a payout. It first approves the account's
+// matured commission, so the summary counts it as payable. It runs as
+// often as the caller likes: each affiliate gets one summary per month.
+// It returns the ids to send.
 func (s *Store) QueueEarningsSummaries(ctx context.Context, appURL string) ([]uint64, error) {
 	now := s.now()
 	end := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
@@ -394,6 +402,9 @@ func (s *Store) QueueEarningsSummaries(ctx context.Context, appURL string) ([]ui
 		}
 		if !set.Summaries || now.Day() < set.SummaryDay {
 			continue
+		}
+		if err := s.approveForSummaries(ctx, accountID); err != nil {
+			return ids, err
 		}
 		got, err := s.queueAccountSummaries(ctx, accountID, set, start, end, appURL)
 		if err != nil {
@@ -426,6 +437,10 @@ func (s *Store) queueAccountSummaries(ctx context.Context, accountID uint64, set
 		if err != nil {
 			return err
 		}
+		moved, err := monthMovements(tx, accountID, start, end)
+		if err != nil {
+			return err
+		}
 		var acct Account
 		if err := first(tx, &acct, "account", accountID); err != nil {
 			return err
@@ -436,7 +451,7 @@ func (s *Store) queueAccountSummaries(ctx context.Context, accountID uint64, set
 		}
 		for i := range affs {
 			data, ok := summaryData(&affs[i], activity[affs[i].ID], orders[affs[i].ID], byAff[affs[i].ID], start)
-			if !ok {
+			if !ok && !moved[affs[i].ID] {
 				continue
 			}
 			data.Program, data.PortalURL = program(&acct, set.SiteURL), PortalURL(appURL)
@@ -517,7 +532,8 @@ func monthOrders(tx *gorm.DB, accountID uint64, start, end time.Time) (map[uint6
 
 // summaryData is one affiliate's summary, a line per currency of its
 // balances (every ledger entry of the month is in them); ok is false when
-// there is nothing to tell: no order, no commission and no balance left.
+// the month brought no order and no commission booked or reversed (a
+// balance left from before is no news).
 func summaryData(aff *Affiliate, activity map[string]*monthActivity, orders int, balances []Balance, start time.Time) (emailtmpl.Summary, bool) {
 	d := emailtmpl.Summary{Affiliate: person(aff), Period: start.Format("January 2006"), Conversions: orders}
 	active := orders > 0 || len(activity) > 0
@@ -530,7 +546,6 @@ func summaryData(aff *Affiliate, activity map[string]*monthActivity, orders int,
 		d.Lines = append(d.Lines, emailtmpl.EarningsLine{Currency: cur, Earned: moneyText(act.earned, cur),
 			Reversed: moneyText(act.reversed, cur), Pending: moneyText(b.Pending, cur),
 			Approved: moneyText(b.Approved, cur), Paid: moneyText(b.Paid, cur)})
-		active = active || b.Pending != 0 || b.Approved != 0
 	}
 	return d, active
 }

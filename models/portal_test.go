@@ -314,10 +314,11 @@ func TestEarningsSummaries(t *testing.T) {
 	if e.To != ann.Email || e.Subject != "Your March 2026 earnings with Monthly" {
 		t.Fatalf("summary %q to %s", e.Subject, e.To)
 	}
-	// March: one order (12.00 commission); February's order refunded in
-	// March for 2.00 of its 5.00; all still on hold: 12.00 + 3.00 pending.
+	// March: one order (12.00 commission, on hold); February's order
+	// refunded in March for 2.00 of its 5.00, its hold over on March 12:
+	// the run approves its 3.00 before writing the summary.
 	for _, want := range []string{"1 order with", "Earned in March 2026:   12.00 USD", "Reversed (refunds):  2.00 USD",
-		"Pending (on hold):   15.00 USD", "Approved (payable):  0.00 USD"} {
+		"Pending (on hold):   12.00 USD", "Approved (payable):  3.00 USD"} {
 		if !strings.Contains(e.Text, want) {
 			t.Errorf("summary misses %q:\n%s", want, e.Text)
 		}
@@ -328,6 +329,6 @@ func TestEarningsSummaries(t *testing.T) {
 	}
 	now = time.Date(2026, 5, 3, 9, 0, 0, 0, time.UTC)
 	if may, _ := s.QueueEarningsSummaries(ctx, mailAppURL); len(may) != 1 {
-		t.Fatalf("April summary for a pending balance: %v", may)
+		t.Fatalf("April summary for March's commission approved in April: %v", may)
 	}
 }

@@ -35,8 +35,8 @@ export function AffiliateDetail({ id }) {
                 <Text as="h2" variant="headingMd">Earnings</Text>
                 {balances.data ? (
                   balances.data.data.length ? (
-                    <DataTable columnContentTypes={['text', 'numeric', 'numeric', 'numeric']} headings={['Currency', 'Pending', 'Approved', 'Paid']}
-                      rows={balances.data.data.map((b) => [b.currency, formatMoney(b.pending, b.currency), formatMoney(b.approved, b.currency), formatMoney(b.paid, b.currency)])} />
+                    <DataTable columnContentTypes={['text', 'numeric', 'text', 'numeric', 'numeric']} headings={['Currency', 'Pending', 'Next payable on', 'Approved', 'Paid']}
+                      rows={balances.data.data.map((b) => [b.currency, formatMoney(b.pending, b.currency), b.next_payable_at ? formatDate(b.next_payable_at) : '—', formatMoney(b.approved, b.currency), formatMoney(b.paid, b.currency)])} />
                   ) : <Text as="p" tone="subdued">No commission yet. It appears when an order is paid with one of their codes.</Text>
                 ) : <Loading lines={2} />}
               </BlockStack>
@@ -58,7 +58,7 @@ export function AffiliateDetail({ id }) {
                 {convs.data ? (
                   convs.data.data.length ? (
                     <DataTable columnContentTypes={['text', 'text', 'numeric', 'numeric', 'text']} headings={['Order', 'Date', 'Subtotal', 'Commission', 'Status']}
-                      rows={convs.data.data.map((c) => [c.order_number || c.order_id, formatDate(c.placed_at), formatMoney(c.subtotal, c.currency), formatMoney(c.commission - c.reversed_commission, c.currency), <StatusBadge key={c.id} status={c.status} />])} />
+                      rows={convs.data.data.map((c) => [c.order_number || c.order_id, formatDate(c.placed_at), formatMoney(c.subtotal, c.currency), formatMoney(c.commission - c.reversed_commission, c.currency), <PayableStatus key={c.id} conversion={c} />])} />
                   ) : <Text as="p" tone="subdued">No orders with their codes yet.</Text>
                 ) : <Loading lines={2} />}
               </BlockStack>
@@ -151,4 +151,10 @@ function CommissionOverride({ id }) {
       </BlockStack>
     </Card>
   );
+}
+
+/** A conversion's status, with when its commission becomes payable while on hold. */
+function PayableStatus({ conversion: c }) {
+  if (c.status !== 'pending' || c.commission <= 0) return <StatusBadge status={c.status} />;
+  return <InlineStack gap="100"><StatusBadge status={c.status} /><Text as="span" tone="subdued">payable on {formatDate(c.approve_at)}</Text></InlineStack>;
 }

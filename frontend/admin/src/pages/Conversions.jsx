@@ -49,7 +49,7 @@ export function Conversions() {
                       ? <Text as="span" tone="critical">{formatMoney(c.refunded_subtotal, c.currency)} refunded, {formatMoney(c.reversed_commission, c.currency)} commission reversed</Text>
                       : <Text as="span" tone="subdued">None</Text>}
                   </IndexTable.Cell>
-                  <IndexTable.Cell><InlineStack gap="100"><StatusBadge status={c.status} />{c.flag_reason && <Text as="span" tone="subdued">{c.flag_reason}</Text>}</InlineStack></IndexTable.Cell>
+                  <IndexTable.Cell><InlineStack gap="100"><StatusBadge status={c.status} />{c.flag_reason && <Text as="span" tone="subdued">{c.flag_reason}</Text>}{c.status === 'pending' && c.commission > 0 && <Text as="span" tone="subdued">payable on {formatDate(c.approve_at)}</Text>}</InlineStack></IndexTable.Cell>
                 </IndexTable.Row>
               ))}
             </IndexTable>

@@ -15,6 +15,8 @@ export function Payouts() {
   const [paying, setPaying] = useState(null);
   const names = new Map(((affs.data && affs.data.data) || []).map((a) => [a.id, a.name]));
   const payable = ((balances.data && balances.data.data) || []).filter((b) => b.approved > 0);
+  const onHold = ((balances.data && balances.data.data) || []).filter((b) => b.pending > 0 && b.next_payable_at)
+    .sort((a, b) => a.next_payable_at.localeCompare(b.next_payable_at));
   const exportCSV = async () => {
     try {
       await download('/payouts/export.csv', `payouts-${new Date().toISOString().slice(0, 10)}.csv`);
@@ -30,7 +32,8 @@ export function Payouts() {
         <ErrorBanner error={balances.error} onRetry={balances.reload} />
         {!balances.data ? <Loading /> : payable.length === 0 ? (
           <Empty heading="Nothing to pay yet">
-            Commission becomes payable when its hold period ends without a refund. Pending commission waits on the Conversions page.
+            Commission becomes payable when its hold period ends without a refund.
+            {onHold.length ? ` The next commission becomes payable on ${formatDate(onHold[0].next_payable_at)}.` : ''}
           </Empty>
         ) : (
           <Card>
@@ -39,6 +42,16 @@ export function Payouts() {
               <DataTable columnContentTypes={['text', 'numeric', 'numeric', 'numeric', 'text']} headings={['Affiliate', 'Approved', 'Pending', 'Paid so far', '']}
                 rows={payable.map((b) => [names.get(b.affiliate_id) || `#${b.affiliate_id}`, formatMoney(b.approved, b.currency), formatMoney(b.pending, b.currency), formatMoney(b.paid, b.currency),
                   <Button key={`${b.affiliate_id}-${b.currency}`} size="slim" onClick={() => setPaying(b)}>Mark as paid</Button>])} />
+            </BlockStack>
+          </Card>
+        )}
+        {onHold.length > 0 && (
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">On hold</Text>
+              <Text as="p" tone="subdued">Pending commission becomes payable on its own when its hold period ends; each order’s date is on the Conversions page.</Text>
+              <DataTable columnContentTypes={['text', 'numeric', 'text']} headings={['Affiliate', 'Pending', 'Next payable on']}
+                rows={onHold.map((b) => [names.get(b.affiliate_id) || `#${b.affiliate_id}`, formatMoney(b.pending, b.currency), formatDate(b.next_payable_at)])} />
             </BlockStack>
           </Card>
         )}
