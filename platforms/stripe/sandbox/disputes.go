@@ -24,23 +24,7 @@ type sbDispute struct {
 // delivers refund.created, then charge.refunded. SettleRefund moves it on.
 // https://docs.stripe.com/refunds#refund-statuses
 func (s *Server) RefundPending(paymentIntentID string, amount int64) (string, error) {
-	s.mu.Lock()
-	p := s.payments[paymentIntentID]
-	switch {
-	case p == nil:
-		s.mu.Unlock()
-		return "", fmt.Errorf("sandbox: no payment intent %s", paymentIntentID)
-	case amount <= 0 || amount > p.amount-p.refunded:
-		s.mu.Unlock()
-		return "", fmt.Errorf("sandbox: refund of %d exceeds the %d left on %s", amount, p.amount-p.refunded, paymentIntentID)
-	}
-	p.refunded += amount
-	r := &sbRefund{id: newID("re_"), p: p, amount: amount, status: "pending", created: s.opts.Now().Unix()}
-	s.refunds[r.id] = r
-	created := s.event(p.account, "refund.created", r.json())
-	refunded := s.event(p.account, "charge.refunded", chargeJSON(p))
-	s.mu.Unlock()
-	return r.id, joinErr(s.send(created), s.send(refunded))
+	return s.refund(paymentIntentID, amount, "pending")
 }
 
 // SettleRefund moves a pending (or succeeded) refund to status:

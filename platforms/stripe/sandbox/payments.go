@@ -128,6 +128,12 @@ func (s *Server) bill(sub *subscription) (sale, *sentEvent) {
 // Refund refunds amount of a payment intent and delivers refund.created,
 // then charge.refunded.
 func (s *Server) Refund(paymentIntentID string, amount int64) (string, error) {
+	return s.refund(paymentIntentID, amount, "succeeded")
+}
+
+// refund refunds amount of a payment intent as a refund in status and
+// delivers refund.created, then charge.refunded.
+func (s *Server) refund(paymentIntentID string, amount int64, status string) (string, error) {
 	s.mu.Lock()
 	p := s.payments[paymentIntentID]
 	switch {
@@ -139,12 +145,12 @@ func (s *Server) Refund(paymentIntentID string, amount int64) (string, error) {
 		return "", fmt.Errorf("sandbox: refund of %d exceeds the %d left on %s", amount, p.amount-p.refunded, paymentIntentID)
 	}
 	p.refunded += amount
-	id := newID("re_")
-	now := s.opts.Now().Unix()
-	created := s.event(p.account, "refund.created", refundJSON(id, p, amount, now))
+	r := &sbRefund{id: newID("re_"), p: p, amount: amount, status: status, created: s.opts.Now().Unix()}
+	s.refunds[r.id] = r
+	created := s.event(p.account, "refund.created", r.json())
 	refunded := s.event(p.account, "charge.refunded", chargeJSON(p))
 	s.mu.Unlock()
-	return id, joinErr(s.send(created), s.send(refunded))
+	return r.id, joinErr(s.send(created), s.send(refunded))
 }
 
 // newSale prices a sale on an account: the code's discount, the account's
