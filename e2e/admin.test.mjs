@@ -248,7 +248,7 @@ describe('embedded admin', () => {
       await page.getByRole('button', { name: 'Generate codes' }).first().click();
       const dialog = page.getByRole('dialog');
       await dialog.getByLabel('For').selectOption({ label: 'Bea Cruz (bea@example.com)' });
-      await dialog.getByLabel('Store').selectOption({ label: `Shopify: ${SHOP}` });
+      await dialog.getByLabel('Store').selectOption({ label: `Shopify: ${real.name || SHOP}` });
       await dialog.getByRole('button', { name: 'Preview' }).click();
       await dialog.getByText('BEA10 for Bea Cruz').waitFor();
       await shotWide('04c-codes-generate-store');
