@@ -238,12 +238,16 @@ func collisionSuffix(base string, n int) string {
 }
 
 // withSuffix is base with the n-th collision suffix, shortened to fit.
+// Shortening can change the character the suffix follows (a digit for a
+// letter), so the suffix is chosen again for what is kept, and a result
+// that would read as base itself is shortened further.
 func withSuffix(base string, n int) string {
-	suffix := collisionSuffix(base, n)
-	cut := strings.TrimRight(base[:min(len(base), MaxGeneratedCode-len(suffix))], "-_")
-	if collisionSuffix(cut, n) != suffix {
-		suffix = collisionSuffix(cut, n)
-		cut = strings.TrimRight(cut[:min(len(cut), MaxGeneratedCode-len(suffix))], "-_")
+	keep := base
+	for {
+		suffix := collisionSuffix(keep, n)
+		if keep == "" || (len(keep)+len(suffix) <= MaxGeneratedCode && keep+suffix != base) {
+			return keep + suffix
+		}
+		keep = strings.TrimRight(keep[:len(keep)-1], "-_")
 	}
-	return cut + suffix
 }
