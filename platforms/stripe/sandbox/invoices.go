@@ -19,15 +19,11 @@ type sbInvoice struct {
 // https://docs.stripe.com/billing/subscriptions/coupons#promotion-codes
 func (s *Server) SubscribeAPI(accountID, code string, price int64, currency string) (Invoice, error) {
 	s.mu.Lock()
-	sl, err := s.newSale(accountID, code, price, currency, "subscriber@example.com")
+	sub, inv, paid, err := s.subscribe(accountID, code, price, currency)
+	s.mu.Unlock()
 	if err != nil {
-		s.mu.Unlock()
 		return Invoice{}, err
 	}
-	sub := &subscription{id: newID("sub_"), sale: sl, periodAt: s.opts.Now().UTC()}
-	s.subscriptions[sub.id] = sub
-	inv, paid := s.bill(sub)
-	s.mu.Unlock()
 	out := Invoice{SubscriptionID: sub.id, InvoiceID: inv.invoice, PaymentIntentID: inv.intent,
 		Total: inv.total(), EventID: paid.id}
 	return out, s.send(paid)

@@ -67,20 +67,30 @@ func (s *Server) Checkout(accountID, code string, amount int64, currency, email 
 // checkout.session.completed (mode subscription), as Stripe may.
 func (s *Server) Subscribe(accountID, code string, price int64, currency string) (Invoice, error) {
 	s.mu.Lock()
-	sl, err := s.newSale(accountID, code, price, currency, "subscriber@example.com")
+	sub, inv, paid, err := s.subscribe(accountID, code, price, currency)
 	if err != nil {
 		s.mu.Unlock()
 		return Invoice{}, err
 	}
-	sub := &subscription{id: newID("sub_"), sale: sl, periodAt: s.opts.Now().UTC()}
-	s.subscriptions[sub.id] = sub
-	inv, paid := s.bill(sub)
 	session := inv
-	sessionEv := s.event(sl.account, "checkout.session.completed", sessionJSON(newID("cs_live_"), "subscription", &session))
+	sessionEv := s.event(inv.account, "checkout.session.completed", sessionJSON(newID("cs_live_"), "subscription", &session))
 	s.mu.Unlock()
 	out := Invoice{SubscriptionID: sub.id, InvoiceID: inv.invoice, PaymentIntentID: inv.intent,
 		Total: inv.total(), EventID: paid.id, SessionEventID: sessionEv.id}
 	return out, joinErr(s.send(paid), s.send(sessionEv))
+}
+
+// subscribe starts a monthly subscription at price with code and bills its
+// first invoice. Call with s.mu held.
+func (s *Server) subscribe(accountID, code string, price int64, currency string) (*subscription, sale, *sentEvent, error) {
+	sl, err := s.newSale(accountID, code, price, currency, "subscriber@example.com")
+	if err != nil {
+		return nil, sale{}, nil, err
+	}
+	sub := &subscription{id: newID("sub_"), sale: sl, periodAt: s.opts.Now().UTC()}
+	s.subscriptions[sub.id] = sub
+	inv, paid := s.bill(sub)
+	return sub, inv, paid, nil
 }
 
 // Renew moves a subscription to its next month and delivers invoice.paid.
