@@ -13,27 +13,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   API_KEY, SHOP, artifacts, launchBrowser, mintToken, repo, sandbox, screenshots, shopAPI, startStack, stopStack, until,
+  HOST, adminURL, launchEmbedded, shoot,
 } from './harness.mjs';
 
-const host = Buffer.from(`admin.shopify.com/store/${SHOP.split('.')[0]}`).toString('base64url');
 let stack;
 let browser;
 let page;
 let orderID;
 
-// App Bridge comes from Shopify's CDN, which this machine cannot reach: the
-// test serves a stand-in whose idToken() hands out tokens signed like
-// Shopify's, so the app runs its real App Bridge code path.
-const appBridgeStub = 'window.shopify = { idToken: () => window.__codecreditTestToken() };';
 
 async function open(path) {
-  await page.goto(`${stack.appURL}/admin${path}${path.includes('?') ? '&' : '?'}shop=${SHOP}&host=${host}&embedded=1`);
+  await page.goto(adminURL(stack.appURL, path));
 }
 
-async function shot(name) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
-}
+const shot = (name) => shoot(page, name);
 
 // A mail scanner opens every link in an email before the person does:
 // HEAD and GET, following redirects. Neither may use a sign-in link up.
@@ -52,12 +45,7 @@ async function navTo(label) {
 describe('embedded admin', () => {
   before(async () => {
     stack = await startStack();
-    browser = await launchBrowser();
-    await browser.exposeFunction('__codecreditTestToken', () => mintToken());
-    await browser.route('https://cdn.shopify.com/**', (route) =>
-      route.fulfill({ status: 200, contentType: 'text/javascript', body: appBridgeStub }));
-    page = await browser.newPage();
-    page.setDefaultTimeout(20000);
+    ({ browser, page } = await launchEmbedded());
   });
 
   after(async () => {
@@ -178,15 +166,20 @@ describe('embedded admin', () => {
     await navTo('Settings');
     await page.getByLabel('Naming rule').fill('{FIRST}-{DISCOUNT}');
     await page.getByText('ANN-15').waitFor();
-    const preview = page.getByRole('button', { name: 'Preview' });
-    if (await preview.count()) { // the email templates API is served
-      await preview.click();
-      await page.getByText(/^Subject: /).waitFor();
-      await page.frameLocator('iframe[title="Email preview"]').getByText(/^Hi /).first().waitFor();
-      // a full-page capture leaves a sandboxed frame out of view blank: shoot it on its own
-      await page.locator('iframe[title="Email preview"]').screenshot({ path: join(screenshots, '10b-email-preview.png') });
-    }
+    // The email template editor previews as the merchant types.
+    const subject = page.getByLabel('Subject', { exact: true });
+    await page.frameLocator('iframe[title="Email preview"]').getByText(/^Hi /).first().waitFor();
+    await subject.fill(`${await subject.inputValue()} (live check)`);
+    await page.getByText(/\(live check\)$/).waitFor();
+    // a full-page capture leaves a sandboxed frame out of view blank: shoot it on its own
+    await page.locator('iframe[title="Email preview"]').screenshot({ path: join(screenshots, '10b-email-preview.png') });
     await shot('10-settings');
+
+    await navTo('Commission');
+    await page.getByRole('heading', { name: 'Which rule decides' }).waitFor();
+    await page.locator('[role="region"][aria-label="What this order would earn"][aria-busy="false"]')
+      .getByText(/^An order of these lines would earn \$\d/).waitFor();
+    await shot('12-commission');
 
     await navTo('Get started');
     await page.getByText(/of 7 done/).waitFor();
@@ -325,7 +318,7 @@ describe('embedded admin', () => {
     assert.equal(other.status, 403);
     const bare = await browser.newPage();
     await bare.route('https://cdn.shopify.com/**', (route) => route.abort());
-    await bare.goto(`${stack.appURL}/admin/?shop=${SHOP}&host=${host}&id_token=${mintToken({ secret: 'forged' })}`);
+    await bare.goto(`${stack.appURL}/admin/?shop=${SHOP}&host=${HOST}&id_token=${mintToken({ secret: 'forged' })}`);
     await bare.getByText('Your session could not be verified').waitFor();
     await bare.screenshot({ path: join(screenshots, '11-invalid-session.png') });
     await bare.close();

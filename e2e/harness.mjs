@@ -112,6 +112,30 @@ export async function launchBrowser() {
   });
 }
 
+/** The `host` query Shopify's admin gives an app it embeds, for SHOP. */
+export const HOST = Buffer.from(`admin.shopify.com/store/${SHOP.split('.')[0]}`).toString('base64url');
+
+/** The admin's path as Shopify's admin opens it in its frame (shop, host, embedded=1). */
+export function adminURL(appURL, path) {
+  return `${appURL}/admin${path}${path.includes('?') ? '&' : '?'}shop=${SHOP}&host=${HOST}&embedded=1`;
+}
+
+// App Bridge comes from Shopify's CDN, which this machine cannot reach: the
+// tests serve a stand-in whose idToken() hands out tokens signed like
+// Shopify's, so the app runs its real App Bridge code path.
+const appBridgeStub = 'window.shopify = { idToken: () => window.__codecreditTestToken() };';
+
+/** Chromium as inside Shopify's admin (App Bridge answered locally); returns it and a first page. */
+export async function launchEmbedded() {
+  const browser = await launchBrowser();
+  await browser.exposeFunction('__codecreditTestToken', () => mintToken());
+  await browser.route('https://cdn.shopify.com/**', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/javascript', body: appBridgeStub }));
+  const page = await browser.newPage();
+  page.setDefaultTimeout(20000);
+  return { browser, page };
+}
+
 /** JSON API call as the shop, with a fresh session token. */
 export async function shopAPI(appURL, path, { method = 'GET', body, token } = {}) {
   const res = await fetch(`${appURL}/api/v1${path}`, {
@@ -130,4 +154,27 @@ export async function sandbox(sandboxURL, path, body) {
   const data = await res.json().catch(() => null);
   if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${JSON.stringify(data)}`);
   return data;
+}
+
+/** Waits until the push job has created these codes on the store, so its checkout takes them. */
+export async function untilOnStore(appURL, names) {
+  await until(`${names.join(', ')} created on the store`, async () => {
+    const codes = (await shopAPI(appURL, '/codes?per_page=100')).data.filter((c) => names.includes(c.code));
+    return codes.length === names.length && codes.every((c) => c.sync_status === 'synced');
+  }, 30000, 300);
+}
+
+/** A full-page screenshot of page, from the top, as screenshots/<name>.png. */
+export async function shoot(page, name) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+}
+
+/** Full-page screenshots at 1440×900 and 390×844 (<name>-1440.png, <name>-390.png); the page is left at 1280×900. */
+export async function shootBothWidths(page, name) {
+  for (const [w, h] of [[1440, 900], [390, 844]]) {
+    await page.setViewportSize({ width: w, height: h });
+    await shoot(page, `${name}-${w}`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
 }

@@ -2,6 +2,9 @@
 // embedded in the binary so `go run ./server` needs no Node.js: the landing
 // page (dist/index.html) and the admin, a single-page app whose sources are
 // in admin/ and whose build is dist/admin/ (index.html and hashed assets).
+//
+// Read embed.go (Dist) then portal.go (the portal's templates and
+// stylesheet).
 package frontend
 
 import (

@@ -158,7 +158,7 @@ func (a *Admin) Login(c echo.Context) error {
 	}
 	ok, retry, err := a.limits.allow(c, addr.Address)
 	if err != nil {
-		return unavailableMsg("cannot send sign-in links right now; try again", err)
+		return unavailable("cannot send sign-in links right now; try again", err)
 	}
 	if !ok {
 		return tooManySignIns(c, retry)

@@ -135,7 +135,7 @@ func authenticate(c echo.Context, store *models.Store, verifier SessionVerifier,
 	return nil, echo.NewHTTPError(http.StatusUnauthorized, "missing API key: send Authorization: Bearer <key>")
 }
 
-// apiKeyAccount is requireAPIKey's check: an unknown key is a 401.
+// apiKeyAccount is the account of an API key; an unknown key is a 401.
 func apiKeyAccount(ctx context.Context, store *models.Store, key string) (*models.Account, error) {
 	acct, err := store.AccountByAPIKey(ctx, key)
 	if errors.Is(err, models.ErrNotFound) {

@@ -13,19 +13,32 @@ type affiliateHandlers struct {
 	store *models.Store
 }
 
-// ListAffiliates lists affiliates: ?q= searches name and email, ?status=,
-// ?page=, ?per_page= (at most 200).
+// ListAffiliates lists affiliates with their codes, orders, sales and
+// balances: ?q= searches name and email, ?status=, ?sort=name|orders|
+// sales|balance|created, ?dir=asc|desc (newest first by default), ?page=,
+// ?per_page= (at most 200).
 func (h *affiliateHandlers) ListAffiliates(c echo.Context) error {
+	f, err := affiliateListFilter(c)
+	if err != nil {
+		return err
+	}
+	rows, total, err := h.store.ListAffiliateRows(c.Request().Context(), account(c).ID, f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, pageOf(rows, total, paging{Page: f.Page, PerPage: f.PerPage}))
+}
+
+// affiliateListFilter reads the list's query: q, status, sort, dir and paging.
+func affiliateListFilter(c echo.Context) (models.AffiliateListFilter, error) {
 	p, err := queryPaging(c)
 	if err != nil {
-		return err
+		return models.AffiliateListFilter{}, err
 	}
-	f := models.AffiliateFilter{Q: c.QueryParam("q"), Status: c.QueryParam("status"), Page: p.Page, PerPage: p.PerPage}
-	rows, total, err := h.store.ListAffiliates(c.Request().Context(), account(c).ID, f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, pageOf(rows, total, p))
+	return models.AffiliateListFilter{
+		AffiliateFilter: models.AffiliateFilter{Q: c.QueryParam("q"), Status: c.QueryParam("status"), Page: p.Page, PerPage: p.PerPage},
+		Sort:            c.QueryParam("sort"), Dir: c.QueryParam("dir"),
+	}, nil
 }
 
 // CreateAffiliate adds an affiliate: {name, email, notes}.
@@ -51,7 +64,7 @@ func (h *affiliateHandlers) GetAffiliate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, a)
+	return h.showAffiliate(c, a)
 }
 
 // UpdateAffiliate changes the fields sent: name, email, status
@@ -106,16 +119,21 @@ type ruleBody struct {
 	Currency        string `json:"currency"`
 	RecurringMonths *int   `json:"recurring_months"`
 	HoldDays        int    `json:"hold_days"`
+	// What a repeat customer's order earns (null: the same as a first).
+	RepeatBasisPoints *int64 `json:"repeat_basis_points"`
+	RepeatFlatAmount  *int64 `json:"repeat_flat_amount"`
 }
 
 func ruleBodyOf(r *models.CommissionRule) ruleBody {
 	return ruleBody{Kind: r.Kind, BasisPoints: r.BasisPoints, FlatAmount: r.FlatAmount, Currency: r.Currency,
-		RecurringMonths: r.RecurringMonths, HoldDays: r.HoldDays}
+		RecurringMonths: r.RecurringMonths, HoldDays: r.HoldDays, RepeatBasisPoints: r.RepeatBasisPoints,
+		RepeatFlatAmount: r.RepeatFlatAmount}
 }
 
 func (b ruleBody) rule() models.CommissionRule {
 	return models.CommissionRule{Kind: b.Kind, BasisPoints: b.BasisPoints, FlatAmount: b.FlatAmount,
-		Currency: b.Currency, RecurringMonths: b.RecurringMonths, HoldDays: b.HoldDays}
+		Currency: b.Currency, RecurringMonths: b.RecurringMonths, HoldDays: b.HoldDays,
+		RepeatBasisPoints: b.RepeatBasisPoints, RepeatFlatAmount: b.RepeatFlatAmount}
 }
 
 // commissionView is the rule an affiliate earns under and where it comes

@@ -77,89 +77,97 @@ func TestAffiliatesThroughHTTP(t *testing.T) {
 	v := newEnv(t)
 	shop := v.tenant("Shop")
 	var jane models.Affiliate
-	v.must(http.StatusCreated, "POST", "/api/v1/affiliates", shop.key,
-		map[string]string{"name": "Jane Doe", "email": "Jane@Example.com", "notes": "podcast"}, &jane)
-	if jane.ID == 0 || jane.Email != "jane@example.com" || jane.Status != "active" || jane.AccountID != shop.acct.ID {
-		t.Fatalf("created = %+v", jane)
-	}
-	rec := v.call("POST", "/api/v1/affiliates", shop.key, map[string]string{"name": "Other Jane", "email": "jane@example.com"})
-	if msg := errorOf(t, rec); rec.Code != http.StatusConflict || !strings.Contains(msg, "jane@example.com is already used") {
-		t.Fatalf("duplicate email: %d %q", rec.Code, msg)
-	}
-	rec = v.call("POST", "/api/v1/affiliates", shop.key, map[string]string{"name": "", "email": "x@example.com"})
-	if msg := errorOf(t, rec); rec.Code != http.StatusBadRequest || msg != "name is required" {
-		t.Fatalf("missing name: %d %q", rec.Code, msg)
-	}
-	for i := 1; i <= 30; i++ {
+	v.step("create keeps the email in lower case and refuses a duplicate email or a missing name", func(t *testing.T) {
 		v.must(http.StatusCreated, "POST", "/api/v1/affiliates", shop.key,
-			map[string]string{"name": fmt.Sprintf("Creator %02d", i), "email": fmt.Sprintf("c%02d@creators.io", i)}, nil)
-	}
-
-	tests := []struct {
-		query     string
-		total     int64
-		n         int
-		first     string
-		page, per int
-	}{
-		{"", 31, 31, "Creator 30", 1, 50},
-		{"?q=JANE", 1, 1, "Jane Doe", 1, 50},
-		{"?q=creators.IO&per_page=10&page=2", 30, 10, "Creator 20", 2, 10},
-		{"?q=creator&per_page=10&page=4", 30, 0, "", 4, 10},
-		{"?per_page=1000", 31, 31, "Creator 30", 1, 200},
-		{"?q=nobody", 0, 0, "", 1, 50},
-	}
-	for _, tc := range tests {
-		t.Run("list"+tc.query, func(t *testing.T) {
-			var l listOf[models.Affiliate]
-			v.must(http.StatusOK, "GET", "/api/v1/affiliates"+tc.query, shop.key, nil, &l)
-			if l.Total != tc.total || len(l.Data) != tc.n || l.Page != tc.page || l.PerPage != tc.per {
-				t.Fatalf("got total %d, %d rows, page %d/%d", l.Total, len(l.Data), l.Page, l.PerPage)
-			}
-			if tc.first != "" && l.Data[0].Name != tc.first {
-				t.Fatalf("first = %q, want %q", l.Data[0].Name, tc.first)
-			}
-			if l.Data == nil {
-				t.Fatal("data must be [] not null")
-			}
-		})
-	}
-	for _, q := range []string{"?page=0", "?page=x", "?per_page=-1", "?status=gone"} {
-		if rec := v.call("GET", "/api/v1/affiliates"+q, shop.key, nil); rec.Code != http.StatusBadRequest {
-			t.Fatalf("list%s: %d, want 400", q, rec.Code)
+			map[string]string{"name": "Jane Doe", "email": "Jane@Example.com", "notes": "podcast"}, &jane)
+		if jane.ID == 0 || jane.Email != "jane@example.com" || jane.Status != "active" || jane.AccountID != shop.acct.ID {
+			t.Fatalf("created = %+v", jane)
 		}
-	}
+		rec := v.call("POST", "/api/v1/affiliates", shop.key, map[string]string{"name": "Other Jane", "email": "jane@example.com"})
+		if msg := errorOf(t, rec); rec.Code != http.StatusConflict || !strings.Contains(msg, "jane@example.com is already used") {
+			t.Fatalf("duplicate email: %d %q", rec.Code, msg)
+		}
+		rec = v.call("POST", "/api/v1/affiliates", shop.key, map[string]string{"name": "", "email": "x@example.com"})
+		if msg := errorOf(t, rec); rec.Code != http.StatusBadRequest || msg != "name is required" {
+			t.Fatalf("missing name: %d %q", rec.Code, msg)
+		}
+	})
+	v.step("the list searches and pages, and refuses bad paging or status", func(t *testing.T) {
+		for i := 1; i <= 30; i++ {
+			v.must(http.StatusCreated, "POST", "/api/v1/affiliates", shop.key,
+				map[string]string{"name": fmt.Sprintf("Creator %02d", i), "email": fmt.Sprintf("c%02d@creators.io", i)}, nil)
+		}
+
+		tests := []struct {
+			query     string
+			total     int64
+			n         int
+			first     string
+			page, per int
+		}{
+			{"", 31, 31, "Creator 30", 1, 50},
+			{"?q=JANE", 1, 1, "Jane Doe", 1, 50},
+			{"?q=creators.IO&per_page=10&page=2", 30, 10, "Creator 20", 2, 10},
+			{"?q=creator&per_page=10&page=4", 30, 0, "", 4, 10},
+			{"?per_page=1000", 31, 31, "Creator 30", 1, 200},
+			{"?q=nobody", 0, 0, "", 1, 50},
+		}
+		for _, tc := range tests {
+			t.Run("list"+tc.query, func(t *testing.T) {
+				var l listOf[models.Affiliate]
+				v.must(http.StatusOK, "GET", "/api/v1/affiliates"+tc.query, shop.key, nil, &l)
+				if l.Total != tc.total || len(l.Data) != tc.n || l.Page != tc.page || l.PerPage != tc.per {
+					t.Fatalf("got total %d, %d rows, page %d/%d", l.Total, len(l.Data), l.Page, l.PerPage)
+				}
+				if tc.first != "" && l.Data[0].Name != tc.first {
+					t.Fatalf("first = %q, want %q", l.Data[0].Name, tc.first)
+				}
+				if l.Data == nil {
+					t.Fatal("data must be [] not null")
+				}
+			})
+		}
+		for _, q := range []string{"?page=0", "?page=x", "?per_page=-1", "?status=gone"} {
+			if rec := v.call("GET", "/api/v1/affiliates"+q, shop.key, nil); rec.Code != http.StatusBadRequest {
+				t.Fatalf("list%s: %d, want 400", q, rec.Code)
+			}
+		}
+	})
 
 	path := fmt.Sprintf("/api/v1/affiliates/%d", jane.ID)
-	var got models.Affiliate
-	v.must(http.StatusOK, "GET", path, shop.key, nil, &got)
-	if got.Name != "Jane Doe" {
-		t.Fatalf("get = %+v", got)
-	}
-	v.must(http.StatusOK, "PATCH", path, shop.key, map[string]string{"status": "disabled", "notes": "paused"}, &got)
-	if got.Status != "disabled" || got.Notes != "paused" || got.Name != "Jane Doe" {
-		t.Fatalf("patched = %+v", got)
-	}
-	rec = v.call("PATCH", path, shop.key, map[string]string{"status": "gone"})
-	if msg := errorOf(t, rec); rec.Code != http.StatusBadRequest || !strings.Contains(msg, "status must be") {
-		t.Fatalf("bad status: %d %q", rec.Code, msg)
-	}
-	if rec := v.call("GET", "/api/v1/affiliates/abc", shop.key, nil); rec.Code != http.StatusBadRequest {
-		t.Fatalf("non-numeric id: %d", rec.Code)
-	}
-	if rec := v.call("GET", "/api/v1/affiliates/999999", shop.key, nil); rec.Code != http.StatusNotFound || errorOf(t, rec) != "affiliate not found" {
-		t.Fatalf("missing id: %d %s", rec.Code, rec.Body.String())
-	}
+	v.step("an affiliate can be read and patched, and a bad status or id is refused", func(t *testing.T) {
+		var got models.Affiliate
+		v.must(http.StatusOK, "GET", path, shop.key, nil, &got)
+		if got.Name != "Jane Doe" {
+			t.Fatalf("get = %+v", got)
+		}
+		v.must(http.StatusOK, "PATCH", path, shop.key, map[string]string{"status": "disabled", "notes": "paused"}, &got)
+		if got.Status != "disabled" || got.Notes != "paused" || got.Name != "Jane Doe" {
+			t.Fatalf("patched = %+v", got)
+		}
+		rec := v.call("PATCH", path, shop.key, map[string]string{"status": "gone"})
+		if msg := errorOf(t, rec); rec.Code != http.StatusBadRequest || !strings.Contains(msg, "status must be") {
+			t.Fatalf("bad status: %d %q", rec.Code, msg)
+		}
+		if rec := v.call("GET", "/api/v1/affiliates/abc", shop.key, nil); rec.Code != http.StatusBadRequest {
+			t.Fatalf("non-numeric id: %d", rec.Code)
+		}
+		if rec := v.call("GET", "/api/v1/affiliates/999999", shop.key, nil); rec.Code != http.StatusNotFound || errorOf(t, rec) != "affiliate not found" {
+			t.Fatalf("missing id: %d %s", rec.Code, rec.Body.String())
+		}
+	})
 
-	var del struct {
-		Deleted   bool             `json:"deleted"`
-		Affiliate models.Affiliate `json:"affiliate"`
-	}
-	v.must(http.StatusOK, "DELETE", path, shop.key, nil, &del)
-	if !del.Deleted || del.Affiliate.ID != jane.ID {
-		t.Fatalf("delete = %+v", del)
-	}
-	v.must(http.StatusNotFound, "GET", path, shop.key, nil, nil)
+	v.step("deleting an affiliate without history removes it", func(t *testing.T) {
+		var del struct {
+			Deleted   bool             `json:"deleted"`
+			Affiliate models.Affiliate `json:"affiliate"`
+		}
+		v.must(http.StatusOK, "DELETE", path, shop.key, nil, &del)
+		if !del.Deleted || del.Affiliate.ID != jane.ID {
+			t.Fatalf("delete = %+v", del)
+		}
+		v.must(http.StatusNotFound, "GET", path, shop.key, nil, nil)
+	})
 }
 
 func TestAffiliateCommissionThroughHTTP(t *testing.T) {

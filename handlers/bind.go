@@ -254,7 +254,7 @@ type paging struct {
 }
 
 func queryPaging(c echo.Context) (paging, error) {
-	p := paging{Page: 1, PerPage: models.DefaultPerPage}
+	p := paging{Page: 1}
 	for name, dst := range map[string]*int{"page": &p.Page, "per_page": &p.PerPage} {
 		v := c.QueryParam(name)
 		if v == "" {
@@ -266,7 +266,7 @@ func queryPaging(c echo.Context) (paging, error) {
 		}
 		*dst = n
 	}
-	p.PerPage = min(p.PerPage, models.MaxPerPage)
+	_, p.PerPage = models.ClampPaging(p.Page, p.PerPage)
 	return p, nil
 }
 

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
@@ -9,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"codecredit/models"
+	"codecredit/platforms"
 )
 
 // codeHandlers serve /api/v1/codes.
@@ -17,6 +17,8 @@ type codeHandlers struct {
 	jobs  JobQueue
 	log   *slog.Logger
 	mail  *EmailHandlers
+	// platforms tell which stores can switch codes off.
+	platforms map[string]platforms.Platform
 }
 
 // push sends new codes to the account's store (when it has one) through
@@ -27,7 +29,7 @@ func (h *codeHandlers) push(ctx context.Context, accountID uint64, codes []model
 	for i, c := range codes {
 		ids[i] = c.ID
 	}
-	queued, err := h.store.QueueCodePush(ctx, accountID, ids)
+	queued, err := h.store.MarkCodesForPush(ctx, accountID, ids)
 	if err != nil || len(queued) == 0 {
 		return codes, err
 	}
@@ -145,38 +147,45 @@ func (h *codeHandlers) AssignCode(c echo.Context) error {
 }
 
 // UnassignCode takes a code away from its affiliate; an optional
-// {"deactivate": true} also stops it from matching orders, in the same step.
+// {"deactivate": true} also stops it from matching orders, in the same step,
+// and {"deactivate": true, "on_store": true} switches it off on its store
+// too (queued; the code's store_status and store_note tell the outcome).
 func (h *codeHandlers) UnassignCode(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Deactivate bool `json:"deactivate"`
-	}
-	body, err := readJSONBody(c)
-	if err != nil {
+	var in codeOffRequest
+	if err := optionalJSON(c, &in); err != nil {
 		return err
 	}
-	if len(bytes.TrimSpace(body)) > 0 {
-		if err := decodeStrict(body, &in); err != nil {
-			return err
-		}
+	if in.OnStore && !in.Deactivate {
+		return badRequest("on_store needs deactivate: true (a code still counted here stays on the store)")
 	}
-	code, err := h.store.UnassignCode(c.Request().Context(), account(c).ID, id, in.Deactivate)
+	var code *models.Code
+	if in.OnStore {
+		code, err = h.turnOff(c.Request().Context(), account(c).ID, id, models.CodeOff{Unassign: true, OnStore: true})
+	} else {
+		code, err = h.store.UnassignCode(c.Request().Context(), account(c).ID, id, in.Deactivate)
+	}
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, code)
 }
 
-// DeactivateCode stops a code from matching orders.
+// DeactivateCode stops a code from matching orders; an optional
+// {"on_store": true} switches it off on its store too (queued).
 func (h *codeHandlers) DeactivateCode(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	code, err := h.store.DeactivateCode(c.Request().Context(), account(c).ID, id)
+	var in deactivateBody
+	if err := optionalJSON(c, &in); err != nil {
+		return err
+	}
+	code, err := h.turnOff(c.Request().Context(), account(c).ID, id, models.CodeOff{OnStore: in.OnStore})
 	if err != nil {
 		return err
 	}

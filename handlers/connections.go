@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"codecredit/models"
+	"codecredit/platforms"
 )
 
 // connectionHandlers show an account's store connections and their
@@ -17,6 +18,14 @@ type connectionHandlers struct {
 	jobs      JobQueue
 	sandboxes *Sandboxes
 	connect   ConnectOptions
+	platforms map[string]platforms.Platform
+}
+
+// connectionView is a connection as the admin sees it: with whether
+// Codecredit can switch its codes off on the store.
+type connectionView struct {
+	models.Connection
+	CanDeactivateCodes bool `json:"can_deactivate_codes"`
 }
 
 // Sandboxes are newcomer mode's local stand-ins for the platforms: with
@@ -51,17 +60,20 @@ func connectOptions(d Deps) ConnectOptions {
 
 // ListConnections lists the account's connections, each with its store's
 // name and import progress (import_done of import_total, import_state,
-// import_started_at and import_finished_at), what the server can connect
+// import_started_at and import_finished_at) and whether Codecredit can
+// turn its codes off there (can_deactivate_codes), what the server can connect
 // ("connect") and, in newcomer mode only, its sandboxes ("sandbox").
 func (h *connectionHandlers) ListConnections(c echo.Context) error {
 	conns, err := h.store.ListConnections(c.Request().Context(), account(c).ID)
 	if err != nil {
 		return err
 	}
+	views := make([]connectionView, len(conns))
 	for i := range conns {
 		conns[i].Name = conns[i].DisplayName()
+		views[i] = connectionView{Connection: conns[i], CanDeactivateCodes: canDeactivateCodes(h.platforms, conns[i].Platform)}
 	}
-	out := map[string]any{"data": conns, "connect": h.connect}
+	out := map[string]any{"data": views, "connect": h.connect}
 	if h.sandboxes != nil {
 		out["sandbox"] = h.sandboxes
 	}
@@ -86,10 +98,10 @@ func (h *connectionHandlers) StartImport(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusConflict, "the store is "+conn.Status+"; connect it again first")
 	}
 	if h.jobs == nil {
-		return echo.NewHTTPError(http.StatusServiceUnavailable, "no job queue")
+		return unavailable("no job queue", nil)
 	}
 	if err := h.jobs.EnqueueImport(c.Request().Context(), conn.ID); err != nil {
-		return unavailable(err)
+		return unavailable(storeRetryLater, err)
 	}
 	return c.JSON(http.StatusAccepted, map[string]any{"connection_id": conn.ID, "import": "queued"})
 }

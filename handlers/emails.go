@@ -12,16 +12,20 @@ import (
 	"codecredit/models/emailtmpl"
 )
 
-// EmailQueue hands outbox emails to the workers. jobs.Client implements it.
+// EmailQueue hands outbox emails to the workers: the slice of JobQueue
+// that sending emails needs (the merchant sign-in links in server use it
+// alone). jobs.Client implements it.
 type EmailQueue interface {
 	EnqueueEmail(ctx context.Context, emailID uint64) error
 }
 
-// emailQueueOf is the email side of the job queue, or nil when it has
+// emailQueueOf is the email side of the job queue, or nil when there is
 // none: emails then wait in the outbox for the sweeper.
 func emailQueueOf(jobs JobQueue) EmailQueue {
-	q, _ := jobs.(EmailQueue)
-	return q
+	if jobs == nil {
+		return nil
+	}
+	return jobs
 }
 
 // EmailHandlers serve the outbox (/api/v1/emails), explicit code emails,
@@ -35,7 +39,7 @@ type EmailHandlers struct {
 }
 
 // NewEmailHandlers prepares the email handlers. jobs sends the emails
-// when it also implements EmailQueue; appURL is APP_URL, where the links
+// (nil: they wait in the outbox for the sweeper); appURL is APP_URL, where the links
 // in emails point.
 func NewEmailHandlers(store *models.Store, jobs JobQueue, appURL string, log *slog.Logger) *EmailHandlers {
 	if log == nil {
@@ -49,7 +53,7 @@ func NewEmailHandlers(store *models.Store, jobs JobQueue, appURL string, log *sl
 // affiliate, however many codes. It never fails the request that gave the
 // codes (they are given either way); a failure is logged.
 func (h *EmailHandlers) CodesAssigned(ctx context.Context, accountID uint64, codeIDs []uint64) {
-	ids, err := h.store.QueueAssignmentEmails(ctx, accountID, codeIDs, h.appURL)
+	ids, err := h.store.WriteAssignmentEmails(ctx, accountID, codeIDs, h.appURL)
 	if err != nil {
 		h.log.ErrorContext(ctx, "code-assignment emails not written", "account_id", accountID, "codes", len(codeIDs), "error", err)
 		return
@@ -64,7 +68,7 @@ func (h *EmailHandlers) ListEmails(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := models.EmailFilter{Status: c.QueryParam("status"), Kind: c.QueryParam("kind"), Page: p.Page, PerPage: p.PerPage}
+	f := models.EmailFilter{Status: models.EmailStatus(c.QueryParam("status")), Kind: c.QueryParam("kind"), Page: p.Page, PerPage: p.PerPage}
 	if f.AffiliateID, err = queryUint(c, "affiliate_id"); err != nil {
 		return err
 	}
@@ -111,7 +115,7 @@ func (h *EmailHandlers) SendAffiliateCodes(c echo.Context) error {
 		return err
 	}
 	ctx, acct := c.Request().Context(), account(c).ID
-	id, err := h.store.QueueAffiliateCodesEmail(ctx, acct, affID, h.appURL)
+	id, err := h.store.WriteAffiliateCodesEmail(ctx, acct, affID, h.appURL)
 	if err != nil {
 		return err
 	}
@@ -133,7 +137,9 @@ func (h *EmailHandlers) GetEmailSettings(c echo.Context) error {
 }
 
 // UpdateEmailSettings changes the settings sent: {assignment_emails,
-// reversal_notices, summaries, summary_day (1-28), site_url}.
+// reversal_notices, summaries, summary_day (1-28), site_url} and the
+// branding {program_name, logo_url (https), brand_color (#rrggbb),
+// reply_to}; a bad branding field is a 400 naming it.
 func (h *EmailHandlers) UpdateEmailSettings(c echo.Context) error {
 	var in models.EmailSettingsPatch
 	if err := bindJSON(c, &in); err != nil {
@@ -169,11 +175,11 @@ func (h *EmailHandlers) GetEmailTemplate(c echo.Context) error {
 	return c.JSON(http.StatusOK, v)
 }
 
-// PutEmailTemplate saves the shop's own templates of :kind: {subject,
-// html, text}. Templates that do not parse or render are a 400 naming the
-// error.
+// PutEmailTemplate saves the shop's own template of :kind: {subject,
+// body}, plain text with the kind's merge tags. An unknown tag is a 400
+// naming the field, the tag and the valid ones.
 func (h *EmailHandlers) PutEmailTemplate(c echo.Context) error {
-	var in emailtmpl.Source
+	var in emailtmpl.Draft
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
@@ -193,16 +199,17 @@ func (h *EmailHandlers) DeleteEmailTemplate(c echo.Context) error {
 	return c.JSON(http.StatusOK, v)
 }
 
-// PreviewEmailTemplate renders {subject, html, text} (or, with an empty
-// body, the current templates) of :kind with sample data, saving nothing.
+// PreviewEmailTemplate renders {subject, body} (or, with an empty
+// request body, the current template) of :kind with sample data and the
+// shop's branding, saving nothing.
 func (h *EmailHandlers) PreviewEmailTemplate(c echo.Context) error {
 	body, err := readJSONBody(c)
 	if err != nil {
 		return err
 	}
-	var src *emailtmpl.Source
+	var src *emailtmpl.Draft
 	if len(bytes.TrimSpace(body)) > 0 {
-		src = &emailtmpl.Source{}
+		src = &emailtmpl.Draft{}
 		if err := decodeStrict(body, src); err != nil {
 			return err
 		}
@@ -212,4 +219,17 @@ func (h *EmailHandlers) PreviewEmailTemplate(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, msg)
+}
+
+// enqueueEmails hands new outbox emails to the workers; a failure is
+// logged, and the sweeper sends them later.
+func enqueueEmails(ctx context.Context, q EmailQueue, log *slog.Logger, ids []uint64) {
+	if q == nil {
+		return
+	}
+	for _, id := range ids {
+		if err := q.EnqueueEmail(ctx, id); err != nil {
+			log.WarnContext(ctx, "enqueue email; the sweeper will send it", "email_id", id, "error", err)
+		}
+	}
 }

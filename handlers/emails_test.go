@@ -1,8 +1,8 @@
 package handlers_test
 
 import (
-	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
-	"github.com/labstack/echo/v4"
 
 	"codecredit/handlers"
 	"codecredit/jobs"
@@ -33,35 +32,10 @@ const testAppURL = "https://app.example.com"
 // quiet drops the logs of the send job.
 var quiet = slog.New(slog.DiscardHandler)
 
-// mailQueue is the job queue of these tests: it records the outbox emails
-// handed to the workers, and accepts the other jobs.
-type mailQueue struct {
-	fakeQueue
-	mu     sync.Mutex
-	emails []uint64
-}
-
-func (q *mailQueue) EnqueueEmail(_ context.Context, id uint64) error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.emails = append(q.emails, id)
-	return nil
-}
-
-// take returns the emails queued since the last call.
-func (q *mailQueue) take() []uint64 {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	out := q.emails
-	q.emails = nil
-	return out
-}
-
 // mailEnv is the API with the email and portal routes, a real SMTP server
 // and the send job pointed at it.
 type mailEnv struct {
 	*env
-	queue  *mailQueue
 	mail   *handlers.EmailHandlers
 	smtp   *smtpSink
 	sender *jobs.Emails
@@ -69,11 +43,8 @@ type mailEnv struct {
 
 func newMailEnv(t *testing.T) *mailEnv {
 	t.Helper()
-	q := &mailQueue{}
-	v := &env{t: t, store: testdb.Postgres(t), e: echo.New(), logs: &bytes.Buffer{}}
-	handlers.Register(v.e, handlers.Deps{Store: v.store, Jobs: q, AppURL: testAppURL,
-		Logger: slog.New(slog.NewJSONHandler(v.logs, nil))})
-	m := &mailEnv{env: v, queue: q, mail: handlers.NewEmailHandlers(v.store, q, testAppURL, nil), smtp: startSink(t)}
+	v := newEnvFrom(t, testdb.Postgres(t), handlers.Deps{Jobs: &handlers.FakeJobs{}, AppURL: testAppURL})
+	m := &mailEnv{env: v, mail: handlers.NewEmailHandlers(v.store, v.queue, testAppURL, nil), smtp: startSink(t)}
 	mailer, err := jobs.NewMailer(m.smtp.url, "Codecredit <mail@codecredit.example>")
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +56,7 @@ func newMailEnv(t *testing.T) *mailEnv {
 // send runs the send job for every email queued since the last call.
 func (m *mailEnv) send(t *testing.T) {
 	t.Helper()
-	for _, id := range m.queue.take() {
+	for _, id := range m.queue.TakeEmails() {
 		if err := m.sender.Send(context.Background(), id); err != nil {
 			t.Fatalf("send email %d: %v", id, err)
 		}
@@ -117,7 +88,7 @@ func TestAssignCodeSendsOneEmail(t *testing.T) {
 		t.Fatalf("assigning one code sent %d emails, want exactly 1", len(got))
 	}
 	r := got[0]
-	if len(r.To) != 1 || r.To[0] != "jane@example.com" || r.Subject != "Your code SUMMER15 for Acme Outdoor" {
+	if len(r.To) != 1 || r.To[0] != "jane@example.com" || r.Subject != "Your codes for Acme Outdoor: SUMMER15" {
 		t.Fatalf("email to %v, subject %q", r.To, r.Subject)
 	}
 	for _, part := range []string{r.Text, r.HTML} {
@@ -159,7 +130,7 @@ func TestOutboxAPI(t *testing.T) {
 	m.must(http.StatusCreated, "POST", "/api/v1/codes", shop.key, map[string]any{"code": "JANE10", "discount_type": "percentage",
 		"discount_value": 1000, "affiliate_id": jane.ID}, nil)
 	held := jobs.NewEmails(m.store, nil, jobs.EmailOptions{Logger: quiet}) // no SMTP_URL
-	ids := m.queue.take()
+	ids := m.queue.TakeEmails()
 	if len(ids) != 1 {
 		t.Fatalf("creating a code with an affiliate queued %d emails", len(ids))
 	}
@@ -201,31 +172,43 @@ func TestEmailTemplatesAPI(t *testing.T) {
 	base := "/api/v1/settings/email-templates/code_assignment"
 	var view models.EmailTemplateView
 	m.must(http.StatusOK, "GET", base, shop.key, nil, &view)
-	if view.Custom || !strings.Contains(view.Text, "{{") {
+	if view.Custom || !strings.Contains(view.Body, "{{codes}}") || strings.Contains(view.Body, "{{.") || len(view.Tags) < 6 {
 		t.Fatalf("default template = %+v", view)
 	}
-	rec := m.call("PUT", base, shop.key, map[string]string{"subject": "Hi", "html": "<p>{{.Codes</p>", "text": "x"})
-	if msg := errorOf(t, rec); rec.Code != http.StatusBadRequest || !strings.Contains(msg, "html") {
-		t.Fatalf("a template that does not parse: %d %q", rec.Code, msg)
+	rec := m.call("PUT", base, shop.key, map[string]string{"subject": "Hi", "html": "<p>x</p>", "text": "x"})
+	if msg := errorOf(t, rec); rec.Code != http.StatusBadRequest || !strings.Contains(msg, `unknown field "html"`) {
+		t.Fatalf("the older format: %d %q", rec.Code, msg)
 	}
-	rec = m.call("PUT", base, shop.key, map[string]string{"subject": "{{.Nope}}", "html": "<p>x</p>", "text": "x"})
-	if msg := errorOf(t, rec); rec.Code != http.StatusBadRequest || !strings.Contains(msg, "Nope") {
-		t.Fatalf("a template naming an unknown field: %d %q", rec.Code, msg)
+	rec = m.call("PUT", base, shop.key, map[string]string{"subject": "Hi", "body": "{{codes}} {{first_name}}"})
+	var fe struct{ Error, Field string }
+	_ = json.Unmarshal(rec.Body.Bytes(), &fe)
+	if rec.Code != http.StatusBadRequest || fe.Field != "body" || !strings.Contains(fe.Error, "{{first_name}}") ||
+		!strings.Contains(fe.Error, "{{affiliate_first_name}}") {
+		t.Fatalf("an unknown tag: %d %+v", rec.Code, fe)
 	}
-	draft := map[string]string{"subject": "Codes for {{.Affiliate.Name}}", "html": "<b>{{.Affiliate.Name}}</b>", "text": "{{len .Codes}} codes"}
+	if rec := m.call("POST", base+"/preview", shop.key, map[string]string{"subject": "{{nope}}", "body": "{{codes}}"}); rec.Code != http.StatusBadRequest {
+		t.Fatalf("preview of an unknown tag: %d", rec.Code)
+	}
+	draft := map[string]string{"subject": "Codes for {{affiliate_name}}", "body": "Hi <b>{{affiliate_first_name}}</b>\n\n{{codes}}"}
 	var msg emailtmpl.Message
 	m.must(http.StatusOK, "POST", base+"/preview", shop.key, draft, &msg)
-	if msg.Subject != "Codes for Jane Doe" || msg.HTML != "<b>Jane Doe</b>" || msg.Text != "2 codes" {
+	if msg.Subject != "Codes for Jane Doe" || !strings.Contains(msg.HTML, "Hi &lt;b&gt;Jane&lt;/b&gt;") ||
+		!strings.HasPrefix(msg.Text, "Hi <b>Jane</b>\n\nJANE15: 15% off") {
 		t.Fatalf("preview of a draft = %+v", msg)
 	}
 	m.must(http.StatusOK, "GET", base, shop.key, nil, &view)
 	if view.Custom {
-		t.Fatal("previewing saved the draft")
+		t.Fatal("previewing or refusing saved the draft")
 	}
 	m.must(http.StatusOK, "PUT", base, shop.key, draft, &view)
 	m.must(http.StatusOK, "POST", base+"/preview", shop.key, nil, &msg)
-	if !view.Custom || msg.Text != "2 codes" {
+	if !view.Custom || view.Body != draft["body"] || msg.Subject != "Codes for Jane Doe" {
 		t.Fatalf("saved template %+v previews as %+v", view, msg)
+	}
+	other := m.tenant("Other")
+	m.must(http.StatusOK, "GET", base, other.key, nil, &view)
+	if view.Custom {
+		t.Fatal("one shop's template shows in another's")
 	}
 	var all listOf[models.EmailTemplateView]
 	m.must(http.StatusOK, "GET", "/api/v1/settings/email-templates", shop.key, nil, &all)
@@ -260,7 +243,7 @@ func TestEmailSettingsAPI(t *testing.T) {
 	m.must(http.StatusCreated, "POST", "/api/v1/affiliates", shop.key, map[string]string{"name": "Jane", "email": "jane@example.com"}, &jane)
 	m.must(http.StatusCreated, "POST", "/api/v1/codes", shop.key, map[string]any{"code": "JANE10", "discount_type": "percentage",
 		"discount_value": 1000, "affiliate_id": jane.ID}, nil)
-	if ids := m.queue.take(); len(ids) != 0 {
+	if ids := m.queue.TakeEmails(); len(ids) != 0 {
 		t.Fatalf("assignment emails are off, yet %d were queued", len(ids))
 	}
 }

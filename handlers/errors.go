@@ -14,10 +14,15 @@ import (
 )
 
 // errorBody is every error response: {"error": "message"}, plus the bad
-// rows of a rejected batch and the request id of a server error.
+// rows of a rejected batch, the request id of a server error and, when a
+// 400 or 409 is about one input field, that field as the request names it
+// ({"error": "email x@y.z is already used by ...", "field": "email"}).
+// Field is added, never required: a client that ignores it still has the
+// whole message in error.
 type errorBody struct {
 	Error     string            `json:"error"`
 	Rows      []models.RowError `json:"rows,omitempty"`
+	Field     string            `json:"field,omitempty"` // the request's field the error is about
 	RequestID string            `json:"request_id,omitempty"`
 }
 
@@ -29,6 +34,10 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			return
 		}
 		status, body := describe(err)
+		var fe *models.FieldError
+		if status < http.StatusInternalServerError && errors.As(err, &fe) {
+			body.Field = fe.Field
+		}
 		var p panicked
 		if status >= http.StatusInternalServerError {
 			body.RequestID = requestID(c)

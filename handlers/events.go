@@ -13,10 +13,11 @@ import (
 // visible with their error.
 type eventHandlers struct {
 	store *models.Store
+	jobs  JobQueue
 }
 
 // eventStatuses are the ?status= values ListEvents accepts.
-var eventStatuses = map[string]bool{
+var eventStatuses = map[models.EventStatus]bool{
 	models.EventProcessed: true, models.EventPending: true, models.EventRetrying: true, models.EventFailed: true,
 }
 
@@ -28,7 +29,7 @@ func (h *eventHandlers) ListEvents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := models.EventFilter{Status: c.QueryParam("status"), Page: p.Page, PerPage: p.PerPage}
+	f := models.EventFilter{Status: models.EventStatus(c.QueryParam("status")), Page: p.Page, PerPage: p.PerPage}
 	if f.Status != "" && !eventStatuses[f.Status] {
 		return badRequest("status must be one of processed, pending, retrying, failed")
 	}

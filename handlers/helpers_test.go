@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/labstack/echo/v4"
@@ -19,55 +18,55 @@ import (
 	"codecredit/models/testdb"
 )
 
-// fakeQueue records the events handed to the workers.
-type fakeQueue struct {
-	mu  sync.Mutex
-	ids []uint64
-	err error
-}
-
-func (q *fakeQueue) EnqueueEvent(_ context.Context, id uint64) error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.ids = append(q.ids, id)
-	return q.err
-}
-
-func (q *fakeQueue) EnqueueImport(context.Context, uint64) error { return q.err }
-
-func (q *fakeQueue) EnqueuePushCode(context.Context, uint64) error { return q.err }
-
-func (q *fakeQueue) got() []uint64 {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return append([]uint64(nil), q.ids...)
-}
-
 // env is a real Echo with every route, on a fresh PostgreSQL schema.
 type env struct {
 	t     *testing.T
 	store *models.Store
 	e     *echo.Echo
-	queue *fakeQueue
+	queue *handlers.FakeJobs // nil when the routes have no queue
 	logs  *bytes.Buffer
 }
 
+// newEnv has every route on a fresh PostgreSQL schema, with a fake queue.
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	q := &fakeQueue{}
-	v := newEnvWith(t, q)
-	v.queue = q
+	return newEnvOn(t, testdb.Postgres(t))
+}
+
+// newEnvOn is newEnv on a given store (PostgreSQL or SQLite).
+func newEnvOn(t *testing.T, s *models.Store) *env {
+	t.Helper()
+	return newEnvFrom(t, s, handlers.Deps{Jobs: &handlers.FakeJobs{}})
+}
+
+// newEnvFrom registers the routes with d on s, logging as JSON into
+// v.logs; d.Jobs nil leaves the routes without a queue.
+func newEnvFrom(t *testing.T, s *models.Store, d handlers.Deps) *env {
+	t.Helper()
+	v := &env{t: t, store: s, e: echo.New(), logs: &bytes.Buffer{}}
+	v.queue, _ = d.Jobs.(*handlers.FakeJobs)
+	d.Store, d.Logger = s, slog.New(slog.NewJSONHandler(v.logs, nil))
+	if d.Ready == nil {
+		d.Ready = func(ctx context.Context) error { return s.Ping(ctx) }
+	}
+	handlers.Register(v.e, d)
 	return v
 }
 
-// newEnvWith registers the routes with jobs as the queue (nil: none).
-func newEnvWith(t *testing.T, jobs handlers.JobQueue) *env {
-	t.Helper()
-	v := &env{t: t, store: testdb.Postgres(t), e: echo.New(), logs: &bytes.Buffer{}}
-	log := slog.New(slog.NewJSONHandler(v.logs, nil))
-	handlers.Register(v.e, handlers.Deps{Store: v.store, Jobs: jobs, Logger: log,
-		Ready: func(ctx context.Context) error { return v.store.Ping(ctx) }})
-	return v
+// check runs f as the subtest name, with v's helpers failing that subtest.
+func (v *env) check(name string, f func(t *testing.T)) bool {
+	parent := v.t
+	defer func() { v.t = parent }()
+	return parent.Run(name, func(t *testing.T) { v.t = t; f(t) })
+}
+
+// step is check for a step the later ones build on: the test stops when it
+// fails.
+func (v *env) step(name string, f func(t *testing.T)) {
+	v.t.Helper()
+	if !v.check(name, f) {
+		v.t.FailNow()
+	}
 }
 
 // tenant is an account with its API key.

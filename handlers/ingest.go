@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -51,6 +52,34 @@ func (h *ingestHandlers) CreateOrder(c echo.Context) error {
 		return err
 	}
 	return h.storeEvent(c, conn, api.TopicOrderPaid, "order:"+o.ExternalID, body)
+}
+
+// CreateSubscription reports a subscription's state after a change
+// (platforms.Subscription JSON: id, status, currency, amount per
+// interval × interval_count, started_at, changed_at, canceled_at); the
+// reports of recurring revenue by affiliate read them. A state sent again
+// is a no-op; one older than the state kept changes nothing.
+func (h *ingestHandlers) CreateSubscription(c echo.Context) error {
+	body, err := readJSONBody(c)
+	if err != nil {
+		return err
+	}
+	var sub platforms.Subscription
+	if err := decodeStrict(body, &sub); err != nil {
+		return err
+	}
+	if err := api.ValidateSubscription(&sub); err != nil {
+		return err
+	}
+	if !models.ValidCurrency(sub.Currency) {
+		return badRequest("currency %q is not an ISO 4217 code", sub.Currency)
+	}
+	ctx, acct := c.Request().Context(), account(c)
+	conn, err := h.store.APIConnection(ctx, acct.ID)
+	if err != nil {
+		return err
+	}
+	return h.storeEvent(c, conn, api.TopicSubscription, "subscription:"+sub.ExternalID+":"+sub.ChangedAt.UTC().Format(time.RFC3339Nano), body)
 }
 
 // CreateRefund reports a refund (platforms.Refund JSON); "full": true is a
@@ -101,7 +130,7 @@ func (h *ingestHandlers) storeEvent(c echo.Context, conn *models.Connection, top
 	if errors.Is(err, models.ErrInvalid) {
 		return err
 	} else if err != nil {
-		return unavailable(err) // 503: the sender retries; a resend is a no-op
+		return unavailable(storeRetryLater, err) // 503: the sender retries; a resend is a no-op
 	}
 	if !created {
 		return c.JSON(http.StatusOK, ingestResult{EventID: ev.ID, Duplicate: true})

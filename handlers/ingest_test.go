@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"codecredit/handlers"
+	"codecredit/models/testdb"
 	"codecredit/platforms"
 	"codecredit/platforms/api"
 )
@@ -37,7 +39,7 @@ func TestOrdersAndRefundsAreStoredThenEnqueued(t *testing.T) {
 		ev.Topic != api.TopicOrderPaid || ev.ExternalEventID != "order:1001" || string(ev.Body) != orderJSON {
 		t.Fatalf("stored event = %+v body %s", ev, ev.Body)
 	}
-	if got := v.queue.got(); !slices.Equal(got, []uint64{first.EventID}) {
+	if got := v.queue.Events(); !slices.Equal(got, []uint64{first.EventID}) {
 		t.Fatalf("queue got %v, want [%d]", got, first.EventID)
 	}
 	// The stored body parses with the API platform, as the worker will.
@@ -48,8 +50,8 @@ func TestOrdersAndRefundsAreStoredThenEnqueued(t *testing.T) {
 
 	var dup ingestAnswer
 	v.must(http.StatusOK, "POST", "/api/v1/orders", shop.key, orderJSON, &dup)
-	if !dup.Duplicate || dup.EventID != first.EventID || len(v.queue.got()) != 1 {
-		t.Fatalf("resend: %+v, queue %v", dup, v.queue.got())
+	if !dup.Duplicate || dup.EventID != first.EventID || len(v.queue.Events()) != 1 {
+		t.Fatalf("resend: %+v, queue %v", dup, v.queue.Events())
 	}
 
 	// Refunds: partial → order.refunded, full → order.cancelled.
@@ -68,7 +70,7 @@ func TestOrdersAndRefundsAreStoredThenEnqueued(t *testing.T) {
 			t.Fatalf("refund event %d: %v %+v", c.id, err, ev)
 		}
 	}
-	if n := len(v.queue.got()); n != 3 {
+	if n := len(v.queue.Events()); n != 3 {
 		t.Fatalf("queue got %d events, want 3", n)
 	}
 
@@ -81,7 +83,7 @@ func TestOrdersAndRefundsAreStoredThenEnqueued(t *testing.T) {
 	}
 
 	// A lost enqueue still answers 202: the event is stored for the sweeper.
-	v.queue.err = errors.New("redis down")
+	v.queue.Err = errors.New("redis down")
 	var lost ingestAnswer
 	v.must(http.StatusAccepted, "POST", "/api/v1/orders", shop.key, strings.Replace(orderJSON, "1001", "1002", 1), &lost)
 	if _, err := v.store.GetWebhookEvent(ctx, lost.EventID); err != nil {
@@ -129,14 +131,14 @@ func TestIngestRefusesBadPayloads(t *testing.T) {
 	}
 	var n int64
 	v.store.DB().Table("webhook_events").Count(&n)
-	if n != 0 || len(v.queue.got()) != 0 {
-		t.Fatalf("refused payloads stored %d events, enqueued %v", n, v.queue.got())
+	if n != 0 || len(v.queue.Events()) != 0 {
+		t.Fatalf("refused payloads stored %d events, enqueued %v", n, v.queue.Events())
 	}
 }
 
 func TestIngestWithoutQueue(t *testing.T) {
 	// A Deps without Jobs: the event is stored and left to the sweeper.
-	v := newEnvWith(t, nil)
+	v := newEnvFrom(t, testdb.Postgres(t), handlers.Deps{})
 	shop := v.tenant("Shop")
 	var a ingestAnswer
 	v.must(http.StatusAccepted, "POST", "/api/v1/orders", shop.key, orderJSON, &a)

@@ -1,28 +1,14 @@
 package handlers_test
 
 import (
-	"bytes"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/labstack/echo/v4"
-
-	"codecredit/handlers"
 	"codecredit/models"
 	"codecredit/models/testdb"
 )
-
-// newEnvOn is newEnv on a given store (PostgreSQL or SQLite).
-func newEnvOn(t *testing.T, s *models.Store) *env {
-	t.Helper()
-	q := &fakeQueue{}
-	v := &env{t: t, store: s, e: echo.New(), logs: &bytes.Buffer{}, queue: q}
-	handlers.Register(v.e, handlers.Deps{Store: s, Jobs: q, Logger: slog.New(slog.NewJSONHandler(v.logs, nil))})
-	return v
-}
 
 // storedRows counts the rows a refused request must not have added.
 func storedRows(t *testing.T, s *models.Store) string {
@@ -89,8 +75,8 @@ func TestBadInputIsA400AndStoresNothing(t *testing.T) {
 				t.Errorf("%s: %d %q, want 400 mentioning %q", tc.name, rec.Code, msg, tc.msg)
 			}
 		}
-		if after := storedRows(t, s); after != before || len(v.queue.got()) != 0 {
-			t.Fatalf("refused requests stored rows: before %s, after %s, queued %v", before, after, v.queue.got())
+		if after := storedRows(t, s); after != before || len(v.queue.Events()) != 0 {
+			t.Fatalf("refused requests stored rows: before %s, after %s, queued %v", before, after, v.queue.Events())
 		}
 		// The largest id is merely unknown.
 		if rec := v.call("GET", "/api/v1/affiliates/9223372036854775807", shop.key, nil); rec.Code != http.StatusNotFound {

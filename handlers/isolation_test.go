@@ -72,35 +72,39 @@ func TestTenantIsolation(t *testing.T) {
 	}
 
 	// Nothing of A changed, nothing of A leaks into B's lists.
-	got, _ := v.store.GetAffiliate(ctx, a.acct.ID, affA.ID)
-	if got.Name != "Alice" || got.Status != models.AffiliateActive {
-		t.Fatalf("A's affiliate changed: %+v", got)
-	}
-	if _, own, _ := v.store.GetAffiliateRule(ctx, a.acct.ID, affA.ID); own {
-		t.Fatal("B gave A's affiliate a commission rule")
-	}
-	c, _ := v.store.GetCode(ctx, a.acct.ID, codeA.ID)
-	if !c.Active || c.AffiliateID == nil || *c.AffiliateID != affA.ID {
-		t.Fatalf("A's code changed: %+v", c)
-	}
-	c, _ = v.store.GetCode(ctx, b.acct.ID, codeB.ID)
-	if c.AffiliateID != nil {
-		t.Fatalf("B's code was given A's affiliate: %+v", c)
-	}
-	if got, _ := v.store.GetEmail(ctx, a.acct.ID, emailA.ID); got.Attempts != emailA.Attempts || got.Status != emailA.Status {
-		t.Fatalf("B resent A's email: %+v", got)
-	}
-	var affs listOf[models.Affiliate]
-	v.must(http.StatusOK, "GET", "/api/v1/affiliates?q=alice", b.key, nil, &affs)
-	var codes listOf[models.Code]
-	v.must(http.StatusOK, "GET", "/api/v1/codes", b.key, nil, &codes)
-	var payouts listOf[models.Payout]
-	v.must(http.StatusOK, "GET", "/api/v1/payouts", b.key, nil, &payouts)
-	var convs listOf[models.Conversion]
-	v.must(http.StatusOK, "GET", fmt.Sprintf("/api/v1/conversions?affiliate_id=%d", affA.ID), b.key, nil, &convs)
-	if affs.Total != 0 || codes.Total != 1 || payouts.Count != 0 || convs.Total != 0 {
-		t.Fatalf("B sees A's data: affiliates %d, codes %d, payouts %d, conversions %d", affs.Total, codes.Total, payouts.Count, convs.Total)
-	}
+	v.check("B's requests changed nothing of A's", func(t *testing.T) {
+		got, _ := v.store.GetAffiliate(ctx, a.acct.ID, affA.ID)
+		if got.Name != "Alice" || got.Status != models.AffiliateActive {
+			t.Fatalf("A's affiliate changed: %+v", got)
+		}
+		if _, own, _ := v.store.GetAffiliateRule(ctx, a.acct.ID, affA.ID); own {
+			t.Fatal("B gave A's affiliate a commission rule")
+		}
+		c, _ := v.store.GetCode(ctx, a.acct.ID, codeA.ID)
+		if !c.Active || c.AffiliateID == nil || *c.AffiliateID != affA.ID {
+			t.Fatalf("A's code changed: %+v", c)
+		}
+		c, _ = v.store.GetCode(ctx, b.acct.ID, codeB.ID)
+		if c.AffiliateID != nil {
+			t.Fatalf("B's code was given A's affiliate: %+v", c)
+		}
+		if got, _ := v.store.GetEmail(ctx, a.acct.ID, emailA.ID); got.Attempts != emailA.Attempts || got.Status != emailA.Status {
+			t.Fatalf("B resent A's email: %+v", got)
+		}
+	})
+	v.check("B's lists show none of A's data", func(t *testing.T) {
+		var affs listOf[models.Affiliate]
+		v.must(http.StatusOK, "GET", "/api/v1/affiliates?q=alice", b.key, nil, &affs)
+		var codes listOf[models.Code]
+		v.must(http.StatusOK, "GET", "/api/v1/codes", b.key, nil, &codes)
+		var payouts listOf[models.Payout]
+		v.must(http.StatusOK, "GET", "/api/v1/payouts", b.key, nil, &payouts)
+		var convs listOf[models.Conversion]
+		v.must(http.StatusOK, "GET", fmt.Sprintf("/api/v1/conversions?affiliate_id=%d", affA.ID), b.key, nil, &convs)
+		if affs.Total != 0 || codes.Total != 1 || payouts.Count != 0 || convs.Total != 0 {
+			t.Fatalf("B sees A's data: affiliates %d, codes %d, payouts %d, conversions %d", affs.Total, codes.Total, payouts.Count, convs.Total)
+		}
+	})
 }
 
 func TestBadRequestsChangeNothing(t *testing.T) {

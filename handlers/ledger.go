@@ -18,33 +18,6 @@ type ledgerHandlers struct {
 	store *models.Store
 }
 
-// conversionStatuses are the ?status= values ListConversions accepts.
-var conversionStatuses = map[string]bool{
-	models.ConversionPending: true, models.ConversionApproved: true, models.ConversionPaid: true,
-	models.ConversionReversed: true, models.ConversionFlagged: true, models.ConversionUnattributed: true,
-}
-
-// ListConversions lists conversions, newest first: ?status=,
-// ?affiliate_id=, ?page=, ?per_page=.
-func (h *ledgerHandlers) ListConversions(c echo.Context) error {
-	p, err := queryPaging(c)
-	if err != nil {
-		return err
-	}
-	f := models.ConversionFilter{Status: c.QueryParam("status"), Page: p.Page, PerPage: p.PerPage}
-	if f.Status != "" && !conversionStatuses[f.Status] {
-		return badRequest("status must be one of pending, approved, paid, reversed, flagged, unattributed")
-	}
-	if f.AffiliateID, err = queryUint(c, "affiliate_id"); err != nil {
-		return err
-	}
-	rows, total, err := h.store.ListConversions(c.Request().Context(), account(c).ID, f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, pageOf(rows, total, p))
-}
-
 // ListBalances shows commission per affiliate and currency: pending,
 // approved (payable) and paid. ?affiliate_id= narrows it to one.
 func (h *ledgerHandlers) ListBalances(c echo.Context) error {
@@ -128,7 +101,7 @@ func (h *ledgerHandlers) GetDiscountSummary(c echo.Context) error {
 }
 
 // summaryRange reads from and to (inclusive days), defaulting to the last
-// 30 days; at most 366 days.
+// 30 days; at most two years (731 days).
 func summaryRange(c echo.Context, now time.Time) (from, to time.Time, err error) {
 	to = now.UTC().Truncate(24 * time.Hour)
 	from = to.AddDate(0, 0, -29)
@@ -148,8 +121,8 @@ func summaryRange(c echo.Context, now time.Time) (from, to time.Time, err error)
 	switch {
 	case from.After(to):
 		return from, to, badRequest("from (%s) is after to (%s)", from.Format(time.DateOnly), to.Format(time.DateOnly))
-	case to.Sub(from) > 365*24*time.Hour:
-		return from, to, badRequest("the range is at most 366 days")
+	case to.Sub(from) > 730*24*time.Hour:
+		return from, to, badRequest("the range is at most two years (731 days)")
 	}
 	return from, to, nil
 }
@@ -163,13 +136,14 @@ func (h *ledgerHandlers) ListPayouts(c echo.Context) error {
 	return c.JSON(http.StatusOK, batchOf(rows))
 }
 
-// GetPayout shows one payout.
+// GetPayout shows one payout with what it covered (its ledger entries,
+// their orders and the clawbacks it carried).
 func (h *ledgerHandlers) GetPayout(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	p, err := h.store.GetPayout(c.Request().Context(), account(c).ID, id)
+	p, err := h.store.GetPayoutDetail(c.Request().Context(), account(c).ID, id)
 	if err != nil {
 		return err
 	}

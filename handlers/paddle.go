@@ -2,8 +2,6 @@ package handlers
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -20,28 +18,17 @@ type PaddleConnector interface {
 	Connect(ctx context.Context, apiKey string) (platforms.Conn, error)
 }
 
-// ImportQueue starts the import of a connection's discount codes;
-// jobs.Client implements it.
-type ImportQueue interface {
-	EnqueueImport(ctx context.Context, connID uint64) error
-}
-
-// PaddleConnect connects a merchant's Paddle Billing account with an API
+// paddleConnect connects a merchant's Paddle Billing account with an API
 // key the merchant pastes (Paddle has no OAuth for apps).
-type PaddleConnect struct {
-	store   *models.Store
-	paddle  PaddleConnector
-	imports ImportQueue
-	log     *slog.Logger
+type paddleConnect struct {
+	installer
+	paddle PaddleConnector
 }
 
-// NewPaddleConnect builds the handler. imports may be nil (the import is
+// newPaddleConnect builds the handler. jobs may be nil (the import is
 // then started from the admin); log nil means slog.Default().
-func NewPaddleConnect(store *models.Store, connector PaddleConnector, imports ImportQueue, log *slog.Logger) *PaddleConnect {
-	if log == nil {
-		log = slog.Default()
-	}
-	return &PaddleConnect{store: store, paddle: connector, imports: imports, log: log}
+func newPaddleConnect(store *models.Store, connector PaddleConnector, jobs JobQueue, log *slog.Logger) *paddleConnect {
+	return &paddleConnect{installer: newInstaller(store, jobs, log), paddle: connector}
 }
 
 // paddleConnectRequest is the body of POST /api/v1/connections/paddle.
@@ -53,7 +40,7 @@ type paddleConnectRequest struct {
 // Paddle must accept the key, our webhook destination is registered on the
 // Paddle account, the connection is installed on the caller's account and
 // the import of its discount codes starts; 201 answers the connection.
-func (h *PaddleConnect) ConnectPaddle(c echo.Context) error {
+func (h *paddleConnect) ConnectPaddle(c echo.Context) error {
 	var req paddleConnectRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
@@ -66,16 +53,11 @@ func (h *PaddleConnect) ConnectPaddle(c echo.Context) error {
 	if err != nil {
 		return h.paddleError(err)
 	}
-	conn, err := h.store.InstallConnection(ctx, models.Install{AccountID: acct.ID, Platform: platforms.Paddle,
+	conn, err := h.finish(ctx, installation{Install: models.Install{AccountID: acct.ID, Platform: platforms.Paddle,
 		ExternalID: got.ExternalID, Credentials: models.Credentials(got.Credentials), Currency: acct.Currency,
-		ShopName: paddleName(req.APIKey)})
+		ShopName: paddleName(req.APIKey)}})
 	if err != nil {
 		return err
-	}
-	if h.imports != nil {
-		if err := h.imports.EnqueueImport(ctx, conn.ID); err != nil {
-			h.log.WarnContext(ctx, "enqueue code import; start it again from the admin", "connection_id", conn.ID, "error", err)
-		}
 	}
 	h.log.InfoContext(ctx, "paddle account connected", "connection_id", conn.ID, "account_id", conn.AccountID)
 	return c.JSON(http.StatusCreated, conn)
@@ -92,18 +74,9 @@ func paddleName(apiKey string) string {
 
 // paddleError words a failed connect for the merchant: a refused key or
 // request is a 400 with the reason, throttling and outages a 502.
-func (h *PaddleConnect) paddleError(err error) error {
-	var rl *platforms.RateLimitError
-	var rej *platforms.RejectedError
-	switch {
-	case errors.As(err, &rej):
-		return badRequest("Paddle refused to connect: %s", rej.Reason)
-	case errors.Is(err, platforms.ErrUnauthorized):
-		return badRequest("Paddle refused this API key; check it is a Paddle Billing key of the right environment " +
-			"with permission to read and write discounts and notification settings")
-	case errors.As(err, &rl):
-		return badGateway(fmt.Sprintf("Paddle is busy; try again in %s", rl.RetryAfter), err)
-	}
-	h.log.Warn("paddle connect failed", "error", err)
-	return badGateway("could not connect to Paddle; try again", err)
+func (h *paddleConnect) paddleError(err error) error {
+	return platformError(h.log, platformCall{platform: "Paddle", action: "connect", logKey: "paddle",
+		refused: "Paddle refused this API key; check it is a Paddle Billing key of the right environment " +
+			"with permission to read and write discounts and notification settings",
+		busy: "Paddle is busy; ", failed: "could not connect to Paddle; try again"}, err)
 }

@@ -5,81 +5,35 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
 	"codecredit/models"
-	"codecredit/models/testdb"
 	"codecredit/platforms"
 	"codecredit/platforms/paddle"
 	"codecredit/platforms/paddle/sandbox"
 )
 
-// paddleQueue records what the handlers hand to the workers.
-type paddleQueue struct {
-	mu      sync.Mutex
-	events  []uint64
-	imports []uint64
-}
-
-func (q *paddleQueue) EnqueueEvent(_ context.Context, id uint64) error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.events = append(q.events, id)
-	return nil
-}
-
-func (q *paddleQueue) EnqueueImport(_ context.Context, id uint64) error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.imports = append(q.imports, id)
-	return nil
-}
-
-func (q *paddleQueue) EnqueuePushCode(context.Context, uint64) error { return nil }
-
-// paddleEnv is the whole app on a real Echo server and PostgreSQL, with
-// the sandbox Paddle account it connects to and that sends it webhooks.
+// paddleEnv is the whole app with the sandbox Paddle account it connects
+// to and that sends it webhooks.
 type paddleEnv struct {
-	t     *testing.T
-	store *models.Store
-	sb    *sandbox.Server
-	app   *httptest.Server
-	queue *paddleQueue
-	key   string
-	acct  *models.Account
+	*testApp
+	sb   *sandbox.Server
+	key  string
+	acct *models.Account
 }
 
 func newPaddleEnv(t *testing.T) *paddleEnv {
 	t.Helper()
-	v := &paddleEnv{t: t, store: testdb.Postgres(t), sb: sandbox.New(sandbox.Options{RequestsPerMinute: -1}), queue: &paddleQueue{}}
+	v := &paddleEnv{testApp: newTestApp(t), sb: sandbox.New(sandbox.Options{RequestsPerMinute: -1})}
 	paddleSrv := httptest.NewServer(v.sb)
 	t.Cleanup(paddleSrv.Close)
-	e := echo.New()
-	v.app = httptest.NewServer(e)
-	t.Cleanup(v.app.Close)
 	adapter := paddle.New(paddle.Config{BaseURL: paddleSrv.URL, AppURL: v.app.URL})
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	Register(e, Deps{Store: v.store, Jobs: v.queue, Logger: log, Platforms: map[string]platforms.Platform{platforms.Paddle: adapter}})
-	// The route as routes.go registers it.
-	api := e.Group("/api/v1", apiHeaders(), requireAPIKey(v.store))
-	api.POST("/connections/paddle", NewPaddleConnect(v.store, adapter, v.queue, log).ConnectPaddle)
-
-	ctx := context.Background()
-	var err error
-	if v.acct, err = v.store.CreateAccount(ctx, "Merchant", "m@example.com", "EUR"); err != nil {
-		t.Fatal(err)
-	}
-	if v.key, err = v.store.CreateAPIKey(ctx, v.acct.ID); err != nil {
-		t.Fatal(err)
-	}
+	v.register(Deps{Paddle: adapter, Platforms: map[string]platforms.Platform{platforms.Paddle: adapter}})
+	v.acct, v.key = v.merchant("Merchant", "m@example.com", "EUR")
 	return v
 }
 
@@ -122,8 +76,8 @@ func TestConnectPaddle(t *testing.T) {
 		creds[paddle.CredWebhookSecret] != ns[0].EndpointSecretKey || creds[paddle.CredAPIKey] != sandbox.DefaultAPIKey {
 		t.Fatalf("destination %+v, credentials %v", ns, creds)
 	}
-	if len(v.queue.imports) != 1 || v.queue.imports[0] != conn.ID {
-		t.Errorf("imports queued = %v, want the new connection's", v.queue.imports)
+	if len(v.jobs.Imports()) != 1 || v.jobs.Imports()[0] != conn.ID {
+		t.Errorf("imports queued = %v, want the new connection's", v.jobs.Imports())
 	}
 }
 
@@ -182,8 +136,8 @@ func TestConnectPaddleRefusals(t *testing.T) {
 		})
 	}
 	conns, _ := v.store.ListConnections(context.Background(), v.acct.ID)
-	if len(conns) != 0 || len(v.sb.NotificationSettings()) != 0 || len(v.queue.imports) != 0 {
-		t.Errorf("a refused connect left connections %v / destinations / imports %v", conns, v.queue.imports)
+	if len(conns) != 0 || len(v.sb.NotificationSettings()) != 0 || len(v.jobs.Imports()) != 0 {
+		t.Errorf("a refused connect left connections %v / destinations / imports %v", conns, v.jobs.Imports())
 	}
 }
 
@@ -207,8 +161,8 @@ func TestPaddleWebhooksReachTheApp(t *testing.T) {
 	if err := v.store.DB().Where("external_event_id = ?", d[0].EventID).Take(&ev).Error; err != nil {
 		t.Fatalf("stored event: %v", err)
 	}
-	if ev.Platform != platforms.Paddle || ev.Topic != paddle.TopicTransactionCompleted || len(v.queue.events) != 1 {
-		t.Fatalf("event = %+v, queued %v", ev, v.queue.events)
+	if ev.Platform != platforms.Paddle || ev.Topic != paddle.TopicTransactionCompleted || len(v.jobs.Events()) != 1 {
+		t.Fatalf("event = %+v, queued %v", ev, v.jobs.Events())
 	}
 	events, err := paddle.New(paddle.Config{}).ParseWebhook(ev.Topic, ev.Body)
 	if err != nil || events[0].Order.ExternalID != txn.ID || events[0].Order.Subtotal != 3920 { // 4900 − 20%
@@ -235,8 +189,8 @@ func TestPaddleWebhooksReachTheApp(t *testing.T) {
 	}
 	var n int64
 	v.store.DB().Model(&models.WebhookEvent{}).Count(&n)
-	if n != 1 || len(v.queue.events) != 1 {
-		t.Errorf("%d events stored, %d queued after the redeliveries; want 1 and 1", n, len(v.queue.events))
+	if n != 1 || len(v.jobs.Events()) != 1 {
+		t.Errorf("%d events stored, %d queued after the redeliveries; want 1 and 1", n, len(v.jobs.Events()))
 	}
 }
 

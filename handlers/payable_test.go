@@ -24,7 +24,7 @@ func TestPendingCommissionSaysWhenPayable(t *testing.T) {
 	m.must(http.StatusCreated, "POST", "/api/v1/affiliates", shop.key, map[string]string{"name": "Jane Doe", "email": "jane@example.com"}, &jane)
 	m.must(http.StatusCreated, "POST", "/api/v1/codes", shop.key, map[string]any{"code": "JANE10", "discount_type": "percentage",
 		"discount_value": 1000, "affiliate_id": jane.ID}, nil)
-	m.queue.take()
+	m.queue.TakeEmails()
 	conn, err := m.store.APIConnection(ctx, shop.acct.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -50,8 +50,8 @@ func TestPendingCommissionSaysWhenPayable(t *testing.T) {
 	}
 
 	page := m.portalGet("/portal/", m.signIn(t, m.signInLink(t, "jane@example.com"))).Body.String()
-	day := due.Format("2006-01-02")
-	for _, want := range []string{`data-field="pending">12.00 USD<`, `data-field="next_payable">` + day + `<`,
+	day := due.Format("Jan 2, 2006") // en-US, as the admin writes dates
+	for _, want := range []string{`data-field="pending">$12.00<`, `data-field="next_payable">` + day + `<`,
 		`data-field="payable_at">payable on ` + day + `<`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("portal misses %q:\n%s", want, page)

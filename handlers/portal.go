@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"html/template"
 	"io/fs"
@@ -10,7 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -33,6 +31,8 @@ type PortalHandlers struct {
 	pages  map[string]*template.Template
 	limits signInLimits
 	css    []byte
+	js     []byte
+	icon   []byte
 	log    *slog.Logger
 }
 
@@ -46,12 +46,8 @@ func NewPortalHandlers(store *models.Store, jobs JobQueue, appURL string, log *s
 		log = slog.Default()
 	}
 	files := frontend.Portal()
-	funcs := template.FuncMap{
-		"money": func(amount int64, currency string) string {
-			return models.FormatMinor(amount, currency) + " " + currency
-		},
-		"date": func(t time.Time) string { return t.UTC().Format("2006-01-02") },
-	}
+	loc := newPortalLocale("")
+	funcs := template.FuncMap{"money": loc.Money, "date": loc.Date, "order": orderLabel}
 	h := &PortalHandlers{store: store, queue: emailQueueOf(jobs), appURL: strings.TrimRight(appURL, "/"),
 		secure: strings.HasPrefix(appURL, "https://"), pages: map[string]*template.Template{},
 		limits: signInLimits{limiter: newMemoryLimiter(), scope: "portal"}, log: log}
@@ -63,6 +59,12 @@ func NewPortalHandlers(store *models.Store, jobs JobQueue, appURL string, log *s
 		panic(err)
 	}
 	h.css = css
+	if h.js, err = fs.ReadFile(files, "portal.js"); err != nil {
+		panic(err)
+	}
+	if h.icon, err = fs.ReadFile(files, "favicon.svg"); err != nil {
+		panic(err)
+	}
 	return h
 }
 
@@ -80,7 +82,7 @@ func (h *PortalHandlers) Headers() echo.MiddlewareFunc {
 		checked := refuse(next)
 		return func(c echo.Context) error {
 			hd := c.Response().Header()
-			hd.Set(echo.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'self'; img-src 'self'; "+
+			hd.Set(echo.HeaderContentSecurityPolicy, "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "+
 				"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 			hd.Set(echo.HeaderXFrameOptions, "DENY")
 			hd.Set("Referrer-Policy", "same-origin")
@@ -101,13 +103,23 @@ type portalPage struct {
 	View     *models.PortalView
 	PrevPage int
 	NextPage int
+	// Payout details and clawbacks, on the dashboard.
+	Payout     *models.PayoutDetailsView
+	PayoutForm payoutForm
+	Clawbacks  []models.Clawback
+	Saved      bool
 }
 
 // render writes a page; a template error is logged and answered with a
 // bare 500.
 func (h *PortalHandlers) render(c echo.Context, status int, page string, data portalPage) error {
 	var buf bytes.Buffer
-	if err := h.pages[page].ExecuteTemplate(&buf, "layout", data); err != nil {
+	t, err := h.pages[page].Clone()
+	if err == nil {
+		loc := newPortalLocale(c.Request().Header.Get("Accept-Language"))
+		err = t.Funcs(template.FuncMap{"money": loc.Money, "date": loc.Date}).ExecuteTemplate(&buf, "layout", data)
+	}
+	if err != nil {
 		h.log.ErrorContext(c.Request().Context(), "portal page failed", "page", page, "error", err)
 		return c.String(http.StatusInternalServerError, "internal server error")
 	}
@@ -120,90 +132,6 @@ func (h *PortalHandlers) Stylesheet(c echo.Context) error {
 	return c.Blob(http.StatusOK, "text/css; charset=utf-8", h.css)
 }
 
-// ShowLogin shows the sign-in form.
-func (h *PortalHandlers) ShowLogin(c echo.Context) error {
-	return h.render(c, http.StatusOK, "login", portalPage{Title: "Sign in"})
-}
-
-// RequestLink emails sign-in links for the address posted in the form
-// field "email". The answer is the same page whether or not the address
-// is known, so it tells nothing about who is an affiliate. Too many
-// requests for the address or from the client (see signInLimits) are a
-// 429 that sends nothing.
-func (h *PortalHandlers) RequestLink(c echo.Context) error {
-	email := strings.TrimSpace(c.FormValue("email"))
-	ok, retry, err := h.limits.allow(c, email)
-	if err != nil {
-		return h.fail(c, err)
-	}
-	if !ok {
-		return h.render(c, http.StatusTooManyRequests, "login", portalPage{Title: "Sign in", Email: email,
-			Message: retryAfter(c, retry)})
-	}
-	ids, err := h.store.RequestPortalLinks(c.Request().Context(), email, h.appURL)
-	if errors.Is(err, models.ErrInvalid) {
-		return h.render(c, http.StatusBadRequest, "login", portalPage{Title: "Sign in", Email: email,
-			Message: "Enter a valid email address."})
-	}
-	if err != nil {
-		return h.fail(c, err)
-	}
-	enqueueEmails(c.Request().Context(), h.queue, h.log, ids)
-	return h.render(c, http.StatusOK, "sent", portalPage{Title: "Check your inbox", Email: email})
-}
-
-// ConfirmSignIn answers the emailed link (?token=) with a page whose
-// button posts the token to SignIn. Opening the link does not use it up:
-// mail scanners open every link in an email before the person clicks. A
-// used, expired or unknown link shows at once a page that says so.
-func (h *PortalHandlers) ConfirmSignIn(c echo.Context) error {
-	token := c.QueryParam("token")
-	acct, err := h.store.PeekPortalLink(c.Request().Context(), token)
-	if err != nil {
-		return h.linkFailed(c, err)
-	}
-	return h.render(c, http.StatusOK, "confirm", portalPage{Title: "Sign in", Program: acct.Name, Token: token})
-}
-
-// SignIn uses up the link's token (the form field "token"), opens a
-// session and goes to the portal. A used, expired or unknown link shows a
-// page that says so.
-func (h *PortalHandlers) SignIn(c echo.Context) error {
-	session, err := h.store.ConsumePortalLink(c.Request().Context(), c.FormValue("token"))
-	if err != nil {
-		return h.linkFailed(c, err)
-	}
-	c.SetCookie(h.cookie(session, int(models.PortalSessionTTL/time.Second)))
-	return c.Redirect(http.StatusSeeOther, "/portal/")
-}
-
-// linkFailed shows why a sign-in link does not work, or the error page.
-func (h *PortalHandlers) linkFailed(c echo.Context, err error) error {
-	switch {
-	case errors.Is(err, models.ErrLinkUsed):
-		return h.render(c, http.StatusGone, "link", portalPage{Title: "This link was already used",
-			Message: "Each sign-in link works once. Ask for a new one: it arrives in a minute."})
-	case errors.Is(err, models.ErrLinkExpired):
-		return h.render(c, http.StatusGone, "link", portalPage{Title: "This link has expired",
-			Message: "Sign-in links expire 15 minutes after they are sent. Ask for a new one: it arrives in a minute."})
-	case errors.Is(err, models.ErrNotFound):
-		return h.render(c, http.StatusNotFound, "link", portalPage{Title: "This link is not valid",
-			Message: "It may have been copied incompletely. Ask for a new one."})
-	}
-	return h.fail(c, err)
-}
-
-// SignOut ends the session.
-func (h *PortalHandlers) SignOut(c echo.Context) error {
-	if ck, err := c.Cookie(PortalCookie); err == nil {
-		if err := h.store.EndPortalSession(c.Request().Context(), ck.Value); err != nil {
-			return h.fail(c, err)
-		}
-	}
-	c.SetCookie(h.cookie("", -1))
-	return c.Redirect(http.StatusSeeOther, "/portal/login")
-}
-
 // ShowDashboard shows the signed-in affiliate's balances, codes and
 // orders (?page= pages the orders); without a session it goes to sign-in.
 func (h *PortalHandlers) ShowDashboard(c echo.Context) error {
@@ -214,19 +142,36 @@ func (h *PortalHandlers) ShowDashboard(c echo.Context) error {
 	if !ok {
 		return c.Redirect(http.StatusSeeOther, "/portal/login")
 	}
-	page, _ := strconv.Atoi(c.QueryParam("page"))
-	v, err := h.store.PortalOverview(c.Request().Context(), aff, max(page, 1))
+	data, err := h.dashboard(c, aff, acct)
 	if err != nil {
 		return h.fail(c, err)
 	}
+	data.Saved = c.QueryParam("saved") == "payout"
+	return h.render(c, http.StatusOK, "dashboard", data)
+}
+
+// dashboard gathers what the dashboard shows.
+func (h *PortalHandlers) dashboard(c echo.Context, aff *models.Affiliate, acct *models.Account) (portalPage, error) {
+	ctx := c.Request().Context()
+	page, _ := strconv.Atoi(c.QueryParam("page"))
+	v, err := h.store.PortalOverview(ctx, aff, max(page, 1))
+	if err != nil {
+		return portalPage{}, err
+	}
 	data := portalPage{Title: "Your earnings", Program: acct.Name, SignedIn: true, View: v}
+	if data.Payout, err = h.store.GetPayoutDetails(ctx, aff.AccountID, aff.ID); err != nil {
+		return data, err
+	}
+	if data.Clawbacks, err = h.store.PortalClawbacks(ctx, aff.AccountID, aff.ID); err != nil {
+		return data, err
+	}
 	if v.Page > 1 {
 		data.PrevPage = v.Page - 1
 	}
 	if int64(v.Page*v.PerPage) < v.Total {
 		data.NextPage = v.Page + 1
 	}
-	return h.render(c, http.StatusOK, "dashboard", data)
+	return data, nil
 }
 
 // Root sends /portal to /portal/.
@@ -260,17 +205,4 @@ func (h *PortalHandlers) fail(c echo.Context, err error) error {
 		"path", c.Path(), "error", err)
 	return h.render(c, http.StatusInternalServerError, "error", portalPage{Title: "Something went wrong",
 		Message: "Please try again in a moment."})
-}
-
-// enqueueEmails hands new outbox emails to the workers; a failure is
-// logged, and the sweeper sends them later.
-func enqueueEmails(ctx context.Context, q EmailQueue, log *slog.Logger, ids []uint64) {
-	if q == nil {
-		return
-	}
-	for _, id := range ids {
-		if err := q.EnqueueEmail(ctx, id); err != nil {
-			log.WarnContext(ctx, "enqueue email; the sweeper will send it", "email_id", id, "error", err)
-		}
-	}
 }

@@ -299,7 +299,7 @@ func TestPortalShowsOnlyOwnNumbers(t *testing.T) {
 		m.must(http.StatusCreated, "POST", "/api/v1/codes", c.key, map[string]any{"code": c.code, "discount_type": "percentage",
 			"discount_value": 1000, "affiliate_id": c.aff}, nil)
 	}
-	m.queue.take()
+	m.queue.TakeEmails()
 	orders := []struct {
 		acct           *models.Account
 		id, code       string
@@ -329,43 +329,52 @@ func TestPortalShowsOnlyOwnNumbers(t *testing.T) {
 	}
 
 	// jane@example.com is an affiliate at both merchants: one email each.
-	m.portalPost("/portal/login", url.Values{"email": {"jane@example.com"}}, nil)
-	m.send(t)
-	var acmeLink string
-	for _, msg := range m.smtp.messages() {
-		if strings.Contains(msg.Subject, "Acme") {
-			acmeLink = linkRE.FindStringSubmatch(msg.Text)[1]
+	var page string
+	m.step("an address at two merchants gets one sign-in email from each", func(t *testing.T) {
+		m.portalPost("/portal/login", url.Values{"email": {"jane@example.com"}}, nil)
+		m.send(t)
+		var acmeLink string
+		for _, msg := range m.smtp.messages() {
+			if strings.Contains(msg.Subject, "Acme") {
+				acmeLink = linkRE.FindStringSubmatch(msg.Text)[1]
+			}
 		}
-	}
-	if n := len(m.smtp.messages()); n != 2 || acmeLink == "" {
-		t.Fatalf("%d sign-in emails for an address at two merchants, want one each", n)
-	}
-	page := m.portalGet("/portal/", m.signIn(t, acmeLink)).Body.String()
+		if n := len(m.smtp.messages()); n != 2 || acmeLink == "" {
+			t.Fatalf("%d sign-in emails for an address at two merchants, want one each", n)
+		}
+		page = m.portalGet("/portal/", m.signIn(t, acmeLink)).Body.String()
+	})
 
-	bals, err := m.store.Balances(ctx, shop.acct.ID, jane.ID)
-	if err != nil || len(bals) != 1 {
-		t.Fatalf("balances %v %v", bals, err)
-	}
-	// 10% of (123.45 - 23.45) + 10% of 50.00, all pending.
-	if bals[0].Pending != 1000+500 {
-		t.Fatalf("ledger pending %d, want 1500", bals[0].Pending)
-	}
-	for field, amount := range map[string]int64{"pending": bals[0].Pending, "approved": bals[0].Approved, "paid": bals[0].Paid} {
-		want := `data-field="` + field + `">` + models.FormatMinor(amount, "USD") + " USD<"
-		if !strings.Contains(page, want) {
-			t.Errorf("portal does not show the ledger's %s %s:\n%s", field, want, page)
+	m.check("the portal shows the ledger's pending, approved and paid amounts", func(t *testing.T) {
+		bals, err := m.store.Balances(ctx, shop.acct.ID, jane.ID)
+		if err != nil || len(bals) != 1 {
+			t.Fatalf("balances %v %v", bals, err)
 		}
-	}
-	for _, want := range []string{"JANE10", "#1001", "#1002", "100.00 USD", "Acme"} {
-		if !strings.Contains(page, want) {
-			t.Errorf("portal misses %q", want)
+		// 10% of (123.45 - 23.45) + 10% of 50.00, all pending.
+		if bals[0].Pending != 1000+500 {
+			t.Fatalf("ledger pending %d, want 1500", bals[0].Pending)
 		}
-	}
-	for _, never := range []string{"BOBSECRET", "#1003", "Bob Stone", "RIVALJANE", "#9001", "Rival", "alice@buyer.example", "carol@buyer.example"} {
-		if strings.Contains(page, never) {
-			t.Errorf("Jane's portal shows %q (another affiliate's, merchant's or a customer's data)", never)
+		for field, amount := range map[string]int64{"pending": bals[0].Pending, "approved": bals[0].Approved, "paid": bals[0].Paid} {
+			want := `data-field="` + field + `">$` + models.FormatMinor(amount, "USD") + "<"
+			if !strings.Contains(page, want) {
+				t.Errorf("portal does not show the ledger's %s %s:\n%s", field, want, page)
+			}
 		}
-	}
+	})
+	m.check("the portal shows the affiliate's own codes, orders and merchant", func(t *testing.T) {
+		for _, want := range []string{"JANE10", "#1001", "#1002", "$100.00", "Acme"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("portal misses %q", want)
+			}
+		}
+	})
+	m.check("the portal never shows another affiliate's, merchant's or customer's data", func(t *testing.T) {
+		for _, never := range []string{"BOBSECRET", "#1003", "Bob Stone", "RIVALJANE", "#9001", "Rival", "alice@buyer.example", "carol@buyer.example"} {
+			if strings.Contains(page, never) {
+				t.Errorf("Jane's portal shows %q (another affiliate's, merchant's or a customer's data)", never)
+			}
+		}
+	})
 }
 
 // The portal's sign-in form counts requests like the admin's: past the

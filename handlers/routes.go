@@ -1,6 +1,17 @@
 // Package handlers is Codecredit's JSON API (v1) and health endpoints:
 // thin Echo handlers that bind, validate, make one call into models and
 // answer JSON. Errors are mapped to HTTP once, in errors.go.
+//
+// Read routes.go first: every route with its auth wrapper, and Deps,
+// everything the handlers are given (jobs_queue.go: the queue they hand
+// work to). Then errors.go and bind.go (how errors
+// become statuses, how bodies are decoded and bounded), webhooks.go (the
+// one endpoint every platform posts to), and the file of the area at hand:
+// affiliates.go, codes.go, ledger.go, events.go, emails.go, settings.go,
+// ingest.go (the API platform). Installs are in shopify.go, stripe.go,
+// woocommerce.go and paddle.go, all ending in install_tail.go, their
+// platforms' failures worded in platform_errors.go; the embedded admin in admin.go and
+// admin_auth.go, the affiliate portal in portal.go.
 package handlers
 
 import (
@@ -19,15 +30,6 @@ import (
 	"codecredit/platforms"
 	"codecredit/platforms/shopify"
 )
-
-// JobQueue is the slice of the job client the API needs: hand a stored
-// event, a code import or a code push to the workers. jobs.Client
-// implements it.
-type JobQueue interface {
-	EnqueueEvent(ctx context.Context, eventID uint64) error
-	EnqueueImport(ctx context.Context, connID uint64) error
-	EnqueuePushCode(ctx context.Context, codeID uint64) error
-}
 
 // Deps is what the handlers need. Jobs may be nil: stored events are then
 // left to the sweeper. Ready reports whether the app can serve (database,
@@ -145,7 +147,7 @@ func Register(e *echo.Echo, d Deps) {
 	api.DELETE("/affiliates/:id/commission", aff.DeleteAffiliateCommission)
 
 	mail := NewEmailHandlers(d.Store, d.Jobs, d.AppURL, d.Logger)
-	codes := &codeHandlers{store: d.Store, jobs: d.Jobs, log: d.Logger, mail: mail}
+	codes := &codeHandlers{store: d.Store, jobs: d.Jobs, log: d.Logger, mail: mail, platforms: d.Platforms}
 	api.GET("/codes", codes.ListCodes)
 	api.POST("/codes", codes.CreateCode)
 	api.POST("/codes/generate", codes.GenerateCodes)
@@ -156,7 +158,14 @@ func Register(e *echo.Echo, d Deps) {
 	api.POST("/codes/:id/deactivate", codes.DeactivateCode)
 
 	ledger := &ledgerHandlers{store: d.Store}
-	api.GET("/conversions", ledger.ListConversions)
+	convs := &conversionHandlers{store: d.Store}
+	api.GET("/conversions", convs.ListConversions)
+	api.POST("/conversions", convs.CreateManualConversion)
+	api.GET("/conversions/export.csv", convs.ExportConversions)
+	api.GET("/conversions/:id", convs.GetConversion)
+	api.POST("/conversions/:id/approve", convs.ApproveConversion)
+	api.POST("/conversions/:id/reject", convs.RejectConversion)
+	api.POST("/adjustments", convs.CreateAdjustment)
 	api.GET("/balances", ledger.ListBalances)
 	api.GET("/summary", ledger.GetSummary)
 	api.GET("/summary/discounts", ledger.GetDiscountSummary)
@@ -164,27 +173,59 @@ func Register(e *echo.Echo, d Deps) {
 	api.POST("/payouts", ledger.CreatePayout)
 	api.GET("/payouts/export.csv", ledger.ExportPayouts)
 	api.GET("/payouts/:id", ledger.GetPayout)
+	payouts := &payoutHandlers{store: d.Store}
+	api.GET("/payouts/payable", payouts.GetPayablePlan)
+	api.POST("/payouts/runs", payouts.CreatePayoutRun)
+	api.GET("/payouts/runs/:id", payouts.GetPayoutRun)
+	api.GET("/payouts/runs/:id/export.csv", payouts.ExportPayoutRun)
+	api.GET("/summary/affiliates", payouts.ListAffiliateTotals)
+	api.GET("/summary/codes", payouts.ListCodeTotals)
 	api.POST("/commissions/approve", ledger.ApproveCommissions)
+	reports := &reportHandlers{store: d.Store}
+	api.GET("/reports/recurring", reports.GetRecurringReport)
+	api.GET("/reports/recurring.csv", reports.ExportRecurringReport)
+	api.GET("/reports/retention", reports.GetRetentionReport)
+	api.GET("/reports/retention.csv", reports.ExportRetentionReport)
+	api.GET("/reports/customers", reports.GetCustomerReport)
+	api.GET("/reports/customers.csv", reports.ExportCustomerReport)
 
 	settings := &settingsHandlers{store: d.Store}
 	api.GET("/settings", settings.GetSettings)
 	api.PUT("/settings", settings.UpdateSettings)
+	rules := &commissionRuleHandlers{store: d.Store}
+	api.GET("/commission-rules", rules.ListCommissionRules)
+	api.POST("/commission-rules", rules.CreateCommissionRule)
+	api.POST("/commission-rules/preview", rules.PreviewCommission)
+	api.PUT("/commission-rules/:id", rules.UpdateCommissionRule)
+	api.DELETE("/commission-rules/:id", rules.DeleteCommissionRule)
+	api.GET("/commission-tiers", rules.GetCommissionTiers)
+	api.GET("/catalog", rules.SearchCatalog)
+	api.PUT("/commission-tiers", rules.PutCommissionTiers)
 
 	ingest := &ingestHandlers{store: d.Store, jobs: d.Jobs, log: d.Logger}
 	api.POST("/orders", ingest.CreateOrder)
 	api.POST("/refunds", ingest.CreateRefund)
+	api.POST("/subscriptions", ingest.CreateSubscription)
 
-	conns := &connectionHandlers{store: d.Store, jobs: d.Jobs, sandboxes: d.Sandboxes, connect: connectOptions(d)}
+	conns := &connectionHandlers{store: d.Store, jobs: d.Jobs, sandboxes: d.Sandboxes, connect: connectOptions(d),
+		platforms: d.Platforms}
 	api.GET("/connections", conns.ListConnections)
 	api.POST("/connections/:id/import", conns.StartImport)
 	api.GET("/privacy/data-requests", conns.ListDataRequests)
-	events := &eventHandlers{store: d.Store}
+	events := &eventHandlers{store: d.Store, jobs: d.Jobs}
 	api.GET("/events", events.ListEvents)
 	api.GET("/events/:id", events.GetEvent)
+	api.POST("/events/:id/retry", events.RetryEvent)
 	api.GET("/emails", mail.ListEmails)
+	api.GET("/emails/outdated", mail.ListOutdatedEmails)
+	api.POST("/emails/outdated/send", mail.SendUpdatedEmails)
 	api.GET("/emails/:id", mail.GetEmail)
 	api.POST("/emails/:id/resend", mail.ResendEmail)
 	api.POST("/affiliates/:id/send-codes", mail.SendAffiliateCodes)
+	affBulk := &affiliateBulkHandlers{store: d.Store, mail: mail}
+	api.POST("/affiliates/bulk", affBulk.BulkAffiliates)
+	api.GET("/affiliates/export.csv", affBulk.ExportAffiliates)
+	api.POST("/affiliates/:id/portal-link", mail.IssuePortalLink)
 	api.GET("/settings/emails", mail.GetEmailSettings)
 	api.PUT("/settings/emails", mail.UpdateEmailSettings)
 	api.GET("/settings/email-templates", mail.ListEmailTemplates)
@@ -194,18 +235,18 @@ func Register(e *echo.Echo, d Deps) {
 	api.POST("/settings/email-templates/:kind/preview", mail.PreviewEmailTemplate)
 
 	if d.Paddle != nil {
-		paddleConnect := NewPaddleConnect(d.Store, d.Paddle, d.Jobs, d.Logger)
+		paddleConnect := newPaddleConnect(d.Store, d.Paddle, d.Jobs, d.Logger)
 		api.POST("/connections/paddle", paddleConnect.ConnectPaddle)
 	}
 
 	if d.Stripe != nil && d.Nonces != nil {
-		stripeConnect := NewStripeConnect(d.Store, d.Stripe, d.Nonces, d.Jobs, d.AppURL, d.Logger)
+		stripeConnect := newStripeConnect(d.Store, d.Stripe, d.Nonces, d.Jobs, d.AppURL, d.Logger)
 		e.GET("/auth/stripe", stripeConnect.Authorize, auth)
 		e.GET("/auth/stripe/callback", stripeConnect.Callback)
 		api.POST("/connections/stripe", stripeConnect.ConnectKey)
 	}
 	if d.WooCommerce != nil && d.Nonces != nil {
-		woo := NewWooCommerceConnect(d.Store, d.WooCommerce, d.Nonces, d.Jobs, d.Logger)
+		woo := newWooCommerceConnect(d.Store, d.WooCommerce, d.Nonces, d.Jobs, d.Logger)
 		e.GET("/auth/woocommerce", woo.Authorize, auth)
 		e.POST("/auth/woocommerce/callback", woo.Callback)
 	}
@@ -216,6 +257,9 @@ func Register(e *echo.Echo, d Deps) {
 	pg.GET("", portal.Root)
 	pg.GET("/", portal.ShowDashboard)
 	pg.GET("/portal.css", portal.Stylesheet)
+	pg.GET("/portal.js", portal.Script)
+	pg.GET("/favicon.svg", portal.Favicon)
+	pg.POST("/payout-details", portal.SavePayoutDetails)
 	pg.GET("/login", portal.ShowLogin)
 	pg.POST("/login", portal.RequestLink)
 	pg.GET("/auth", portal.ConfirmSignIn)
@@ -224,7 +268,7 @@ func Register(e *echo.Echo, d Deps) {
 	pg.POST("/logout", portal.SignOut)
 
 	if d.Shopify != nil && d.Nonces != nil {
-		shopifyAuth := NewShopifyAuth(d.Store, d.Shopify, d.Nonces, d.Jobs, d.Logger)
+		shopifyAuth := newShopifyAuth(d.Store, d.Shopify, d.Nonces, d.Jobs, d.Logger)
 		shopifyAuth.sessions, shopifyAuth.demoShops = d.Sessions, d.DemoShops
 		shopifyAuth.state.secure = strings.HasPrefix(d.AppURL, "https://")
 		e.GET("/auth/shopify", shopifyAuth.Install)
@@ -232,7 +276,7 @@ func Register(e *echo.Echo, d Deps) {
 		e.POST("/auth/shopify/session", shopifyAuth.TokenExchange)
 	}
 
-	hooks := &webhookHandlers{store: d.Store, platforms: d.Platforms, appSecrets: d.AppSecrets,
-		jobs: d.Jobs, log: d.Logger, now: time.Now}
+	hooks := &webhookHandlers{store: d.Store, platforms: d.Platforms, jobs: d.Jobs, log: d.Logger, now: time.Now,
+		verifier: &webhookVerifier{store: d.Store, appSecrets: d.AppSecrets, now: time.Now}}
 	e.POST("/webhooks/:platform", hooks.ReceiveWebhook)
 }

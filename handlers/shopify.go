@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,11 +19,6 @@ import (
 	"codecredit/platforms/shopify"
 )
 
-// ShopifyJobs is the slice of the job queue the install flows need.
-type ShopifyJobs interface {
-	EnqueueImport(ctx context.Context, connID uint64) error
-}
-
 // shopifyRetryHeader on a 401 asks App Bridge to fetch a fresh session
 // token and retry, as documented at
 // https://shopify.dev/docs/apps/build/authentication-authorization/session-tokens.
@@ -31,16 +27,14 @@ const shopifyRetryHeader = "X-Shopify-Retry-Invalid-Session-Request"
 // shopifyStateTTL is how long an install's state nonce stays valid.
 const shopifyStateTTL = 10 * time.Minute
 
-// ShopifyAuth serves the Shopify install flows: the authorization code
+// shopifyAuth serves the Shopify install flows: the authorization code
 // grant (Install, Callback) and token exchange from the embedded admin
 // (TokenExchange). Installing makes the shop a merchant account, subscribes
 // its webhooks and starts the import of its discount codes.
-type ShopifyAuth struct {
-	store   *models.Store
+type shopifyAuth struct {
+	installer
 	adapter *shopify.Adapter
 	nonces  NonceStore
-	jobs    ShopifyJobs
-	log     *slog.Logger
 	// sessions, when set, signs in the browser that started and finished
 	// an install (state tells which); nil signs no one in.
 	sessions *MerchantSessions
@@ -50,13 +44,10 @@ type ShopifyAuth struct {
 	demoShops map[string]uint64
 }
 
-// NewShopifyAuth builds the install handlers. jobs may be nil (imports are
+// newShopifyAuth builds the install handlers. jobs may be nil (imports are
 // then started from the admin); log nil means slog.Default().
-func NewShopifyAuth(store *models.Store, adapter *shopify.Adapter, nonces NonceStore, jobs ShopifyJobs, log *slog.Logger) *ShopifyAuth {
-	if log == nil {
-		log = slog.Default()
-	}
-	return &ShopifyAuth{store: store, adapter: adapter, nonces: nonces, jobs: jobs, log: log,
+func newShopifyAuth(store *models.Store, adapter *shopify.Adapter, nonces NonceStore, jobs JobQueue, log *slog.Logger) *shopifyAuth {
+	return &shopifyAuth{installer: newInstaller(store, jobs, log), adapter: adapter, nonces: nonces,
 		state: stateCookie{name: "cc_shopify_state", path: "/auth/shopify/callback", ttl: shopifyStateTTL}}
 }
 
@@ -65,7 +56,7 @@ func stateKey(shop, state string) string { return "shopify:" + shop + ":" + stat
 
 // Install handles GET /auth/shopify?shop=…: a single-use state nonce, then
 // off to Shopify to approve the app's scopes.
-func (h *ShopifyAuth) Install(c echo.Context) error {
+func (h *shopifyAuth) Install(c echo.Context) error {
 	shop := shopify.NormalizeShop(c.QueryParam("shop"))
 	if shop == "" {
 		return badRequest("shop must be a store's myshopify.com domain, e.g. example.myshopify.com")
@@ -76,7 +67,7 @@ func (h *ShopifyAuth) Install(c echo.Context) error {
 	}
 	state := hex.EncodeToString(buf)
 	if err := h.nonces.Put(c.Request().Context(), stateKey(shop, state), shopifyStateTTL); err != nil {
-		return unavailableMsg("cannot start the install right now; try again", err)
+		return unavailable("cannot start the install right now; try again", err)
 	}
 	h.state.bind(c, state)
 	return c.Redirect(http.StatusFound, h.adapter.AuthorizeURL(shop, state))
@@ -88,7 +79,7 @@ func (h *ShopifyAuth) Install(c echo.Context) error {
 // (its state cookie) is signed in to the shop's account, and outside
 // Shopify's admin lands on Get started; a callback opened in any other
 // browser installs but signs no one in.
-func (h *ShopifyAuth) Callback(c echo.Context) error {
+func (h *shopifyAuth) Callback(c echo.Context) error {
 	ctx, q := c.Request().Context(), c.QueryParams()
 	shop, err := h.adapter.VerifyCallback(q, h.adapter.Now())
 	if err != nil {
@@ -96,7 +87,7 @@ func (h *ShopifyAuth) Callback(c echo.Context) error {
 	}
 	ok, err := h.nonces.Take(ctx, stateKey(shop, q.Get("state")))
 	if err != nil {
-		return unavailableMsg("cannot finish the install right now; try again", err)
+		return unavailable("cannot finish the install right now; try again", err)
 	}
 	if !ok {
 		return badRequest("unknown or already used state; start the install again")
@@ -105,7 +96,7 @@ func (h *ShopifyAuth) Callback(c echo.Context) error {
 	if err != nil {
 		return h.shopifyError("exchange the authorization code", shop, err)
 	}
-	conn, err := h.install(ctx, pc, true)
+	conn, err := h.install(ctx, pc)
 	if err != nil {
 		return err
 	}
@@ -125,7 +116,7 @@ func (h *ShopifyAuth) Callback(c echo.Context) error {
 // admin: the session token in "Authorization: Bearer" proves the shop;
 // a shop without an active connection is installed (token exchange), one
 // whose token is lapsing gets fresh tokens.
-func (h *ShopifyAuth) TokenExchange(c echo.Context) error {
+func (h *shopifyAuth) TokenExchange(c echo.Context) error {
 	ctx := c.Request().Context()
 	token, _ := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
 	shop, err := h.adapter.VerifySessionToken(strings.TrimSpace(token), h.adapter.Now())
@@ -154,7 +145,7 @@ func (h *ShopifyAuth) TokenExchange(c echo.Context) error {
 		return h.shopifyError("exchange the session token", shop, err)
 	}
 	if fresh {
-		_, err = h.install(ctx, pc, true)
+		_, err = h.install(ctx, pc)
 	} else {
 		err = h.store.SaveCredentials(ctx, conn.ID, pc.Credentials)
 	}
@@ -167,7 +158,7 @@ func (h *ShopifyAuth) TokenExchange(c echo.Context) error {
 // install stores the connection with its new credentials (the shop becomes
 // the merchant account; installing again reuses it), subscribes the
 // webhooks and starts the import.
-func (h *ShopifyAuth) install(ctx context.Context, pc *platforms.Conn, importCodes bool) (*models.Connection, error) {
+func (h *shopifyAuth) install(ctx context.Context, pc *platforms.Conn) (*models.Connection, error) {
 	shop := pc.ExternalID
 	name, email, currency, err := h.adapter.ShopInfo(ctx, pc)
 	if err != nil {
@@ -177,25 +168,17 @@ func (h *ShopifyAuth) install(ctx context.Context, pc *platforms.Conn, importCod
 	if err != nil {
 		return nil, err
 	}
-	conn, err := h.store.InstallConnection(ctx, models.Install{AccountID: accountID, Platform: platforms.Shopify, ExternalID: shop,
-		Credentials: models.Credentials(pc.Credentials), Currency: currency, ShopName: name, Email: email})
+	created := 0
+	conn, err := h.finish(ctx, installation{Install: models.Install{AccountID: accountID, Platform: platforms.Shopify,
+		ExternalID: shop, Credentials: models.Credentials(pc.Credentials), Currency: currency, ShopName: name, Email: email},
+		pc: pc, webhooks: func(ctx context.Context, pc *platforms.Conn) (err error) {
+			if created, err = h.adapter.EnsureWebhooks(ctx, pc, append(slices.Clone(shopify.Topics), shopify.ContractTopics...), h.adapter.WebhookCallbackURL()); err != nil {
+				return h.shopifyError("subscribe to the shop's webhooks", shop, err)
+			}
+			return nil
+		}})
 	if err != nil {
 		return nil, err
-	}
-	pc.Changed = false
-	created, err := h.adapter.EnsureWebhooks(ctx, pc, shopify.Topics, h.adapter.WebhookCallbackURL())
-	if pc.Changed {
-		if serr := h.store.SaveCredentials(ctx, conn.ID, pc.Credentials); serr != nil {
-			return nil, serr
-		}
-	}
-	if err != nil {
-		return nil, h.shopifyError("subscribe to the shop's webhooks", shop, err)
-	}
-	if importCodes && h.jobs != nil {
-		if err := h.jobs.EnqueueImport(ctx, conn.ID); err != nil {
-			h.log.WarnContext(ctx, "enqueue code import; start it again from the admin", "connection_id", conn.ID, "error", err)
-		}
 	}
 	h.log.InfoContext(ctx, "shopify store installed", "shop", shop, "connection_id", conn.ID,
 		"account_id", conn.AccountID, "webhooks_created", created)
@@ -204,7 +187,7 @@ func (h *ShopifyAuth) install(ctx context.Context, pc *platforms.Conn, importCod
 
 // demoAccount is the account a demo shop's first install joins, or 0: the
 // shop becomes an account of its own (or keeps the one it has).
-func (h *ShopifyAuth) demoAccount(ctx context.Context, shop string) (uint64, error) {
+func (h *shopifyAuth) demoAccount(ctx context.Context, shop string) (uint64, error) {
 	id, ok := h.demoShops[shop]
 	if !ok {
 		return 0, nil
@@ -218,33 +201,14 @@ func (h *ShopifyAuth) demoAccount(ctx context.Context, shop string) (uint64, err
 
 // shopifyError words a failed call to Shopify for the merchant: refused
 // credentials are a 400 (install again), throttling and outages a 502.
-func (h *ShopifyAuth) shopifyError(what, shop string, err error) error {
-	var rl *platforms.RateLimitError
-	var rej *platforms.RejectedError
-	switch {
-	case errors.Is(err, platforms.ErrUnauthorized):
-		return badRequest("Shopify refused to %s for %s; start the install again", what, shop)
-	case errors.As(err, &rej):
-		return badRequest("Shopify refused to %s: %s", what, rej.Reason)
-	case errors.As(err, &rl):
-		return badGateway(fmt.Sprintf("Shopify is busy; could not %s, try again in %s", what, rl.RetryAfter.Round(time.Second)), err)
-	}
-	h.log.Warn("shopify call failed", "shop", shop, "action", what, "error", err)
-	return badGateway("could not "+what+" on Shopify; try again", err)
+func (h *shopifyAuth) shopifyError(what, shop string, err error) error {
+	return platformError(h.log, platformCall{platform: "Shopify", action: what, roundWait: true,
+		refused: fmt.Sprintf("Shopify refused to %s for %s; start the install again", what, shop),
+		logKey:  "shopify", logAttrs: []any{"shop", shop}}, err)
 }
 
 // invalidSession is a 401 that tells App Bridge to retry with a new token.
 func invalidSession(c echo.Context, msg string) error {
 	c.Response().Header().Set(shopifyRetryHeader, "1")
 	return echo.NewHTTPError(http.StatusUnauthorized, msg)
-}
-
-// unavailableMsg is a 503 with a message, keeping the cause for the logs.
-func unavailableMsg(msg string, err error) error {
-	if errors.Is(err, context.Canceled) {
-		return err
-	}
-	he := echo.NewHTTPError(http.StatusServiceUnavailable, msg)
-	he.Internal = err
-	return he
 }

@@ -3,8 +3,6 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -30,54 +28,12 @@ const (
 	sbAppURL = "https://cc.example.com"
 )
 
-// shopifyNonces is an in-memory NonceStore.
-type shopifyNonces struct {
-	mu   sync.Mutex
-	keys map[string]time.Duration
-}
-
-func (n *shopifyNonces) Put(_ context.Context, key string, ttl time.Duration) error {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.keys[key] = ttl
-	return nil
-}
-
-func (n *shopifyNonces) Take(_ context.Context, key string) (bool, error) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	_, ok := n.keys[key]
-	delete(n.keys, key)
-	return ok, nil
-}
-
-// shopifyImports records the imports the install flows start.
-type shopifyImports struct {
-	mu  sync.Mutex
-	ids []uint64
-}
-
-func (l *shopifyImports) EnqueueImport(_ context.Context, id uint64) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.ids = append(l.ids, id)
-	return nil
-}
-
-func (l *shopifyImports) got() []uint64 {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]uint64(nil), l.ids...)
-}
-
+// shopifyEnv is the app with its install routes, on a Shopify sandbox.
 type shopifyEnv struct {
-	t       *testing.T
-	e       *echo.Echo
-	store   *models.Store
+	*env
 	sb      *sandbox.Sandbox
 	adapter *shopify.Adapter
-	nonces  *shopifyNonces
-	imports *shopifyImports
+	nonces  *handlers.MemNonces
 	offset  time.Duration // added to the wall clock, for token expiry
 	mu      sync.Mutex
 }
@@ -91,11 +47,10 @@ func (v *shopifyEnv) now() time.Time {
 func (v *shopifyEnv) advance(d time.Duration) { v.mu.Lock(); v.offset += d; v.mu.Unlock() }
 
 // newShopifyEnv wires the install handlers to a Shopify sandbox and a
-// fresh PostgreSQL schema, with the routes as routes.go should list them.
+// fresh PostgreSQL schema, with the routes as routes.go lists them.
 func newShopifyEnv(t *testing.T) *shopifyEnv {
 	t.Helper()
-	v := &shopifyEnv{t: t, e: echo.New(), store: testdb.Postgres(t), nonces: &shopifyNonces{keys: map[string]time.Duration{}},
-		imports: &shopifyImports{}}
+	v := &shopifyEnv{nonces: &handlers.MemNonces{}}
 	v.sb = sandbox.New(sandbox.Options{APIKey: sbKey, APISecret: sbSecret, Clock: v.now, AppURL: "http://127.0.0.1:1"})
 	base, err := v.sb.Start("127.0.0.1:0")
 	if err != nil {
@@ -104,12 +59,7 @@ func newShopifyEnv(t *testing.T) *shopifyEnv {
 	t.Cleanup(v.sb.Close)
 	v.sb.AddShop(sbShop, "EUR")
 	v.adapter = shopify.New(shopify.Config{APIKey: sbKey, APISecret: sbSecret, AppURL: sbAppURL, BaseURL: base, Clock: v.now})
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	handlers.Register(v.e, handlers.Deps{Store: v.store, Logger: log})
-	auth := handlers.NewShopifyAuth(v.store, v.adapter, v.nonces, v.imports, log)
-	v.e.GET("/auth/shopify", auth.Install)
-	v.e.GET("/auth/shopify/callback", auth.Callback)
-	v.e.POST("/auth/shopify/session", auth.TokenExchange)
+	v.env = newEnvFrom(t, testdb.Postgres(t), handlers.Deps{Jobs: &handlers.FakeJobs{}, Shopify: v.adapter, Nonces: v.nonces})
 	return v
 }
 
@@ -174,15 +124,15 @@ func TestShopifyInstallRejectsBadShops(t *testing.T) {
 			t.Errorf("shop %q: %d %s; want 400", shop, rec.Code, rec.Body.String())
 		}
 	}
-	if len(v.nonces.keys) != 0 {
-		t.Errorf("nonces stored for refused shops: %v", v.nonces.keys)
+	if len(v.nonces.Keys()) != 0 {
+		t.Errorf("nonces stored for refused shops: %v", v.nonces.Keys())
 	}
 }
 
 func TestShopifyInstallCodeGrant(t *testing.T) {
 	v := newShopifyEnv(t)
 	q := v.approve()
-	for k, ttl := range v.nonces.keys {
+	for k, ttl := range v.nonces.Keys() {
 		if ttl != 10*time.Minute || !strings.HasSuffix(k, q.Get("state")) {
 			t.Errorf("nonce %q kept for %s; want the state for 10 minutes", k, ttl)
 		}
@@ -203,7 +153,7 @@ func TestShopifyInstallCodeGrant(t *testing.T) {
 	if err != nil || creds[shopify.CredAccessToken] == "" || creds[shopify.CredRefreshToken] == "" {
 		t.Fatalf("stored credentials %v, %v", creds, err)
 	}
-	if got := v.imports.got(); len(got) != 1 || got[0] != conn.ID {
+	if got := v.queue.Imports(); len(got) != 1 || got[0] != conn.ID {
 		t.Fatalf("imports started %v, want [%d]", got, conn.ID)
 	}
 	pc := &platforms.Conn{ExternalID: sbShop, Credentials: creds}
@@ -293,7 +243,7 @@ func TestShopifyTokenExchange(t *testing.T) {
 	}
 	conn := v.connection()
 	first, _ := v.store.ReadCredentials(conn)
-	if got := v.imports.got(); len(got) != 1 || got[0] != conn.ID {
+	if got := v.queue.Imports(); len(got) != 1 || got[0] != conn.ID {
 		t.Fatalf("imports %v after a token-exchange install", got)
 	}
 
@@ -314,7 +264,7 @@ func TestShopifyTokenExchange(t *testing.T) {
 	if renewed[shopify.CredAccessToken] == first[shopify.CredAccessToken] || v.adapter.TokenExpiring(renewed) {
 		t.Fatalf("token not renewed: %v", renewed)
 	}
-	if got := v.imports.got(); len(got) != 1 {
+	if got := v.queue.Imports(); len(got) != 1 {
 		t.Fatalf("imports %v; renewing a token must not import again", got)
 	}
 
@@ -325,7 +275,7 @@ func TestShopifyTokenExchange(t *testing.T) {
 	if rec := v.session(v.sb.MintSessionToken(sbShop, time.Minute)); rec.Code != http.StatusOK {
 		t.Fatalf("session after uninstall: %d %s", rec.Code, rec.Body.String())
 	}
-	if c := v.connection(); c.Status != models.ConnectionActive || c.ID != conn.ID || len(v.imports.got()) != 2 {
-		t.Fatalf("after reopening: %+v, imports %v", c, v.imports.got())
+	if c := v.connection(); c.Status != models.ConnectionActive || c.ID != conn.ID || len(v.queue.Imports()) != 2 {
+		t.Fatalf("after reopening: %+v, imports %v", c, v.queue.Imports())
 	}
 }

@@ -30,38 +30,28 @@ type StripeConnector interface {
 	CreateWebhookEndpoint(ctx context.Context, c *stripe.Connected) error
 }
 
-// StripeJobs is the slice of the job queue the connect flows need.
-type StripeJobs interface {
-	EnqueueImport(ctx context.Context, connID uint64) error
-}
-
 // stripeStateTTL is how long a Connect state nonce stays valid.
 const stripeStateTTL = 10 * time.Minute
 
-// StripeConnect serves the two ways to connect a Stripe account to a
+// stripeConnect serves the two ways to connect a Stripe account to a
 // merchant account: Connect OAuth (Authorize, Callback) and a pasted
 // restricted key (ConnectKey). Both install the connection and start the
 // import of its promotion codes.
-type StripeConnect struct {
-	store  *models.Store
+type stripeConnect struct {
+	installer
 	stripe StripeConnector
 	nonces NonceStore
 	cookie stateCookie // binds a state to the browser that started it
-	jobs   StripeJobs
 	appURL string
-	log    *slog.Logger
 }
 
-// NewStripeConnect builds the connect handlers. jobs may be nil (imports
+// newStripeConnect builds the connect handlers. jobs may be nil (imports
 // are then started from the admin); log nil means slog.Default().
-func NewStripeConnect(store *models.Store, connector StripeConnector, nonces NonceStore, jobs StripeJobs, appURL string, log *slog.Logger) *StripeConnect {
-	if log == nil {
-		log = slog.Default()
-	}
-	return &StripeConnect{store: store, stripe: connector, nonces: nonces, jobs: jobs,
+func newStripeConnect(store *models.Store, connector StripeConnector, nonces NonceStore, jobs JobQueue, appURL string, log *slog.Logger) *stripeConnect {
+	return &stripeConnect{installer: newInstaller(store, jobs, log), stripe: connector, nonces: nonces,
 		cookie: stateCookie{name: "cc_stripe_state", path: "/auth/stripe", ttl: stripeStateTTL,
 			secure: strings.HasPrefix(appURL, "https://")},
-		appURL: strings.TrimRight(appURL, "/"), log: log}
+		appURL: strings.TrimRight(appURL, "/")}
 }
 
 // Authorize handles GET /auth/stripe for the authenticated merchant: a
@@ -70,7 +60,7 @@ func NewStripeConnect(store *models.Store, connector StripeConnector, nonces Non
 // {"url": ...} instead of a redirect, for a page that cannot follow a
 // redirect carrying its API key; the browser that fetched it must be the
 // one that opens it.
-func (h *StripeConnect) Authorize(c echo.Context) error {
+func (h *stripeConnect) Authorize(c echo.Context) error {
 	if h.nonces == nil || !h.stripe.OAuthConfigured() {
 		return echo.NewHTTPError(http.StatusNotFound, "Stripe Connect is not set up here (STRIPE_CLIENT_ID, STRIPE_SECRET_KEY); connect with a restricted key instead")
 	}
@@ -80,7 +70,7 @@ func (h *StripeConnect) Authorize(c echo.Context) error {
 	}
 	state := strconv.FormatUint(account(c).ID, 10) + "." + hex.EncodeToString(buf)
 	if err := h.nonces.Put(c.Request().Context(), stripeStateKey(state), stripeStateTTL); err != nil {
-		return unavailableMsg("cannot start connecting Stripe right now; try again", err)
+		return unavailable("cannot start connecting Stripe right now; try again", err)
 	}
 	h.cookie.bind(c, state)
 	u := h.stripe.AuthorizeURL(state)
@@ -100,7 +90,7 @@ func stripeStateKey(state string) string { return "stripe:" + state }
 // install it on the state's account, start the import and send the
 // merchant to the admin. A merchant who declined
 // goes back to the admin with the reason.
-func (h *StripeConnect) Callback(c echo.Context) error {
+func (h *stripeConnect) Callback(c echo.Context) error {
 	ctx, q := c.Request().Context(), c.QueryParams()
 	if h.nonces == nil {
 		return echo.NewHTTPError(http.StatusNotFound, "Stripe Connect is not set up here")
@@ -116,7 +106,7 @@ func (h *StripeConnect) Callback(c echo.Context) error {
 	}
 	ok, err := h.nonces.Take(ctx, stripeStateKey(state))
 	if err != nil {
-		return unavailableMsg("cannot finish connecting Stripe right now; try again", err)
+		return unavailable("cannot finish connecting Stripe right now; try again", err)
 	}
 	if !ok {
 		return badRequest("unknown or already used state; start connecting Stripe again")
@@ -147,7 +137,7 @@ type connectKeyRequest struct {
 // Stripe must accept the key; an account connected to another merchant is
 // a 409 and left untouched; else its webhook endpoint is created, the
 // connection installed, and 201 answers it.
-func (h *StripeConnect) ConnectKey(c echo.Context) error {
+func (h *stripeConnect) ConnectKey(c echo.Context) error {
 	var req connectKeyRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
@@ -179,17 +169,12 @@ func (h *StripeConnect) ConnectKey(c echo.Context) error {
 
 // install stores the connection on the merchant account (connecting again
 // replaces its credentials) and starts the import of its codes.
-func (h *StripeConnect) install(ctx context.Context, accountID uint64, got stripe.Connected) (*models.Connection, error) {
-	conn, err := h.store.InstallConnection(ctx, models.Install{AccountID: accountID, Platform: platforms.Stripe,
+func (h *stripeConnect) install(ctx context.Context, accountID uint64, got stripe.Connected) (*models.Connection, error) {
+	conn, err := h.finish(ctx, installation{Install: models.Install{AccountID: accountID, Platform: platforms.Stripe,
 		ExternalID: got.AccountID, Credentials: models.Credentials(got.Credentials), Currency: got.Currency,
-		ShopName: got.Name, Email: got.Email})
+		ShopName: got.Name, Email: got.Email}})
 	if err != nil {
 		return nil, err
-	}
-	if h.jobs != nil {
-		if err := h.jobs.EnqueueImport(ctx, conn.ID); err != nil {
-			h.log.WarnContext(ctx, "enqueue code import; start it again from the admin", "connection_id", conn.ID, "error", err)
-		}
 	}
 	h.log.InfoContext(ctx, "stripe account connected", "stripe_account", got.AccountID, "connection_id", conn.ID,
 		"account_id", conn.AccountID, "mode", got.Credentials[stripe.CredMode])
@@ -198,17 +183,7 @@ func (h *StripeConnect) install(ctx context.Context, accountID uint64, got strip
 
 // stripeError words a failed call to Stripe for the merchant: a refusal is
 // a 400 with Stripe's reason, throttling and outages a 502.
-func (h *StripeConnect) stripeError(what string, err error) error {
-	var rl *platforms.RateLimitError
-	var rej *platforms.RejectedError
-	switch {
-	case errors.As(err, &rej):
-		return badRequest("Stripe refused to %s: %s", what, rej.Reason)
-	case errors.Is(err, platforms.ErrUnauthorized):
-		return badRequest("Stripe refused to %s; check the key's permissions and try again", what)
-	case errors.As(err, &rl):
-		return badGateway(fmt.Sprintf("Stripe is busy; could not %s, try again in %s", what, rl.RetryAfter), err)
-	}
-	h.log.Warn("stripe call failed", "action", what, "error", err)
-	return badGateway("could not "+what+" on Stripe; try again", err)
+func (h *stripeConnect) stripeError(what string, err error) error {
+	return platformError(h.log, platformCall{platform: "Stripe", action: what, logKey: "stripe",
+		refused: fmt.Sprintf("Stripe refused to %s; check the key's permissions and try again", what)}, err)
 }

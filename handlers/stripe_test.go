@@ -3,98 +3,38 @@ package handlers
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
-	"time"
-
-	"github.com/labstack/echo/v4"
 
 	"codecredit/models"
-	"codecredit/models/testdb"
 	"codecredit/platforms"
 	"codecredit/platforms/stripe"
 	"codecredit/platforms/stripe/sandbox"
 )
 
-// stripeNonces is a NonceStore in memory.
-type stripeNonces struct {
-	mu   sync.Mutex
-	keys map[string]bool
-}
-
-func (n *stripeNonces) Put(_ context.Context, key string, _ time.Duration) error {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.keys[key] = true
-	return nil
-}
-
-func (n *stripeNonces) Take(_ context.Context, key string) (bool, error) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	ok := n.keys[key]
-	delete(n.keys, key)
-	return ok, nil
-}
-
-// stripeImportLog records the imports the handlers start.
-type stripeImportLog struct {
-	mu  sync.Mutex
-	ids []uint64
-}
-
-func (q *stripeImportLog) EnqueueImport(_ context.Context, id uint64) error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.ids = append(q.ids, id)
-	return nil
-}
-
 // stripeWorld is the app's Stripe routes on a real store, with the
 // sandbox as Stripe.
 type stripeWorld struct {
-	t       *testing.T
-	store   *models.Store
-	sb      *sandbox.Server
-	app     *httptest.Server
-	imports *stripeImportLog
-	apiKey  string
-	acct    *models.Account
-	client  *http.Client // the merchant's browser: keeps cookies, does not follow redirects
+	*testApp
+	sb     *sandbox.Server
+	apiKey string
+	acct   *models.Account
+	client *http.Client // the merchant's browser: keeps cookies, does not follow redirects
 }
 
 func newStripeWorld(t *testing.T) *stripeWorld {
 	t.Helper()
-	w := &stripeWorld{t: t, store: testdb.Postgres(t), sb: sandbox.New(sandbox.Options{}), imports: &stripeImportLog{},
-		client: browser()}
+	w := &stripeWorld{testApp: newTestApp(t), sb: sandbox.New(sandbox.Options{}), client: browser()}
 	stripeSrv := httptest.NewServer(w.sb)
 	t.Cleanup(stripeSrv.Close)
-	e := echo.New()
-	e.HTTPErrorHandler = errorHandler(slog.New(slog.NewTextHandler(io.Discard, nil)))
-	w.app = httptest.NewServer(e)
-	t.Cleanup(w.app.Close)
 	adapter := stripe.New(stripe.Config{ClientID: sandbox.DefaultClientID, SecretKey: sandbox.DefaultPlatformKey,
 		WebhookSecret: "whsec_platform", AppURL: w.app.URL, BaseURL: stripeSrv.URL, HTTPClient: stripeSrv.Client()})
-	h := NewStripeConnect(w.store, adapter, &stripeNonces{keys: map[string]bool{}}, w.imports, w.app.URL, nil)
-	e.GET("/auth/stripe", h.Authorize, requireAPIKey(w.store))
-	e.GET("/auth/stripe/callback", h.Callback)
-	e.POST("/api/v1/connections/stripe", h.ConnectKey, apiHeaders(), requireAPIKey(w.store))
-
-	ctx := context.Background()
-	var err error
-	if w.acct, err = w.store.CreateAccount(ctx, "Sunny", "owner@sunny.example", "USD"); err != nil {
-		t.Fatal(err)
-	}
-	if w.apiKey, err = w.store.CreateAPIKey(ctx, w.acct.ID); err != nil {
-		t.Fatal(err)
-	}
+	w.register(Deps{Stripe: adapter, AppURL: w.app.URL})
+	w.acct, w.apiKey = w.merchant("Sunny", "owner@sunny.example", "USD")
 	return w
 }
 
@@ -172,8 +112,8 @@ func TestConnectStripeKey(t *testing.T) {
 	if eps := w.sb.Endpoints(stripeAcct); len(eps) != 1 || eps[0] != w.app.URL+"/webhooks/stripe?c="+stripeAcct {
 		t.Fatalf("endpoints %v", eps)
 	}
-	if len(w.imports.ids) != 2 || w.imports.ids[0] != conn.ID {
-		t.Fatalf("imports %v", w.imports.ids)
+	if len(w.jobs.Imports()) != 2 || w.jobs.Imports()[0] != conn.ID {
+		t.Fatalf("imports %v", w.jobs.Imports())
 	}
 	// Another merchant pasting the same key gets a 409; the first keeps working.
 	other, err := w.store.CreateAccount(context.Background(), "Other", "o@example.com", "USD")

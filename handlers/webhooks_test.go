@@ -6,18 +6,17 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
 	"codecredit/handlers"
 	"codecredit/models"
+	"codecredit/models/testdb"
 	"codecredit/platforms"
+	"codecredit/platforms/api"
 )
 
 // hmacPlatform signs like Shopify and WooCommerce: base64 HMAC-SHA256 of the
@@ -59,10 +58,9 @@ type hookEnv struct {
 // newHookEnv has an app-wide-secret platform ("appwide", secret "app-secret")
 // and a per-connection one ("perconn"), each with one connected store.
 func newHookEnv(t *testing.T) *hookEnv {
-	v := newEnv(t)
-	v.e = echo.New()
-	handlers.Register(v.e, handlers.Deps{Store: v.store, Jobs: v.queue, Logger: slog.New(slog.NewTextHandler(v.logs, nil)),
-		Platforms:  map[string]platforms.Platform{"appwide": hmacPlatform{"appwide"}, "perconn": hmacPlatform{"perconn"}},
+	v := newEnvFrom(t, testdb.Postgres(t), handlers.Deps{Jobs: &handlers.FakeJobs{},
+		Platforms: map[string]platforms.Platform{"appwide": hmacPlatform{"appwide"}, "perconn": hmacPlatform{"perconn"},
+			platforms.API: api.Platform{}},
 		AppSecrets: map[string][]byte{"appwide": []byte("app-secret")}})
 	ctx := context.Background()
 	conn, err := v.store.InstallConnection(ctx, models.Install{Platform: "appwide", ExternalID: "a.example", ShopName: "A", Currency: "USD"})
@@ -110,6 +108,7 @@ func TestWebhookSignatureTable(t *testing.T) {
 		{"missing signature", func(d *delivery) { d.dropHmac = true }, 401},
 		{"empty body signed for another", func(d *delivery) { d.body = ""; d.secret = "x" }, 401},
 		{"unknown platform", func(d *delivery) { d.platform = "nope" }, 404},
+		{"platform whose events are not webhooks", func(d *delivery) { d.platform = platforms.API }, 404},
 		{"no store named", func(d *delivery) { d.store = "" }, 401},
 		{"unknown store, valid app signature", func(d *delivery) { d.store = "b.example" }, 404},
 		{"per-connection platform, app secret", func(d *delivery) { d.platform, d.store = "perconn", "p.example" }, 401},
@@ -123,8 +122,8 @@ func TestWebhookSignatureTable(t *testing.T) {
 			t.Errorf("%s: %d %s, want %d with an error message", c.name, rec.Code, rec.Body.String(), c.want)
 		}
 	}
-	if n := h.stored(); n != 0 || len(h.queue.got()) != 0 {
-		t.Fatalf("rejected deliveries stored %d events, queued %v", n, h.queue.got())
+	if n := h.stored(); n != 0 || len(h.queue.Events()) != 0 {
+		t.Fatalf("rejected deliveries stored %d events, queued %v", n, h.queue.Events())
 	}
 
 	// The valid delivery is stored once and queued once; a redelivery is a no-op.
@@ -140,8 +139,8 @@ func TestWebhookSignatureTable(t *testing.T) {
 	if rec := h.deliver(per); rec.Code != 200 {
 		t.Fatalf("per-connection secret: %d %s", rec.Code, rec.Body.String())
 	}
-	if n := h.stored(); n != 2 || len(h.queue.got()) != 2 {
-		t.Fatalf("stored %d events, queued %v; want 2 and 2", n, h.queue.got())
+	if n := h.stored(); n != 2 || len(h.queue.Events()) != 2 {
+		t.Fatalf("stored %d events, queued %v; want 2 and 2", n, h.queue.Events())
 	}
 	var ev models.WebhookEvent
 	h.store.DB().Where("platform = ?", "appwide").Take(&ev)

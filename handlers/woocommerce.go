@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,7 +17,6 @@ import (
 
 	"codecredit/models"
 	"codecredit/platforms"
-	"codecredit/platforms/egress"
 	"codecredit/platforms/woocommerce"
 )
 
@@ -30,11 +28,6 @@ type WooCommerceConnector interface {
 	CreateWebhooks(ctx context.Context, c *platforms.Conn) error
 }
 
-// WooCommerceJobs is the slice of the job queue the connect flow needs.
-type WooCommerceJobs interface {
-	EnqueueImport(ctx context.Context, connID uint64) error
-}
-
 // wooStateTTL is how long a connect state stays valid: the merchant may
 // have to log in to WordPress before approving.
 const wooStateTTL = 30 * time.Minute
@@ -42,25 +35,20 @@ const wooStateTTL = 30 * time.Minute
 // maxGrantBody bounds the key callback's body.
 const maxGrantBody = 64 << 10
 
-// WooCommerceConnect serves WooCommerce's app-authorisation flow: the
+// wooCommerceConnect serves WooCommerce's app-authorisation flow: the
 // merchant names the store and approves Codecredit there (Authorize); the
 // store posts the new REST keys to us (Callback), and we install the
 // connection, register our webhooks and start the import of its coupons.
-type WooCommerceConnect struct {
-	store  *models.Store
+type wooCommerceConnect struct {
+	installer
 	woo    WooCommerceConnector
 	nonces NonceStore
-	jobs   WooCommerceJobs
-	log    *slog.Logger
 }
 
-// NewWooCommerceConnect builds the connect handlers. jobs may be nil
+// newWooCommerceConnect builds the connect handlers. jobs may be nil
 // (imports are then started from the admin); log nil means slog.Default().
-func NewWooCommerceConnect(store *models.Store, woo WooCommerceConnector, nonces NonceStore, jobs WooCommerceJobs, log *slog.Logger) *WooCommerceConnect {
-	if log == nil {
-		log = slog.Default()
-	}
-	return &WooCommerceConnect{store: store, woo: woo, nonces: nonces, jobs: jobs, log: log}
+func newWooCommerceConnect(store *models.Store, woo WooCommerceConnector, nonces NonceStore, jobs JobQueue, log *slog.Logger) *wooCommerceConnect {
+	return &wooCommerceConnect{installer: newInstaller(store, jobs, log), woo: woo, nonces: nonces}
 }
 
 // Authorize handles GET /auth/woocommerce?store=https://shop.example for
@@ -69,7 +57,7 @@ func NewWooCommerceConnect(store *models.Store, woo WooCommerceConnector, nonces
 // served over https at a public address (the adapter's AuthorizeURL
 // refuses anything else, before any state is kept or call made). With
 // ?format=json the URL is answered as {"url": ...} instead of a redirect.
-func (h *WooCommerceConnect) Authorize(c echo.Context) error {
+func (h *wooCommerceConnect) Authorize(c echo.Context) error {
 	store, err := woocommerce.NormalizeStoreURL(c.QueryParam("store"))
 	if err != nil {
 		return badRequest("store must be your WooCommerce store's https address, e.g. https://shop.example")
@@ -83,7 +71,7 @@ func (h *WooCommerceConnect) Authorize(c echo.Context) error {
 		return badRequest("cannot connect %s: %v", store, err)
 	}
 	if err := h.nonces.Put(c.Request().Context(), wooStateKey(state), wooStateTTL); err != nil {
-		return wooUnavailable("cannot start connecting WooCommerce right now; try again", err)
+		return unavailable("cannot start connecting WooCommerce right now; try again", err)
 	}
 	if c.QueryParam("format") == "json" {
 		return c.JSON(http.StatusOK, map[string]string{"url": u})
@@ -95,7 +83,7 @@ func (h *WooCommerceConnect) Authorize(c echo.Context) error {
 // server to server once the merchant approved, with the keys and our state
 // as user_id. Anything but a 200 makes WooCommerce delete the keys and show
 // the merchant an error, so every check comes before the 200.
-func (h *WooCommerceConnect) Callback(c echo.Context) error {
+func (h *wooCommerceConnect) Callback(c echo.Context) error {
 	ctx := c.Request().Context()
 	body, err := io.ReadAll(io.LimitReader(c.Request().Body, maxGrantBody))
 	if err != nil {
@@ -110,7 +98,7 @@ func (h *WooCommerceConnect) Callback(c echo.Context) error {
 		return badRequest("unknown state; start connecting WooCommerce again")
 	}
 	if ok, err = h.nonces.Take(ctx, wooStateKey(grant.UserID)); err != nil {
-		return wooUnavailable("cannot finish connecting WooCommerce right now; try again", err)
+		return unavailable("cannot finish connecting WooCommerce right now; try again", err)
 	} else if !ok {
 		return badRequest("unknown or already used state; start connecting WooCommerce again")
 	}
@@ -124,7 +112,7 @@ func (h *WooCommerceConnect) Callback(c echo.Context) error {
 // install checks the keys (reading the store's home URL, the connection's
 // id, and currency), saves the connection with its webhook secret before
 // any webhook exists, registers the webhooks and starts the coupon import.
-func (h *WooCommerceConnect) install(ctx context.Context, accountID uint64, store string, grant woocommerce.KeyGrant) (*models.Connection, error) {
+func (h *wooCommerceConnect) install(ctx context.Context, accountID uint64, store string, grant woocommerce.KeyGrant) (*models.Connection, error) {
 	pc := &platforms.Conn{ExternalID: store, Credentials: grant.Credentials()}
 	info, err := h.woo.StoreInfo(ctx, pc)
 	if err != nil {
@@ -136,23 +124,16 @@ func (h *WooCommerceConnect) install(ctx context.Context, accountID uint64, stor
 	if name == "" {
 		name = info.URL
 	}
-	conn, err := h.store.InstallConnection(ctx, models.Install{AccountID: accountID, Platform: platforms.WooCommerce,
-		ExternalID: info.URL, Credentials: models.Credentials(pc.Credentials), Currency: info.Currency, ShopName: name})
+	conn, err := h.finish(ctx, installation{Install: models.Install{AccountID: accountID, Platform: platforms.WooCommerce,
+		ExternalID: info.URL, Credentials: models.Credentials(pc.Credentials), Currency: info.Currency, ShopName: name},
+		pc: pc, webhooks: func(ctx context.Context, pc *platforms.Conn) error {
+			if err := h.woo.CreateWebhooks(ctx, pc); err != nil {
+				return h.wooError("create the webhooks", err)
+			}
+			return nil
+		}})
 	if err != nil {
 		return nil, err
-	}
-	if err := h.woo.CreateWebhooks(ctx, pc); err != nil {
-		return nil, h.wooError("create the webhooks", err)
-	}
-	if pc.Changed {
-		if err := h.store.SaveCredentials(ctx, conn.ID, models.Credentials(pc.Credentials)); err != nil {
-			return nil, err
-		}
-	}
-	if h.jobs != nil {
-		if err := h.jobs.EnqueueImport(ctx, conn.ID); err != nil {
-			h.log.WarnContext(ctx, "enqueue code import; start it again from the admin", "connection_id", conn.ID, "error", err)
-		}
 	}
 	h.log.InfoContext(ctx, "woocommerce store connected", "store", info.URL, "connection_id", conn.ID, "account_id", conn.AccountID)
 	return conn, nil
@@ -161,7 +142,7 @@ func (h *WooCommerceConnect) install(ctx context.Context, accountID uint64, stor
 // keepCheckpoint carries the reconciliation checkpoint of a store
 // connected again into its new credentials, so orders whose webhooks were
 // lost while it was disconnected are still found.
-func (h *WooCommerceConnect) keepCheckpoint(ctx context.Context, accountID uint64, store string, creds map[string]string) {
+func (h *wooCommerceConnect) keepCheckpoint(ctx context.Context, accountID uint64, store string, creds map[string]string) {
 	prev, err := h.store.ConnectionBySource(ctx, platforms.WooCommerce, store)
 	if err != nil || prev.AccountID != accountID {
 		return
@@ -202,26 +183,7 @@ func wooStateKey(state string) string { return "woocommerce:" + state }
 // wooError words a failed call to the store: refused keys and a store
 // at an address we do not call (its home moved to one, say) are a 400, a
 // throttled or failing store a 502.
-func (h *WooCommerceConnect) wooError(what string, err error) error {
-	var rl *platforms.RateLimitError
-	switch {
-	case errors.Is(err, egress.ErrForbidden):
-		return badRequest("the store's address is not allowed; could not %s: %v", what, err)
-	case errors.Is(err, platforms.ErrUnauthorized):
-		return badRequest("the store refused the new keys; could not %s", what)
-	case errors.As(err, &rl):
-		return badGateway(fmt.Sprintf("the store is busy; could not %s, try again in %s", what, rl.RetryAfter), err)
-	}
-	h.log.Warn("woocommerce call failed", "action", what, "error", err)
-	return badGateway("could not "+what+" on the store; try again", err)
-}
-
-// wooUnavailable is a 503 with a message, keeping the cause for the logs.
-func wooUnavailable(msg string, err error) error {
-	if errors.Is(err, context.Canceled) {
-		return err
-	}
-	he := echo.NewHTTPError(http.StatusServiceUnavailable, msg)
-	he.Internal = err
-	return he
+func (h *wooCommerceConnect) wooError(what string, err error) error {
+	return platformError(h.log, platformCall{platform: "the store", action: what, logKey: "woocommerce",
+		refused: fmt.Sprintf("the store refused the new keys; could not %s", what)}, err)
 }

@@ -4,94 +4,33 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
-
-	"github.com/labstack/echo/v4"
 
 	"codecredit/models"
-	"codecredit/models/testdb"
 	"codecredit/platforms"
 	"codecredit/platforms/woocommerce"
 	"codecredit/platforms/woocommerce/sandbox"
 )
 
-// memNonces is an in-memory NonceStore.
-type memNonces struct {
-	mu   sync.Mutex
-	keys map[string]time.Time
-}
-
-// Put stores key until ttl passes.
-func (n *memNonces) Put(_ context.Context, key string, ttl time.Duration) error {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.keys == nil {
-		n.keys = map[string]time.Time{}
-	}
-	n.keys[key] = time.Now().Add(ttl)
-	return nil
-}
-
-// Take consumes key once, within its ttl.
-func (n *memNonces) Take(_ context.Context, key string) (bool, error) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	exp, ok := n.keys[key]
-	delete(n.keys, key)
-	return ok && time.Now().Before(exp), nil
-}
-
-// wooJobs records what the connect flow and the webhook route enqueue.
-type wooJobs struct {
-	mu      sync.Mutex
-	imports []uint64
-	events  []uint64
-}
-
-// EnqueueImport records an import.
-func (j *wooJobs) EnqueueImport(_ context.Context, id uint64) error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.imports = append(j.imports, id)
-	return nil
-}
-
-// EnqueueEvent records a stored event.
-func (j *wooJobs) EnqueueEvent(_ context.Context, id uint64) error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.events = append(j.events, id)
-	return nil
-}
-
-// EnqueuePushCode ignores code pushes.
-func (j *wooJobs) EnqueuePushCode(context.Context, uint64) error { return nil }
-
 // wooEnv is the app (every route, served over HTTP so the store can call
 // it back) and a sandbox store.
 type wooEnv struct {
-	t      *testing.T
-	store  *models.Store
-	app    *httptest.Server
+	*testApp
 	sb     *sandbox.Server
 	sbURL  string
 	shop   *sandbox.Store
-	jobs   *wooJobs
 	acct   *models.Account
 	apiKey string
 }
 
 func newWooEnv(t *testing.T) *wooEnv {
 	t.Helper()
-	v := &wooEnv{t: t, store: testdb.Postgres(t), jobs: &wooJobs{}}
+	v := &wooEnv{testApp: newTestApp(t)}
 	sb := sandbox.New(sandbox.Options{})
 	sbServer := httptest.NewServer(sb)
 	t.Cleanup(sbServer.Close)
@@ -100,24 +39,10 @@ func newWooEnv(t *testing.T) *wooEnv {
 	if v.shop, err = sb.AddStore(sandbox.StoreConfig{URL: sbServer.URL + "/shop", Currency: "EUR", TaxRate: 2000, Shipping: 490}); err != nil {
 		t.Fatal(err)
 	}
-	e := echo.New()
-	v.app = httptest.NewServer(e)
-	t.Cleanup(v.app.Close)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// The sandbox listens on loopback over http: allowed explicitly.
 	adapter := woocommerce.New(woocommerce.Config{AppURL: v.app.URL, Allow: []string{sbServer.URL}})
-	nonces := &memNonces{}
-	Register(e, Deps{Store: v.store, Jobs: v.jobs, Logger: log, Nonces: nonces,
-		Platforms: map[string]platforms.Platform{platforms.WooCommerce: adapter}})
-	woo := NewWooCommerceConnect(v.store, adapter, nonces, v.jobs, log)
-	e.GET("/auth/woocommerce", woo.Authorize, requireAPIKey(v.store))
-	e.POST("/auth/woocommerce/callback", woo.Callback)
-	if v.acct, err = v.store.CreateAccount(context.Background(), "Merchant", "m@example.com", "EUR"); err != nil {
-		t.Fatal(err)
-	}
-	if v.apiKey, err = v.store.CreateAPIKey(context.Background(), v.acct.ID); err != nil {
-		t.Fatal(err)
-	}
+	v.register(Deps{WooCommerce: adapter, Platforms: map[string]platforms.Platform{platforms.WooCommerce: adapter}})
+	v.acct, v.apiKey = v.merchant("Merchant", "m@example.com", "EUR")
 	return v
 }
 
@@ -176,8 +101,8 @@ func TestWooCommerceConnect(t *testing.T) {
 	if len(hooks) != 5 || hooks[0].DeliveryURL != v.app.URL+"/webhooks/woocommerce" || hooks[0].Secret != creds["webhook_secret"] {
 		t.Fatalf("webhooks on the store: %+v", hooks)
 	}
-	if len(v.jobs.imports) != 1 || v.jobs.imports[0] != conn.ID {
-		t.Fatalf("imports enqueued: %v", v.jobs.imports)
+	if len(v.jobs.Imports()) != 1 || v.jobs.Imports()[0] != conn.ID {
+		t.Fatalf("imports enqueued: %v", v.jobs.Imports())
 	}
 
 	// A signed order reaches the webhook route, is verified with the
@@ -187,10 +112,10 @@ func TestWooCommerceConnect(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := v.shop.Deliveries()[len(v.shop.Deliveries())-1]
-	if last.Status != http.StatusOK || len(v.jobs.events) != 1 {
-		t.Fatalf("order delivery answered %d, %d events enqueued", last.Status, len(v.jobs.events))
+	if last.Status != http.StatusOK || len(v.jobs.Events()) != 1 {
+		t.Fatalf("order delivery answered %d, %d events enqueued", last.Status, len(v.jobs.Events()))
 	}
-	ev, err := v.store.GetWebhookEvent(ctx, v.jobs.events[0])
+	ev, err := v.store.GetWebhookEvent(ctx, v.jobs.Events()[0])
 	if err != nil || ev.ConnectionID != conn.ID || ev.Topic != "order.created" || !strings.HasPrefix(ev.ExternalEventID, "order:") {
 		t.Fatalf("stored event %+v %v", ev, err)
 	}

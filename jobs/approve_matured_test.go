@@ -59,7 +59,7 @@ func waitConversionStatus(t *testing.T, s *models.Store, orderID, status string)
 	waitFor(t, "conversion "+orderID+" "+status, func() (bool, string) {
 		var c models.Conversion
 		err := s.DB().Where("external_order_id = ?", orderID).Take(&c).Error
-		return err == nil && c.Status == status, c.Status
+		return err == nil && string(c.Status) == status, string(c.Status)
 	})
 }
 

@@ -84,13 +84,5 @@ func (w *Worker) refused(ctx context.Context, conn *models.Connection, err error
 
 // waitRateLimit sleeps as the platform asked, or until ctx ends.
 func waitRateLimit(ctx context.Context, rl *platforms.RateLimitError) error {
-	d := max(rl.RetryAfter, 50*time.Millisecond)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return platforms.Sleep(ctx, max(rl.RetryAfter, 50*time.Millisecond))
 }

@@ -189,7 +189,7 @@ func TestPushCodesAndRefusals(t *testing.T) {
 		}
 		ids = append(ids, c.ID)
 	}
-	queued, err := sh.store.QueueCodePush(ctx, sh.account.ID, ids)
+	queued, err := sh.store.MarkCodesForPush(ctx, sh.account.ID, ids)
 	if err != nil || len(queued) != 2 {
 		t.Fatalf("queued %v %v", queued, err)
 	}
@@ -197,7 +197,7 @@ func TestPushCodesAndRefusals(t *testing.T) {
 		client.EnqueuePushCode(ctx, id)
 	}
 	waitFor(t, "pushes settled", func() (bool, string) {
-		n := count(t, sh.store, &models.Code{}, "connection_id = ? AND sync_status IN ?", conn.ID, []string{models.SyncSynced, models.SyncFailed})
+		n := count(t, sh.store, &models.Code{}, "connection_id = ? AND sync_status IN ?", conn.ID, []string{string(models.SyncSynced), string(models.SyncFailed)})
 		return n == 2, fmt.Sprint(n)
 	})
 	var ok, taken models.Code
@@ -221,7 +221,7 @@ func TestRevokedTokenMarksReinstall(t *testing.T) {
 	client.EnqueueImport(ctx, conn.ID)
 	waitFor(t, "needs reinstall", func() (bool, string) {
 		c := connection(t, sh.store, conn.ID)
-		return c.Status == models.ConnectionNeedsReinstall, c.Status
+		return c.Status == models.ConnectionNeedsReinstall, string(c.Status)
 	})
 	if c := connection(t, sh.store, conn.ID); c.LastError == "" || c.ImportState != models.ImportFailed {
 		t.Fatalf("connection %+v", c)

@@ -32,7 +32,7 @@ func (c *Client) EnqueueEmailSummaries(ctx context.Context) error {
 // ProcessSummaries handles TypeEmailSummaries: it writes the summaries
 // that are due and queues them.
 func (e *Emails) ProcessSummaries(ctx context.Context, _ *asynq.Task) error {
-	ids, err := e.store.QueueEarningsSummaries(ctx, e.appURL)
+	ids, err := e.store.WriteEarningsSummaries(ctx, e.appURL)
 	if err != nil {
 		return fmt.Errorf("jobs: earnings summaries: %w", err)
 	}
@@ -49,7 +49,7 @@ func (e *Emails) ProcessSummaries(ctx context.Context, _ *asynq.Task) error {
 // are logged, never returned: the refund is booked either way, and a
 // notice written but not queued is found by Sweep.
 func (e *Emails) NotifyReversal(ctx context.Context, connectionID uint64, orderExternalID string) {
-	ids, err := e.store.QueueReversalNotices(ctx, connectionID, orderExternalID, e.appURL)
+	ids, err := e.store.WriteReversalNotices(ctx, connectionID, orderExternalID, e.appURL)
 	if err != nil {
 		e.log.Warn("reversal notice not written", "connection_id", connectionID, "order_id", orderExternalID, "error", err)
 		return

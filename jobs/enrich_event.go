@@ -17,7 +17,7 @@ import (
 // merchant sees it.
 func (w *Worker) enrichBody(ctx context.Context, ev *models.WebhookEvent, p platforms.Platform) ([]byte, error) {
 	en, ok := p.(platforms.Enricher)
-	if !ok || ev.ConnectionID == 0 {
+	if !ok || ev.ConnectionID == 0 || !platforms.NeedsEnriching(p, ev.Topic, ev.Body) {
 		return ev.Body, nil
 	}
 	conn, err := w.store.GetConnection(ctx, ev.ConnectionID)

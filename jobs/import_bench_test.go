@@ -44,25 +44,46 @@ import (
 //	x-allowance       = codes/s ÷ allowance-codes/s
 //	                  = points spent / (bucket + restore × elapsed)
 //
-// Every code must be in PostgreSQL afterwards. Run it with
+// Every code must be in PostgreSQL afterwards. The import pages whatever
+// the size (the bulk path is BenchmarkImportBulkVsPaginated's). Run it with
 //
 //	go test -run '^$' -bench BenchmarkShopifyImport -benchtime 1x -timeout 30m ./jobs/
 func BenchmarkShopifyImport(b *testing.B) {
 	codes := int(envNumber(b, "BENCH_CODES", 100_000))
 	restore := envNumber(b, "BENCH_RESTORE_RATE", 1000)
-	store := testdb.Postgres(b)
-	url, queue := redisQueue(b)
-	client, err := jobs.NewClient(url, queue)
-	if err != nil {
+	newImportBench(b).imports(b, restore, codes, 0, -1)
+}
+
+// importBench is the PostgreSQL store and the queue the import benchmarks
+// share across their runs.
+type importBench struct {
+	store      *models.Store
+	url, queue string
+	client     *jobs.Client
+}
+
+func newImportBench(b testing.TB) *importBench {
+	b.Helper()
+	ib := &importBench{store: testdb.Postgres(b)}
+	ib.url, ib.queue = redisQueue(b)
+	var err error
+	if ib.client, err = jobs.NewClient(ib.url, ib.queue); err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { client.Close() })
+	b.Cleanup(func() { ib.client.Close() })
+	return ib
+}
+
+// imports times b.N imports of a fresh shop of codes codes each (shops
+// numbered from first), importing in bulk from bulkThreshold codes, and
+// reports the metrics above.
+func (ib *importBench) imports(b *testing.B, restore float64, codes, first, bulkThreshold int) {
 	var total benchTotals
 	for i := range b.N {
 		b.StopTimer()
-		w := newImportWorld(b, store, url, queue, restore, codes, i)
+		w := newImportWorld(b, ib.store, ib.url, ib.queue, restore, codes, first+i, bulkThreshold)
 		b.StartTimer()
-		elapsed := w.run(b, client)
+		elapsed := w.run(b, ib.client)
 		b.StopTimer()
 		w.check(b, codes)
 		total.add(b, w, elapsed, codes)
@@ -79,9 +100,13 @@ type importWorld struct {
 	store  *models.Store
 	conn   *models.Connection
 	worker *jobs.Worker
+	ad     *shopify.Adapter
+	pc     *platforms.Conn
 }
 
-func newImportWorld(b *testing.B, store *models.Store, url, queue string, restore float64, codes, n int) *importWorld {
+// newImportWorld seeds a shop with codes codes; the adapter imports in
+// bulk from bulkThreshold codes (negative: never).
+func newImportWorld(b testing.TB, store *models.Store, url, queue string, restore float64, codes, n, bulkThreshold int) *importWorld {
 	b.Helper()
 	ctx := context.Background()
 	w := &importWorld{store: store, shop: fmt.Sprintf("bench-store-%d.myshopify.com", n)}
@@ -93,7 +118,7 @@ func newImportWorld(b *testing.B, store *models.Store, url, queue string, restor
 		b.Fatal(err)
 	}
 	ad := shopify.New(shopify.Config{APIKey: sandbox.DefaultAPIKey, APISecret: sandbox.DefaultAPISecret,
-		AppURL: "http://127.0.0.1:1", BaseURL: base})
+		AppURL: "http://127.0.0.1:1", BaseURL: base, BulkThreshold: bulkThreshold})
 	pc, err := ad.ExchangeSessionToken(ctx, w.shop, w.sb.MintSessionToken(w.shop, time.Minute))
 	if err != nil {
 		b.Fatal(err)
@@ -107,6 +132,7 @@ func newImportWorld(b *testing.B, store *models.Store, url, queue string, restor
 	if err != nil {
 		b.Fatal(err)
 	}
+	w.ad, w.pc = ad, pc
 	w.worker, err = jobs.NewWorker(store, url, jobs.Options{Queue: queue, Logger: quietLog(),
 		Platforms: map[string]platforms.Platform{platforms.Shopify: ad}})
 	if err == nil {
@@ -119,14 +145,14 @@ func newImportWorld(b *testing.B, store *models.Store, url, queue string, restor
 }
 
 // run enqueues the import and returns how long it took to be done.
-func (w *importWorld) run(b *testing.B, client *jobs.Client) time.Duration {
+func (w *importWorld) run(b testing.TB, client *jobs.Client) time.Duration {
 	b.Helper()
 	ctx := context.Background()
 	start := time.Now()
 	if err := client.EnqueueImport(ctx, w.conn.ID); err != nil {
 		b.Fatal(err)
 	}
-	for deadline := start.Add(20 * time.Minute); ; {
+	for deadline := start.Add(60 * time.Minute); ; {
 		c, err := w.store.GetConnection(ctx, w.conn.ID)
 		if err != nil {
 			b.Fatal(err)
@@ -142,7 +168,7 @@ func (w *importWorld) run(b *testing.B, client *jobs.Client) time.Duration {
 }
 
 // check fails the benchmark unless every seeded code is in PostgreSQL.
-func (w *importWorld) check(b *testing.B, codes int) {
+func (w *importWorld) check(b testing.TB, codes int) {
 	b.Helper()
 	var n int64
 	err := w.store.DB().Model(&models.Code{}).Where("connection_id = ? AND source = ?", w.conn.ID, models.SourceImported).Count(&n).Error
@@ -162,7 +188,7 @@ func (w *importWorld) close() {
 
 // seedLargeShop creates the shop's discounts, codes codes in all, through
 // the sandbox's merchant API, so ids, statuses and values are its own.
-func seedLargeShop(b *testing.B, sb *sandbox.Sandbox, shop string, codes int) {
+func seedLargeShop(b testing.TB, sb *sandbox.Sandbox, shop string, codes int) {
 	b.Helper()
 	bulk, batches := codes*80/100, codes*15/100
 	big, singles := bigDiscounts(bulk, batches), singleCodes(codes-bulk-batches)

@@ -15,7 +15,9 @@ import (
 
 // importCodes handles TypeImportCodes: it pages through the platform's
 // discount codes from the checkpointed cursor, upserting each page and
-// recording progress, so a restart resumes where it stopped. Throttling is
+// recording progress, so a restart resumes where it stopped. A large store
+// on a platform with bulk exports is read through one instead (see
+// importBulk), checkpointed the same way. Throttling is
 // waited out as the platform asks. A finished import run again starts over
 // (upserts make that harmless), which is what a reinstall wants.
 func (w *Worker) importCodes(ctx context.Context, t *asynq.Task) error {
@@ -39,7 +41,13 @@ func (w *Worker) importCodes(ctx context.Context, t *asynq.Task) error {
 	if conn.ImportState == models.ImportDone || conn.ImportState == "" {
 		cursor, done = "", 0
 	}
-	err = w.importPages(ctx, conn, cat, pc, cursor, done, conn.ImportTotal)
+	handled := false
+	if bc, ok := cat.(bulkCatalog); ok {
+		handled, err = w.importBulk(ctx, conn, bc, pc, cursor, done)
+	}
+	if !handled && err == nil {
+		err = w.importPages(ctx, conn, cat, pc, cursor, done, conn.ImportTotal)
+	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		w.importFailed(ctx, conn.ID, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -28,6 +29,7 @@ const (
 	childQueue      = "CODECREDIT_CHILD_QUEUE"
 	childSweepEvery = "CODECREDIT_CHILD_SWEEP_EVERY"
 	childSweepAge   = "CODECREDIT_CHILD_SWEEP_AGE"
+	childDrainers   = "CODECREDIT_CHILD_DRAINERS"
 )
 
 // runChildWorker runs a worker as configured by the environment until its
@@ -46,8 +48,9 @@ func runChildWorker() int {
 	}
 	every, _ := time.ParseDuration(os.Getenv(childSweepEvery))
 	age, _ := time.ParseDuration(os.Getenv(childSweepAge))
+	drainers, _ := strconv.Atoi(os.Getenv(childDrainers))
 	w, err := jobs.NewWorker(models.NewStore(db, cipher), os.Getenv(childRedis), jobs.Options{
-		Queue: os.Getenv(childQueue), SweepEvery: every, SweepAge: age, Logger: log,
+		Queue: os.Getenv(childQueue), SweepEvery: every, SweepAge: age, Drainers: drainers, Logger: log,
 	})
 	if err == nil {
 		err = w.Start()
@@ -69,7 +72,7 @@ type child struct {
 }
 
 // startChild starts a worker process on dsn and queue; env adds settings.
-func startChild(t *testing.T, name, dsn, url, queue string, env ...string) *child {
+func startChild(t testing.TB, name, dsn, url, queue string, env ...string) *child {
 	t.Helper()
 	logPath := filepath.Join(t.TempDir(), name+".log")
 	logFile, err := os.Create(logPath)
@@ -108,7 +111,7 @@ func (c *child) kill() {
 }
 
 // stop asks the process to shut down gracefully and waits for it.
-func (c *child) stop(t *testing.T) {
+func (c *child) stop(t testing.TB) {
 	t.Helper()
 	c.stdin.Close()
 	if err := c.cmd.Wait(); err != nil {
@@ -162,7 +165,7 @@ func (p *plan) refund(t *testing.T, sh *shop, orderID string, n int, subtotal in
 }
 
 // schemaDSN is a DSN of the same PostgreSQL schema as s, for another process.
-func schemaDSN(t *testing.T, s *models.Store) string {
+func schemaDSN(t testing.TB, s *models.Store) string {
 	var schema string
 	if err := s.DB().Raw("SELECT current_schema()").Scan(&schema).Error; err != nil || schema == "" {
 		t.Fatalf("current schema %q: %v", schema, err)

@@ -39,6 +39,9 @@ func (w *Worker) processEvent(ctx context.Context, t *asynq.Task) error {
 	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.EventID == 0 {
 		return permanent(fmt.Errorf("jobs: bad event payload %q", t.Payload()))
 	}
+	if w.drain.settled(ctx, p.EventID) {
+		return nil
+	}
 	ev, err := w.store.GetWebhookEvent(ctx, p.EventID)
 	if errors.Is(err, models.ErrNotFound) {
 		return permanent(fmt.Errorf("jobs: event %d: %w", p.EventID, err))
@@ -97,6 +100,11 @@ func (w *Worker) orderRef(ev *models.WebhookEvent) string {
 	if err != nil {
 		return ""
 	}
+	return orderRefOf(events)
+}
+
+// orderRefOf is the platform's id of the order parsed events concern.
+func orderRefOf(events []platforms.Event) string {
 	for _, e := range events {
 		switch {
 		case e.Order != nil:
@@ -109,8 +117,8 @@ func (w *Worker) orderRef(ev *models.WebhookEvent) string {
 }
 
 // applyEvent parses a stored event with its platform's parser and books
-// each normalised event it contains. marked is true when the booking of a
-// delivery's only event also marked the delivery processed.
+// each normalised event it contains. marked is true when a delivery whose
+// only event is a paid order was marked processed with its booking.
 func (w *Worker) applyEvent(ctx context.Context, ev *models.WebhookEvent) (marked bool, err error) {
 	parser, ok := w.opts.Platforms[ev.Platform]
 	if !ok {
@@ -125,15 +133,18 @@ func (w *Worker) applyEvent(ctx context.Context, ev *models.WebhookEvent) (marke
 		w.noteOnConnection(ctx, ev, err)
 		return false, fmt.Errorf("parse: %w", err)
 	}
-	if len(events) == 1 {
-		ctx = models.ForEvent(ctx, ev.ID)
+	if len(events) == 1 && events[0].Kind == platforms.KindOrderPaid && events[0].Order != nil {
+		return w.bookOrderDelivery(ctx, ev, *events[0].Order)
+	}
+	if len(events) == 0 && catalogTopics[ev.Topic] {
+		return false, w.catalogChanged(ctx, ev)
 	}
 	for i := range events {
 		if err := w.dispatch(ctx, ev, &events[i]); err != nil {
 			return false, err
 		}
 	}
-	return models.EventMarked(ctx), nil
+	return false, nil
 }
 
 // dispatch books one normalised event.
@@ -159,6 +170,11 @@ func (w *Worker) dispatch(ctx context.Context, ev *models.WebhookEvent, e *platf
 			return fmt.Errorf("%w: %s event without a code", platforms.ErrPayload, e.Kind)
 		}
 		return w.syncCode(ctx, ev, *e.Code)
+	case platforms.KindSubscription:
+		if e.Subscription == nil {
+			return fmt.Errorf("%w: %s event without a subscription", platforms.ErrPayload, e.Kind)
+		}
+		return w.store.ApplySubscription(ctx, ev.ConnectionID, *e.Subscription)
 	case platforms.KindAppUninstalled:
 		return w.uninstall(ctx, ev)
 	case platforms.KindPrivacy:

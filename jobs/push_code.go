@@ -30,7 +30,7 @@ func (w *Worker) pushCode(ctx context.Context, t *asynq.Task) error {
 		return err
 	}
 	if conn.Status != models.ConnectionActive {
-		return w.store.MarkCodeSyncFailed(ctx, code.ID, "the store is not connected ("+conn.Status+"); install it again")
+		return w.store.MarkCodeSyncFailed(ctx, code.ID, "the store is not connected ("+string(conn.Status)+"); install it again")
 	}
 	cat, pc, err := w.catalogFor(conn)
 	if err != nil {

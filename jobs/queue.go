@@ -3,6 +3,14 @@
 // itself), the Worker runs them. Payloads carry IDs only; every job reloads
 // its state from the database and is idempotent, so running one twice is a
 // no-op. Permanent failures are archived by asynq and shown as dead letters.
+//
+// Read queue.go (the Client, the task types) and worker.go (which task
+// runs what) first; then process_event.go, the path of every stored
+// webhook (enrich_event.go, attribute_order.go, reverse_refund.go,
+// undo_refund.go, store_events.go), drain.go, which books stored webhooks
+// in batches, and sweeper.go, which queues again what an enqueue missed. Catalog jobs: catalog.go, import_codes.go,
+// push_code.go; email: send_email.go, email_notices.go, email_smtp.go;
+// WooCommerce's order check: reconcile_woocommerce.go.
 package jobs
 
 import (

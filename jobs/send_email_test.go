@@ -53,7 +53,7 @@ func newMailFixture(t *testing.T) *mailFixture {
 	if err := s.DB().Create(&code).Error; err != nil {
 		t.Fatal(err)
 	}
-	ids, err := s.QueueAssignmentEmails(ctx, a.ID, []uint64{code.ID}, appURL)
+	ids, err := s.WriteAssignmentEmails(ctx, a.ID, []uint64{code.ID}, appURL)
 	if err != nil || len(ids) != 1 {
 		t.Fatalf("queue: %v %v", ids, err)
 	}
@@ -94,7 +94,7 @@ func TestSendEmailDelivers(t *testing.T) {
 		t.Fatalf("server received %d messages for one email sent twice, want 1", len(got))
 	}
 	r := got[0]
-	if r.To[0] != "jane@example.com" || r.Subject != "Your code JANE15 for Acme Outdoor" {
+	if r.To[0] != "jane@example.com" || r.Subject != "Your codes for Acme Outdoor: JANE15" {
 		t.Fatalf("to %v subject %q", r.To, r.Subject)
 	}
 	for _, part := range []string{r.Text, r.HTML} {
@@ -249,7 +249,7 @@ func TestSweepQueuesLostEmails(t *testing.T) {
 	}
 	startEmailServer(t, url, queue, e)
 	waitFor(t, "the swept email sent", func() (bool, string) {
-		return f.email(t).Status == models.EmailSent, f.email(t).Status
+		return f.email(t).Status == models.EmailSent, string(f.email(t).Status)
 	})
 	if len(srv.messages()) != 1 {
 		t.Fatalf("%d received, want 1", len(srv.messages()))
@@ -294,7 +294,7 @@ func TestNoticesAndSummariesThroughTheQueue(t *testing.T) {
 	for _, m := range got {
 		subjects = append(subjects, m.Subject)
 	}
-	want := []string{"Your code JANE15 for Acme Outdoor", "A commission was reversed: order #1001", "Your March 2026 earnings with Acme Outdoor"}
+	want := []string{"Your codes for Acme Outdoor: JANE15", "A commission was reversed: order #1001", "Your March 2026 earnings with Acme Outdoor"}
 	if strings.Join(subjects, "|") != strings.Join(want, "|") && strings.Join(subjects, "|") != strings.Join([]string{want[0], want[2], want[1]}, "|") {
 		t.Fatalf("received %q, want %q", subjects, want)
 	}

@@ -122,6 +122,12 @@ func (w *Worker) sweepAndLog(ctx context.Context) {
 	if n, err := w.SweepCodePushes(ctx); err != nil && ctx.Err() == nil {
 		w.log.Error("sweep pending code pushes", "error", err, "queued", n)
 	}
+	if n, err := w.SweepCodeDeactivations(ctx); err != nil && ctx.Err() == nil {
+		w.log.Error("sweep pending code deactivations", "error", err, "queued", n)
+	}
+	if err := w.sweepCatalogs(ctx); err != nil && ctx.Err() == nil {
+		w.log.Error("queue the daily catalog reads", "error", err)
+	}
 	n, err := w.Sweep(ctx)
 	if err != nil {
 		if ctx.Err() == nil {

@@ -40,6 +40,10 @@ type Options struct {
 	Mailer Mailer
 	// AppURL is the app's public URL, for links in emails.
 	AppURL string
+	// Drainers are how many batches of stored deliveries are booked at once
+	// (default 2 on PostgreSQL, 1 on SQLite; negative: none, every delivery
+	// is booked by its own task).
+	Drainers int
 	// Periodic are extra jobs run every ApproveEvery (e.g. the WooCommerce
 	// reconciliation); each must be safe to run in several workers.
 	Periodic []func(ctx context.Context) error
@@ -82,6 +86,7 @@ type Worker struct {
 	client *Client
 	srv    *asynq.Server
 	emails *Emails
+	drain  *drainer // nil when deliveries are booked by their tasks only
 
 	mu           sync.Mutex
 	stop         context.CancelFunc
@@ -98,6 +103,7 @@ func NewWorker(store *models.Store, redisURL string, opts Options) (*Worker, err
 		return nil, err
 	}
 	w := &Worker{store: store, opts: opts, log: opts.Logger.With("queue", opts.Queue), client: client}
+	w.drain = newDrainer(w, opts.Drainers)
 	w.emails = NewEmails(store, client, EmailOptions{Mailer: opts.Mailer, AppURL: opts.AppURL, Logger: w.log})
 	w.srv = asynq.NewServerFromRedisClient(client.rdb, asynq.Config{
 		Concurrency:    opts.Concurrency,
@@ -126,6 +132,8 @@ func (w *Worker) Start() error {
 	mux.HandleFunc(TypeApproveMatured, w.approveMatured)
 	mux.HandleFunc(TypeImportCodes, w.importCodes)
 	mux.HandleFunc(TypePushCode, w.pushCode)
+	mux.HandleFunc(TypeSyncCatalog, w.syncCatalog)
+	mux.HandleFunc(TypeDeactivateCode, w.deactivateCode)
 	mux.HandleFunc(TypeSendEmail, w.emails.ProcessSend)
 	mux.HandleFunc(TypeEmailSummaries, w.emails.ProcessSummaries)
 	if err := w.srv.Start(mux); err != nil {
@@ -136,6 +144,7 @@ func (w *Worker) Start() error {
 	w.stop, w.stopped = cancel, make(chan struct{})
 	w.mu.Unlock()
 	go w.runPeriodic(ctx, w.stopped)
+	w.drain.start(ctx)
 	w.log.Info("worker started", "concurrency", w.opts.Concurrency,
 		"sweep_every", w.opts.SweepEvery.String(), "approve_every", w.opts.ApproveEvery.String())
 	return nil
@@ -156,6 +165,7 @@ func (w *Worker) shutdown() {
 	if stop != nil {
 		stop()
 		<-stopped
+		w.drain.wait()
 	}
 	if err := w.client.Close(); err != nil {
 		w.log.Warn("close redis", "error", err)

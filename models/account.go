@@ -9,17 +9,42 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"codecredit/models/commission"
 )
 
 // Account is a merchant using Codecredit.
 type Account struct {
-	ID         uint64    `gorm:"primaryKey" json:"id"`
-	Name       string    `gorm:"not null" json:"name"`
-	Email      string    `json:"email,omitempty"`
-	Currency   string    `gorm:"size:3;not null;default:USD" json:"currency"`
-	NamingRule string    `gorm:"not null;default:'{FIRST}{DISCOUNT}'" json:"naming_rule"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	ID         uint64 `gorm:"primaryKey" json:"id"`
+	Name       string `gorm:"not null" json:"name"`
+	Email      string `json:"email,omitempty"`
+	Currency   string `gorm:"size:3;not null;default:USD" json:"currency"`
+	NamingRule string `gorm:"not null;default:'{FIRST}{DISCOUNT}'" json:"naming_rule"`
+	// MinPayout is the smallest approved balance, in minor units of
+	// Currency, that "pay everyone payable" pays; 0 pays any positive one.
+	MinPayout int64 `gorm:"not null;default:0" json:"min_payout"`
+	// The commission base (see commission.Base): by default goods after
+	// discounts, tax and shipping left out.
+	BaseShipping       bool `gorm:"not null;default:false" json:"base_shipping"`
+	BaseTax            bool `gorm:"not null;default:false" json:"base_tax"`
+	BaseBeforeDiscount bool `gorm:"not null;default:false" json:"base_before_discount"`
+	// Tiers (see CommissionTier): what they count ("" for no tiers,
+	// TierSales or TierOrders), over which period, and whether crossing
+	// one tops up the period's earlier sales with a bonus.
+	TierMetric string `gorm:"size:8;not null;default:''" json:"tier_metric"`
+	TierPeriod string `gorm:"size:8;not null;default:'month'" json:"tier_period"`
+	TierBonus  bool   `gorm:"not null;default:false" json:"tier_bonus"`
+	// Lifetime attribution (see CustomerLink): a customer's later orders
+	// without an affiliate's code are credited to the affiliate whose code
+	// they first ordered with, for LifetimeDays after that first order (0:
+	// for ever). LifetimeCodeWins says whether a later order with another
+	// affiliate's code goes to that affiliate (who then keeps the
+	// customer) or stays with the first.
+	LifetimeOn       bool      `gorm:"not null;default:false" json:"lifetime_on"`
+	LifetimeDays     int       `gorm:"not null;default:0" json:"lifetime_days"`
+	LifetimeCodeWins bool      `gorm:"not null;default:true" json:"lifetime_code_wins"`
+	CreatedAt        time.Time `json:"created_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
 }
 
 // APIKey authenticates a merchant's scripts; only its SHA-256 is stored.
@@ -47,10 +72,10 @@ func (s *Store) CreateAccount(ctx context.Context, name, email, currency string)
 		currency = "USD"
 	}
 	if name == "" {
-		return nil, invalidf("account name is required")
+		return nil, wrapErr("create account", invalidf("account name is required"))
 	}
 	if !ValidCurrency(currency) {
-		return nil, invalidf("currency %q is not an ISO 4217 code", currency)
+		return nil, wrapErr("create account", invalidf("currency %q is not an ISO 4217 code", currency))
 	}
 	a := &Account{Name: name, Email: strings.TrimSpace(email), Currency: currency, NamingRule: DefaultNamingRule}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
@@ -61,7 +86,7 @@ func (s *Store) CreateAccount(ctx context.Context, name, email, currency string)
 		return tx.Create(&rule).Error
 	})
 	if err != nil {
-		return nil, err
+		return nil, wrapErr("create account", err)
 	}
 	return a, nil
 }
@@ -70,7 +95,7 @@ func (s *Store) CreateAccount(ctx context.Context, name, email, currency string)
 func (s *Store) GetAccount(ctx context.Context, id uint64) (*Account, error) {
 	var a Account
 	if err := first(s.db.WithContext(ctx), &a, "account", id); err != nil {
-		return nil, err
+		return nil, wrapErr("get account", err)
 	}
 	return &a, nil
 }
@@ -79,16 +104,16 @@ func (s *Store) GetAccount(ctx context.Context, id uint64) (*Account, error) {
 // cannot be shown again.
 func (s *Store) CreateAPIKey(ctx context.Context, accountID uint64) (string, error) {
 	if _, err := s.GetAccount(ctx, accountID); err != nil {
-		return "", err
+		return "", wrapErr("create api key", err)
 	}
 	raw := make([]byte, 24)
 	if _, err := rand.Read(raw); err != nil {
-		return "", err
+		return "", wrapErr("create api key", err)
 	}
 	key := apiKeyPrefix + hex.EncodeToString(raw)
 	row := APIKey{AccountID: accountID, Hash: hashKey(key), Prefix: key[:10]}
 	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
-		return "", err
+		return "", wrapErr("create api key", err)
 	}
 	return key, nil
 }
@@ -96,11 +121,11 @@ func (s *Store) CreateAPIKey(ctx context.Context, accountID uint64) (string, err
 // AccountByAPIKey returns the account a key belongs to, or ErrNotFound.
 func (s *Store) AccountByAPIKey(ctx context.Context, key string) (*Account, error) {
 	if !strings.HasPrefix(key, apiKeyPrefix) || len(key) > 100 {
-		return nil, notFound("api key")
+		return nil, wrapErr("account by api key", notFound("api key"))
 	}
 	var k APIKey
 	if err := first(s.db.WithContext(ctx), &k, "api key", "hash = ?", hashKey(key)); err != nil {
-		return nil, err
+		return nil, wrapErr("account by api key", err)
 	}
 	return s.GetAccount(ctx, k.AccountID)
 }
@@ -108,4 +133,9 @@ func (s *Store) AccountByAPIKey(ctx context.Context, key string) (*Account, erro
 func hashKey(key string) string {
 	sum := sha256.Sum256([]byte(key))
 	return hex.EncodeToString(sum[:])
+}
+
+// Base is what the account's commissions are computed on.
+func (a *Account) Base() commission.Base {
+	return commission.Base{Shipping: a.BaseShipping, Tax: a.BaseTax, BeforeDiscount: a.BaseBeforeDiscount}
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
+	"codecredit/models/commission"
 	"codecredit/platforms"
 )
 
@@ -19,42 +21,68 @@ import (
 // before the order. Test orders and orders without a known code return
 // (nil, nil). A duplicate returns the existing conversion and books nothing.
 func (s *Store) AttributeOrder(ctx context.Context, connectionID uint64, o platforms.Order) (*Conversion, error) {
+	b, err := s.bookOrderOf(ctx, connectionID, o, 0)
+	return b.Conversion, wrapErr("attribute order", err)
+}
+
+// OrderBooking is what BookOrderDelivery did.
+type OrderBooking struct {
+	// Conversion is the order's conversion; nil when it was not attributed.
+	Conversion *Conversion
+	// DeliveryMarked says the delivery was marked processed in the
+	// transaction that booked the order. When false the caller marks it.
+	DeliveryMarked bool
+}
+
+// BookOrderDelivery is AttributeOrder for an order that is the only effect
+// of stored delivery eventID: the transaction that books the order also
+// marks the delivery processed, saving a commit per order. The delivery is
+// left unmarked when nothing was booked (a test order, an inactive
+// connection) and when refunds that came before the order were applied,
+// because their reversal notices come first; DeliveryMarked says which.
+func (s *Store) BookOrderDelivery(ctx context.Context, eventID, connectionID uint64, o platforms.Order) (OrderBooking, error) {
+	if eventID == 0 {
+		return OrderBooking{}, wrapErr("book order delivery", fmt.Errorf("%w: book order delivery: no delivery id", ErrInvalid))
+	}
+	return s.bookOrderOf(ctx, connectionID, o, eventID)
+}
+
+// bookOrderOf books o; a non-zero eventID is the delivery to mark processed
+// in the same transaction.
+func (s *Store) bookOrderOf(ctx context.Context, connectionID uint64, o platforms.Order, eventID uint64) (OrderBooking, error) {
 	if o.Test {
-		return nil, nil
+		return OrderBooking{}, nil
 	}
 	if err := validateOrder(&o); err != nil {
-		return nil, err
+		return OrderBooking{}, err
 	}
 	if o.PlacedAt.IsZero() {
 		o.PlacedAt = s.now()
 	}
 	conn, err := s.GetConnection(ctx, connectionID)
 	if err != nil {
-		return nil, err
+		return OrderBooking{}, err
 	}
 	if conn.Status != ConnectionActive {
-		return nil, nil
+		return OrderBooking{}, nil
 	}
-	var conv *Conversion
-	var mark *eventMark
+	var b OrderBooking
 	err = s.tx(ctx, func(tx *gorm.DB) error {
+		b = OrderBooking{} // a retried transaction starts over
 		var err error
-		if conv, err = s.attributeInTx(tx, conn, &o); err != nil {
+		if b.Conversion, err = s.attributeInTx(tx, conn, &o); err != nil {
 			return err
 		}
-		if conv != nil && conv.RefundedSubtotal > 0 {
-			return nil // reversal notices follow; the caller marks the delivery after them
+		if eventID == 0 || (b.Conversion != nil && b.Conversion.RefundedSubtotal > 0) {
+			return nil
 		}
-		mark, err = s.markEventInTx(ctx, tx)
-		return err
+		b.DeliveryMarked = true
+		return s.markProcessed(tx, eventID)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("models: attribute order %s: %w", o.ExternalID, err)
+		return OrderBooking{}, fmt.Errorf("models: attribute order %s: %w", o.ExternalID, err)
 	}
-	if mark != nil {
-		mark.done = true
-	}
-	return conv, nil
+	return b, nil
 }
 
 // attributeInTx books an order once per (connection, order id) and applies
@@ -78,42 +106,75 @@ func (s *Store) attributeInTx(tx *gorm.DB, conn *Connection, o *platforms.Order)
 	return conv, s.applyHeldRefunds(tx, conv)
 }
 
-// credit is who an order is credited to and why.
-type credit struct {
-	code      *Code
-	affiliate *Affiliate
-	sub       *Subscription // set for a renewal of a linked subscription
-}
-
 // bookOrder creates the conversion and its accrual; nil when the order has
 // nothing to do with a code or a linked subscription.
 func (s *Store) bookOrder(tx *gorm.DB, conn *Connection, o *platforms.Order) (*Conversion, error) {
 	cr, err := s.creditFor(tx, conn, o)
-	if err != nil || (cr.code == nil && cr.sub == nil) {
+	if err != nil {
 		return nil, err
+	}
+	book := s.newRuleBook(tx)
+	ar, err := book.account(conn.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	if ar.account.LifetimeOn {
+		links, affs, err := loadLinks(tx, conn.AccountID, customerKeys(conn.ID, o.CustomerID, o.CustomerEmail))
+		if err != nil {
+			return nil, err
+		}
+		cr = lifetimeCredit(&ar.account, o, cr, links, affs)
+	}
+	if cr.code == nil && cr.sub == nil && cr.lifetime == nil {
+		return nil, nil
 	}
 	var affID uint64
 	if cr.affiliate != nil {
 		affID = cr.affiliate.ID
 	}
-	rule, err := s.ruleFor(tx, conn.AccountID, affID)
+	res, rule, ord, err := book.earn(conn, o, cr)
 	if err != nil {
 		return nil, err
 	}
 	if cr.sub != nil && !renewalEarns(rule, cr.sub, o) {
 		return nil, nil
 	}
-	conv := newConversion(conn, o, cr, rule)
+	if cr.sub != nil {
+		if err := tx.Model(&Conversion{}).Where("connection_id = ? AND subscription_id = ? AND placed_at < ?",
+			conn.ID, o.SubscriptionID, o.PlacedAt.UTC()).Count(&cr.renewal).Error; err != nil {
+			return nil, err
+		}
+		cr.renewalOf = rule.RecurringMonths
+	}
+	conv := newConversion(conn, o, cr, rule, res, ord)
 	if err := tx.Create(conv).Error; err != nil {
 		return nil, err
 	}
+	if lines := conversionLines(o, res); len(lines) > 0 {
+		for i := range lines {
+			lines[i].ConversionID = conv.ID
+		}
+		if err := tx.Create(&lines).Error; err != nil {
+			return nil, err
+		}
+	}
 	if err := s.linkSubscription(tx, conn, o, cr); err != nil {
+		return nil, err
+	}
+	if err := saveLinks(tx, &ar.account, linksOf(&ar.account, conv, cr)); err != nil {
+		return nil, err
+	}
+	bonus, err := book.counted(conv)
+	if err != nil {
+		return nil, err
+	}
+	if err := createBonuses(tx, map[*Conversion][]*LedgerEntry{conv: bonus}); err != nil {
 		return nil, err
 	}
 	if !conv.Earns() || conv.Commission == 0 {
 		return conv, nil
 	}
-	status := EntryPending
+	status := LedgerStatus(EntryPending)
 	if conv.Status == ConversionApproved {
 		status = EntryApproved
 	}
@@ -126,9 +187,10 @@ func (s *Store) bookOrder(tx *gorm.DB, conn *Connection, o *platforms.Order) (*C
 	return conv, tx.Create(&entry).Error
 }
 
-// newConversion fills in a conversion for an order credited as cr. Without
-// a hold (0 days) its commission is approved, payable, from the start.
-func newConversion(conn *Connection, o *platforms.Order, cr credit, rule *CommissionRule) *Conversion {
+// newConversion fills in a conversion for an order credited as cr that
+// earns res under ord (rule gives the hold). Without a hold (0 days) its
+// commission is approved, payable, from the start.
+func newConversion(conn *Connection, o *platforms.Order, cr credit, rule *CommissionRule, res commission.Result, ord commission.Rule) *Conversion {
 	placed := o.PlacedAt.UTC()
 	conv := &Conversion{
 		AccountID: conn.AccountID, ConnectionID: conn.ID, ExternalOrderID: o.ExternalID,
@@ -136,12 +198,20 @@ func newConversion(conn *Connection, o *platforms.Order, cr credit, rule *Commis
 		Total: o.Total, CustomerID: o.CustomerID, CustomerEmail: strings.TrimSpace(o.CustomerEmail),
 		CustomerName: o.CustomerName, SubscriptionID: o.SubscriptionID, Recurring: cr.sub != nil,
 		PlacedAt: placed, ApproveAt: placed.AddDate(0, 0, rule.HoldDays), Status: ConversionUnattributed,
+		Why: whyOf(res, ord),
 	}
 	if cr.code != nil {
 		conv.CodeID, conv.Code = &cr.code.ID, cr.code.Code
+		conv.CreditNote = "code " + cr.code.Code
 	}
 	if cr.affiliate == nil {
 		return conv
+	}
+	switch {
+	case cr.lifetime != nil:
+		conv.Lifetime, conv.CreditNote = true, lifetimeNote(cr.affiliate, cr.lifetime)
+	case cr.sub != nil:
+		conv.CreditNote = renewalNote(cr)
 	}
 	conv.AffiliateID = &cr.affiliate.ID
 	conv.Status = ConversionPending
@@ -150,172 +220,35 @@ func newConversion(conn *Connection, o *platforms.Order, cr credit, rule *Commis
 		conv.FlagReason = "the customer's email is the affiliate's own: self-referral, not paid"
 		return conv
 	}
-	conv.Commission = rule.Commission(o.Subtotal, o.Currency)
-	conv.CommissionNote = rule.CommissionNote(o.Subtotal, o.Currency)
+	conv.Commission, conv.CommissionNote = res.Commission, res.Note
 	if rule.HoldDays == 0 {
 		conv.Status = ConversionApproved
 	}
 	return conv
 }
 
-// creditFor finds the code and affiliate an order is credited to. A renewal
-// of a subscription already linked to an affiliate stays with that
-// affiliate, whatever code it carries. Otherwise the first code of the
-// order that belongs to an active affiliate wins; failing that, the first
-// known code is recorded without an affiliate.
-func (s *Store) creditFor(tx *gorm.DB, conn *Connection, o *platforms.Order) (credit, error) {
-	if o.SubscriptionID != "" {
-		var sub Subscription
-		err := tx.Where("connection_id = ? AND external_id = ?", conn.ID, o.SubscriptionID).Take(&sub).Error
-		if err == nil {
-			return s.renewalCredit(tx, &sub)
-		}
-		if !errors.Is(err, gorm.ErrRecordNotFound) {
-			return credit{}, err
+// whyOf says which rules decided an order's commission: the order rule's
+// words, or each distinct line rule's, in the order of the lines.
+func whyOf(res commission.Result, ord commission.Rule) string {
+	if len(res.Lines) == 0 {
+		return commission.Why(ord)
+	}
+	var whys []string
+	for _, l := range res.Lines {
+		if w := commission.Why(l.Rule); !slices.Contains(whys, w) {
+			whys = append(whys, w)
 		}
 	}
-	codes, err := s.matchingCodes(tx, conn, o.Codes)
-	if err != nil || len(codes) == 0 {
-		return credit{}, err
-	}
-	affiliates, err := s.activeAffiliates(tx, conn.AccountID, codes)
-	if err != nil {
-		return credit{}, err
-	}
-	for _, c := range codes {
-		if c.AffiliateID != nil && affiliates[*c.AffiliateID] != nil {
-			return credit{code: c, affiliate: affiliates[*c.AffiliateID]}, nil
-		}
-	}
-	return credit{code: codes[0]}, nil
+	return strings.Join(whys, "; ")
 }
 
-func (s *Store) renewalCredit(tx *gorm.DB, sub *Subscription) (credit, error) {
-	var aff Affiliate
-	if err := tx.Take(&aff, sub.AffiliateID).Error; err != nil {
-		return credit{}, err
+// renewalNote says which renewal of its subscription an order is: "renewal
+// 3 of 12 (subscription sub_1, brought on 2026-10-02)", where the rule
+// pays 12 months of renewals; without a cap, "renewal 3 (…)".
+func renewalNote(cr credit) string {
+	n := "renewal " + strconv.FormatInt(cr.renewal, 10)
+	if cr.renewalOf != nil && *cr.renewalOf > 0 {
+		n += " of " + strconv.Itoa(*cr.renewalOf)
 	}
-	cr := credit{sub: sub}
-	if aff.Status == AffiliateActive {
-		cr.affiliate = &aff
-	}
-	if sub.CodeID != nil {
-		var c Code
-		if err := tx.Take(&c, *sub.CodeID).Error; err == nil {
-			cr.code = &c
-		}
-	}
-	return cr, nil
-}
-
-// matchingCodes returns the active codes of the connection (or of the
-// account, not tied to a store) named by the order, in the order's order.
-// An order names a code by its text (any case) or, on platforms whose
-// payloads carry ids (a Stripe promotion code, a Paddle discount), by the
-// code's platform id.
-func (s *Store) matchingCodes(tx *gorm.DB, conn *Connection, typed []string) ([]*Code, error) {
-	var kept, norms []string
-	for _, t := range typed {
-		if n := NormalizeCode(t); n != "" {
-			kept, norms = append(kept, strings.TrimSpace(t)), append(norms, n)
-		}
-	}
-	if len(kept) == 0 {
-		return nil, nil
-	}
-	typed = kept
-	var rows []Code
-	err := tx.Where("account_id = ? AND connection_id IN ? AND active = ? AND (normalized IN ? OR platform_code_id IN ?)",
-		conn.AccountID, []uint64{conn.ID, 0}, true, norms, typed).Find(&rows).Error
-	if err != nil {
-		return nil, err
-	}
-	byKey := map[string]*Code{}
-	for i := range rows {
-		c := &rows[i]
-		if prev, ok := byKey[c.Normalized]; !ok || prev.ConnectionID == 0 {
-			byKey[c.Normalized] = c
-		}
-		if c.PlatformCodeID != "" {
-			byKey["\x00"+c.PlatformCodeID] = c
-		}
-	}
-	var out []*Code
-	seen := map[uint64]bool{}
-	for i, t := range typed {
-		c := byKey["\x00"+t]
-		if c == nil {
-			c = byKey[norms[i]]
-		}
-		if c != nil && !seen[c.ID] {
-			seen[c.ID] = true
-			out = append(out, c)
-		}
-	}
-	return out, nil
-}
-
-// activeAffiliates loads the active affiliates owning codes, by id.
-func (s *Store) activeAffiliates(tx *gorm.DB, accountID uint64, codes []*Code) (map[uint64]*Affiliate, error) {
-	var ids []uint64
-	for _, c := range codes {
-		if c.AffiliateID != nil {
-			ids = append(ids, *c.AffiliateID)
-		}
-	}
-	out := map[uint64]*Affiliate{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var rows []Affiliate
-	err := tx.Where("account_id = ? AND id IN ? AND status = ?", accountID, ids, AffiliateActive).Find(&rows).Error
-	for i := range rows {
-		out[rows[i].ID] = &rows[i]
-	}
-	return out, err
-}
-
-// ruleFor is the commission rule for an affiliate: its override, else the
-// account default.
-func (s *Store) ruleFor(tx *gorm.DB, accountID, affiliateID uint64) (*CommissionRule, error) {
-	var rules []CommissionRule
-	err := tx.Where("account_id = ? AND affiliate_id IN ?", accountID, []uint64{0, affiliateID}).
-		Order("affiliate_id DESC").Limit(1).Find(&rules).Error
-	if err != nil {
-		return nil, err
-	}
-	if len(rules) == 0 {
-		var a Account
-		if err := tx.Take(&a, accountID).Error; err != nil {
-			return nil, err
-		}
-		r := DefaultCommissionRule(accountID, a.Currency)
-		return &r, nil
-	}
-	return &rules[0], nil
-}
-
-// renewalEarns applies the rule's recurring months cap to a renewal.
-func renewalEarns(rule *CommissionRule, sub *Subscription, o *platforms.Order) bool {
-	if rule.RecurringMonths == nil {
-		return true
-	}
-	if *rule.RecurringMonths == 0 {
-		return false
-	}
-	return o.PlacedAt.Before(sub.FirstPaidAt.AddDate(0, *rule.RecurringMonths, 0))
-}
-
-// linkSubscription remembers which affiliate won a subscription's first
-// attributed payment.
-func (s *Store) linkSubscription(tx *gorm.DB, conn *Connection, o *platforms.Order, cr credit) error {
-	if o.SubscriptionID == "" || cr.sub != nil || cr.affiliate == nil {
-		return nil
-	}
-	sub := Subscription{AccountID: conn.AccountID, ConnectionID: conn.ID, ExternalID: o.SubscriptionID,
-		AffiliateID: cr.affiliate.ID, FirstPaidAt: o.PlacedAt.UTC()}
-	if cr.code != nil {
-		sub.CodeID = &cr.code.ID
-	}
-	return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&sub).Error
+	return n + " (subscription " + cr.sub.ExternalID + ", brought on " + cr.sub.FirstPaidAt.UTC().Format(time.DateOnly) + ")"
 }

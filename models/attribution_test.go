@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -214,6 +215,10 @@ func TestSubscriptionRenewalsHonourMonthsCap(t *testing.T) {
 			if conv != nil {
 				if !conv.Recurring || *conv.AffiliateID != aff.ID {
 					t.Fatalf("renewal %d: %+v", m, conv)
+				}
+				want := fmt.Sprintf("renewal %d of 3 (subscription sub_1, brought on %s)", m, first.PlacedAt.UTC().Format("2006-01-02"))
+				if conv.CreditNote != want {
+					t.Fatalf("renewal %d says %q, want %q", m, conv.CreditNote, want)
 				}
 				earned++
 			}

@@ -41,7 +41,7 @@ func (s *Store) ListCodes(ctx context.Context, accountID uint64, f CodeFilter) (
 	case SourceImported, SourceGenerated, SourceManual:
 		q = q.Where("source = ?", f.Source)
 	default:
-		return nil, 0, invalidf("source must be %s, %s or %s", SourceImported, SourceGenerated, SourceManual)
+		return nil, 0, wrapErr("list codes", invalidf("source must be %s, %s or %s", SourceImported, SourceGenerated, SourceManual))
 	}
 	if f.Assigned != nil {
 		if *f.Assigned {
@@ -64,19 +64,19 @@ func (s *Store) ListCodes(ctx context.Context, accountID uint64, f CodeFilter) (
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
+		return nil, 0, wrapErr("list codes", err)
 	}
 	_, per, offset := listWindow(f.Page, f.PerPage)
 	out := []Code{}
 	err := q.Order("id DESC").Offset(offset).Limit(per).Find(&out).Error
-	return out, total, err
+	return out, total, wrapErr("list codes", err)
 }
 
 // GetCode loads one code of the account.
 func (s *Store) GetCode(ctx context.Context, accountID, id uint64) (*Code, error) {
 	var c Code
 	if err := first(s.db.WithContext(ctx), &c, "code", "id = ? AND account_id = ?", id, accountID); err != nil {
-		return nil, err
+		return nil, wrapErr("get code", err)
 	}
 	return &c, nil
 }
@@ -138,11 +138,11 @@ func assignableAffiliate(tx *gorm.DB, accountID, affiliateID uint64) (*Affiliate
 func (s *Store) CreateManualCode(ctx context.Context, accountID uint64, in NewCode) (*Code, error) {
 	text, err := checkCodeText(in.Code)
 	if err != nil {
-		return nil, err
+		return nil, wrapErr("create manual code", err)
 	}
 	d := in.DiscountSpec
 	if err := d.validate(); err != nil {
-		return nil, err
+		return nil, wrapErr("create manual code", err)
 	}
 	c := &Code{AccountID: accountID, Code: text, Normalized: NormalizeCode(text),
 		DiscountType: d.Type, DiscountValue: d.Value, Currency: d.Currency, OncePerCustomer: in.OncePerCustomer,
@@ -164,10 +164,10 @@ func (s *Store) CreateManualCode(ctx context.Context, accountID uint64, in NewCo
 		return tx.Create(c).Error
 	})
 	if isUniqueViolation(err) {
-		return nil, conflictf("code %s already exists", text)
+		return nil, wrapErr("create manual code", conflictf("code %s already exists", text))
 	}
 	if err != nil {
-		return nil, err
+		return nil, wrapErr("create manual code", err)
 	}
 	return c, nil
 }

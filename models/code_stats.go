@@ -61,7 +61,7 @@ func fillCodeStats(db *gorm.DB, accountID uint64, codes []Code) error {
 func (s *Store) ListCodesWithStats(ctx context.Context, accountID uint64, f CodeFilter) ([]Code, int64, error) {
 	rows, total, err := s.ListCodes(ctx, accountID, f)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, wrapErr("list codes with stats", err)
 	}
-	return rows, total, fillCodeStats(s.db.WithContext(ctx), accountID, rows)
+	return rows, total, wrapErr("list codes with stats", fillCodeStats(s.db.WithContext(ctx), accountID, rows))
 }

@@ -14,28 +14,35 @@ import (
 	"codecredit/platforms"
 )
 
+// ConnectionStatus is whether a platform store still works with the app
+// (Connection.Status).
+type ConnectionStatus string
+
 // Connection statuses.
 const (
-	ConnectionActive      = "active"
-	ConnectionUninstalled = "uninstalled"
+	ConnectionActive      ConnectionStatus = "active"      // installed; deliveries and calls go through
+	ConnectionUninstalled ConnectionStatus = "uninstalled" // the merchant removed the app from the store
+	// ConnectionNeedsReinstall marks a connection whose credentials the
+	// platform refused: the merchant must install or connect again.
+	ConnectionNeedsReinstall ConnectionStatus = "needs_reinstall"
 )
 
 // Connection is one platform store of an account (a Shopify shop, a Stripe
 // account, ...). Credentials are encrypted at rest with AES-GCM.
 type Connection struct {
-	ID           uint64 `gorm:"primaryKey" json:"id"`
-	AccountID    uint64 `gorm:"not null;index" json:"account_id"`
-	Platform     string `gorm:"size:32;not null;uniqueIndex:idx_connection_source" json:"platform"`
-	ExternalID   string `gorm:"size:255;not null;uniqueIndex:idx_connection_source" json:"external_id"`
-	Name         string `gorm:"size:255;not null;default:''" json:"name"` // the store's name, for people
-	Status       string `gorm:"size:16;not null;default:active" json:"status"`
-	Currency     string `gorm:"size:3" json:"currency,omitempty"`
-	Credentials  []byte `json:"-"`
-	ImportCursor string `json:"-"`
-	ImportDone   int    `json:"import_done"`
-	ImportTotal  int    `json:"import_total"`
-	ImportState  string `gorm:"size:16;not null;default:''" json:"import_state,omitempty"` // running, done, failed
-	LastError    string `json:"last_error,omitempty"`
+	ID           uint64           `gorm:"primaryKey" json:"id"`
+	AccountID    uint64           `gorm:"not null;index" json:"account_id"`
+	Platform     string           `gorm:"size:32;not null;uniqueIndex:idx_connection_source" json:"platform"`
+	ExternalID   string           `gorm:"size:255;not null;uniqueIndex:idx_connection_source" json:"external_id"`
+	Name         string           `gorm:"size:255;not null;default:''" json:"name"` // the store's name, for people
+	Status       ConnectionStatus `gorm:"size:16;not null;default:active" json:"status"`
+	Currency     string           `gorm:"size:3" json:"currency,omitempty"`
+	Credentials  []byte           `json:"-"`
+	ImportCursor string           `json:"-"`
+	ImportDone   int              `json:"import_done"`
+	ImportTotal  int              `json:"import_total"`
+	ImportState  string           `gorm:"size:16;not null;default:''" json:"import_state,omitempty"` // running, done, failed
+	LastError    string           `json:"last_error,omitempty"`
 	// ImportStartedAt and ImportFinishedAt time the latest import.
 	ImportStartedAt  *time.Time `json:"import_started_at,omitempty"`
 	ImportFinishedAt *time.Time `json:"import_finished_at,omitempty"`
@@ -75,11 +82,11 @@ type Credentials map[string]string
 func (s *Store) SetCredentials(c *Connection, creds Credentials) error {
 	plain, err := json.Marshal(creds)
 	if err != nil {
-		return err
+		return wrapErr("set credentials", err)
 	}
 	sealed, err := s.cipher.Encrypt(plain)
 	if err != nil {
-		return err
+		return wrapErr("set credentials", err)
 	}
 	c.Credentials = sealed
 	return nil
@@ -93,16 +100,16 @@ func (s *Store) ReadCredentials(c *Connection) (Credentials, error) {
 	}
 	plain, err := s.cipher.Decrypt(c.Credentials)
 	if err != nil {
-		return nil, err
+		return nil, wrapErr("read credentials", err)
 	}
-	return creds, json.Unmarshal(plain, &creds)
+	return creds, wrapErr("read credentials", json.Unmarshal(plain, &creds))
 }
 
 // GetConnection loads a connection.
 func (s *Store) GetConnection(ctx context.Context, id uint64) (*Connection, error) {
 	var c Connection
 	if err := first(s.db.WithContext(ctx), &c, "connection", id); err != nil {
-		return nil, err
+		return nil, wrapErr("get connection", err)
 	}
 	return &c, nil
 }
@@ -112,7 +119,7 @@ func (s *Store) GetConnection(ctx context.Context, id uint64) (*Connection, erro
 func (s *Store) APIConnection(ctx context.Context, accountID uint64) (*Connection, error) {
 	a, err := s.GetAccount(ctx, accountID)
 	if err != nil {
-		return nil, err
+		return nil, wrapErr("api connection", err)
 	}
 	c := Connection{
 		AccountID: accountID, Platform: platforms.API, ExternalID: strconv.FormatUint(accountID, 10),
@@ -125,7 +132,7 @@ func (s *Store) APIConnection(ctx context.Context, accountID uint64) (*Connectio
 		return tx.Where("platform = ? AND external_id = ?", c.Platform, c.ExternalID).First(&c).Error
 	})
 	if err != nil {
-		return nil, err
+		return nil, wrapErr("api connection", err)
 	}
 	return &c, nil
 }

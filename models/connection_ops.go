@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
-
-// ConnectionNeedsReinstall marks a connection whose credentials the
-// platform refused: the merchant must install or connect again.
-const ConnectionNeedsReinstall = "needs_reinstall"
 
 // Install describes a platform connection being installed or connected.
 // AccountID 0 makes the merchant account from ShopName, Email and Currency
@@ -32,7 +29,7 @@ type Install struct {
 func (s *Store) InstallConnection(ctx context.Context, in Install) (*Connection, error) {
 	in.ExternalID = strings.TrimSpace(in.ExternalID)
 	if in.Platform == "" || in.ExternalID == "" {
-		return nil, invalidf("a connection needs a platform and an id on it")
+		return nil, wrapErr("install connection", invalidf("a connection needs a platform and an id on it"))
 	}
 	var conn Connection
 	err := s.tx(ctx, func(tx *gorm.DB) error {
@@ -51,7 +48,7 @@ func (s *Store) InstallConnection(ctx context.Context, in Install) (*Connection,
 		return s.reactivate(tx, &conn, in)
 	})
 	if err != nil {
-		return nil, err
+		return nil, wrapErr("install connection", err)
 	}
 	return &conn, nil
 }
@@ -108,7 +105,7 @@ func (s *Store) ConnectionBySource(ctx context.Context, platform, externalID str
 	var c Connection
 	err := first(s.db.WithContext(ctx), &c, platform+" connection", "platform = ? AND external_id = ?", platform, externalID)
 	if err != nil {
-		return nil, err
+		return nil, wrapErr("connection by source", err)
 	}
 	return &c, nil
 }
@@ -117,37 +114,37 @@ func (s *Store) ConnectionBySource(ctx context.Context, platform, externalID str
 func (s *Store) ListConnections(ctx context.Context, accountID uint64) ([]Connection, error) {
 	var out []Connection
 	err := s.db.WithContext(ctx).Where("account_id = ?", accountID).Order("id").Find(&out).Error
-	return out, err
+	return out, wrapErr("list connections", err)
 }
 
 // ActiveConnections lists every active connection of a platform.
 func (s *Store) ActiveConnections(ctx context.Context, platform string) ([]Connection, error) {
 	var out []Connection
 	err := s.db.WithContext(ctx).Where("platform = ? AND status = ?", platform, ConnectionActive).Order("id").Find(&out).Error
-	return out, err
+	return out, wrapErr("active connections", err)
 }
 
 // SaveCredentials replaces a connection's credentials (e.g. a refreshed token).
 func (s *Store) SaveCredentials(ctx context.Context, connID uint64, creds Credentials) error {
 	var c Connection
 	if err := s.SetCredentials(&c, creds); err != nil {
-		return err
+		return wrapErr("save credentials", err)
 	}
-	return s.db.WithContext(ctx).Model(&Connection{}).Where("id = ?", connID).Update("credentials", c.Credentials).Error
+	return wrapErr("save credentials", s.db.WithContext(ctx).Model(&Connection{}).Where("id = ?", connID).Update("credentials", c.Credentials).Error)
 }
 
 // UninstallConnection deletes a connection's credentials and marks it
 // uninstalled: its jobs stop, its history stays.
 func (s *Store) UninstallConnection(ctx context.Context, connID uint64) error {
-	return s.db.WithContext(ctx).Model(&Connection{}).Where("id = ?", connID).Updates(map[string]any{
-		"status": ConnectionUninstalled, "credentials": nil, "uninstalled_at": s.now()}).Error
+	return wrapErr("uninstall connection", s.db.WithContext(ctx).Model(&Connection{}).Where("id = ?", connID).Updates(map[string]any{
+		"status": ConnectionUninstalled, "credentials": nil, "uninstalled_at": s.now()}).Error)
 }
 
 // MarkNeedsReinstall records that the platform refused the connection's
 // credentials, with the reason, so the admin can ask for a new install.
 func (s *Store) MarkNeedsReinstall(ctx context.Context, connID uint64, reason string) error {
-	return s.db.WithContext(ctx).Model(&Connection{}).Where("id = ? AND status = ?", connID, ConnectionActive).
-		Updates(map[string]any{"status": ConnectionNeedsReinstall, "last_error": reason}).Error
+	return wrapErr("mark needs reinstall", s.db.WithContext(ctx).Model(&Connection{}).Where("id = ? AND status = ?", connID, ConnectionActive).
+		Updates(map[string]any{"status": ConnectionNeedsReinstall, "last_error": reason}).Error)
 }
 
 // Import states shown as the admin's progress bar.
@@ -174,22 +171,34 @@ func (s *Store) SetImportProgress(ctx context.Context, connID uint64, cursor str
 	if state == ImportDone {
 		updates["import_finished_at"] = now
 	}
-	return s.db.WithContext(ctx).Model(&Connection{}).Where("id = ?", connID).Updates(updates).Error
+	return wrapErr("set import progress", s.db.WithContext(ctx).Model(&Connection{}).Where("id = ?", connID).Updates(updates).Error)
 }
 
 // MarkImportFailed records a failed import attempt and its error on an
 // active connection (import_state failed, last_error), keeping the
 // checkpoint the retry resumes from; the next page imported clears it.
 func (s *Store) MarkImportFailed(ctx context.Context, connID uint64, cause error) error {
-	return s.db.WithContext(ctx).Model(&Connection{}).Where("id = ? AND status = ?", connID, ConnectionActive).
-		Updates(map[string]any{"import_state": ImportFailed, "last_error": truncateError(cause)}).Error
+	return wrapErr("mark import failed", s.db.WithContext(ctx).Model(&Connection{}).Where("id = ? AND status = ?", connID, ConnectionActive).
+		Updates(map[string]any{"import_state": ImportFailed, "last_error": truncateError(cause)}).Error)
 }
 
-// truncateError is an error's text, cut to what a row keeps.
-func truncateError(err error) string {
-	msg := err.Error()
-	if len(msg) > 2000 {
-		msg = msg[:2000]
+// maxErrorLen is how much of an error's text a row keeps (last_error of
+// connections, webhook events and emails): enough for a platform's or a
+// mail server's whole answer, short enough to list.
+const maxErrorLen = 2000
+
+// truncateError is an error's text, cut to maxErrorLen bytes on a
+// character boundary.
+func truncateError(err error) string { return truncateText(err.Error()) }
+
+// truncateText cuts s to maxErrorLen bytes without splitting a character.
+func truncateText(s string) string {
+	if len(s) <= maxErrorLen {
+		return s
 	}
-	return msg
+	cut := maxErrorLen
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }

@@ -1,8 +1,18 @@
 package models
 
-import "time"
+import (
+	"time"
 
-// Conversion statuses.
+	"codecredit/platforms"
+)
+
+// ConversionStatus is where a conversion's commission stands
+// (Conversion.Status).
+type ConversionStatus string
+
+// Conversion statuses, the values of ConversionStatus. They are untyped
+// so SQL text and plain-string filters (the dashboard's queries) can use
+// them as they are.
 const (
 	ConversionPending      = "pending"      // commission booked, in its hold period
 	ConversionApproved     = "approved"     // hold over, payable
@@ -14,33 +24,44 @@ const (
 
 // Conversion is one platform order placed with a known code.
 type Conversion struct {
-	ID                 uint64    `gorm:"primaryKey" json:"id"`
-	AccountID          uint64    `gorm:"not null;index:idx_conversion_account_placed" json:"account_id"`
-	ConnectionID       uint64    `gorm:"not null;uniqueIndex:idx_conversion_order" json:"connection_id"`
-	ExternalOrderID    string    `gorm:"not null;uniqueIndex:idx_conversion_order" json:"order_id"`
-	OrderNumber        string    `json:"order_number,omitempty"`
-	AffiliateID        *uint64   `gorm:"index" json:"affiliate_id,omitempty"`
-	CodeID             *uint64   `gorm:"index" json:"code_id,omitempty"`
-	Code               string    `json:"code"`
-	Currency           string    `gorm:"size:3;not null" json:"currency"`
-	Subtotal           int64     `gorm:"not null" json:"subtotal"`
-	Discount           int64     `gorm:"not null;default:0" json:"discount"`
-	Total              int64     `gorm:"not null;default:0" json:"total"`
-	Commission         int64     `gorm:"not null;default:0" json:"commission"`
-	RefundedSubtotal   int64     `gorm:"not null;default:0" json:"refunded_subtotal"`
-	ReversedCommission int64     `gorm:"not null;default:0" json:"reversed_commission"`
-	Status             string    `gorm:"size:16;not null" json:"status"`
-	FlagReason         string    `json:"flag_reason,omitempty"`
-	CommissionNote     string    `gorm:"not null;default:''" json:"commission_note,omitempty"` // why the rule earned what it did, when not obvious
-	CustomerID         string    `json:"customer_id,omitempty"`
-	CustomerEmail      string    `gorm:"index" json:"customer_email,omitempty"`
-	CustomerName       string    `json:"customer_name,omitempty"`
-	SubscriptionID     string    `json:"subscription_id,omitempty"`
-	Recurring          bool      `gorm:"not null;default:false" json:"recurring"`
-	PlacedAt           time.Time `gorm:"not null;index:idx_conversion_account_placed" json:"placed_at"`
-	ApproveAt          time.Time `gorm:"not null" json:"approve_at"`
-	CreatedAt          time.Time `json:"created_at"`
-	UpdatedAt          time.Time `json:"updated_at"`
+	ID                 uint64           `gorm:"primaryKey" json:"id"`
+	AccountID          uint64           `gorm:"not null;index:idx_conversion_account_placed" json:"account_id"`
+	ConnectionID       uint64           `gorm:"not null;uniqueIndex:idx_conversion_order" json:"connection_id"`
+	ExternalOrderID    string           `gorm:"not null;uniqueIndex:idx_conversion_order" json:"order_id"`
+	OrderNumber        string           `json:"order_number,omitempty"`
+	AffiliateID        *uint64          `gorm:"index" json:"affiliate_id,omitempty"`
+	CodeID             *uint64          `gorm:"index" json:"code_id,omitempty"`
+	Code               string           `json:"code"`
+	Currency           string           `gorm:"size:3;not null" json:"currency"`
+	Subtotal           int64            `gorm:"not null" json:"subtotal"`
+	Discount           int64            `gorm:"not null;default:0" json:"discount"`
+	Total              int64            `gorm:"not null;default:0" json:"total"`
+	Commission         int64            `gorm:"not null;default:0" json:"commission"`
+	RefundedSubtotal   int64            `gorm:"not null;default:0" json:"refunded_subtotal"`
+	ReversedCommission int64            `gorm:"not null;default:0" json:"reversed_commission"`
+	Status             ConversionStatus `gorm:"size:16;not null" json:"status"`
+	FlagReason         string           `json:"flag_reason,omitempty"`
+	CommissionNote     string           `gorm:"not null;default:''" json:"commission_note,omitempty"` // why the rule earned what it did, when not obvious
+	// Why names the rule that decided the order's commission, as it was
+	// when the order was booked ("Program default: 10%"); its lines, when
+	// it has any, each say their own.
+	Why string `gorm:"not null;default:''" json:"why,omitempty"`
+	// CreditNote says why the order went to its affiliate, as booked:
+	// "code SOFIA20", "renewal 3 of 12 (subscription sub_1, brought on
+	// 2026-10-02)", "repeat order of a customer brought by Sofia on
+	// 2026-10-02" (lifetime attribution, then Lifetime is set).
+	CreditNote     string    `gorm:"not null;default:''" json:"credit_note,omitempty"`
+	Lifetime       bool      `gorm:"not null;default:false" json:"lifetime,omitempty"`
+	CustomerID     string    `json:"customer_id,omitempty"`
+	CustomerEmail  string    `gorm:"index" json:"customer_email,omitempty"`
+	CustomerName   string    `json:"customer_name,omitempty"`
+	SubscriptionID string    `gorm:"index:idx_conversion_subscription" json:"subscription_id,omitempty"`
+	Recurring      bool      `gorm:"not null;default:false" json:"recurring"`
+	Origin         string    `gorm:"size:16;not null;default:''" json:"origin,omitempty"` // OriginManual: added by hand
+	PlacedAt       time.Time `gorm:"not null;index:idx_conversion_account_placed" json:"placed_at"`
+	ApproveAt      time.Time `gorm:"not null" json:"approve_at"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 	// Refunds are the refunds reported for the order, applied or failed
 	// (ListConversions fills them in).
 	Refunds []Refund `gorm:"-" json:"refunds,omitempty"`
@@ -68,8 +89,10 @@ type Refund struct {
 	// Note says how the goods' share was worked out where the platform did
 	// not itemise the refund (a WooCommerce refund without lines, a Stripe
 	// refund of money only).
-	Note      string    `gorm:"not null;default:''" json:"note,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
+	Note string `gorm:"not null;default:''" json:"note,omitempty"`
+	// Lines are the order lines refunded, where the platform said which.
+	Lines     []platforms.RefundLine `gorm:"type:text;serializer:json" json:"lines,omitempty"`
+	CreatedAt time.Time              `json:"created_at"`
 }
 
 // Subscription links a platform subscription to the affiliate whose code

@@ -41,7 +41,7 @@ func TestDiscountSummary(t *testing.T) {
 		conv := func(acct, conn, codeID uint64, cur string, sub, refunded int64, status string, at time.Time) {
 			n++
 			mustCreate(t, s, &models.Conversion{AccountID: acct, ConnectionID: conn, ExternalOrderID: fmt.Sprint(n),
-				CodeID: &codeID, Currency: cur, Subtotal: sub, RefundedSubtotal: refunded, Status: status,
+				CodeID: &codeID, Currency: cur, Subtotal: sub, RefundedSubtotal: refunded, Status: models.ConversionStatus(status),
 				PlacedAt: at, ApproveAt: at})
 		}
 		conv(shop.ID, shopConn, p10, "USD", 10000, 0, models.ConversionPending, in)
@@ -64,37 +64,43 @@ func TestDiscountSummary(t *testing.T) {
 		conv(other.ID, otherConn, foreign, "USD", 90000, 0, models.ConversionPending, in)
 		conv(other.ID, otherConn, p10, "USD", 90000, 0, models.ConversionPending, in)
 
-		rows, err := s.DiscountSummary(ctx, shop.ID, from, to)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := []string{
-			"percentage 1000 - USD: 3 orders, 17001 revenue, 5667 average",
-			"removed - - USD: 2 orders, 7000 revenue, 3500 average",
-			"percentage 2000 - USD: 2 orders, 3001 revenue, 1500 average", // 1500.5 rounds half to even
-			"fixed_amount 500 USD USD: 1 orders, 7000 revenue, 7000 average",
-			"fixed_amount 500 USD EUR: 1 orders, 4000 revenue, 4000 average",
-			"free_shipping 0 - USD: 1 orders, 2500 revenue, 2500 average",
-		}
-		if got := discountRows(rows); strings.Join(got, "\n") != strings.Join(want, "\n") {
-			t.Fatalf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-		}
+		t.Run("the account's summary groups its counted orders by discount, a removed code as removed", func(t *testing.T) {
+			rows, err := s.DiscountSummary(ctx, shop.ID, from, to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []string{
+				"percentage 1000 - USD: 3 orders, 17001 revenue, 5667 average",
+				"removed - - USD: 2 orders, 7000 revenue, 3500 average",
+				"percentage 2000 - USD: 2 orders, 3001 revenue, 1500 average", // 1500.5 rounds half to even
+				"fixed_amount 500 USD USD: 1 orders, 7000 revenue, 7000 average",
+				"fixed_amount 500 USD EUR: 1 orders, 4000 revenue, 4000 average",
+				"free_shipping 0 - USD: 1 orders, 2500 revenue, 2500 average",
+			}
+			if got := discountRows(rows); strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Fatalf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		})
 
-		rows, err = s.DiscountSummary(ctx, other.ID, from, to)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want = []string{
-			"percentage 9000 - USD: 1 orders, 90000 revenue, 90000 average",
-			"removed - - USD: 1 orders, 90000 revenue, 90000 average", // the shop's code is not the other's
-		}
-		if got := discountRows(rows); strings.Join(got, "\n") != strings.Join(want, "\n") {
-			t.Fatalf("other account's rows:\n%s", strings.Join(got, "\n"))
-		}
+		t.Run("another account's summary counts its own orders only, the shop's code as removed", func(t *testing.T) {
+			rows, err := s.DiscountSummary(ctx, other.ID, from, to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []string{
+				"percentage 9000 - USD: 1 orders, 90000 revenue, 90000 average",
+				"removed - - USD: 1 orders, 90000 revenue, 90000 average", // the shop's code is not the other's
+			}
+			if got := discountRows(rows); strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Fatalf("other account's rows:\n%s", strings.Join(got, "\n"))
+			}
+		})
 
-		if rows, err = s.DiscountSummary(ctx, shop.ID, to, to.AddDate(0, 0, 1)); err != nil || len(rows) != 1 {
-			t.Fatalf("the day after: %v, %v", discountRows(rows), err)
-		}
+		t.Run("an order placed at the end of the window counts in the next one", func(t *testing.T) {
+			if rows, err := s.DiscountSummary(ctx, shop.ID, to, to.AddDate(0, 0, 1)); err != nil || len(rows) != 1 {
+				t.Fatalf("the day after: %v, %v", discountRows(rows), err)
+			}
+		})
 	})
 }
 

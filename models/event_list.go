@@ -6,18 +6,22 @@ import (
 	"gorm.io/gorm"
 )
 
+// EventStatus is where a stored delivery stands, as the merchant sees it
+// (WebhookEvent.Status); derived from its columns, never stored.
+type EventStatus string
+
 // Statuses of a stored delivery, as the merchant sees them.
 const (
-	EventProcessed = "processed" // its effects are booked
-	EventPending   = "pending"   // waiting for the worker
-	EventRetrying  = "retrying"  // an attempt failed; the worker tries again
-	EventFailed    = "failed"    // failed for good (dead-lettered), with its error
+	EventProcessed EventStatus = "processed" // its effects are booked
+	EventPending   EventStatus = "pending"   // waiting for the worker
+	EventRetrying  EventStatus = "retrying"  // an attempt failed; the worker tries again
+	EventFailed    EventStatus = "failed"    // failed for good (dead-lettered), with its error
 )
 
 // EventFilter narrows ListEvents: Status is one of the Event* statuses or
 // empty for all.
 type EventFilter struct {
-	Status        string
+	Status        EventStatus
 	Page, PerPage int
 }
 
@@ -28,15 +32,15 @@ func (s *Store) ListEvents(ctx context.Context, accountID uint64, f EventFilter)
 	q := eventStatusScope(s.db.WithContext(ctx).Model(&WebhookEvent{}).Where("account_id = ?", accountID), f.Status)
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
+		return nil, 0, wrapErr("list events", err)
 	}
-	page, per := pageBounds(f.Page, f.PerPage)
+	page, per := ClampPaging(f.Page, f.PerPage)
 	var out []WebhookEvent
 	err := q.Omit("body").Order("received_at DESC, id DESC").Offset((page - 1) * per).Limit(per).Find(&out).Error
 	for i := range out {
 		out[i].Status = eventStatus(&out[i])
 	}
-	return out, total, err
+	return out, total, wrapErr("list events", err)
 }
 
 // GetAccountEvent loads one of the account's deliveries; another
@@ -44,13 +48,13 @@ func (s *Store) ListEvents(ctx context.Context, accountID uint64, f EventFilter)
 func (s *Store) GetAccountEvent(ctx context.Context, accountID, id uint64) (*WebhookEvent, error) {
 	var ev WebhookEvent
 	if err := first(s.db.WithContext(ctx).Omit("body"), &ev, "event", "id = ? AND account_id = ?", id, accountID); err != nil {
-		return nil, err
+		return nil, wrapErr("get account event", err)
 	}
 	ev.Status = eventStatus(&ev)
 	return &ev, nil
 }
 
-func eventStatusScope(q *gorm.DB, status string) *gorm.DB {
+func eventStatusScope(q *gorm.DB, status EventStatus) *gorm.DB {
 	switch status {
 	case EventProcessed:
 		return q.Where("processed_at IS NOT NULL")
@@ -64,7 +68,7 @@ func eventStatusScope(q *gorm.DB, status string) *gorm.DB {
 	return q
 }
 
-func eventStatus(ev *WebhookEvent) string {
+func eventStatus(ev *WebhookEvent) EventStatus {
 	switch {
 	case ev.ProcessedAt != nil:
 		return EventProcessed

@@ -53,37 +53,45 @@ func TestConcurrentDeliveriesAreStoredOnce(t *testing.T) {
 			eventID string
 		}
 		ids, created := map[key]uint64{}, map[key]int{}
-		for ans := range answers {
-			k := key{ans.conn, ans.eventID}
-			if ids[k] != 0 && ids[k] != ans.id {
-				t.Errorf("%v answered with rows %d and %d", k, ids[k], ans.id)
+		t.Run("every copy of a delivery answers with the same row", func(t *testing.T) {
+			for ans := range answers {
+				k := key{ans.conn, ans.eventID}
+				if ids[k] != 0 && ids[k] != ans.id {
+					t.Errorf("%v answered with rows %d and %d", k, ids[k], ans.id)
+				}
+				ids[k] = ans.id
+				if ans.created {
+					created[k]++
+				}
 			}
-			ids[k] = ans.id
-			if ans.created {
-				created[k]++
+			if len(ids) != 200 {
+				t.Fatalf("%d distinct deliveries, want 200", len(ids))
 			}
-		}
-		if len(ids) != 200 {
-			t.Fatalf("%d distinct deliveries, want 200", len(ids))
-		}
-		for k, n := range created {
-			if n != 1 {
-				t.Errorf("%v created %d times", k, n)
+		})
+		t.Run("each delivery is reported created once", func(t *testing.T) {
+			for k, n := range created {
+				if n != 1 {
+					t.Errorf("%v created %d times", k, n)
+				}
 			}
-		}
-		if len(created) != 200 {
-			t.Errorf("%d deliveries reported created, want 200", len(created))
-		}
-		var rows int64
-		s.DB().Model(&models.WebhookEvent{}).Count(&rows)
-		if rows != 200 {
-			t.Errorf("%d rows stored, want 200", rows)
-		}
-		for k, id := range ids {
-			ev, err := s.GetWebhookEvent(ctx, id)
-			if err != nil || ev.ConnectionID != k.conn || ev.ExternalEventID != k.eventID || string(ev.Body) != `{"id":"`+k.eventID+`"}` {
-				t.Fatalf("row %d for %v: %+v %v", id, k, ev, err)
+			if len(created) != 200 {
+				t.Errorf("%d deliveries reported created, want 200", len(created))
 			}
-		}
+		})
+		t.Run("one row is stored per delivery", func(t *testing.T) {
+			var rows int64
+			s.DB().Model(&models.WebhookEvent{}).Count(&rows)
+			if rows != 200 {
+				t.Errorf("%d rows stored, want 200", rows)
+			}
+		})
+		t.Run("each row holds its delivery's store, event id and body", func(t *testing.T) {
+			for k, id := range ids {
+				ev, err := s.GetWebhookEvent(ctx, id)
+				if err != nil || ev.ConnectionID != k.conn || ev.ExternalEventID != k.eventID || string(ev.Body) != `{"id":"`+k.eventID+`"}` {
+					t.Fatalf("row %d for %v: %+v %v", id, k, ev, err)
+				}
+			}
+		})
 	})
 }

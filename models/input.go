@@ -134,10 +134,13 @@ func validateOrder(o *platforms.Order) error {
 	for _, a := range []struct {
 		name string
 		v    int64
-	}{{"subtotal", o.Subtotal}, {"discount", o.Discount}, {"total", o.Total}} {
+	}{{"subtotal", o.Subtotal}, {"discount", o.Discount}, {"total", o.Total}, {"shipping", o.Shipping}, {"tax", o.Tax}} {
 		if err := CheckAmount(a.name, a.v); err != nil {
 			return err
 		}
+	}
+	if err := validateLines(o); err != nil {
+		return err
 	}
 	texts := append([]string{o.ExternalID, o.Number, o.CustomerID, o.CustomerEmail, o.CustomerName, o.SubscriptionID}, o.Codes...)
 	for _, t := range texts {
@@ -188,5 +191,57 @@ func validateRefund(r *platforms.Refund) error {
 	if err := CheckAmount("subtotal", r.Subtotal); err != nil {
 		return err
 	}
-	return CheckAmount("amount", r.Amount)
+	if err := CheckAmount("amount", r.Amount); err != nil {
+		return err
+	}
+	return validateRefundLines(r)
+}
+
+// validateRefundLines checks the lines a refund names: at most
+// MaxOrderLines, each naming a line, with amounts in bounds.
+func validateRefundLines(r *platforms.Refund) error {
+	if len(r.Lines) > MaxOrderLines {
+		return invalidf("refund %s names %d lines; at most %d are taken", r.ExternalID, len(r.Lines), MaxOrderLines)
+	}
+	for _, l := range r.Lines {
+		if l.LineID == "" {
+			return invalidf("refund %s: each refunded line needs its line_id", r.ExternalID)
+		}
+		if err := CheckText("refund line_id", l.LineID); err != nil {
+			return err
+		}
+		if l.Quantity < 0 || l.Quantity > MaxAmount {
+			return invalidf("refund %s: line %q has an impossible quantity", r.ExternalID, l.LineID)
+		}
+		if err := CheckAmount("refund line subtotal", l.Subtotal); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MaxOrderLines bounds the lines of one order.
+const MaxOrderLines = 1000
+
+// validateLines checks an order's lines, each well formed
+// (platforms.CheckLines) with amounts and texts in bounds. An order of
+// more than MaxOrderLines lines is taken without them.
+func validateLines(o *platforms.Order) error {
+	if len(o.Lines) > MaxOrderLines {
+		o.Lines = nil // credited on its subtotal alone, as an order without lines
+	}
+	if err := platforms.CheckLines(o.Lines); err != nil {
+		return invalidf("order %s: %s", o.ExternalID, strings.TrimPrefix(err.Error(), platforms.ErrPayload.Error()+": "))
+	}
+	for _, l := range o.Lines {
+		if l.UnitPrice*l.Quantity > MaxAmount || l.Tax > MaxAmount {
+			return invalidf("order %s: line %q is larger than %d minor units", o.ExternalID, l.ID, MaxAmount)
+		}
+		for _, t := range []string{l.ID, l.ProductID, l.VariantID, l.SKU, l.Title} {
+			if err := CheckText("order "+o.ExternalID+" line", t); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -1,11 +1,6 @@
 package models
 
-import (
-	"math/big"
-	"math/bits"
-
-	"codecredit/platforms/currency"
-)
+import "codecredit/platforms/currency"
 
 // Money is always an integer count of minor units plus an ISO 4217 code.
 //
@@ -42,72 +37,11 @@ func CheckAmount(field string, v int64) error {
 }
 
 // FormatMinor renders minor units as a decimal string, e.g. 1234 USD → "12.34".
-func FormatMinor(amount int64, currency string) string {
-	exp := CurrencyExponent(currency)
-	neg := amount < 0
-	u := uint64(amount)
-	if neg {
-		u = uint64(-amount)
-	}
-	s := new(big.Int).SetUint64(u).String()
-	if exp > 0 {
-		for len(s) <= exp {
-			s = "0" + s
-		}
-		s = s[:len(s)-exp] + "." + s[len(s)-exp:]
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
-}
-
-// MulDiv returns a*num/den rounded half to even. a may be negative; num must
-// be >= 0 and den > 0.
-func MulDiv(a, num, den int64) int64 {
-	if den <= 0 || num < 0 {
-		panic("models: MulDiv needs num >= 0 and den > 0")
-	}
-	neg := a < 0
-	ua := uint64(a)
-	if neg {
-		ua = uint64(-a)
-	}
-	hi, lo := bits.Mul64(ua, uint64(num))
-	var q uint64
-	if hi < uint64(den) {
-		var r uint64
-		q, r = bits.Div64(hi, lo, uint64(den))
-		q = roundHalfEven(q, r, uint64(den))
-	} else {
-		q = mulDivBig(ua, uint64(num), uint64(den))
-	}
-	if neg {
-		return -int64(q)
-	}
-	return int64(q)
-}
-
-func roundHalfEven(q, r, den uint64) uint64 {
-	rest := den - r // r < den, so no overflow
-	if r > rest || (r == rest && q%2 == 1) {
-		return q + 1
-	}
-	return q
-}
-
-func mulDivBig(a, num, den uint64) uint64 {
-	p := new(big.Int).Mul(new(big.Int).SetUint64(a), new(big.Int).SetUint64(num))
-	d := new(big.Int).SetUint64(den)
-	q, r := new(big.Int).QuoRem(p, d, new(big.Int))
-	r.Mul(r, big.NewInt(2))
-	if c := r.Cmp(d); c > 0 || (c == 0 && q.Bit(0) == 1) {
-		q.Add(q, big.NewInt(1))
-	}
-	return q.Uint64()
+func FormatMinor(amount int64, code string) string {
+	return currency.FormatMinor(amount, code)
 }
 
 // ApplyBasisPoints returns amount × bps / 10000, rounded half to even.
 func ApplyBasisPoints(amount, bps int64) int64 {
-	return MulDiv(amount, bps, 10000)
+	return currency.MulDiv(amount, bps, 10000)
 }

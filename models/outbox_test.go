@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"codecredit/models"
 	"codecredit/models/emailtmpl"
@@ -82,7 +83,7 @@ func TestAssignmentEmailsOnePerAffiliate(t *testing.T) {
 		ann, bob := m.affiliate(t, "Ann"), m.affiliate(t, "Bob")
 		c1, c2, c3 := m.code(t, "ANN10", ann), m.code(t, "ANN20", ann), m.code(t, "BOB10", bob)
 		idle := m.code(t, "NOBODY", nil)
-		ids, err := s.QueueAssignmentEmails(ctx, m.acct.ID, []uint64{c1.ID, c2.ID, c3.ID, idle.ID}, mailAppURL)
+		ids, err := s.WriteAssignmentEmails(ctx, m.acct.ID, []uint64{c1.ID, c2.ID, c3.ID, idle.ID}, mailAppURL)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,14 +107,14 @@ func TestAssignmentEmailsOnePerAffiliate(t *testing.T) {
 			t.Error("Ann's email lists Bob's code")
 		}
 
-		again, err := s.QueueAssignmentEmails(ctx, m.acct.ID, []uint64{c1.ID, c2.ID, c3.ID}, mailAppURL)
+		again, err := s.WriteAssignmentEmails(ctx, m.acct.ID, []uint64{c1.ID, c2.ID, c3.ID}, mailAppURL)
 		if err != nil || len(again) != 0 {
 			t.Fatalf("the same unchanged assignment queued %v (%v), want nothing", again, err)
 		}
 		if _, err := s.AssignCode(ctx, m.acct.ID, c3.ID, ann.ID); err != nil {
 			t.Fatal(err)
 		}
-		moved, err := s.QueueAssignmentEmails(ctx, m.acct.ID, []uint64{c3.ID}, mailAppURL)
+		moved, err := s.WriteAssignmentEmails(ctx, m.acct.ID, []uint64{c3.ID}, mailAppURL)
 		if err != nil || len(moved) != 1 {
 			t.Fatalf("a code moved to Ann queued %v (%v), want one email", moved, err)
 		}
@@ -133,7 +134,7 @@ func TestAssignmentEmailsSkipped(t *testing.T) {
 	if _, err := s.UpdateEmailSettings(ctx, m.acct.ID, models.EmailSettingsPatch{AssignmentEmails: &off}); err != nil {
 		t.Fatal(err)
 	}
-	if ids, err := s.QueueAssignmentEmails(ctx, m.acct.ID, []uint64{code.ID}, mailAppURL); err != nil || len(ids) != 0 {
+	if ids, err := s.WriteAssignmentEmails(ctx, m.acct.ID, []uint64{code.ID}, mailAppURL); err != nil || len(ids) != 0 {
 		t.Fatalf("emails off: queued %v (%v)", ids, err)
 	}
 	on := true
@@ -144,11 +145,11 @@ func TestAssignmentEmailsSkipped(t *testing.T) {
 	if _, err := s.UpdateAffiliate(ctx, m.acct.ID, ann.ID, models.AffiliatePatch{Status: &disabled}); err != nil {
 		t.Fatal(err)
 	}
-	if ids, err := s.QueueAssignmentEmails(ctx, m.acct.ID, []uint64{code.ID}, mailAppURL); err != nil || len(ids) != 0 {
+	if ids, err := s.WriteAssignmentEmails(ctx, m.acct.ID, []uint64{code.ID}, mailAppURL); err != nil || len(ids) != 0 {
 		t.Fatalf("disabled affiliate: queued %v (%v)", ids, err)
 	}
 	other := newMailShop(t, s, "Other")
-	if ids, err := s.QueueAssignmentEmails(ctx, other.acct.ID, []uint64{code.ID}, mailAppURL); err != nil || len(ids) != 0 {
+	if ids, err := s.WriteAssignmentEmails(ctx, other.acct.ID, []uint64{code.ID}, mailAppURL); err != nil || len(ids) != 0 {
 		t.Fatalf("another account's code: queued %v (%v)", ids, err)
 	}
 }
@@ -163,11 +164,11 @@ func TestSendCodesIsExplicit(t *testing.T) {
 	if _, err := s.DeactivateCode(ctx, m.acct.ID, m.code(t, "GONE", ann).ID); err != nil {
 		t.Fatal(err)
 	}
-	first, err := s.QueueAffiliateCodesEmail(ctx, m.acct.ID, ann.ID, mailAppURL)
+	first, err := s.WriteAffiliateCodesEmail(ctx, m.acct.ID, ann.ID, mailAppURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := s.QueueAffiliateCodesEmail(ctx, m.acct.ID, ann.ID, mailAppURL)
+	second, err := s.WriteAffiliateCodesEmail(ctx, m.acct.ID, ann.ID, mailAppURL)
 	if err != nil || second == first || second == 0 {
 		t.Fatalf("asking twice gave %d then %d (%v), want two emails", first, second, err)
 	}
@@ -175,11 +176,11 @@ func TestSendCodesIsExplicit(t *testing.T) {
 	if !strings.Contains(e.Text, "ANN10") || !strings.Contains(e.Text, "OLD") || strings.Contains(e.Text, "GONE") {
 		t.Fatalf("email lists the wrong codes:\n%s", e.Text)
 	}
-	if _, err := s.QueueAffiliateCodesEmail(ctx, m.acct.ID, bob.ID, mailAppURL); !errors.Is(err, models.ErrInvalid) {
+	if _, err := s.WriteAffiliateCodesEmail(ctx, m.acct.ID, bob.ID, mailAppURL); !errors.Is(err, models.ErrInvalid) {
 		t.Fatalf("affiliate without codes: %v, want ErrInvalid", err)
 	}
 	other := newMailShop(t, s, "Other")
-	if _, err := s.QueueAffiliateCodesEmail(ctx, other.acct.ID, ann.ID, mailAppURL); !errors.Is(err, models.ErrNotFound) {
+	if _, err := s.WriteAffiliateCodesEmail(ctx, other.acct.ID, ann.ID, mailAppURL); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("another account's affiliate: %v, want ErrNotFound", err)
 	}
 }
@@ -189,7 +190,7 @@ func TestOutboxDelivery(t *testing.T) {
 		ctx := context.Background()
 		m := newMailShop(t, s, "Deliver")
 		ann := m.affiliate(t, "Ann")
-		id, err := s.QueueAffiliateCodesEmail(ctx, m.acct.ID, m.affiliateWithCode(t, ann), mailAppURL)
+		id, err := s.WriteAffiliateCodesEmail(ctx, m.acct.ID, m.affiliateWithCode(t, ann), mailAppURL)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -234,7 +235,7 @@ func TestOutboxHeldAndStale(t *testing.T) {
 	s := testdb.Postgres(t)
 	m := newMailShop(t, s, "Held")
 	ann := m.affiliate(t, "Ann")
-	id, err := s.QueueAffiliateCodesEmail(ctx, m.acct.ID, m.affiliateWithCode(t, ann), mailAppURL)
+	id, err := s.WriteAffiliateCodesEmail(ctx, m.acct.ID, m.affiliateWithCode(t, ann), mailAppURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,34 +282,31 @@ func TestEmailTemplates(t *testing.T) {
 	s := testdb.Postgres(t)
 	m := newMailShop(t, s, "Tmpl")
 	kind := emailtmpl.KindCodeAssignment
-	bad := emailtmpl.Source{Subject: "Hi", HTML: "<p>{{.Program.Name</p>", Text: "x"}
+	bad := emailtmpl.Draft{Subject: "Hi {{first_name}}", Body: "{{codes}}"}
 	_, err := s.SaveEmailTemplate(ctx, m.acct.ID, kind, bad)
-	if !errors.Is(err, models.ErrInvalid) || !strings.Contains(err.Error(), "html") {
-		t.Fatalf("a template that does not parse: %v, want ErrInvalid naming the html", err)
+	var fe *models.FieldError
+	if !errors.Is(err, models.ErrInvalid) || !errors.As(err, &fe) || fe.Field != "subject" || !strings.Contains(fe.Error(), "{{first_name}}") ||
+		!strings.Contains(fe.Error(), "{{affiliate_first_name}}") {
+		t.Fatalf("an unknown tag: %v, want a subject FieldError naming it and the valid tags", err)
 	}
-	own := emailtmpl.Source{Subject: "Codes from {{.Program.Name}}", HTML: "<p>{{range .Codes}}{{.Code}} {{end}}</p>",
-		Text: "Second code: {{(index .Codes 1).Code}}"}
+	if v, _ := s.GetEmailTemplate(ctx, m.acct.ID, kind); v.Custom {
+		t.Fatal("a refused template was saved")
+	}
+	own := emailtmpl.Draft{Subject: "Codes from {{program_name}}", Body: "Hi {{affiliate_first_name}}\n{{codes}}\nYou earn {{commission}}."}
 	if _, err := s.SaveEmailTemplate(ctx, m.acct.ID, kind, own); err != nil {
 		t.Fatal(err)
 	}
 	view, err := s.GetEmailTemplate(ctx, m.acct.ID, kind)
-	if err != nil || !view.Custom || view.Subject != own.Subject {
+	if err != nil || !view.Custom || view.Legacy || view.Draft != own || len(view.Tags) == 0 {
 		t.Fatalf("saved template reads back as %+v (%v)", view, err)
 	}
-	ann := m.affiliate(t, "Ann")
-	ids, err := s.QueueAssignmentEmails(ctx, m.acct.ID, []uint64{m.code(t, "ONLY", ann).ID}, mailAppURL)
-	if err != nil || len(ids) != 1 {
-		t.Fatalf("queue: %v %v", ids, err)
-	}
-	e, _ := s.GetEmail(ctx, m.acct.ID, ids[0])
-	if !strings.Contains(e.LastError, "template failed") || !strings.Contains(e.Text, "ONLY") {
-		t.Fatalf("a template failing on real data should fall back to the built-in one and say so: %q\n%s", e.LastError, e.Text)
-	}
 	bob := m.affiliate(t, "Bob")
-	ids, _ = s.QueueAssignmentEmails(ctx, m.acct.ID, []uint64{m.code(t, "B1", bob).ID, m.code(t, "B2", bob).ID}, mailAppURL)
-	e, _ = s.GetEmail(ctx, m.acct.ID, ids[0])
-	if e.Subject != "Codes from Tmpl" || e.Text != "Second code: B2" || e.LastError != "" {
-		t.Fatalf("the shop's template was not used: %q %q %q", e.Subject, e.Text, e.LastError)
+	bob, _ = s.UpdateAffiliate(ctx, m.acct.ID, bob.ID, models.AffiliatePatch{Name: ptr("Bob Stone")})
+	ids, _ := s.WriteAssignmentEmails(ctx, m.acct.ID, []uint64{m.code(t, "B1", bob).ID, m.code(t, "B2", bob).ID}, mailAppURL)
+	e, _ := s.GetEmail(ctx, m.acct.ID, ids[0])
+	if e.Subject != "Codes from Tmpl" || !strings.HasPrefix(e.Text, "Hi Bob\nB1: 15% off\n") || !strings.Contains(e.Text, "\nB2: 15% off\n") || e.LastError != "" ||
+		e.Commission == "" || !strings.Contains(e.Text, e.Commission) {
+		t.Fatalf("the shop's template was not used: %q %q %q %q", e.Subject, e.Text, e.LastError, e.Commission)
 	}
 	other := newMailShop(t, s, "Other")
 	if v, _ := s.GetEmailTemplate(ctx, other.acct.ID, kind); v.Custom {
@@ -319,6 +317,44 @@ func TestEmailTemplates(t *testing.T) {
 	}
 	if _, err := s.GetEmailTemplate(ctx, m.acct.ID, "newsletter"); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("unknown kind: %v", err)
+	}
+}
+
+// A template saved before merge tags existed (Go templates in subject,
+// html and text) keeps being used as it was; the editor shows the
+// built-in template instead, and a template failing on real data falls
+// back to the built-in one and says so.
+func TestLegacyEmailTemplatesStillSend(t *testing.T) {
+	ctx := context.Background()
+	s := testdb.Postgres(t)
+	m := newMailShop(t, s, "Old")
+	kind := emailtmpl.KindCodeAssignment
+	legacy := models.EmailTemplate{AccountID: m.acct.ID, Kind: kind, Subject: "Codes from {{.Program.Name}}",
+		HTML: "<p>{{range .Codes}}{{.Code}} {{end}}</p>", Text: "Second code: {{(index .Codes 1).Code}}"}
+	if err := s.DB().Create(&legacy).Error; err != nil {
+		t.Fatal(err)
+	}
+	view, err := s.GetEmailTemplate(ctx, m.acct.ID, kind)
+	if err != nil || !view.Custom || !view.Legacy || strings.Contains(view.Subject+view.Body, "{{.") {
+		t.Fatalf("a legacy template is shown as %+v (%v), want the built-in one flagged legacy", view, err)
+	}
+	bob := m.affiliate(t, "Bob")
+	ids, _ := s.WriteAssignmentEmails(ctx, m.acct.ID, []uint64{m.code(t, "B1", bob).ID, m.code(t, "B2", bob).ID}, mailAppURL)
+	e, _ := s.GetEmail(ctx, m.acct.ID, ids[0])
+	if e.Subject != "Codes from Old" || e.Text != "Second code: B2" || e.HTML != "<p>B1 B2 </p>" || e.LastError != "" {
+		t.Fatalf("the legacy template was not used: %q %q %q", e.Subject, e.Text, e.LastError)
+	}
+	ann := m.affiliate(t, "Ann")
+	ids, _ = s.WriteAssignmentEmails(ctx, m.acct.ID, []uint64{m.code(t, "ONLY", ann).ID}, mailAppURL)
+	e, _ = s.GetEmail(ctx, m.acct.ID, ids[0])
+	if !strings.Contains(e.LastError, "template failed") || !strings.Contains(e.Text, "ONLY") {
+		t.Fatalf("a template failing on real data should fall back to the built-in one and say so: %q\n%s", e.LastError, e.Text)
+	}
+	if _, err := s.SaveEmailTemplate(ctx, m.acct.ID, kind, emailtmpl.Draft{Subject: "New", Body: "{{codes}}"}); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s.GetEmailTemplate(ctx, m.acct.ID, kind); v.Legacy || v.Subject != "New" {
+		t.Fatalf("saving did not replace the legacy template: %+v", v)
 	}
 }
 
@@ -375,4 +411,24 @@ func TestCommissionTerms(t *testing.T) {
 			t.Errorf("%d: %q\nwant %q", i, got, tt.want)
 		}
 	}
+}
+
+// A mail server's long answer in any language is kept, cut to the stored
+// length without breaking a character.
+func TestLongEmailErrorIsCutOnACharacter(t *testing.T) {
+	testdb.Both(t, func(t *testing.T, s *models.Store) {
+		ctx, m := context.Background(), newMailShop(t, s, "LongError")
+		id, err := s.WriteAffiliateCodesEmail(ctx, m.acct.ID, m.affiliateWithCode(t, m.affiliate(t, "Ann")), mailAppURL)
+		cause := "550 " + strings.Repeat("é", 3000)
+		if err == nil {
+			err = s.MarkEmailFailed(ctx, id, cause, true)
+		}
+		got, gerr := s.GetEmail(ctx, m.acct.ID, id)
+		if err != nil || gerr != nil {
+			t.Fatal(err, gerr)
+		}
+		if kept := got.LastError; !utf8.ValidString(kept) || len(kept) < 1900 || len(kept) > 2000 || !strings.HasPrefix(cause, kept) {
+			t.Fatalf("stored error: %d bytes, valid %v", len(kept), utf8.ValidString(kept))
+		}
+	})
 }

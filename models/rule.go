@@ -13,17 +13,23 @@ const (
 // RecurringMonths: nil = renewals earn for the subscription's lifetime,
 // 0 = first payment only, N = renewals within N months of the first payment.
 type CommissionRule struct {
-	ID              uint64    `gorm:"primaryKey" json:"id"`
-	AccountID       uint64    `gorm:"not null;uniqueIndex:idx_rule_scope" json:"account_id"`
-	AffiliateID     uint64    `gorm:"not null;default:0;uniqueIndex:idx_rule_scope" json:"affiliate_id"`
-	Kind            string    `gorm:"size:16;not null" json:"kind"`
-	BasisPoints     int64     `gorm:"not null;default:0" json:"basis_points"`
-	FlatAmount      int64     `gorm:"not null;default:0" json:"flat_amount"`
-	Currency        string    `gorm:"size:3;not null" json:"currency"`
-	RecurringMonths *int      `json:"recurring_months"`
-	HoldDays        int       `gorm:"not null" json:"hold_days"` // no DB default: GORM would put it in place of a wanted 0
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
+	ID              uint64 `gorm:"primaryKey" json:"id"`
+	AccountID       uint64 `gorm:"not null;uniqueIndex:idx_rule_scope" json:"account_id"`
+	AffiliateID     uint64 `gorm:"not null;default:0;uniqueIndex:idx_rule_scope" json:"affiliate_id"`
+	Kind            string `gorm:"size:16;not null" json:"kind"`
+	BasisPoints     int64  `gorm:"not null;default:0" json:"basis_points"`
+	FlatAmount      int64  `gorm:"not null;default:0" json:"flat_amount"`
+	Currency        string `gorm:"size:3;not null" json:"currency"`
+	RecurringMonths *int   `json:"recurring_months"`
+	HoldDays        int    `gorm:"not null" json:"hold_days"` // no DB default: GORM would put it in place of a wanted 0
+	// RepeatBasisPoints (a percent rule) or RepeatFlatAmount (a flat one),
+	// when set, is what a repeat order earns: one whose customer has an
+	// earlier order recorded here (any code, any affiliate). Nil: the same
+	// as a first order.
+	RepeatBasisPoints *int64    `json:"repeat_basis_points"`
+	RepeatFlatAmount  *int64    `json:"repeat_flat_amount"`
+	CreatedAt         time.Time `json:"created_at"`
+	UpdatedAt         time.Time `json:"updated_at"`
 }
 
 // DefaultCommissionRule is what a new account starts with: 10% of the
@@ -57,7 +63,25 @@ func (r *CommissionRule) Validate() error {
 	if r.HoldDays < 0 || r.HoldDays > 365 {
 		return invalidf("hold_days must be between 0 and 365")
 	}
+	if r.Kind == CommissionPercent {
+		r.RepeatFlatAmount = nil
+		if v := r.RepeatBasisPoints; v != nil && (*v < 0 || *v > 10000) {
+			return invalidf("repeat_basis_points must be between 0 and 10000, or null for the first order's rate")
+		}
+	} else {
+		r.RepeatBasisPoints = nil
+		if v := r.RepeatFlatAmount; v != nil {
+			if err := CheckAmount("repeat_flat_amount", *v); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
+}
+
+// HasRepeatRate reports whether repeat orders earn another rate.
+func (r *CommissionRule) HasRepeatRate() bool {
+	return r.Kind == CommissionPercent && r.RepeatBasisPoints != nil || r.Kind == CommissionFlat && r.RepeatFlatAmount != nil
 }
 
 // Commission is what an order subtotal earns under the rule, in the

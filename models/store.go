@@ -1,5 +1,23 @@
 // Package models holds Codecredit's domain: the GORM models, the
 // attribution engine, the ledger and code generation, all behind Store.
+//
+// Files are named after the aggregate they serve: account*, affiliate*,
+// code*, connection*, conversion*, email*, event*, ledger*, payout*,
+// portal*, rule* and summary*; the model of each is the bare name
+// (account.go, code.go, …) and its operations the suffixed files.
+//
+// Read store.go (Store, the clock, migrations) and errors.go (the sentinel
+// errors every caller maps) first, then the money rules: money.go, rule.go,
+// attribution.go and conversion_credit.go (an order to a conversion, and
+// which affiliate it credits), ledger.go (append-only entries, balances,
+// approval), payout.go and payout_run.go, conversion_refund.go and
+// conversion_refund_undo.go. event.go and event_writer.go keep the raw
+// webhook deliveries; input.go holds the bounds every API input is checked
+// against; code_generate.go and code_batch.go make codes from a naming rule
+// (the rule language itself is package codename); email_outbox.go writes
+// and sends email, the other email_*.go files say what is written; portal.go
+// signs affiliates in to their portal. The bare infrastructure (crypto.go,
+// open.go, paging.go) serves every aggregate.
 package models
 
 import (
@@ -44,7 +62,9 @@ func allModels() []any {
 	return append([]any{
 		&Account{}, &APIKey{}, &Connection{}, &Affiliate{}, &Code{},
 		&CommissionRule{}, &Conversion{}, &Refund{}, &Subscription{},
-		&LedgerEntry{}, &Payout{}, &WebhookEvent{}, &DataRequest{}, &RefundUndo{},
+		&LedgerEntry{}, &PayoutRun{}, &Payout{}, &WebhookEvent{}, &DataRequest{}, &RefundUndo{}, &PayoutDetails{}, &LedgerAudit{},
+		&ConditionRule{}, &ConversionLine{}, &CommissionTier{}, &Product{}, &ProductCollection{},
+		&SubscriptionState{}, &SubscriptionMovement{}, &CustomerLink{},
 	}, EmailModels()...)
 }
 
@@ -68,6 +88,18 @@ func (s *Store) Migrate(ctx context.Context) error {
 		if err := dropLegacyRefundIndex(tx); err != nil {
 			return fmt.Errorf("models: migrate: %w", err)
 		}
+		if err := createDrainIndex(tx); err != nil {
+			return fmt.Errorf("models: migrate: %w", err)
+		}
+		if err := createCustomerIndex(tx); err != nil {
+			return fmt.Errorf("models: migrate: %w", err)
+		}
+		if err := migrateDashboard(tx); err != nil {
+			return fmt.Errorf("models: migrate: %w", err)
+		}
+		if err := createTierIndex(tx); err != nil {
+			return fmt.Errorf("models: migrate: %w", err)
+		}
 		return nil
 	})
 }
@@ -76,9 +108,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 func (s *Store) Ping(ctx context.Context) error {
 	sqlDB, err := s.db.DB()
 	if err != nil {
-		return err
+		return wrapErr("ping", err)
 	}
-	return sqlDB.PingContext(ctx)
+	return wrapErr("ping", sqlDB.PingContext(ctx))
 }
 
 // tx runs fn in a transaction. A transaction that PostgreSQL aborts as a
@@ -116,9 +148,14 @@ func (s *Store) lockKey(tx *gorm.DB, parts ...string) error {
 	if !s.IsPostgres() {
 		return nil
 	}
+	return tx.Exec("SELECT pg_advisory_xact_lock(?)", lockID(parts...)).Error
+}
+
+// lockID is the advisory lock number of a natural key.
+func lockID(parts ...string) int64 {
 	h := fnv.New64a()
 	h.Write([]byte(strings.Join(parts, "\x00")))
-	return tx.Exec("SELECT pg_advisory_xact_lock(?)", int64(h.Sum64())).Error
+	return int64(h.Sum64())
 }
 
 // forUpdate locks the selected rows on PostgreSQL.

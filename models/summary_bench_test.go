@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"codecredit/models"
 	"codecredit/models/testdb"
 )
 
@@ -57,6 +58,75 @@ func BenchmarkSummary(b *testing.B) {
 	}
 	b.ReportMetric(p95ms(lat), "p95-ms")
 	b.ReportMetric(p95ms(base), "scan-p95-ms")
+}
+
+// BenchmarkSummaryRange measures the dashboard over a chosen range: the
+// summary and the per-affiliate and per-code tables over 90 days and over
+// two years (the longest range allowed), for an account with 1,000,000
+// conversions over two years spread across four affiliates and codes, on
+// PostgreSQL. Each query reports its p95 beside the same run's plain count.
+//
+//	go test -run '^$' -bench BenchmarkSummaryRange -benchtime 50x ./models/
+func BenchmarkSummaryRange(b *testing.B) {
+	s := testdb.Postgres(b)
+	f := newFixture(b, s)
+	err := s.DB().Exec(`INSERT INTO conversions (account_id, connection_id, external_order_id, affiliate_id, code_id, code, currency,
+		subtotal, discount, total, commission, refunded_subtotal, reversed_commission, status, placed_at, approve_at, created_at, updated_at)
+		SELECT ?, ?, 'bulk-' || g, c.affiliate_id, c.id, c.code, 'USD', 1000 + g % 9000, 0, 1000 + g % 9000, (1000 + g % 9000) / 10,
+		CASE WHEN g % 50 = 0 THEN 500 ELSE 0 END, CASE WHEN g % 50 = 0 THEN 50 ELSE 0 END,
+		CASE WHEN g % 97 = 0 THEN 'flagged' WHEN g % 89 = 0 THEN 'reversed' ELSE 'pending' END,
+		now() - (g || ' minutes')::interval, now(), now(), now()
+		FROM generate_series(1, 1000000) g
+		JOIN (SELECT id, affiliate_id, code, row_number() OVER (ORDER BY id) - 1 AS n FROM codes
+			WHERE account_id = ? AND affiliate_id IS NOT NULL) c ON c.n = g % 4`, f.account.ID, f.conn.ID, f.account.ID).Error
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.DB().Exec("ANALYZE conversions")
+	ctx := context.Background()
+	to := time.Now().UTC()
+	acct := f.account.ID
+	q90 := models.RangeQuery{From: to.AddDate(0, 0, -90), To: to, Currency: "USD", Limit: 10}
+	q2y := models.RangeQuery{From: to.AddDate(-2, 0, 0), To: to, Currency: "USD", Limit: 10}
+	cases := []benchCase{
+		{"summary-90d", func() error { _, err := s.Summary(ctx, acct, q90.From, q90.To); return err }},
+		{"summary-2y", func() error { _, err := s.Summary(ctx, acct, q2y.From, q2y.To); return err }},
+		{"affiliates-90d", func() error { _, _, err := s.AffiliateTotals(ctx, acct, q90); return err }},
+		{"codes-90d", func() error { _, _, err := s.CodeTotals(ctx, acct, q90); return err }},
+		{"affiliates-2y", func() error { _, _, err := s.AffiliateTotals(ctx, acct, q2y); return err }},
+		{"codes-2y", func() error { _, _, err := s.CodeTotals(ctx, acct, q2y); return err }},
+		{"scan", func() error {
+			var n int64
+			return s.DB().Raw("SELECT count(*) FROM conversions WHERE account_id = ? AND subtotal >= 0", acct).Scan(&n).Error
+		}},
+	}
+	reportP95(b, cases)
+}
+
+// benchCase is one query a benchmark times.
+type benchCase struct {
+	name string
+	run  func() error
+}
+
+// reportP95 runs every case b.N times, in turn, and reports each one's
+// 95th percentile latency in milliseconds.
+func reportP95(b *testing.B, cases []benchCase) {
+	lat := make([][]time.Duration, len(cases))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for j, c := range cases {
+			start := time.Now()
+			if err := c.run(); err != nil {
+				b.Fatalf("%s: %v", c.name, err)
+			}
+			lat[j] = append(lat[j], time.Since(start))
+		}
+	}
+	b.StopTimer()
+	for j, c := range cases {
+		b.ReportMetric(p95ms(lat[j]), c.name+"-p95-ms")
+	}
 }
 
 // p95ms is the 95th percentile of lat in milliseconds.

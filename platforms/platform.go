@@ -1,6 +1,14 @@
 // Package platforms holds the interface every commerce platform adapter
 // implements and the normalised events they translate webhooks into.
 // Adapters translate; they never store.
+//
+// It is one file. Read Platform first (what every adapter implements:
+// parsing stored events), then Event and what it carries (Order, Refund,
+// CodeChange, PrivacyRequest), then the capabilities an adapter has or
+// not, each its own interface: Receiver (webhooks delivered to us, with
+// AppSigned), Enricher, Catalog and CodeDeactivator (calls to a store's
+// API). Callers ask for the one they need. Read an adapter next: each sits
+// in platforms/<name>, with its local sandbox in platforms/<name>/sandbox.
 package platforms
 
 import (
@@ -35,6 +43,9 @@ const (
 	// dispute the merchant won, a chargeback reversed): its Refund names
 	// the refund to undo by ExternalID and OrderExternalID.
 	KindRefundUndone = "refund_undone"
+	// KindSubscription is a subscription created, changed (plan,
+	// quantity, status) or ended: its Subscription is its state after.
+	KindSubscription = "subscription"
 )
 
 // ErrSignature is returned when a webhook's signature is missing or wrong.
@@ -44,7 +55,7 @@ var ErrSignature = errors.New("platforms: webhook signature invalid")
 // platform's test ping).
 var ErrIgnore = errors.New("platforms: delivery to acknowledge and ignore")
 
-// AppSigned is implemented by platforms whose deliveries are signed either
+// AppSigned is implemented by Receivers whose deliveries are signed either
 // with the app-wide secret or with a connection's own: SignedByApp tells
 // which, from the (still unverified) delivery.
 type AppSigned interface {
@@ -70,6 +81,80 @@ type Order struct {
 	SubscriptionID string    `json:"subscription_id,omitempty"`
 	Test           bool      `json:"test,omitempty"`
 	PlacedAt       time.Time `json:"placed_at"`
+	// Lines are the order's goods, where the platform itemises them; the
+	// sum of their Net is Subtotal. An order without lines is credited on
+	// its Subtotal alone (no product rule can apply to it).
+	Lines []OrderLine `json:"lines,omitempty"`
+	// Shipping is the shipping charged, after shipping discounts and
+	// before its tax; Tax is the tax on the goods (not on shipping).
+	Shipping int64 `json:"shipping,omitempty"`
+	Tax      int64 `json:"tax,omitempty"`
+	// TaxesIncluded says the lines' prices include their tax (the shop's
+	// prices are shown with tax), so a line's net takes its tax out.
+	TaxesIncluded bool `json:"taxes_included,omitempty"`
+}
+
+// OrderLine is one line of an order: a product (or variant) times a
+// quantity. Amounts are minor units of the order's currency: UnitPrice
+// for one unit as listed (tax included when the order's TaxesIncluded),
+// Discount and Tax for the whole line.
+type OrderLine struct {
+	ID        string `json:"id"` // the platform's line id; refunds name it
+	ProductID string `json:"product_id,omitempty"`
+	VariantID string `json:"variant_id,omitempty"`
+	SKU       string `json:"sku,omitempty"`
+	Title     string `json:"title,omitempty"`
+	Quantity  int64  `json:"quantity"`
+	UnitPrice int64  `json:"unit_price"`
+	Discount  int64  `json:"discount,omitempty"` // allocated to this line: its own and its share of the order's
+	Tax       int64  `json:"tax,omitempty"`
+}
+
+// Net is what the line's goods sold for: price times quantity, less the
+// line's discount, less its tax when prices include tax. Never negative.
+func (l OrderLine) Net(taxesIncluded bool) int64 {
+	n := l.UnitPrice*l.Quantity - l.Discount
+	if taxesIncluded {
+		n -= l.Tax
+	}
+	return max(n, 0)
+}
+
+// CheckLines says what is wrong with an order's lines, if anything: a
+// line without an id or with an id used twice, a negative amount or
+// quantity, a price times quantity past what an int64 holds, a discount
+// larger than the line.
+func CheckLines(lines []OrderLine) error {
+	seen := make(map[string]bool, len(lines))
+	for i, l := range lines {
+		switch {
+		case l.ID == "":
+			return fmt.Errorf("%w: line %d has no id", ErrPayload, i+1)
+		case seen[l.ID]:
+			return fmt.Errorf("%w: line id %q is used twice", ErrPayload, l.ID)
+		case l.Quantity < 0 || l.UnitPrice < 0 || l.Discount < 0 || l.Tax < 0:
+			return fmt.Errorf("%w: line %q has a negative amount or quantity", ErrPayload, l.ID)
+		case l.Quantity > 0 && l.UnitPrice > maxLineAmount/l.Quantity:
+			return fmt.Errorf("%w: line %q: price times quantity is too large", ErrPayload, l.ID)
+		case l.Discount > l.UnitPrice*l.Quantity:
+			return fmt.Errorf("%w: line %q: its discount is larger than the line", ErrPayload, l.ID)
+		}
+		seen[l.ID] = true
+	}
+	return nil
+}
+
+// maxLineAmount bounds a line's price times quantity (a hundred trillion
+// minor units), so sums of lines never overflow.
+const maxLineAmount = 100_000_000_000_000
+
+// RefundLine is the part of one order line a refund gives back: Quantity
+// units, and Subtotal, the goods' money after discounts and before tax
+// (0 when the platform gives only the quantity).
+type RefundLine struct {
+	LineID   string `json:"line_id"`
+	Quantity int64  `json:"quantity,omitempty"`
+	Subtotal int64  `json:"subtotal,omitempty"`
 }
 
 // Refund is money given back on an order; Subtotal is the refunded part of
@@ -93,6 +178,10 @@ type Refund struct {
 	// Note says how the goods' share was worked out where the platform did
 	// not itemise the refund; it is shown with the refund on its conversion.
 	Note string `json:"note,omitempty"`
+	// Lines are the order lines refunded, where the platform itemises the
+	// refund: each reverses its own line's commission. Subtotal is still
+	// the sum of their goods.
+	Lines []RefundLine `json:"lines,omitempty"`
 }
 
 // CodeChange is a discount code created, changed or deleted on the platform.
@@ -115,11 +204,12 @@ type PrivacyRequest struct {
 // Event is one normalised fact out of a webhook. Exactly one of the
 // pointers matches Kind.
 type Event struct {
-	Kind    string
-	Order   *Order
-	Refund  *Refund
-	Code    *CodeChange
-	Privacy *PrivacyRequest
+	Kind         string
+	Order        *Order
+	Refund       *Refund
+	Code         *CodeChange
+	Privacy      *PrivacyRequest
+	Subscription *Subscription
 }
 
 // Webhook is a verified delivery: who sent it and what it names.
@@ -129,10 +219,21 @@ type Webhook struct {
 	EventID string // unique per event on that connection; redeliveries repeat it
 }
 
-// Platform is what every adapter implements to receive webhooks.
+// Platform is what every adapter implements, however its events arrive:
+// the worker parses each stored event with it.
 type Platform interface {
 	// Name is the platform name stored on connections.
 	Name() string
+	// ParseWebhook turns a stored, verified body into normalised events.
+	// Topics the adapter does not act on give no events and no error.
+	ParseWebhook(topic string, body []byte) ([]Event, error)
+}
+
+// Receiver is implemented by platforms that deliver their events as
+// signed webhooks; the webhook route serves only these. (The JSON API
+// platform is not one: its events are posted with an API key.)
+type Receiver interface {
+	Platform
 	// WebhookSource reads, without trusting it, which connection (its
 	// ExternalID) a delivery claims to come from, so the receiver can find
 	// that connection's secret. "" with an error when it cannot tell.
@@ -140,9 +241,6 @@ type Platform interface {
 	// VerifyWebhook checks the signature of a raw delivery with secret and
 	// returns what it names; ErrSignature when it does not verify.
 	VerifyWebhook(h http.Header, body []byte, secret []byte, now time.Time) (Webhook, error)
-	// ParseWebhook turns a stored, verified body into normalised events.
-	// Topics the adapter does not act on give no events and no error.
-	ParseWebhook(topic string, body []byte) ([]Event, error)
 }
 
 // Enricher is implemented by adapters whose webhooks leave out what only
@@ -152,6 +250,24 @@ type Platform interface {
 // that needs nothing comes back unchanged.
 type Enricher interface {
 	EnrichWebhook(ctx context.Context, c *Conn, topic string, body []byte) ([]byte, error)
+}
+
+// SelectiveEnricher is an Enricher that reads the platform's API for some
+// deliveries only: Enriches says which, from the stored body, so the
+// others skip loading the store's credentials and are booked in batches.
+type SelectiveEnricher interface {
+	Enricher
+	Enriches(topic string, body []byte) bool
+}
+
+// NeedsEnriching reports whether p reads anything from its platform's API
+// for a delivery of topic with body.
+func NeedsEnriching(p Platform, topic string, body []byte) bool {
+	if s, ok := p.(SelectiveEnricher); ok {
+		return s.Enriches(topic, body)
+	}
+	_, ok := p.(Enricher)
+	return ok
 }
 
 // Conn is what an adapter needs to call one store's API: its id on the
@@ -204,6 +320,14 @@ type Catalog interface {
 	CreateCode(ctx context.Context, c *Conn, code NewCode) (DiscountCode, error)
 }
 
+// CodeDeactivator is implemented by adapters that can switch a discount
+// code off on the platform, so it no longer applies at checkout. The code
+// stays on record there. Deactivating a code that is already inactive or
+// gone is not an error.
+type CodeDeactivator interface {
+	DeactivateCode(ctx context.Context, c *Conn, code DiscountCode) error
+}
+
 // RateLimitError says the platform throttled the call; retry after RetryAfter.
 type RateLimitError struct {
 	RetryAfter time.Duration
@@ -211,6 +335,19 @@ type RateLimitError struct {
 
 func (e *RateLimitError) Error() string {
 	return fmt.Sprintf("platforms: rate limited, retry after %s", e.RetryAfter)
+}
+
+// Sleep waits d, or until ctx ends (then its error): how callers wait out
+// a RateLimitError or poll a platform.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // RejectedError is a refusal by the platform that retrying will not fix,

@@ -153,61 +153,75 @@ func TestConfiguredServices(t *testing.T) {
 	metricsPort := freePort(t)
 	worker := startServer(t, append(env, "METRICS_PORT="+metricsPort), "worker")
 	worker.waitLog(t, "started")
-	for _, p := range []*proc{web, worker} {
-		for _, what := range []string{"database", "redis", "encryption_key"} {
-			if p.findLog("using configured service", "what", what) == nil {
-				t.Errorf("%s: log does not say the configured %s is used", p.name, what)
+	t.Run("web and worker log the configured services, no embedded default and no demo account", func(t *testing.T) {
+		for _, p := range []*proc{web, worker} {
+			for _, what := range []string{"database", "redis", "encryption_key"} {
+				if p.findLog("using configured service", "what", what) == nil {
+					t.Errorf("%s: log does not say the configured %s is used", p.name, what)
+				}
+			}
+			if l := p.findLog(embeddedDefault); l != nil {
+				t.Errorf("%s: embedded default in use: %v", p.name, l)
 			}
 		}
-		if l := p.findLog(embeddedDefault); l != nil {
-			t.Errorf("%s: embedded default in use: %v", p.name, l)
+		if l := web.findLog("using configured service", "what", "database"); l != nil && !strings.Contains(l["url"].(string), schema) {
+			t.Errorf("database URL in the log: %v", l["url"])
 		}
-	}
-	if l := web.findLog("using configured service", "what", "database"); l != nil && !strings.Contains(l["url"].(string), schema) {
-		t.Errorf("database URL in the log: %v", l["url"])
-	}
-	if web.findLog("demo account created") != nil {
-		t.Errorf("demo account created on a configured database")
-	}
-	var tables []string
-	if err := admin.Raw("SELECT table_name FROM information_schema.tables WHERE table_schema = ?", schema).Scan(&tables).Error; err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"accounts", "api_keys", "webhook_events"} {
-		if !slices.Contains(tables, want) {
-			t.Errorf("table %s missing from schema %s (have %v)", want, schema, tables)
+		if web.findLog("demo account created") != nil {
+			t.Errorf("demo account created on a configured database")
 		}
+	})
+	t.Run("the schema is created in the configured database", func(t *testing.T) {
+		var tables []string
+		if err := admin.Raw("SELECT table_name FROM information_schema.tables WHERE table_schema = ?", schema).Scan(&tables).Error; err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"accounts", "api_keys", "webhook_events"} {
+			if !slices.Contains(tables, want) {
+				t.Errorf("table %s missing from schema %s (have %v)", want, schema, tables)
+			}
+		}
+	})
+	t.Run("DATA_DIR stays untouched", func(t *testing.T) {
+		if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+			t.Errorf("DATA_DIR used although every service is configured: %v", entries)
+		}
+	})
+	if !t.Run("an account created on the command line gets its order booked by the worker process", func(t *testing.T) {
+		out, stderr, err := runOnce(t, env, "create-account", "--name", "Acme")
+		if err != nil {
+			t.Fatalf("create-account: %v\n%s", err, stderr)
+		}
+		_, apiKey, _ := strings.Cut(out, "api_key=")
+		apiKey = strings.TrimSpace(apiKey)
+		checkAuth(t, base, apiKey)
+		orderFlow(t, base, apiKey, "C1") // enqueued by web, processed by the worker process
+	}) {
+		return
 	}
-	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
-		t.Errorf("DATA_DIR used although every service is configured: %v", entries)
-	}
-	out, stderr, err := runOnce(t, env, "create-account", "--name", "Acme")
-	if err != nil {
-		t.Fatalf("create-account: %v\n%s", err, stderr)
-	}
-	_, apiKey, _ := strings.Cut(out, "api_key=")
-	apiKey = strings.TrimSpace(apiKey)
-	checkAuth(t, base, apiKey)
-	orderFlow(t, base, apiKey, "C1") // enqueued by web, processed by the worker process
 	// The worker process shows its own metrics: the order it booked.
-	metricsURL := "http://127.0.0.1:" + metricsPort
-	if code, body := get(metricsURL+"/readyz", ""); code != 200 {
-		t.Errorf("worker /readyz: %d %s", code, body)
-	}
-	for _, url := range []string{base + "/metrics", metricsURL + "/metrics"} {
-		if code, body := get(url, ""); code != http.StatusUnauthorized {
-			t.Errorf("%s without METRICS_TOKEN: %d %.80s, want 401", url, code, body)
+	t.Run("the worker process shows its own metrics behind the token", func(t *testing.T) {
+		metricsURL := "http://127.0.0.1:" + metricsPort
+		if code, body := get(metricsURL+"/readyz", ""); code != 200 {
+			t.Errorf("worker /readyz: %d %s", code, body)
 		}
-	}
-	code, body := get(metricsURL+"/metrics", metricsToken)
-	for _, want := range []string{`codecredit_attribution_lag_seconds_count 1`,
-		`codecredit_job_duration_seconds_count{outcome="ok",type="event:process"}`, `codecredit_queue_tasks{`} {
-		if code != 200 || !strings.Contains(body, want) {
-			t.Errorf("worker /metrics (%d) lacks %s", code, want)
+		for _, url := range []string{base + "/metrics", metricsURL + "/metrics"} {
+			if code, body := get(url, ""); code != http.StatusUnauthorized {
+				t.Errorf("%s without METRICS_TOKEN: %d %.80s, want 401", url, code, body)
+			}
 		}
-	}
-	worker.stop(t)
-	web.stop(t)
+		code, body := get(metricsURL+"/metrics", metricsToken)
+		for _, want := range []string{`codecredit_attribution_lag_seconds_count 1`,
+			`codecredit_job_duration_seconds_count{outcome="ok",type="event:process"}`, `codecredit_queue_tasks{`} {
+			if code != 200 || !strings.Contains(body, want) {
+				t.Errorf("worker /metrics (%d) lacks %s", code, want)
+			}
+		}
+	})
+	t.Run("web and worker stop cleanly on SIGTERM", func(t *testing.T) {
+		worker.stop(t)
+		web.stop(t)
+	})
 }
 
 // freshSchema makes an empty PostgreSQL schema, dropped after the test, and

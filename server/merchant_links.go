@@ -101,7 +101,7 @@ func (m *merchantLinks) write(ctx context.Context, email string) error {
 	if !m.smtp {
 		m.log.Warn("merchant sign-in link (no SMTP_URL, so it is logged instead of mailed)", "account_id", acct.ID, "link", link)
 	}
-	id, err := m.store.QueueMerchantEmail(ctx, &acct, models.KindMerchantLogin, "merchant-login:"+token[:16], signInMessage(&acct, link))
+	id, err := m.store.WriteMerchantEmail(ctx, &acct, models.KindMerchantLogin, "merchant-login:"+token[:16], signInMessage(&acct, link))
 	if err != nil || id == 0 || m.queue == nil {
 		return err
 	}

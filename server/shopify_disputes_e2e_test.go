@@ -35,7 +35,7 @@ func TestShopifyChargebacksEndToEnd(t *testing.T) {
 		var bal struct{ Data []models.Balance }
 		w.api("GET", fmt.Sprintf("/api/v1/balances?affiliate_id=%d", aff.ID), key, "", &bal)
 		if len(bal.Data) != 1 {
-			t.Fatalf("balances %+v", bal.Data)
+			w.t.Fatalf("balances %+v", bal.Data)
 		}
 		return bal.Data[0].Pending + bal.Data[0].Approved
 	}
@@ -44,95 +44,103 @@ func TestShopifyChargebacksEndToEnd(t *testing.T) {
 		id, err := w.sb.PlaceOrder(w.shop, sandbox.OrderSpec{Codes: []string{code.Code}, Email: "buyer@example.com",
 			Lines: []sandbox.Line{{Title: "Lamp", Price: "50.00", Quantity: 2}}})
 		if err != nil {
-			t.Fatal(err)
+			w.t.Fatal(err)
 		}
 		w.conversion(fmt.Sprint(id), func(c models.Conversion) bool { return c.Commission == 850 })
 		return id
 	}
 
 	// Half the money charged back: half the commission taken back; won: given back.
-	first := order()
-	dp, err := w.sb.OpenDispute(w.shop, first, sandbox.DisputeSpec{Amount: "42.50"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.conversion(fmt.Sprint(first), func(c models.Conversion) bool { return c.ReversedCommission == 425 })
-	if got := balance(); got != 425 {
-		t.Fatalf("balance %d after the chargeback, want 425", got)
-	}
-	if err := w.sb.UpdateDispute(w.shop, dp, sandbox.DisputeUpdate{Status: "under_review"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.sb.UpdateDispute(w.shop, dp, sandbox.DisputeUpdate{Status: "won"}); err != nil {
-		t.Fatal(err)
-	}
-	conv := w.conversion(fmt.Sprint(first), func(c models.Conversion) bool { return c.ReversedCommission == 0 })
-	if got := balance(); got != 850 || conv.Status != models.ConversionPending {
-		t.Fatalf("after the dispute was won: balance %d, conversion %+v; want 850 back", got, conv)
-	}
-	w.ledgerIs(conv.ID, 850, -425, 425)
+	w.step("a chargeback of half the money takes half the commission back, and winning the dispute gives it back", func(t *testing.T) {
+		first := order()
+		dp, err := w.sb.OpenDispute(w.shop, first, sandbox.DisputeSpec{Amount: "42.50"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.conversion(fmt.Sprint(first), func(c models.Conversion) bool { return c.ReversedCommission == 425 })
+		if got := balance(); got != 425 {
+			t.Fatalf("balance %d after the chargeback, want 425", got)
+		}
+		if err := w.sb.UpdateDispute(w.shop, dp, sandbox.DisputeUpdate{Status: "under_review"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.sb.UpdateDispute(w.shop, dp, sandbox.DisputeUpdate{Status: "won"}); err != nil {
+			t.Fatal(err)
+		}
+		conv := w.conversion(fmt.Sprint(first), func(c models.Conversion) bool { return c.ReversedCommission == 0 })
+		if got := balance(); got != 850 || conv.Status != models.ConversionPending {
+			t.Fatalf("after the dispute was won: balance %d, conversion %+v; want 850 back", got, conv)
+		}
+		w.ledgerIs(conv.ID, 850, -425, 425)
+	})
 
 	// The whole charge disputed and lost: the commission stays taken back.
-	second := order()
-	dp, err = w.sb.OpenDispute(w.shop, second, sandbox.DisputeSpec{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.sb.UpdateDispute(w.shop, dp, sandbox.DisputeUpdate{Status: "lost"}); err != nil {
-		t.Fatal(err)
-	}
-	w.sb.Wait()
-	conv = w.conversion(fmt.Sprint(second), func(c models.Conversion) bool { return c.ReversedCommission == 850 })
-	w.waitUntil("the lost dispute's update processed", func() bool { return w.processed("disputes/update") == 3 }) // under_review, won, lost
-	if got := balance(); got != 850 || conv.Status != models.ConversionReversed {
-		t.Fatalf("after the dispute was lost: balance %d, conversion %+v; want 850 (the first order's only)", got, conv)
-	}
-	w.ledgerIs(conv.ID, 850, -850)
+	w.step("a dispute of the whole charge that is lost keeps the whole commission taken back", func(t *testing.T) {
+		second := order()
+		dp, err := w.sb.OpenDispute(w.shop, second, sandbox.DisputeSpec{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.sb.UpdateDispute(w.shop, dp, sandbox.DisputeUpdate{Status: "lost"}); err != nil {
+			t.Fatal(err)
+		}
+		w.sb.Wait()
+		conv := w.conversion(fmt.Sprint(second), func(c models.Conversion) bool { return c.ReversedCommission == 850 })
+		w.waitUntil("the lost dispute's update processed", func() bool { return w.processed("disputes/update") == 3 }) // under_review, won, lost
+		if got := balance(); got != 850 || conv.Status != models.ConversionReversed {
+			t.Fatalf("after the dispute was lost: balance %d, conversion %+v; want 850 (the first order's only)", got, conv)
+		}
+		w.ledgerIs(conv.ID, 850, -850)
+	})
 
 	// Half charged back, the merchant refunds one lamp, the dispute closes
 	// as charge_refunded: only the refund's half stays taken back.
-	third := order()
-	dp, err = w.sb.OpenDispute(w.shop, third, sandbox.DisputeSpec{Amount: "42.50"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.conversion(fmt.Sprint(third), func(c models.Conversion) bool { return c.ReversedCommission == 425 })
-	if _, err := w.sb.Refund(w.shop, third, sandbox.RefundSpec{Lines: []sandbox.RefundLine{{Index: 0, Quantity: 1}}}); err != nil {
-		t.Fatal(err)
-	}
-	w.conversion(fmt.Sprint(third), func(c models.Conversion) bool { return c.ReversedCommission == 850 })
-	if err := w.sb.UpdateDispute(w.shop, dp, sandbox.DisputeUpdate{Status: "charge_refunded"}); err != nil {
-		t.Fatal(err)
-	}
-	conv = w.conversion(fmt.Sprint(third), func(c models.Conversion) bool { return c.ReversedCommission == 425 })
-	if got := balance(); got != 850+425 {
-		t.Fatalf("after the refund during the dispute: balance %d, want 1275", got)
-	}
-	w.ledgerIs(conv.ID, 850, -425, -425, 425)
+	w.step("a refund during a dispute is not taken twice when the dispute closes as charge_refunded", func(t *testing.T) {
+		third := order()
+		dp, err := w.sb.OpenDispute(w.shop, third, sandbox.DisputeSpec{Amount: "42.50"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.conversion(fmt.Sprint(third), func(c models.Conversion) bool { return c.ReversedCommission == 425 })
+		if _, err := w.sb.Refund(w.shop, third, sandbox.RefundSpec{Lines: []sandbox.RefundLine{{Index: 0, Quantity: 1}}}); err != nil {
+			t.Fatal(err)
+		}
+		w.conversion(fmt.Sprint(third), func(c models.Conversion) bool { return c.ReversedCommission == 850 })
+		if err := w.sb.UpdateDispute(w.shop, dp, sandbox.DisputeUpdate{Status: "charge_refunded"}); err != nil {
+			t.Fatal(err)
+		}
+		conv := w.conversion(fmt.Sprint(third), func(c models.Conversion) bool { return c.ReversedCommission == 425 })
+		if got := balance(); got != 850+425 {
+			t.Fatalf("after the refund during the dispute: balance %d, want 1275", got)
+		}
+		w.ledgerIs(conv.ID, 850, -425, -425, 425)
+	})
 
 	// The win delivered before the opening: the same outcome.
-	fourth := order()
-	w.offline.Store(true)
-	dp, err = w.sb.OpenDispute(w.shop, fourth, sandbox.DisputeSpec{Amount: "42.50"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.sb.UpdateDispute(w.shop, dp, sandbox.DisputeUpdate{Status: "won"}); err != nil {
-		t.Fatal(err)
-	}
-	w.sb.Wait()
-	w.offline.Store(false)
-	w.redeliver(fmt.Sprint(dp), "disputes/update")
-	w.waitUntil("the win processed", func() bool { return w.processed("disputes/update") == 5 })
-	conv = w.conversion(fmt.Sprint(fourth), func(models.Conversion) bool { return true })
-	w.ledgerIs(conv.ID, 850, -425, 425)
-	w.redeliver(fmt.Sprint(dp), "disputes/create")
-	w.waitUntil("the late opening processed", func() bool { return w.processed("disputes/create") == 4 })
-	conv = w.conversion(fmt.Sprint(fourth), func(models.Conversion) bool { return true })
-	if got := balance(); conv.ReversedCommission != 0 || got != 850+425+850 {
-		t.Fatalf("win before opening: balance %d, conversion %+v", got, conv)
-	}
-	w.ledgerIs(conv.ID, 850, -425, 425)
+	w.step("a win delivered before the dispute's opening ends the same as in order", func(t *testing.T) {
+		fourth := order()
+		w.offline.Store(true)
+		dp, err := w.sb.OpenDispute(w.shop, fourth, sandbox.DisputeSpec{Amount: "42.50"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.sb.UpdateDispute(w.shop, dp, sandbox.DisputeUpdate{Status: "won"}); err != nil {
+			t.Fatal(err)
+		}
+		w.sb.Wait()
+		w.offline.Store(false)
+		w.redeliver(fmt.Sprint(dp), "disputes/update")
+		w.waitUntil("the win processed", func() bool { return w.processed("disputes/update") == 5 })
+		conv := w.conversion(fmt.Sprint(fourth), func(models.Conversion) bool { return true })
+		w.ledgerIs(conv.ID, 850, -425, 425)
+		w.redeliver(fmt.Sprint(dp), "disputes/create")
+		w.waitUntil("the late opening processed", func() bool { return w.processed("disputes/create") == 4 })
+		conv = w.conversion(fmt.Sprint(fourth), func(models.Conversion) bool { return true })
+		if got := balance(); conv.ReversedCommission != 0 || got != 850+425+850 {
+			t.Fatalf("win before opening: balance %d, conversion %+v", got, conv)
+		}
+		w.ledgerIs(conv.ID, 850, -425, 425)
+	})
 }
 
 // redeliver has the sandbox deliver again the undelivered deliveries of

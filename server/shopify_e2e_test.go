@@ -100,6 +100,17 @@ func (w *shopifyWorld) waitUntil(what string, cond func() bool) {
 	}
 }
 
+// step runs f as the subtest name, with w's helpers failing that subtest,
+// and stops the test when it fails: later steps build on what it left.
+func (w *shopifyWorld) step(name string, f func(t *testing.T)) {
+	w.t.Helper()
+	parent := w.t
+	defer func() { w.t = parent }()
+	if !parent.Run(name, func(t *testing.T) { w.t = t; f(t) }) {
+		parent.FailNow()
+	}
+}
+
 // api calls the JSON API with key and decodes the answer into out.
 func (w *shopifyWorld) api(method, path, key, body string, out any) int {
 	w.t.Helper()
@@ -142,99 +153,118 @@ func TestShopifyEndToEnd(t *testing.T) {
 	w := newShopifyWorld(t, 5000)
 	ctx := context.Background()
 	conn := w.install()
-	creds, _ := w.store.ReadCredentials(conn)
-	if creds["access_token"] == "" || conn.Status != models.ConnectionActive {
-		t.Fatalf("installed connection %+v without a token", conn)
-	}
+	w.step("the install leaves an active connection with an access token", func(t *testing.T) {
+		creds, _ := w.store.ReadCredentials(conn)
+		if creds["access_token"] == "" || conn.Status != models.ConnectionActive {
+			t.Fatalf("installed connection %+v without a token", conn)
+		}
+	})
 
 	// Every existing code is imported, with progress the admin can show.
 	key, _ := w.store.CreateAPIKey(ctx, conn.AccountID)
-	w.waitUntil("import done", func() bool {
-		c, _ := w.store.GetConnection(ctx, conn.ID)
-		return c.ImportState == models.ImportDone
+	w.step("every existing code is imported, with progress the admin can show", func(t *testing.T) {
+		w.waitUntil("import done", func() bool {
+			c, _ := w.store.GetConnection(ctx, conn.ID)
+			return c.ImportState == models.ImportDone
+		})
+		var conns struct{ Data []models.Connection }
+		w.api("GET", "/api/v1/connections", key, "", &conns)
+		if len(conns.Data) != 1 || conns.Data[0].ImportDone < 5000 || conns.Data[0].ImportDone != conns.Data[0].ImportTotal {
+			t.Fatalf("import progress %+v", conns.Data)
+		}
 	})
-	var conns struct{ Data []models.Connection }
-	w.api("GET", "/api/v1/connections", key, "", &conns)
-	if len(conns.Data) != 1 || conns.Data[0].ImportDone < 5000 || conns.Data[0].ImportDone != conns.Data[0].ImportTotal {
-		t.Fatalf("import progress %+v", conns.Data)
-	}
 
 	// An affiliate gets a generated code, which is created in the store too.
 	var aff models.Affiliate
-	w.api("POST", "/api/v1/affiliates", key, `{"name":"Maya Stone","email":"maya@example.com"}`, &aff)
-	var gen struct{ Data []models.Code }
-	if st := w.api("POST", "/api/v1/codes/generate", key, fmt.Sprintf(`{"template":"{FIRST}{DISCOUNT}","discount_type":"percentage","discount_value":1500,"affiliate_ids":[%d]}`, aff.ID), &gen); st != 201 || len(gen.Data) != 1 {
-		t.Fatalf("generate: %d %+v", st, gen)
-	}
-	code := gen.Data[0]
-	w.waitUntil("code pushed to Shopify", func() bool {
-		var c models.Code
-		w.store.DB().Take(&c, code.ID)
-		return c.SyncStatus == models.SyncSynced
+	var code models.Code
+	w.step("an affiliate's generated code is created in the Shopify store too", func(t *testing.T) {
+		w.api("POST", "/api/v1/affiliates", key, `{"name":"Maya Stone","email":"maya@example.com"}`, &aff)
+		var gen struct{ Data []models.Code }
+		if st := w.api("POST", "/api/v1/codes/generate", key, fmt.Sprintf(`{"template":"{FIRST}{DISCOUNT}","discount_type":"percentage","discount_value":1500,"affiliate_ids":[%d]}`, aff.ID), &gen); st != 201 || len(gen.Data) != 1 {
+			t.Fatalf("generate: %d %+v", st, gen)
+		}
+		code = gen.Data[0]
+		w.waitUntil("code pushed to Shopify", func() bool {
+			var c models.Code
+			w.store.DB().Take(&c, code.ID)
+			return c.SyncStatus == models.SyncSynced
+		})
+		if !w.sandboxHas(code.Code) {
+			t.Fatalf("code %s is not in the Shopify store", code.Code)
+		}
 	})
-	if !w.sandboxHas(code.Code) {
-		t.Fatalf("code %s is not in the Shopify store", code.Code)
-	}
 
 	// A customer pays with it (typed in lower case): conversion + 10% accrual.
-	orderID, err := w.sb.PlaceOrder(w.shop, sandbox.OrderSpec{Codes: []string{strings.ToLower(code.Code)},
-		Lines: []sandbox.Line{{Title: "Mug", Price: "20.00", Quantity: 2}, {Title: "Tee", Price: "30.00", Quantity: 1}},
-		Email: "buyer@example.com", Shipping: "4.99", TaxRate: 800})
-	if err != nil {
-		t.Fatal(err)
-	}
-	conv := w.conversion(fmt.Sprint(orderID), func(c models.Conversion) bool { return true })
-	// 70.00 less 15% = 59.50 subtotal; 10% commission = 5.95 (595 cents).
-	if conv.Subtotal != 5950 || conv.Commission != 595 || *conv.AffiliateID != aff.ID {
-		t.Fatalf("conversion %+v", conv)
-	}
+	var orderID int64
+	w.step("an order paid with the code typed in lower case earns 10% of its discounted goods", func(t *testing.T) {
+		var err error
+		orderID, err = w.sb.PlaceOrder(w.shop, sandbox.OrderSpec{Codes: []string{strings.ToLower(code.Code)},
+			Lines: []sandbox.Line{{Title: "Mug", Price: "20.00", Quantity: 2}, {Title: "Tee", Price: "30.00", Quantity: 1}},
+			Email: "buyer@example.com", Shipping: "4.99", TaxRate: 800})
+		if err != nil {
+			t.Fatal(err)
+		}
+		conv := w.conversion(fmt.Sprint(orderID), func(c models.Conversion) bool { return true })
+		// 70.00 less 15% = 59.50 subtotal; 10% commission = 5.95 (595 cents).
+		if conv.Subtotal != 5950 || conv.Commission != 595 || *conv.AffiliateID != aff.ID {
+			t.Fatalf("conversion %+v", conv)
+		}
+	})
 
 	// A partial refund (the tee) reverses its share of the commission.
-	if _, err := w.sb.Refund(w.shop, orderID, sandbox.RefundSpec{Lines: []sandbox.RefundLine{{Index: 1, Quantity: 1}}}); err != nil {
-		t.Fatal(err)
-	}
-	conv = w.conversion(fmt.Sprint(orderID), func(c models.Conversion) bool { return c.RefundedSubtotal > 0 })
-	// The tee was 30.00 less 15% = 25.50 of 59.50: 595 × 2550/5950 = 255.
-	if conv.RefundedSubtotal != 2550 || conv.ReversedCommission != 255 {
-		t.Fatalf("after partial refund %+v", conv)
-	}
-	var bal struct{ Data []models.Balance }
-	w.api("GET", fmt.Sprintf("/api/v1/balances?affiliate_id=%d", aff.ID), key, "", &bal)
-	if len(bal.Data) != 1 || bal.Data[0].Pending != 340 {
-		t.Fatalf("balance %+v, want 340 pending", bal.Data)
-	}
+	w.step("a partial refund reverses the refunded line's share of the commission", func(t *testing.T) {
+		if _, err := w.sb.Refund(w.shop, orderID, sandbox.RefundSpec{Lines: []sandbox.RefundLine{{Index: 1, Quantity: 1}}}); err != nil {
+			t.Fatal(err)
+		}
+		conv := w.conversion(fmt.Sprint(orderID), func(c models.Conversion) bool { return c.RefundedSubtotal > 0 })
+		// The tee was 30.00 less 15% = 25.50 of 59.50: 595 × 2550/5950 = 255.
+		if conv.RefundedSubtotal != 2550 || conv.ReversedCommission != 255 {
+			t.Fatalf("after partial refund %+v", conv)
+		}
+		var bal struct{ Data []models.Balance }
+		w.api("GET", fmt.Sprintf("/api/v1/balances?affiliate_id=%d", aff.ID), key, "", &bal)
+		if len(bal.Data) != 1 || bal.Data[0].Pending != 340 {
+			t.Fatalf("balance %+v, want 340 pending", bal.Data)
+		}
+	})
 
-	w.refundBeforeOrderAndRedeliveries(code.Code)
+	w.step("a refund delivered before its order is applied once the order arrives, however often it is delivered", func(t *testing.T) {
+		w.refundBeforeOrderAndRedeliveries(code.Code)
+	})
 
 	// A customer's data request: the export is there for the merchant.
-	if err := w.sb.RequestCustomerData(w.shop, "buyer@example.com"); err != nil {
-		t.Fatal(err)
-	}
-	var reqs struct {
-		Data []struct {
-			Customer string
-			Export   models.CustomerExport
+	w.step("a customer's data request is exported for the merchant", func(t *testing.T) {
+		if err := w.sb.RequestCustomerData(w.shop, "buyer@example.com"); err != nil {
+			t.Fatal(err)
 		}
-	}
-	w.waitUntil("data request exported", func() bool {
-		w.api("GET", "/api/v1/privacy/data-requests", key, "", &reqs)
-		return len(reqs.Data) == 1
+		var reqs struct {
+			Data []struct {
+				Customer string
+				Export   models.CustomerExport
+			}
+		}
+		w.waitUntil("data request exported", func() bool {
+			w.api("GET", "/api/v1/privacy/data-requests", key, "", &reqs)
+			return len(reqs.Data) == 1
+		})
+		if ex := reqs.Data[0].Export; len(ex.Conversions) != 1 || ex.Conversions[0].CustomerEmail != "buyer@example.com" {
+			t.Fatalf("data request export %+v", reqs.Data[0])
+		}
 	})
-	if ex := reqs.Data[0].Export; len(ex.Conversions) != 1 || ex.Conversions[0].CustomerEmail != "buyer@example.com" {
-		t.Fatalf("data request export %+v", reqs.Data[0])
-	}
 
 	// Uninstall: tokens gone, connection marked, history kept.
-	if err := w.sb.Uninstall(w.shop); err != nil {
-		t.Fatal(err)
-	}
-	w.waitUntil("uninstalled", func() bool {
-		c, _ := w.store.GetConnection(ctx, conn.ID)
-		return c.Status == models.ConnectionUninstalled && len(c.Credentials) == 0
+	w.step("uninstalling removes the tokens and keeps the history", func(t *testing.T) {
+		if err := w.sb.Uninstall(w.shop); err != nil {
+			t.Fatal(err)
+		}
+		w.waitUntil("uninstalled", func() bool {
+			c, _ := w.store.GetConnection(ctx, conn.ID)
+			return c.Status == models.ConnectionUninstalled && len(c.Credentials) == 0
+		})
+		if n := count(w.store, &models.Conversion{}); n != 2 {
+			t.Fatalf("history lost on uninstall: %d conversions", n)
+		}
 	})
-	if n := count(w.store, &models.Conversion{}); n != 2 {
-		t.Fatalf("history lost on uninstall: %d conversions", n)
-	}
 }
 
 func (w *shopifyWorld) sandboxHas(code string) bool {

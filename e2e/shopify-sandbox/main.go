@@ -2,6 +2,8 @@
 // tests: one shop with seeded discount codes, webhooks delivered to the
 // app under test. It prints its base URL as the first line of output and
 // serves until it is stopped.
+//
+// It is one file; the sandbox itself is platforms/shopify/sandbox.
 package main
 
 import (

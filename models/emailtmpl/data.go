@@ -11,8 +11,10 @@ import (
 
 // Program is the merchant's affiliate program an email is about.
 type Program struct {
-	Name    string // the merchant's shop name
+	Name    string // the program's name: the branding's, or the merchant's shop name
 	SiteURL string // the shop's site, when known
+	LogoURL string // https logo shown atop the emails, when set
+	Color   string // brand colour as #rrggbb, when set
 }
 
 // Person is the affiliate an email goes to.

@@ -2,10 +2,16 @@
 // default templates (embedded), the checks a merchant's own templates must
 // pass, and the data each kind of email is rendered with.
 //
-// Every email has three templates: a one-line subject and a plain-text
-// body (text/template) and an HTML body (html/template, so values are
-// escaped). A merchant may replace all three per kind; Check tells whether
-// a replacement parses and renders with sample data.
+// A template is a one-line subject and a plain-text body with merge tags
+// ({{affiliate_name}}, {{codes}}: see Tags); Compose makes the text part
+// and an HTML part in the program's branded layout, escaping every value.
+// Templates a merchant saved before merge tags existed (Go templates:
+// subject, html and text) still render, with Render.
+//
+// Read merge.go (Compose) and tags.go (the tags each kind offers), then
+// layout.go (the branded HTML), data.go (what each kind of email is given),
+// limits.go (the bounds on a merchant's templates) and emailtmpl.go (the
+// older Go-template format).
 package emailtmpl
 
 import (
@@ -42,7 +48,7 @@ const (
 // ErrTemplate is returned for a template that does not parse or render.
 var ErrTemplate = errors.New("emailtmpl: invalid template")
 
-// Source is the three templates of one kind of email.
+// Source is a template in the older format: three Go templates.
 type Source struct {
 	Subject string `json:"subject"`
 	HTML    string `json:"html" input:"multiline"`
@@ -62,22 +68,23 @@ var defaults embed.FS
 // Valid reports whether kind is a known kind of email.
 func Valid(kind string) bool { return slices.Contains(Kinds, kind) }
 
-// Default returns the built-in templates of kind.
-func Default(kind string) (Source, error) {
+// DefaultDraft returns the built-in template of kind.
+func DefaultDraft(kind string) (Draft, error) {
 	if !Valid(kind) {
-		return Source{}, fmt.Errorf("%w: unknown email kind %q", ErrTemplate, kind)
+		return Draft{}, fmt.Errorf("%w: unknown email kind %q", ErrTemplate, kind)
 	}
-	read := func(ext string) string {
-		b, err := defaults.ReadFile("templates/" + kind + ext)
+	read := func(part string) string {
+		b, err := defaults.ReadFile("templates/" + kind + "." + part + ".txt")
 		if err != nil {
 			panic(err) // embedded at build time: a missing file is a build bug
 		}
 		return string(b)
 	}
-	return Source{Subject: strings.TrimSpace(read(".subject.txt")), HTML: read(".html"), Text: read(".txt")}, nil
+	return Draft{Subject: strings.TrimSpace(read("subject")), Body: read("body")}, nil
 }
 
-// Render renders src with data.
+// Render renders src, a template saved in the older format (Go
+// templates), with data.
 func Render(src Source, data any) (Message, error) {
 	if err := checkSizes(src); err != nil {
 		return Message{}, err
@@ -95,26 +102,6 @@ func Render(src Source, data any) (Message, error) {
 		return Message{}, err
 	}
 	return Message{Subject: oneLine(subject), HTML: html, Text: text}, nil
-}
-
-// Check parses src and renders it with kind's sample data. A login email
-// must also carry the sign-in link in both bodies, or nobody could sign in.
-func Check(kind string, src Source) error {
-	data, err := Sample(kind)
-	if err != nil {
-		return err
-	}
-	if strings.TrimSpace(src.Subject) == "" || strings.TrimSpace(src.HTML) == "" || strings.TrimSpace(src.Text) == "" {
-		return fmt.Errorf("%w: subject, html and text are all required", ErrTemplate)
-	}
-	msg, err := Render(src, data)
-	if err != nil {
-		return err
-	}
-	if l, ok := data.(Login); ok && (!strings.Contains(msg.Text, l.LinkURL) || !strings.Contains(msg.HTML, l.LinkURL)) {
-		return fmt.Errorf("%w: the sign-in email must show {{.LinkURL}} in both the html and the text", ErrTemplate)
-	}
-	return nil
 }
 
 func checkSizes(src Source) error {

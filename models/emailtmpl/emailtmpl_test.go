@@ -2,75 +2,53 @@ package emailtmpl_test
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
 	"codecredit/models/emailtmpl"
 )
 
-func TestDefaultsRenderEveryKind(t *testing.T) {
-	for _, kind := range emailtmpl.Kinds {
-		t.Run(kind, func(t *testing.T) {
-			src, err := emailtmpl.Default(kind)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := emailtmpl.Check(kind, src); err != nil {
-				t.Fatalf("default template fails its own check: %v", err)
-			}
-			data, _ := emailtmpl.Sample(kind)
-			msg, err := emailtmpl.Render(src, data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if msg.Subject == "" || strings.Contains(msg.Subject, "\n") {
-				t.Errorf("subject %q is not one non-empty line", msg.Subject)
-			}
-			for _, part := range []string{msg.Text, msg.HTML} {
-				if !strings.Contains(part, "Jane Doe") || !strings.Contains(part, "Acme Outdoor") {
-					t.Errorf("a part misses the affiliate or the program:\n%s", part)
-				}
-			}
-		})
+// legacy reads the built-in templates of the older format, kept as
+// testdata: what a merchant's saved Go templates look like.
+func legacy(t testing.TB, kind string) emailtmpl.Source {
+	t.Helper()
+	read := func(ext string) string {
+		b, err := os.ReadFile("testdata/legacy_" + kind + ext)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
 	}
+	return emailtmpl.Source{Subject: strings.TrimSpace(read(".subject.txt")), HTML: read(".html"), Text: read(".txt")}
 }
 
-func TestAssignmentShowsCodesLinksAndTerms(t *testing.T) {
-	src, _ := emailtmpl.Default(emailtmpl.KindCodeAssignment)
-	data, _ := emailtmpl.Sample(emailtmpl.KindCodeAssignment)
-	msg, err := emailtmpl.Render(src, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"JANE15", "15% off", "https://acme-outdoor.example/discount/JANE15",
-		"JANESHIP", "free shipping", "10% of each order", "https://app.example.com/portal/"} {
-		if !strings.Contains(msg.Text, want) || !strings.Contains(msg.HTML, want) {
-			t.Errorf("%q missing from a part", want)
+func TestLegacyTemplatesStillRender(t *testing.T) {
+	for _, kind := range emailtmpl.Kinds {
+		data, _ := emailtmpl.Sample(kind)
+		msg, err := emailtmpl.Render(legacy(t, kind), data)
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		for _, part := range []string{msg.Text, msg.HTML, msg.Subject} {
+			if !strings.Contains(part, "Acme Outdoor") && !strings.Contains(part, "March 2026") && !strings.Contains(part, "#1042") {
+				t.Errorf("%s: a part misses the program:\n%s", kind, part)
+			}
 		}
 	}
-	if msg.Subject != "Your 2 codes for Acme Outdoor" {
-		t.Errorf("subject = %q", msg.Subject)
-	}
-}
-
-func TestHTMLEscapesValues(t *testing.T) {
-	src, _ := emailtmpl.Default(emailtmpl.KindReversalNotice)
+	src := legacy(t, emailtmpl.KindReversalNotice)
 	data := emailtmpl.Reversal{Program: emailtmpl.Program{Name: "Shop"},
 		Affiliate: emailtmpl.Person{Name: `<script>alert(1)</script>`}, OrderNumber: "1", Code: "X", Amount: "1.00 USD"}
 	msg, err := emailtmpl.Render(src, data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(msg.HTML, "<script>") {
-		t.Fatalf("HTML part carries a raw script tag:\n%s", msg.HTML)
-	}
-	if !strings.Contains(msg.Text, "<script>") {
-		t.Fatal("the text part should keep the name as typed")
+	if strings.Contains(msg.HTML, "<script>") || !strings.Contains(msg.Text, "<script>") {
+		t.Fatalf("legacy HTML must escape, text keep as typed:\n%s", msg.HTML)
 	}
 }
 
-func TestCheckRejects(t *testing.T) {
-	good, _ := emailtmpl.Default(emailtmpl.KindPortalLogin)
+func TestLegacyRenderRejects(t *testing.T) {
 	tests := []struct {
 		name string
 		kind string
@@ -80,9 +58,6 @@ func TestCheckRejects(t *testing.T) {
 		{"html does not parse", emailtmpl.KindCodeAssignment, func(s *emailtmpl.Source) { s.HTML = "<p>{{.Program.Name</p>" }, "html"},
 		{"text does not parse", emailtmpl.KindCodeAssignment, func(s *emailtmpl.Source) { s.Text = "{{range}}" }, "text"},
 		{"unknown field", emailtmpl.KindCodeAssignment, func(s *emailtmpl.Source) { s.Subject = "{{.Nope}}" }, "Nope"},
-		{"empty part", emailtmpl.KindEarningsSummary, func(s *emailtmpl.Source) { s.Text = " " }, "required"},
-		{"login without link", emailtmpl.KindPortalLogin, func(s *emailtmpl.Source) { s.Text = "Hello {{.Affiliate.Name}}" }, "LinkURL"},
-		{"unknown kind", "newsletter", func(*emailtmpl.Source) {}, "unknown email kind"},
 		{"too large", emailtmpl.KindPortalLogin, func(s *emailtmpl.Source) { s.HTML += strings.Repeat("x", emailtmpl.MaxSourceBytes) }, "larger"},
 		{"define", emailtmpl.KindCodeAssignment, func(s *emailtmpl.Source) { s.Text = `{{define "x"}}y{{end}}` }, "define"},
 		{"template call", emailtmpl.KindCodeAssignment, func(s *emailtmpl.Source) { s.HTML = `{{template "html"}}` }, "template"},
@@ -98,14 +73,12 @@ func TestCheckRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			src := good
-			if tt.kind != emailtmpl.KindPortalLogin {
-				src, _ = emailtmpl.Default(tt.kind)
-			}
+			src := legacy(t, tt.kind)
 			tt.edit(&src)
-			err := emailtmpl.Check(tt.kind, src)
+			data, _ := emailtmpl.Sample(tt.kind)
+			_, err := emailtmpl.Render(src, data)
 			if !errors.Is(err, emailtmpl.ErrTemplate) || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("Check = %v, want ErrTemplate mentioning %q", err, tt.want)
+				t.Fatalf("Render = %v, want ErrTemplate mentioning %q", err, tt.want)
 			}
 		})
 	}
@@ -158,28 +131,32 @@ func TestPercentAndDiscountText(t *testing.T) {
 	}
 }
 
-// FuzzCheck feeds arbitrary templates to Check and Render: they may be
-// refused, but never panic nor render past the size cap.
-func FuzzCheck(f *testing.F) {
+// FuzzCompose feeds arbitrary drafts to CheckDraft and Compose: they may
+// be refused, but never panic, never render past the size cap, and never
+// let a tag or a raw < from the draft into the HTML.
+func FuzzCompose(f *testing.F) {
 	for _, kind := range emailtmpl.Kinds {
-		src, _ := emailtmpl.Default(kind)
-		f.Add(kind, src.Subject, src.HTML, src.Text)
+		d, _ := emailtmpl.DefaultDraft(kind)
+		f.Add(kind, d.Subject, d.Body)
 	}
-	f.Add(emailtmpl.KindCodeAssignment, "{{", "{{range .Codes}}{{template \"x\"}}{{end}}", `{{define "x"}}{{template "x"}}{{end}}`)
-	f.Fuzz(func(t *testing.T, kind, subject, html, text string) {
-		src := emailtmpl.Source{Subject: subject, HTML: html, Text: text}
-		err := emailtmpl.Check(kind, src)
+	f.Add(emailtmpl.KindCodeAssignment, "{{", "{{codes}} {{ codes }}}} <b>{{nope}}")
+	f.Add(emailtmpl.KindPortalLogin, "x", "{{sign_in_link}}\x00\x01\n\n\x01<script>")
+	f.Fuzz(func(t *testing.T, kind, subject, body string) {
+		d := emailtmpl.Draft{Subject: subject, Body: body}
+		err := emailtmpl.CheckDraft(kind, d)
 		if err != nil && !errors.Is(err, emailtmpl.ErrTemplate) {
-			t.Fatalf("Check error %v is not ErrTemplate", err)
+			t.Fatalf("CheckDraft error %v is not ErrTemplate", err)
 		}
 		data, derr := emailtmpl.Sample(kind)
-		if derr != nil {
+		if derr != nil || err != nil {
 			return
 		}
-		msg, err := emailtmpl.Render(src, data)
-		if err == nil && (len(msg.HTML) > emailtmpl.MaxRenderedBytes || len(msg.Text) > emailtmpl.MaxRenderedBytes ||
-			strings.Contains(msg.Subject, "\n")) {
-			t.Fatalf("rendered past the limits: %d %d %q", len(msg.HTML), len(msg.Text), msg.Subject)
+		msg, err := emailtmpl.Compose(kind, d, data)
+		if err != nil {
+			return
+		}
+		if len(msg.HTML) > emailtmpl.MaxRenderedBytes || strings.Contains(msg.Subject, "\n") || strings.Contains(msg.HTML, "<script") {
+			t.Fatalf("rendered past the limits: %d %q", len(msg.HTML), msg.Subject)
 		}
 	})
 }

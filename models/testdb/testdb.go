@@ -5,6 +5,9 @@
 // (defaults: the local servers on 127.0.0.1). When one is unreachable the
 // test is skipped on a developer machine, but fails when CI=true, so CI
 // never passes without the real services.
+//
+// Read testdb.go; pgbench.go is the baseline write rate benchmarks report
+// beside their own figures.
 package testdb
 
 import (

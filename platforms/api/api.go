@@ -2,15 +2,18 @@
 // own: their scripts report orders and refunds through Codecredit's JSON API
 // (authenticated with an API key, so there is no webhook signature), and the
 // same queue and attribution engine process them.
+//
+// It is one file: Platform (a parser only: nothing is delivered to it as a
+// webhook, so it is no platforms.Receiver), then ValidateOrder and
+// ValidateRefund, the checks on what merchants' scripts post to the ingest
+// endpoints in handlers.
 package api
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
-	"time"
 
 	"codecredit/platforms"
 )
@@ -20,24 +23,17 @@ const (
 	TopicOrderPaid      = "order.paid"
 	TopicOrderRefunded  = "order.refunded"
 	TopicOrderCancelled = "order.cancelled"
+	// TopicSubscription is a subscription's state after a change.
+	TopicSubscription = "subscription.changed"
 )
 
 // Platform parses events stored from the JSON API.
 type Platform struct{}
 
+var _ platforms.Platform = Platform{}
+
 // Name is platforms.API.
 func (Platform) Name() string { return platforms.API }
-
-// WebhookSource always fails: API events never arrive as webhooks.
-func (Platform) WebhookSource(*http.Request, []byte) (string, error) {
-	return "", platforms.ErrSignature
-}
-
-// VerifyWebhook always fails: API events are authenticated by API key in
-// the HTTP layer and never arrive as webhooks.
-func (Platform) VerifyWebhook(http.Header, []byte, []byte, time.Time) (platforms.Webhook, error) {
-	return platforms.Webhook{}, platforms.ErrSignature
-}
 
 // ParseWebhook decodes a stored API event.
 func (Platform) ParseWebhook(topic string, body []byte) ([]platforms.Event, error) {
@@ -69,8 +65,39 @@ func (Platform) ParseWebhook(topic string, body []byte) ([]platforms.Event, erro
 			kind = platforms.KindOrderCancelled
 		}
 		return []platforms.Event{{Kind: kind, Refund: &r}}, nil
+	case TopicSubscription:
+		var sub platforms.Subscription
+		if err := dec.Decode(&sub); err != nil {
+			return nil, fmt.Errorf("%w: %v", platforms.ErrPayload, err)
+		}
+		if err := ValidateSubscription(&sub); err != nil {
+			return nil, err
+		}
+		return []platforms.Event{{Kind: platforms.KindSubscription, Subscription: &sub}}, nil
 	}
 	return nil, fmt.Errorf("%w: unknown topic %q", platforms.ErrPayload, topic)
+}
+
+// ValidateSubscription checks a subscription state reported through the
+// API, normalises its currency and interval, and works out its monthly
+// amount from the period's when it is left out.
+func ValidateSubscription(s *platforms.Subscription) error {
+	s.Currency = strings.ToUpper(strings.TrimSpace(s.Currency))
+	s.Interval = strings.ToLower(strings.TrimSpace(s.Interval))
+	if len(s.Currency) != 3 {
+		return fmt.Errorf("%w: currency must be a 3-letter ISO 4217 code", platforms.ErrPayload)
+	}
+	if s.IntervalCount == 0 {
+		s.IntervalCount = 1
+	}
+	monthly, err := platforms.MonthlyAmount(s.Amount, s.Interval, s.IntervalCount)
+	if err != nil {
+		return fmt.Errorf("%w: interval must be day, week, month or year, and interval_count positive", platforms.ErrPayload)
+	}
+	if s.MonthlyAmount == 0 {
+		s.MonthlyAmount = monthly
+	}
+	return platforms.CheckSubscription(s)
 }
 
 // ValidateOrder checks an order reported through the API and normalises its
@@ -82,13 +109,46 @@ func ValidateOrder(o *platforms.Order) error {
 		return fmt.Errorf("%w: order id is required", platforms.ErrPayload)
 	case len(o.Currency) != 3:
 		return fmt.Errorf("%w: currency must be a 3-letter ISO 4217 code", platforms.ErrPayload)
-	case o.Subtotal < 0 || o.Discount < 0 || o.Total < 0:
+	case o.Subtotal < 0 || o.Discount < 0 || o.Total < 0 || o.Shipping < 0 || o.Tax < 0:
 		return fmt.Errorf("%w: amounts must not be negative", platforms.ErrPayload)
 	case len(o.Codes) > 50:
 		return fmt.Errorf("%w: at most 50 codes per order", platforms.ErrPayload)
 	}
 	if o.PlacedAt.IsZero() {
 		return fmt.Errorf("%w: placed_at is required", platforms.ErrPayload)
+	}
+	return checkOrderLines(o)
+}
+
+// maxLines bounds the lines of an order reported through the API.
+const maxLines = 1000
+
+// checkOrderLines checks an order's lines, and that its subtotal is what
+// they sold for (a subtotal left out, 0, is taken from them).
+func checkOrderLines(o *platforms.Order) error {
+	if len(o.Lines) == 0 {
+		return nil
+	}
+	if len(o.Lines) > maxLines {
+		return fmt.Errorf("%w: at most %d lines per order", platforms.ErrPayload, maxLines)
+	}
+	if err := platforms.CheckLines(o.Lines); err != nil {
+		return err
+	}
+	var net int64
+	for _, l := range o.Lines {
+		net += l.Net(o.TaxesIncluded)
+	}
+	if o.Subtotal == 0 {
+		o.Subtotal = net
+	}
+	if o.Subtotal != net {
+		how := "unit_price × quantity − discount"
+		if o.TaxesIncluded {
+			how += " − tax"
+		}
+		return fmt.Errorf("%w: subtotal %d is not what the lines sold for (%d: the sum of %s); send the lines' sum or leave subtotal out",
+			platforms.ErrPayload, o.Subtotal, net, how)
 	}
 	return nil
 }
@@ -103,6 +163,11 @@ func ValidateRefund(r *platforms.Refund) error {
 		return fmt.Errorf("%w: order_id is required", platforms.ErrPayload)
 	case r.Subtotal < 0:
 		return fmt.Errorf("%w: subtotal must not be negative", platforms.ErrPayload)
+	}
+	if err := checkRefundLines(r); err != nil {
+		return err
+	}
+	switch {
 	case !r.Full && r.Subtotal == 0:
 		return fmt.Errorf("%w: subtotal must be positive for a partial refund", platforms.ErrPayload)
 	case r.Currency != "" && len(r.Currency) != 3:
@@ -110,6 +175,29 @@ func ValidateRefund(r *platforms.Refund) error {
 	}
 	if r.CreatedAt.IsZero() {
 		return fmt.Errorf("%w: created_at is required", platforms.ErrPayload)
+	}
+	return nil
+}
+
+// checkRefundLines checks the lines a refund names: each with its line_id
+// and the goods refunded on it (subtotal); the refund's subtotal, when
+// left out, is their sum, and when sent, at least their sum.
+func checkRefundLines(r *platforms.Refund) error {
+	var sum int64
+	for i, l := range r.Lines {
+		switch {
+		case strings.TrimSpace(l.LineID) == "":
+			return fmt.Errorf("%w: refunded line %d needs its line_id", platforms.ErrPayload, i+1)
+		case l.Quantity < 0 || l.Subtotal <= 0:
+			return fmt.Errorf("%w: refunded line %q needs a positive subtotal (the goods refunded on it) and no negative quantity", platforms.ErrPayload, l.LineID)
+		}
+		sum += l.Subtotal
+	}
+	if r.Subtotal == 0 && !r.Full {
+		r.Subtotal = sum
+	}
+	if r.Subtotal < sum && !r.Full {
+		return fmt.Errorf("%w: subtotal %d is less than the refunded lines' %d", platforms.ErrPayload, r.Subtotal, sum)
 	}
 	return nil
 }

@@ -1,5 +1,9 @@
-// Package currency knows the ISO 4217 minor units, for every package that
-// turns decimal amounts into integer minor units.
+// Package currency holds the money rules every other package uses: the
+// ISO 4217 minor units, decimal amounts read and written exactly as integer
+// minor units, and shares of amounts (MulDiv) with their rounding.
+//
+// Read currency.go (Exponent), iso4217.go (the table), decimal.go (reading
+// and writing amounts and percentages), then muldiv.go (shares).
 package currency
 
 import "strings"

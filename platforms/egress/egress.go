@@ -9,6 +9,9 @@
 // Exceptions are explicit: Policy.Allow lists the URL prefixes that may be
 // reached over plain http at any address (the app's own sandbox store in
 // newcomer mode, test servers).
+//
+// Read egress.go (Policy and CheckURL), then addr.go (which addresses are
+// refused) and client.go (the transport that checks every dial).
 package egress
 
 import (

@@ -8,6 +8,7 @@ import (
 	paddlesdk "github.com/PaddleHQ/paddle-go-sdk/v4"
 
 	"codecredit/platforms"
+	"codecredit/platforms/currency"
 )
 
 // discount is the part of Paddle's discount entity the adapter reads:
@@ -160,7 +161,7 @@ func createRequest(nc platforms.NewCode) (*paddlesdk.CreateDiscountRequest, erro
 		if nc.DiscountValue <= 0 || nc.DiscountValue > 10000 {
 			return nil, &platforms.RejectedError{Reason: "a percentage discount must be between 0.01% and 100%"}
 		}
-		req.Type, req.Amount = paddlesdk.DiscountTypePercentage, basisPointsToPercent(nc.DiscountValue)
+		req.Type, req.Amount = paddlesdk.DiscountTypePercentage, currency.BasisPointsToPercent(nc.DiscountValue)
 	case "fixed_amount":
 		cur := strings.ToUpper(strings.TrimSpace(nc.Currency))
 		if nc.DiscountValue <= 0 || len(cur) != 3 {

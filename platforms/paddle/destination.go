@@ -72,7 +72,7 @@ func (a *Adapter) createDestination(ctx context.Context, client *paddlesdk.SDK, 
 	version, sensitive, traffic := 1, false, paddlesdk.TrafficSourcePlatform
 	ctx, info := track(ctx)
 	setting, err := client.CreateNotificationSetting(ctx, &paddlesdk.CreateNotificationSettingRequest{
-		Description:            "Codecredit: orders, refunds and discount codes",
+		Description:            "Codecredit: orders, refunds, discount codes and subscriptions",
 		Destination:            a.WebhookURL(key),
 		SubscribedEvents:       topicNames(),
 		Type:                   paddlesdk.NotificationSettingTypeURL,

@@ -73,7 +73,12 @@ type flow struct {
 func newFlow(t *testing.T, pageSize int) *flow {
 	t.Helper()
 	at := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
-	clock := func() time.Time { return at }
+	return newFlowAt(t, pageSize, func() time.Time { return at })
+}
+
+// newFlowAt is newFlow on clock.
+func newFlowAt(t *testing.T, pageSize int, clock func() time.Time) *flow {
+	t.Helper()
 	sb := sandbox.New(sandbox.Options{Clock: clock, RequestsPerMinute: -1})
 	paddleSrv := httptest.NewServer(sb)
 	t.Cleanup(paddleSrv.Close)

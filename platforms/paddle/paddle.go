@@ -13,6 +13,13 @@
 // PlatformCodeID (a Paddle discount has exactly one code). Discount ids
 // contain "_", which Paddle codes (letters and digits only) never do, so an
 // id can never be mistaken for another code's text.
+//
+// Read paddle.go (Config, Adapter) first, then webhook.go (signature and
+// envelope), parse.go (events), lines.go (an order's line items and
+// the items a refund gives back) and subscriptions.go (a subscription's
+// state from its subscription.* events), then connect.go and destination.go
+// (connecting and disconnecting), catalog.go (discounts), client.go (the
+// SDK's transport) and money.go.
 package paddle
 
 import (
@@ -35,9 +42,10 @@ const (
 	TopicDiscountUpdated      = "discount.updated"
 )
 
-// Topics is every event type the notification destination subscribes to.
-var Topics = []string{TopicTransactionCompleted, TopicAdjustmentCreated, TopicAdjustmentUpdated,
-	TopicDiscountCreated, TopicDiscountUpdated}
+// Topics is every event type the notification destination subscribes to:
+// the ones above and the subscription events (subscriptions.go).
+var Topics = append([]string{TopicTransactionCompleted, TopicAdjustmentCreated, TopicAdjustmentUpdated,
+	TopicDiscountCreated, TopicDiscountUpdated}, subscriptionTopics...)
 
 // Credential keys kept on a Paddle connection.
 const (
@@ -81,14 +89,14 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// Adapter is the Paddle Billing platform. It implements platforms.Platform
+// Adapter is the Paddle Billing platform. It implements platforms.Receiver
 // and platforms.Catalog.
 type Adapter struct {
 	cfg Config
 }
 
 var (
-	_ platforms.Platform = (*Adapter)(nil)
+	_ platforms.Receiver = (*Adapter)(nil)
 	_ platforms.Catalog  = (*Adapter)(nil)
 )
 

@@ -3,6 +3,7 @@ package paddle
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,6 +28,7 @@ type transaction struct {
 			Total        string `json:"total"`
 			CurrencyCode string `json:"currency_code"`
 		} `json:"totals"`
+		LineItems []lineItem `json:"line_items"`
 	} `json:"details"`
 	CreatedAt string  `json:"created_at"`
 	BilledAt  *string `json:"billed_at"`
@@ -45,13 +47,16 @@ type adjustment struct {
 		Subtotal     string `json:"subtotal"`
 		CurrencyCode string `json:"currency_code"`
 	} `json:"totals"`
-	CreatedAt string `json:"created_at"`
-	UpdatedAt string `json:"updated_at"`
+	Items     []adjustmentItem `json:"items"`
+	CreatedAt string           `json:"created_at"`
+	UpdatedAt string           `json:"updated_at"`
 }
 
 // ParseWebhook turns a verified notification into normalised events:
 // transaction.completed → an order; an approved refund or chargeback
-// adjustment → a refund, an approved chargeback_reverse → its undoing; discount.created/updated → a code change. Other topics, refunds
+// adjustment → a refund, an approved chargeback_reverse → its undoing;
+// discount.created/updated → a code change; every subscription.* event
+// read (subscriptionTopics) → the subscription's state. Other topics, refunds
 // not (yet) approved and other adjustment actions give no events.
 func (a *Adapter) ParseWebhook(topic string, body []byte) ([]platforms.Event, error) {
 	var env envelope
@@ -66,12 +71,16 @@ func (a *Adapter) ParseWebhook(topic string, body []byte) ([]platforms.Event, er
 	case TopicDiscountCreated, TopicDiscountUpdated:
 		return parseDiscount(topic, env)
 	}
+	if slices.Contains(subscriptionTopics, topic) {
+		return parseSubscription(env)
+	}
 	return nil, nil
 }
 
 // parseTransaction reads a completed transaction. The credited subtotal
 // is details.totals.subtotal (before discount and tax) less its discount,
-// in the transaction's currency.
+// in the transaction's currency; its lines are details.line_items (see
+// orderLines), its tax details.totals.tax. Paddle sells no shipping.
 func parseTransaction(env envelope) ([]platforms.Event, error) {
 	var t transaction
 	if err := decodeData(env, &t); err != nil {
@@ -93,9 +102,16 @@ func parseTransaction(env envelope) ([]platforms.Event, error) {
 	if err != nil {
 		return nil, err
 	}
+	tax, err := minorOrZero("details.totals.tax", tot.Tax)
+	if err != nil {
+		return nil, err
+	}
 	o := &platforms.Order{ExternalID: t.ID, Number: deref(t.InvoiceNumber), Currency: firstOf(tot.CurrencyCode, t.CurrencyCode),
-		Subtotal: max(sub-disc, 0), Discount: disc, Total: total, CustomerID: deref(t.CustomerID),
+		Subtotal: max(sub-disc, 0), Discount: disc, Total: total, Tax: tax, CustomerID: deref(t.CustomerID),
 		SubscriptionID: deref(t.SubscriptionID), Codes: []string{}}
+	if o.Lines, err = orderLines(t.Details.LineItems, o.Subtotal); err != nil {
+		return nil, err
+	}
 	if id := deref(t.DiscountID); id != "" {
 		o.Codes = append(o.Codes, id)
 	}
@@ -110,12 +126,13 @@ func parseTransaction(env envelope) ([]platforms.Event, error) {
 
 // parseAdjustment reads an adjustment: an approved refund or chargeback
 // moves money back, so it is a refund. Its subtotal (before tax) is the
-// refunded part of the order's credited subtotal; the engine reverses pro
-// rata, and dedups the same adjustment seen on created and on updated. A
-// transaction has one chargeback, booked as "chargeback:<transaction id>",
-// which an approved chargeback_reverse (the merchant won the dispute)
-// undoes. Warnings (chargeback_warning), credits and adjustments not (yet)
-// approved give nothing.
+// refunded part of the order's credited subtotal, and its items are the
+// lines it refunds (see refundLines); the engine dedups the same
+// adjustment seen on created and on updated. A transaction has one
+// chargeback, booked as "chargeback:<transaction id>", which an approved
+// chargeback_reverse (the merchant won the dispute) undoes. Warnings
+// (chargeback_warning), credits and adjustments not (yet) approved give
+// nothing.
 // https://developer.paddle.com/api-reference/adjustments/overview
 func parseAdjustment(env envelope) ([]platforms.Event, error) {
 	var adj adjustment
@@ -144,6 +161,9 @@ func parseAdjustment(env envelope) ([]platforms.Event, error) {
 		Currency: firstOf(adj.Totals.CurrencyCode, adj.CurrencyCode), Subtotal: sub, Full: full}
 	if adj.Action == "chargeback" {
 		r.ExternalID = "chargeback:" + adj.TransactionID
+	}
+	if r.Lines, err = refundLines(adj.Items, sub); err != nil {
+		return nil, err
 	}
 	if r.CreatedAt, err = timeOf(adj.UpdatedAt, adj.CreatedAt, env.OccurredAt); err != nil {
 		return nil, err

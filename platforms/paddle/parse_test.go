@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"codecredit/platforms"
+	"codecredit/platforms/currency"
 )
 
 func TestParseTransactionCompleted(t *testing.T) {
@@ -23,12 +24,28 @@ func TestParseTransactionCompleted(t *testing.T) {
 			Subtotal: 36000, Discount: 4000, Total: 39195, // 40000 less the 4000 discount; tax 3195 left out
 			CustomerID: "ctm_01hv6y1jedq4p1n0yqn5ba3ky4", SubscriptionID: "sub_01hv8x29kz0t586xy6zn1a62ny",
 			PlacedAt: time.Date(2024, 4, 12, 10, 18, 48, 294633000, time.UTC),
+			Tax:      3195, // 2396 + 799
+			Lines: []platforms.OrderLine{
+				// 10 × 30.00 = 300.00, less 10% (30.00): 270.00
+				{ID: "txnitm_01hv8wt98jahpbm1t1tzr06z6n", ProductID: "pro_01gsz4t5hdjse780zja8vvr7jg", VariantID: "pri_01gsz8x8sawmvhz1pv30nge1ke",
+					Title: "AeroEdit Pro", Quantity: 10, UnitPrice: 3000, Discount: 3000, Tax: 2396},
+				// 1 × 100.00, less 10.00: 90.00; 270.00 + 90.00 = 360.00, the subtotal
+				{ID: "txnitm_01hv8wt98jahpbm1t1v1sd067y", ProductID: "pro_01h1vjes1y163xfj1rh1tkfb65", VariantID: "pri_01h1vjfevh5etwq3rb416a23h2",
+					Title: "Analytics addon", Quantity: 1, UnitPrice: 10000, Discount: 1000, Tax: 799},
+			},
 		}},
 		{"transaction_completed_renewal.json", platforms.Order{
 			ExternalID: "txn_01hxc2ktr2v0tq2m9e4xmbjv7w", Number: "325-10789", Codes: []string{}, Currency: "USD",
 			Subtotal: 40000, Discount: 0, Total: 43550,
 			CustomerID: "ctm_01hv6y1jedq4p1n0yqn5ba3ky4", SubscriptionID: "sub_01hv8x29kz0t586xy6zn1a62ny",
 			PlacedAt: time.Date(2024, 5, 12, 10, 18, 58, 102030000, time.UTC),
+			Tax:      3550, // 2663 on the seats (not 10 × 266), 887 on the addon
+			Lines: []platforms.OrderLine{
+				{ID: "txnitm_01hxc2ktr5yy8tq5c8rrx3d3gs", ProductID: "pro_01gsz4t5hdjse780zja8vvr7jg", VariantID: "pri_01gsz8x8sawmvhz1pv30nge1ke",
+					Title: "AeroEdit Pro", Quantity: 10, UnitPrice: 3000, Tax: 2663},
+				{ID: "txnitm_01hxc2ktr5yy8tq5c8rt4q0v1a", ProductID: "pro_01h1vjes1y163xfj1rh1tkfb65", VariantID: "pri_01h1vjfevh5etwq3rb416a23h2",
+					Title: "Analytics addon", Quantity: 1, UnitPrice: 10000, Tax: 887},
+			},
 		}},
 	}
 	a := New(Config{})
@@ -52,6 +69,8 @@ func TestParseAdjustments(t *testing.T) {
 	// Samples shaped on https://developer.paddle.com/webhooks/adjustments/adjustment-created
 	// and https://developer.paddle.com/webhooks/adjustments/adjustment-updated
 	approvedAt := time.Date(2024, 4, 15, 8, 54, 10, 646377000, time.UTC)
+	const seats, addon = "txnitm_01hv8wt98jahpbm1t1tzr06z6n", "txnitm_01hv8wt98jahpbm1t1v1sd067y"
+	whole := []platforms.RefundLine{{LineID: seats, Subtotal: 27000}, {LineID: addon, Subtotal: 9000}} // each line's net
 	tests := []struct {
 		name  string
 		file  string
@@ -61,15 +80,15 @@ func TestParseAdjustments(t *testing.T) {
 		{"partial refund pending approval books nothing", "adjustment_created_pending.json", TopicAdjustmentCreated, nil},
 		{"the same refund approved later is the refund", "adjustment_updated_approved.json", TopicAdjustmentUpdated,
 			&platforms.Refund{ExternalID: "adj_01hvgf2s84dr6reszzg29zbvcm", OrderExternalID: "txn_01hv8wptq8987qeep44cyrewp9",
-				Currency: "USD", Subtotal: 9000, CreatedAt: approvedAt}},
+				Currency: "USD", Subtotal: 9000, CreatedAt: approvedAt, Lines: []platforms.RefundLine{{LineID: addon, Subtotal: 9000}}}},
 		{"a rejected refund books nothing", "adjustment_updated_rejected.json", TopicAdjustmentUpdated, nil},
 		{"a full refund approved at once", "adjustment_created_full_approved.json", TopicAdjustmentCreated,
 			&platforms.Refund{ExternalID: "adj_01hvk3tpx8s3ef5z6y1v6k0n2m", OrderExternalID: "txn_01hv8wptq8987qeep44cyrewp9",
-				Currency: "USD", Subtotal: 36000, Full: true, CreatedAt: time.Date(2024, 4, 16, 11, 2, 3, 0, time.UTC)}},
+				Currency: "USD", Subtotal: 36000, Full: true, CreatedAt: time.Date(2024, 4, 16, 11, 2, 3, 0, time.UTC), Lines: whole}},
 		{"a credit to the customer's balance is not a refund", "adjustment_created_credit.json", TopicAdjustmentCreated, nil},
 		{"an approved chargeback takes the money back", "adjustment_created_chargeback.json", TopicAdjustmentCreated,
 			&platforms.Refund{ExternalID: "chargeback:txn_01hv8wptq8987qeep44cyrewp9", OrderExternalID: "txn_01hv8wptq8987qeep44cyrewp9",
-				Currency: "USD", Subtotal: 36000, Full: true, CreatedAt: time.Date(2024, 4, 28, 9, 15, 41, 0, time.UTC)}},
+				Currency: "USD", Subtotal: 36000, Full: true, CreatedAt: time.Date(2024, 4, 28, 9, 15, 41, 0, time.UTC), Lines: whole}},
 	}
 	a := New(Config{})
 	for _, tt := range tests {
@@ -87,7 +106,7 @@ func TestParseAdjustments(t *testing.T) {
 			if len(events) != 1 || events[0].Kind != platforms.KindOrderRefunded || events[0].Refund == nil {
 				t.Fatalf("events = %+v, want one refund", events)
 			}
-			if got := *events[0].Refund; got != *tt.want {
+			if got := *events[0].Refund; !reflect.DeepEqual(got, *tt.want) {
 				t.Errorf("refund = %+v, want %+v", got, *tt.want)
 			}
 		})
@@ -102,7 +121,7 @@ func TestParseChargebackReverse(t *testing.T) {
 	}
 	want := platforms.Refund{ExternalID: "chargeback:txn_01hv8wptq8987qeep44cyrewp9", OrderExternalID: "txn_01hv8wptq8987qeep44cyrewp9",
 		Currency: "USD", CreatedAt: time.Date(2024, 5, 20, 14, 2, 7, 0, time.UTC), Reason: "chargeback reversed (dispute won)"}
-	if len(events) != 1 || events[0].Kind != platforms.KindRefundUndone || *events[0].Refund != want {
+	if len(events) != 1 || events[0].Kind != platforms.KindRefundUndone || !reflect.DeepEqual(*events[0].Refund, want) {
 		t.Fatalf("events %+v", events)
 	}
 	warning := strings.Replace(string(fixture(t, "adjustment_created_chargeback.json")), `"action": "chargeback"`, `"action": "chargeback_warning"`, 1)
@@ -228,8 +247,8 @@ func TestPercentBasisPoints(t *testing.T) {
 		if ok != tt.ok || (ok && bps != tt.bps) {
 			t.Errorf("percentToBasisPoints(%q) = %d, %v; want %d, %v", tt.in, bps, ok, tt.bps, tt.ok)
 		}
-		if ok && basisPointsToPercent(bps) != tt.back {
-			t.Errorf("basisPointsToPercent(%d) = %q, want %q", bps, basisPointsToPercent(bps), tt.back)
+		if ok && currency.BasisPointsToPercent(bps) != tt.back {
+			t.Errorf("currency.BasisPointsToPercent(%d) = %q, want %q", bps, currency.BasisPointsToPercent(bps), tt.back)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,6 +73,47 @@ func TestVerifyWebhookSignatures(t *testing.T) {
 			}
 			if tt.want == nil && (wh.Topic != TopicTransactionCompleted || wh.EventID != "evt_01hv8x2acma2gz1my8rdhw6fkp") {
 				t.Errorf("webhook = %+v, want the sample's topic and event id", wh)
+			}
+		})
+	}
+}
+
+// The worked example of the Paddle Go SDK's documentation
+// (ExampleWebhookVerifier_Verify): a price.created notification, its
+// destination's secret key and the Paddle-Signature it came with.
+func TestVerifyWebhookDocumentedExample(t *testing.T) {
+	const (
+		header = "ts=1710929255;h1=6c05ef8fa83c44d751be6d259ec955ce5638e2c54095bf128e408e2fce1589c8"
+		body   = `{"data":{"id":"pri_01hsdn96k2hxjzsq5yerecdj9j","name":null,"status":"active","quantity":{"maximum":999999,"minimum":1},"tax_mode":"account_setting","product_id":"pro_01hsdn8qp7yydry3x1yeg6a9rv","unit_price":{"amount":"1000","currency_code":"USD"},"custom_data":null,"description":"testing","import_meta":null,"trial_period":null,"billing_cycle":{"interval":"month","frequency":1},"unit_price_overrides":[]},"event_id":"evt_01hsdn97563968dy0szkmgjwh3","event_type":"price.created","occurred_at":"2024-03-20T10:07:35.590857Z","notification_id":"ntf_01hsdn977e920kbgzt6r6c9rqc"}`
+		secret = "pdl_ntfset_01hsdn8d43dt7mezr1ef2jtbaw_hKkRiCGyyRhbFwIUuqiTBgI7gnWoV0Gr"
+	)
+	signedAt := time.Unix(1710929255, 0)
+	tests := []struct {
+		name   string
+		header string
+		body   string
+		secret string
+		now    time.Time
+		want   error
+	}{
+		{"as documented", header, body, secret, signedAt, nil},
+		{"received 5 s later", header, body, secret, signedAt.Add(5 * time.Second), nil},
+		{"received 6 s later", header, body, secret, signedAt.Add(6 * time.Second), platforms.ErrSignature},
+		{"another destination's secret", header, body, "pdl_ntfset_01hsdn8d43dt7mezr1ef2jtbaw_someoneelse", signedAt, platforms.ErrSignature},
+		{"amount changed", header, strings.Replace(body, `"1000"`, `"1"`, 1), secret, signedAt, platforms.ErrSignature},
+		{"timestamp changed", strings.Replace(header, "1710929255", "1710929256", 1), body, secret, signedAt, platforms.ErrSignature},
+		{"beside the h1 of a rotated secret", header + ";h1=" + strings.Repeat("ab", 32), body, secret, signedAt, nil},
+	}
+	a := New(Config{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := http.Header{SignatureHeader: {tt.header}}
+			wh, err := a.VerifyWebhook(h, []byte(tt.body), []byte(tt.secret), tt.now)
+			if !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {
+				t.Fatalf("VerifyWebhook error = %v, want %v", err, tt.want)
+			}
+			if tt.want == nil && (wh.Topic != "price.created" || wh.EventID != "evt_01hsdn97563968dy0szkmgjwh3") {
+				t.Errorf("webhook = %+v, want the example's topic and event id", wh)
 			}
 		})
 	}

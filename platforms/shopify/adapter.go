@@ -4,6 +4,15 @@
 // normalised events, and the discount catalog (import every code through the
 // GraphQL Admin API, create codes for affiliates). It translates; it never
 // stores.
+//
+// Read adapter.go (Config, Adapter, shop domains) first, then webhook.go
+// (signature, source, event ids) with orders.go, events.go, disputes.go and
+// payloads.go (parsing), oauth.go and session.go (installs, session tokens,
+// token refresh), then catalog.go, discounts.go and admin.go (codes and
+// webhook subscriptions), bulk.go and bulk_stream.go (a large store's codes
+// through one bulk operation), graphql.go and throttle.go (calls under the cost
+// limit), money.go, shop_named.go and transport.go. The local stand-in for
+// Shopify is platforms/shopify/sandbox.
 package shopify
 
 import (
@@ -12,6 +21,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	goshopify "github.com/bold-commerce/go-shopify/v4"
@@ -23,16 +33,21 @@ import (
 const APIVersion = "2026-10"
 
 // DefaultScopes are the access scopes the app asks for.
-var DefaultScopes = []string{"read_orders", "read_discounts", "write_discounts", ScopeDisputes}
+// read_products reads the catalog: products and the collections they are
+// in, for commission rules by collection.
+var DefaultScopes = []string{"read_orders", "read_discounts", "write_discounts", "read_products", ScopeDisputes}
 
 // Topics are the webhook topics a shop is subscribed to at install (the
 // compliance topics come from shopify.app.toml and are not subscribed per
 // shop). The dispute topics are subscribed only where the merchant granted
-// ScopeDisputes (see EnsureWebhooks).
+// ScopeDisputes (see EnsureWebhooks). The product and collection topics
+// keep the catalog current (a commission rule may target a collection).
 var Topics = []string{
 	TopicOrdersPaid, TopicOrdersCancelled, TopicRefundsCreate,
 	TopicDiscountsCreate, TopicDiscountsUpdate, TopicDiscountsDelete, TopicAppUninstalled,
 	TopicDisputesCreate, TopicDisputesUpdate,
+	"products/create", "products/update", "products/delete",
+	"collections/create", "collections/update", "collections/delete",
 }
 
 // Credentials keys on platforms.Conn.
@@ -65,25 +80,32 @@ func NormalizeShop(shop string) string {
 // (OAuth and API) to that base instead of the shop's own host, keeping path
 // and query and putting the shop's domain in the Host header. HTTPClient nil
 // means a client with a 30 s timeout; Scopes nil means DefaultScopes; Clock
-// nil means time.Now.
+// nil means time.Now. BulkThreshold is the number of codes from which an
+// import runs as one bulk operation (0 means DefaultBulkThreshold, a
+// negative number never).
 type Config struct {
 	APIKey, APISecret, AppURL, BaseURL string
 	HTTPClient                         *http.Client
 	Scopes                             []string
 	Clock                              func() time.Time
+	BulkThreshold                      int
 }
 
-// Adapter implements platforms.Platform and platforms.Catalog for Shopify.
+// Adapter implements platforms.Receiver and platforms.Catalog for Shopify.
 type Adapter struct {
 	cfg    Config
 	base   *url.URL // nil: the real shop hosts
 	client *http.Client
 	pace   pacer
+	// noContracts holds the shops whose subscription contracts could not
+	// be read, so that is logged once (see EnrichWebhook).
+	noContracts sync.Map
 }
 
 var (
-	_ platforms.Platform = (*Adapter)(nil)
+	_ platforms.Receiver = (*Adapter)(nil)
 	_ platforms.Catalog  = (*Adapter)(nil)
+	_ platforms.Enricher = (*Adapter)(nil)
 )
 
 // New builds the adapter. A BaseURL that does not parse is ignored with the
@@ -94,6 +116,9 @@ func New(cfg Config) *Adapter {
 	}
 	if len(cfg.Scopes) == 0 {
 		cfg.Scopes = DefaultScopes
+	}
+	if cfg.BulkThreshold == 0 {
+		cfg.BulkThreshold = DefaultBulkThreshold
 	}
 	cfg.AppURL = strings.TrimRight(cfg.AppURL, "/")
 	inner := cfg.HTTPClient

@@ -136,9 +136,10 @@ func topicEnum(topic string) string {
 // EnsureWebhooks subscribes the shop to every topic not yet delivered to
 // callbackURL and returns how many subscriptions it created; running it
 // again creates none. Compliance topics are skipped (they come from
-// shopify.app.toml). The dispute topics are optional: skipped where the
-// merchant did not grant ScopeDisputes, and a refusal to subscribe them
-// (the scope missing, no Shopify Payments) leaves the install working
+// shopify.app.toml). The dispute and subscription contract topics are
+// optional: skipped where the merchant did not grant their scope
+// (ScopeDisputes, ScopeSubscriptionContracts), and a refusal to subscribe
+// them (the scope missing, no Shopify Payments) leaves the install working
 // without them.
 func (a *Adapter) EnsureWebhooks(ctx context.Context, c *platforms.Conn, topics []string, callbackURL string) (int, error) {
 	have, err := a.subscribedTopics(ctx, c, callbackURL)
@@ -148,11 +149,12 @@ func (a *Adapter) EnsureWebhooks(ctx context.Context, c *platforms.Conn, topics 
 	created := 0
 	for _, t := range topics {
 		enum := topicEnum(t)
-		if complianceTopics[t] || have[enum] || (disputeTopics[t] && !granted(c, ScopeDisputes)) {
+		scope := optionalScope(t)
+		if complianceTopics[t] || have[enum] || (scope != "" && !granted(c, scope)) {
 			continue
 		}
 		err := a.subscribe(ctx, c, enum, callbackURL)
-		if disputeTopics[t] && refused(err) {
+		if scope != "" && refused(err) {
 			continue
 		}
 		if err != nil {
@@ -162,6 +164,18 @@ func (a *Adapter) EnsureWebhooks(ctx context.Context, c *platforms.Conn, topics 
 		created++
 	}
 	return created, nil
+}
+
+// optionalScope is the access scope an optional topic needs (the dispute
+// and subscription contract topics), "" for the others.
+func optionalScope(topic string) string {
+	switch {
+	case disputeTopics[topic]:
+		return ScopeDisputes
+	case isContractTopic(topic):
+		return ScopeSubscriptionContracts
+	}
+	return ""
 }
 
 // granted reports whether the connection's granted scopes (as the token

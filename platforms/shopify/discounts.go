@@ -16,8 +16,14 @@ import (
 // discountSelection selects what the adapter reads of a code discount; the
 // codes connection takes the given arguments (GraphQL variables).
 func discountSelection(codesArgs string) string {
+	return discountFields(`codes(` + codesArgs + `) { nodes { id code } pageInfo { hasNextPage endCursor } }`)
+}
+
+// discountFields selects a code discount's terms and, with codes, its
+// codes connection.
+func discountFields(codes string) string {
 	common := `title status appliesOncePerCustomer
-        codes(` + codesArgs + `) { nodes { id code } pageInfo { hasNextPage endCursor } }`
+        ` + codes
 	value := `customerGets { value { __typename
           ... on DiscountPercentage { percentage }
           ... on DiscountAmount { amount { amount currencyCode } appliesOnEachItem } } }`
@@ -74,17 +80,9 @@ func (n *codeDiscountNode) codes() ([]platforms.DiscountCode, error) {
 	if d == nil {
 		return nil, nil
 	}
-	tmpl := platforms.DiscountCode{
-		PlatformID: n.ID, DiscountType: "other",
-		OncePerCustomer: d.AppliesOncePerCustomer, Active: d.Status == "ACTIVE",
-	}
-	switch d.Typename {
-	case "DiscountCodeFreeShipping":
-		tmpl.DiscountType = "free_shipping"
-	case "DiscountCodeBasic":
-		if err := basicValue(&tmpl, n); err != nil {
-			return nil, err
-		}
+	tmpl, err := n.terms()
+	if err != nil {
+		return nil, err
 	}
 	out := make([]platforms.DiscountCode, 0, len(d.Codes.Nodes))
 	for _, c := range d.Codes.Nodes {
@@ -93,6 +91,26 @@ func (n *codeDiscountNode) codes() ([]platforms.DiscountCode, error) {
 		out = append(out, dc)
 	}
 	return out, nil
+}
+
+// terms is what every code of the discount shares: the discount's id,
+// kind, value, once-per-customer rule and whether it is active.
+func (n *codeDiscountNode) terms() (platforms.DiscountCode, error) {
+	d := n.CodeDiscount
+	tmpl := platforms.DiscountCode{PlatformID: n.ID, DiscountType: "other"}
+	if d == nil {
+		return tmpl, nil
+	}
+	tmpl.OncePerCustomer, tmpl.Active = d.AppliesOncePerCustomer, d.Status == "ACTIVE"
+	switch d.Typename {
+	case "DiscountCodeFreeShipping":
+		tmpl.DiscountType = "free_shipping"
+	case "DiscountCodeBasic":
+		if err := basicValue(&tmpl, n); err != nil {
+			return tmpl, err
+		}
+	}
+	return tmpl, nil
 }
 
 // basicValue reads a basic discount's value: a percentage (0.15) becomes

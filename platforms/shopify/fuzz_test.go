@@ -18,7 +18,8 @@ var fixtureTopics = map[string]string{
 	"orders_paid.json": TopicOrdersPaid, "orders_paid_multi_code.json": TopicOrdersPaid,
 	"orders_paid_test.json": TopicOrdersPaid, "orders_paid_zero.json": TopicOrdersPaid,
 	"orders_paid_jpy.json": TopicOrdersPaid, "orders_paid_taxes_included.json": TopicOrdersPaid,
-	"orders_cancelled.json": TopicOrdersCancelled, "refunds_create_partial.json": TopicRefundsCreate,
+	"orders_paid_vat_shipping.json": TopicOrdersPaid,
+	"orders_cancelled.json":         TopicOrdersCancelled, "refunds_create_partial.json": TopicRefundsCreate,
 	"refunds_create_shipping_only.json": TopicRefundsCreate, "discounts_create.json": TopicDiscountsCreate,
 	"discounts_update.json": TopicDiscountsUpdate, "discounts_delete.json": TopicDiscountsDelete,
 	"discounts_create_automatic.json": TopicDiscountsCreate, "app_uninstalled.json": TopicAppUninstalled,
@@ -26,6 +27,9 @@ var fixtureTopics = map[string]string{
 	"shop_redact.json": TopicShopRedact, "disputes_create_chargeback.json": TopicDisputesCreate,
 	"disputes_create_inquiry.json": TopicDisputesCreate, "disputes_update_won.json": TopicDisputesUpdate,
 	"disputes_update_lost.json": TopicDisputesUpdate, "disputes_update_charge_refunded.json": TopicDisputesUpdate,
+	"subscription_contracts_create.json": TopicSubscriptionContractsCreate,
+	"subscription_contracts_update.json": TopicSubscriptionContractsUpdate,
+	"subscription_contracts_cancel.json": TopicSubscriptionContractsCancel,
 }
 
 func TestEveryFixtureHasATopic(t *testing.T) {
@@ -53,6 +57,8 @@ func FuzzParseWebhook(f *testing.F) {
 	seedFixtures(f, func(topic string, body []byte) { f.Add(topic, body) })
 	f.Add(TopicOrdersPaid, []byte(`{"id":1,"currency":"USD","processed_at":"2026-01-01T00:00:00Z","line_items":[{"price":"1e30","quantity":9223372036854775807}]}`))
 	f.Add(TopicRefundsCreate, []byte(`{"id":1,"order_id":2,"refund_line_items":[{"subtotal":"-5"}]}`))
+	f.Add(TopicOrdersPaid, []byte(`{"id":1,"currency":"EUR","taxes_included":true,"processed_at":"2026-01-01T00:00:00Z","line_items":[{"id":3,"price":"10.00","quantity":2,"tax_lines":[{"price":"25.00"}],"discount_allocations":[{"amount":"1.00"}]}],"shipping_lines":[{"price":"4.00","tax_lines":[{"price":"9"}],"discount_allocations":[{"amount":"1"}]}]}`))
+	f.Add(TopicRefundsCreate, []byte(`{"id":1,"order_id":2,"created_at":"2026-01-01T00:00:00Z","refund_line_items":[{"line_item_id":3,"quantity":1,"subtotal":"0.004"},{"line_item_id":3,"quantity":1,"subtotal":"2"}]}`))
 	f.Fuzz(func(t *testing.T, topic string, body []byte) {
 		events, err := ParseWebhook(topic, body)
 		if err != nil {
@@ -74,6 +80,7 @@ func checkEvent(t *testing.T, e platforms.Event) {
 		if e.Order == nil || e.Order.ExternalID == "" || len(e.Order.Currency) != 3 || e.Order.Subtotal < 0 || e.Order.PlacedAt.IsZero() {
 			t.Fatalf("malformed order %+v", e.Order)
 		}
+		checkLines(t, e.Order)
 	case platforms.KindOrderRefunded, platforms.KindOrderCancelled:
 		if e.Refund == nil || e.Refund.ExternalID == "" || e.Refund.OrderExternalID == "" || e.Refund.CreatedAt.IsZero() {
 			t.Fatalf("malformed refund %+v", e.Refund)
@@ -82,6 +89,7 @@ func checkEvent(t *testing.T, e platforms.Event) {
 		if e.Kind == platforms.KindOrderRefunded && e.Refund.Subtotal <= 0 && e.Refund.Amount <= 0 {
 			t.Fatalf("refund event with nothing refunded: %+v", e.Refund)
 		}
+		checkRefundLines(t, e.Refund)
 	case platforms.KindRefundUndone:
 		if e.Refund == nil || !strings.HasPrefix(e.Refund.ExternalID, DisputeRefundPrefix) || e.Refund.OrderExternalID == "" || e.Refund.Reason == "" {
 			t.Fatalf("malformed undo %+v", e.Refund)

@@ -2,7 +2,6 @@ package shopify
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -14,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	goshopify "github.com/bold-commerce/go-shopify/v4"
 	"golang.org/x/oauth2"
 
 	"codecredit/platforms"
@@ -54,7 +54,8 @@ func (a *Adapter) AuthorizeURL(shop, state string) string {
 // shop, a timestamp within CallbackMaxAge of now, and the hex HMAC-SHA256
 // of the other parameters sorted by name, keyed with the app secret
 // (https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/authorization-code-grant,
-// step "Verify the installation request"). It returns the shop.
+// step "Verify the installation request"), checked by go-shopify's
+// App.VerifyAuthorizationURL. It returns the shop.
 func (a *Adapter) VerifyCallback(query url.Values, now time.Time) (string, error) {
 	shop := NormalizeShop(query.Get("shop"))
 	if shop == "" || shop != query.Get("shop") {
@@ -63,8 +64,7 @@ func (a *Adapter) VerifyCallback(query url.Values, now time.Time) (string, error
 	if len(query["hmac"]) != 1 {
 		return "", fmt.Errorf("%w: exactly one hmac parameter is required", ErrCallback)
 	}
-	got, err := hex.DecodeString(query.Get("hmac"))
-	if err != nil || len(got) != sha256.Size {
+	if got, err := hex.DecodeString(query.Get("hmac")); err != nil || len(got) != sha256.Size {
 		return "", fmt.Errorf("%w: malformed hmac", ErrCallback)
 	}
 	ts, err := strconv.ParseInt(query.Get("timestamp"), 10, 64)
@@ -74,9 +74,15 @@ func (a *Adapter) VerifyCallback(query url.Values, now time.Time) (string, error
 	if d := now.Sub(time.Unix(ts, 0)); d > CallbackMaxAge || d < -CallbackMaxAge {
 		return "", fmt.Errorf("%w: timestamp is %s away from now", ErrCallback, d.Round(time.Second))
 	}
-	key := []byte(a.cfg.APISecret)
+	app := goshopify.App{ApiSecret: a.cfg.APISecret}
+	if ok, err := app.VerifyAuthorizationURL(&url.URL{RawQuery: query.Encode()}); ok && err == nil {
+		return shop, nil
+	}
+	// go-shopify builds only the documentation's form of the message;
+	// Shopify's own libraries sign the percent-encoded one, and a repeated
+	// name's values joined with commas, which callbackMessages builds.
 	for _, msg := range callbackMessages(query) {
-		if hmac.Equal(got, Sign([]byte(msg), key)) {
+		if app.VerifyMessage(msg, query.Get("hmac")) {
 			return shop, nil
 		}
 	}

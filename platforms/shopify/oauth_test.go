@@ -91,6 +91,48 @@ func TestVerifyCallback(t *testing.T) {
 	}
 }
 
+// The worked examples of Shopify's OAuth documentation
+// (https://help.shopify.com/api/guides/authentication/oauth#verification,
+// the app secret "hush"), with and without state, and the same query
+// tampered with.
+func TestVerifyCallbackDocumentedExample(t *testing.T) {
+	a := New(Config{APIKey: "key", APISecret: "hush"})
+	now := time.Unix(1337178173, 0)
+	tests := []struct {
+		name  string
+		query string
+		ok    bool
+	}{
+		{"with state", "code=0907a61c0c8d55e99db179b68161bc00&hmac=700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf&shop=some-shop.myshopify.com&state=0.6784241404160823&timestamp=1337178173", true},
+		{"without state, with the legacy signature", "code=0907a61c0c8d55e99db179b68161bc00&hmac=4712bf92ffc2917d15a2f5a273e39f0116667419aa4b6ac0b3baaf26fa3c4d20&shop=some-shop.myshopify.com&signature=11813d1e7bbf4629edcda0628a3f7a20&timestamp=1337178173", true},
+		{"state changed", "code=0907a61c0c8d55e99db179b68161bc00&hmac=700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf&shop=some-shop.myshopify.com&state=0.6784241404160824&timestamp=1337178173", false},
+		{"state dropped", "code=0907a61c0c8d55e99db179b68161bc00&hmac=700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf&shop=some-shop.myshopify.com&timestamp=1337178173", false},
+		{"another shop", "code=0907a61c0c8d55e99db179b68161bc00&hmac=4712bf92ffc2917d15a2f5a273e39f0116667419aa4b6ac0b3baaf26fa3c4d20&shop=other-shop.myshopify.com&timestamp=1337178173", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q, err := url.ParseQuery(tt.query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			shop, err := a.VerifyCallback(q, now)
+			if tt.ok {
+				if err != nil || shop != "some-shop.myshopify.com" {
+					t.Fatalf("VerifyCallback = %q, %v; want the shop", shop, err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrCallback) || shop != "" {
+				t.Fatalf("VerifyCallback = %q, %v; want ErrCallback", shop, err)
+			}
+		})
+	}
+	q, _ := url.ParseQuery(tests[0].query)
+	if _, err := a.VerifyCallback(q, now.Add(CallbackMaxAge+time.Second)); !errors.Is(err, ErrCallback) {
+		t.Fatalf("the example received after %s: %v, want ErrCallback", CallbackMaxAge, err)
+	}
+}
+
 // unescapedHMAC signs "k=v&k=v" without percent-encoding, as the
 // documentation's worked example does.
 func unescapedHMAC(q url.Values, secret string) string {
@@ -175,7 +217,7 @@ func TestAuthorizeURL(t *testing.T) {
 			}
 			u, _ := url.Parse(got)
 			q := u.Query()
-			want := map[string]string{"client_id": "app-key", "scope": "read_orders,read_discounts,write_discounts,read_shopify_payments_disputes",
+			want := map[string]string{"client_id": "app-key", "scope": "read_orders,read_discounts,write_discounts,read_products,read_shopify_payments_disputes",
 				"redirect_uri": "https://cc.example.com/auth/shopify/callback", "state": "st8"}
 			for k, v := range want {
 				if q.Get(k) != v {

@@ -2,7 +2,6 @@ package shopify
 
 import (
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -26,6 +25,8 @@ func parseOrderPaid(body []byte) ([]platforms.Event, error) {
 	return []platforms.Event{{Kind: platforms.KindOrderPaid, Order: out}}, nil
 }
 
+// normaliseOrder reads an order's totals and its lines; the lines pass
+// platforms.CheckLines and their nets add up to Subtotal.
 func normaliseOrder(o *order) (*platforms.Order, error) {
 	if o.ID == "" {
 		return nil, fmt.Errorf("%w: order without an id", platforms.ErrPayload)
@@ -34,11 +35,19 @@ func normaliseOrder(o *order) (*platforms.Order, error) {
 	if err != nil {
 		return nil, err
 	}
-	subtotal, discount, err := lineTotals(o.LineItems, cur, o.TaxesIncluded)
+	lines, err := orderLines(o.LineItems, cur)
+	if err == nil {
+		err = platforms.CheckLines(lines)
+	}
 	if err != nil {
 		return nil, err
 	}
+	subtotal, discount := sumLines(lines, o.TaxesIncluded)
 	total, err := amount(o.TotalPriceSet, o.TotalPrice, cur)
+	if err != nil {
+		return nil, err
+	}
+	shipping, err := shippingTotal(o.ShippingLines, cur, o.TaxesIncluded)
 	if err != nil {
 		return nil, err
 	}
@@ -46,6 +55,13 @@ func normaliseOrder(o *order) (*platforms.Order, error) {
 		ExternalID: string(o.ID), Number: o.Name, Codes: orderCodes(o), Currency: cur,
 		Subtotal: subtotal, Discount: discount, Total: total, Test: o.Test,
 		PlacedAt: firstTime(o.ProcessedAt, o.CreatedAt),
+		Lines:    lines, Shipping: shipping, TaxesIncluded: o.TaxesIncluded, SubscriptionID: string(o.ContractID),
+	}
+	for _, l := range lines {
+		out.Tax += l.Tax
+	}
+	if len(out.Lines) == 0 {
+		out.Lines = nil
 	}
 	if out.PlacedAt.IsZero() {
 		return nil, fmt.Errorf("%w: order %s without processed_at or created_at", platforms.ErrPayload, o.ID)
@@ -57,43 +73,6 @@ func normaliseOrder(o *order) (*platforms.Order, error) {
 		out.CustomerName = strings.TrimSpace(c.FirstName + " " + c.LastName)
 	}
 	return out, nil
-}
-
-// lineTotals sums the lines after discounts (and before tax) and the
-// discounts allocated to them, in minor units of currency.
-func lineTotals(lines []lineItem, currency string, taxesIncluded bool) (subtotal, discount int64, err error) {
-	for i := range lines {
-		l := &lines[i]
-		price, err := amount(l.PriceSet, l.Price, currency)
-		if err != nil {
-			return 0, 0, err
-		}
-		if l.Quantity < 0 || price < 0 || (l.Quantity > 0 && price > math.MaxInt64/l.Quantity/4) {
-			return 0, 0, fmt.Errorf("%w: line %s has an impossible price or quantity", platforms.ErrPayload, l.ID)
-		}
-		var off, tax int64
-		for _, d := range l.DiscountAllocations {
-			v, err := amount(d.AmountSet, d.Amount, currency)
-			if err != nil {
-				return 0, 0, err
-			}
-			off += v
-		}
-		for _, t := range l.TaxLines {
-			v, err := amount(t.PriceSet, t.Price, currency)
-			if err != nil {
-				return 0, 0, err
-			}
-			tax += v
-		}
-		net := price*l.Quantity - off
-		if taxesIncluded {
-			net -= tax
-		}
-		subtotal += max(net, 0)
-		discount += off
-	}
-	return subtotal, discount, nil
 }
 
 func orderCodes(o *order) []string {
@@ -122,6 +101,8 @@ type refund struct {
 	CreatedAt       *time.Time `json:"created_at"`
 	ProcessedAt     *time.Time `json:"processed_at"`
 	RefundLineItems []struct {
+		LineItemID  id        `json:"line_item_id"`
+		Quantity    int64     `json:"quantity"`
 		Subtotal    decimal   `json:"subtotal"`
 		SubtotalSet *moneySet `json:"subtotal_set"`
 	} `json:"refund_line_items"`
@@ -129,7 +110,8 @@ type refund struct {
 
 // parseRefund reads refunds/create: the refunded subtotal is the sum of the
 // refund line items' subtotals (goods after discounts; shipping and tax
-// refunds are left out). A refund of nothing but shipping, tax or an
+// refunds are left out), and each item is a refund line naming the order
+// line it gives back (line_item_id), its quantity and its subtotal. A refund of nothing but shipping, tax or an
 // adjustment gives no event: there is no commission to reverse.
 func parseRefund(body []byte) ([]platforms.Event, error) {
 	var r refund
@@ -151,7 +133,11 @@ func parseRefund(body []byte) ([]platforms.Event, error) {
 		if err != nil {
 			return nil, err
 		}
+		if li.LineItemID == "" || li.Quantity < 0 || v < 0 || v > maxAmount {
+			return nil, fmt.Errorf("%w: refund %s: a refund line without line_item_id, or a negative or impossible amount", platforms.ErrPayload, r.ID)
+		}
 		out.Subtotal += v
+		out.Lines = append(out.Lines, platforms.RefundLine{LineID: string(li.LineItemID), Quantity: li.Quantity, Subtotal: v})
 	}
 	if out.Subtotal <= 0 {
 		return nil, nil

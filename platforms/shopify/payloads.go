@@ -90,9 +90,24 @@ type discountAllocation struct {
 
 type lineItem struct {
 	ID                  id                   `json:"id"`
+	ProductID           id                   `json:"product_id"` // null for a custom line or a deleted product
+	VariantID           id                   `json:"variant_id"`
+	SKU                 string               `json:"sku"`
+	Title               string               `json:"title"` // the product's title
+	Name                string               `json:"name"`  // the product's and the variant's titles
 	Price               decimal              `json:"price"`
 	PriceSet            *moneySet            `json:"price_set"`
 	Quantity            int64                `json:"quantity"`
+	DiscountAllocations []discountAllocation `json:"discount_allocations"`
+	TaxLines            []taxLine            `json:"tax_lines"`
+}
+
+// shippingLine is an entry of an order's shipping_lines: its price before
+// discounts (tax included when the order's taxes_included), the shipping
+// discounts allocated to it, and its tax.
+type shippingLine struct {
+	Price               decimal              `json:"price"`
+	PriceSet            *moneySet            `json:"price_set"`
 	DiscountAllocations []discountAllocation `json:"discount_allocations"`
 	TaxLines            []taxLine            `json:"tax_lines"`
 }
@@ -117,11 +132,15 @@ type order struct {
 	DiscountCodes []struct {
 		Code string `json:"code"`
 	} `json:"discount_codes"`
-	LineItems   []lineItem `json:"line_items"`
-	Customer    *customer  `json:"customer"`
-	ProcessedAt *time.Time `json:"processed_at"`
-	CreatedAt   *time.Time `json:"created_at"`
-	CancelledAt *time.Time `json:"cancelled_at"`
+	LineItems     []lineItem     `json:"line_items"`
+	ShippingLines []shippingLine `json:"shipping_lines"`
+	Customer      *customer      `json:"customer"`
+	ProcessedAt   *time.Time     `json:"processed_at"`
+	CreatedAt     *time.Time     `json:"created_at"`
+	CancelledAt   *time.Time     `json:"cancelled_at"`
+	// ContractID is the subscription contract a renewal order bills, as
+	// EnrichWebhook adds it (renewals.go).
+	ContractID id `json:"codecredit_subscription_contract_id"`
 }
 
 // decode reads a JSON object into v; anything else is ErrPayload.

@@ -1,10 +1,8 @@
 package shopify_test
 
 import (
-	"context"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"sync"
 	"testing"
@@ -69,15 +67,7 @@ func (rc *receiver) only(t *testing.T, topic string) platforms.Event {
 // after discounts and before tax and shipping.
 func TestSandboxDeliveriesParse(t *testing.T) {
 	r := newRig(t, "USD")
-	ctx := context.Background()
-	rc := &receiver{a: r.a, events: map[string][]platforms.Event{}, ids: map[string]bool{}}
-	srv := httptest.NewServer(rc)
-	defer srv.Close()
-	r.sb.SetAppURL(srv.URL)
-	conn := r.install(t)
-	if _, err := r.a.EnsureWebhooks(ctx, conn, shopify.Topics, srv.URL+"/webhooks/shopify"); err != nil {
-		t.Fatal(err)
-	}
+	rc := r.listen(t)
 	d, err := r.sb.CreateDiscount(shopName, sandbox.DiscountSpec{Title: "Ten", Codes: []string{"SAVE10"},
 		Kind: sandbox.KindPercentage, Value: 1000})
 	if err != nil {

@@ -94,6 +94,35 @@ func TestVerifyWebhookSignature(t *testing.T) {
 	}
 }
 
+// Shopify's documentation shows how to compute the HMAC but no worked
+// example; these are go-shopify's test vectors (secret "hush", the body a
+// JSON string, quotes included), and the empty body's own HMAC.
+func TestVerifyBodyKnownVectors(t *testing.T) {
+	tests := []struct {
+		name, sig, body string
+		ok              bool
+	}{
+		{"known good", "hMTq0K2x7oyOjoBwGYeTj5oxfnaVYXzbanUG9aajpKI=", `"my secret message"`, true},
+		{"known good, padded with spaces", " hMTq0K2x7oyOjoBwGYeTj5oxfnaVYXzbanUG9aajpKI= ", `"my secret message"`, true},
+		{"another body", "hMTq0K2x7oyOjoBwGYeTj5oxfnaVYXzbanUG9aajpKI=", `"my invalid message"`, false},
+		{"the empty body's signature", "Knm8rWjeSXNIt2H0AOMT7DQ8/YSy8sQi/pEjbuUmGMs=", "", false},
+		{"not base64", "XXXXXaGVsbG8=", `"my secret message"`, false},
+		{"too short", "YmxhaGJsYWgK", `"my secret message"`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := verifyBody([]string{tt.sig}, []byte(tt.body), []byte("hush"))
+			if tt.ok != (err == nil) || (err != nil && !errors.Is(err, platforms.ErrSignature)) {
+				t.Fatalf("verifyBody = %v, want valid %v", err, tt.ok)
+			}
+			// ac3560a6... is the HMAC "my invalid message" should have had.
+			if err != nil && strings.Contains(err.Error(), "ac3560a6") {
+				t.Fatalf("the error names the HMAC the body should have had: %v", err)
+			}
+		})
+	}
+}
+
 func TestWebhookEventIDIsStable(t *testing.T) {
 	a := New(Config{APIKey: "key", APISecret: testSecret})
 	body := readFixture(t, "discounts_update.json")

@@ -10,6 +10,7 @@ import (
 	"github.com/stripe/stripe-go/v85"
 
 	"codecredit/platforms"
+	"codecredit/platforms/currency"
 )
 
 // PageSize is how many promotion codes one import page holds (Stripe's maximum).
@@ -172,7 +173,7 @@ func couponParams(code platforms.NewCode) (*stripe.CouponCreateParams, error) {
 		if code.DiscountValue <= 0 || code.DiscountValue > 10000 {
 			return nil, &platforms.RejectedError{Reason: "a percentage discount must be between 0.01% and 100%"}
 		}
-		pct := basisPointsToPercent(code.DiscountValue)
+		pct := currency.BasisPointsToPercent(code.DiscountValue)
 		p.ID = stripe.String("codecredit_pct_" + strconv.FormatInt(code.DiscountValue, 10))
 		p.Name = stripe.String(pct + "% off")
 		p.AddExtra("percent_off", pct)

@@ -29,6 +29,11 @@ var WebhookEvents = []string{
 	"credit_note.created",
 	"credit_note.voided",
 	"promotion_code.updated",
+	"customer.subscription.created",
+	"customer.subscription.updated",
+	"customer.subscription.deleted",
+	"customer.subscription.paused",
+	"customer.subscription.resumed",
 }
 
 // ConnectWebhookEvents are WebhookEvents plus the disconnection of a

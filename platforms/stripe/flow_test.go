@@ -30,7 +30,8 @@ type app struct {
 	srv     *httptest.Server
 
 	mu      sync.Mutex
-	secrets map[string]string // account → its endpoint's secret
+	secrets map[string]string          // account → its endpoint's secret
+	conns   map[string]*platforms.Conn // account → its connection, to enrich events
 	got     []received
 }
 
@@ -42,7 +43,8 @@ type received struct {
 
 func newApp(t *testing.T) *app {
 	t.Helper()
-	a := &app{t: t, now: time.Date(2026, 4, 2, 10, 0, 0, 0, time.UTC), secrets: map[string]string{}}
+	a := &app{t: t, now: time.Date(2026, 4, 2, 10, 0, 0, 0, time.UTC), secrets: map[string]string{},
+		conns: map[string]*platforms.Conn{}}
 	a.srv = httptest.NewServer(http.HandlerFunc(a.receive))
 	t.Cleanup(a.srv.Close)
 	a.sb = sandbox.New(sandbox.Options{Now: func() time.Time { return a.now },
@@ -73,6 +75,7 @@ func (a *app) receive(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusUnauthorized)
 		return
 	}
+	body = a.enrich(wh.Topic, source, body)
 	events, err := a.adapter.ParseWebhook(wh.Topic, body)
 	if err != nil {
 		a.t.Errorf("parse %s: %v", wh.Topic, err)
@@ -108,8 +111,10 @@ func (a *app) connectKey(codes int) (*platforms.Conn, stripe.Connected) {
 	}
 	a.mu.Lock()
 	a.secrets[got.AccountID] = got.Credentials[stripe.CredWebhookSecret]
+	pc := &platforms.Conn{ExternalID: got.AccountID, Credentials: got.Credentials}
+	a.conns[got.AccountID] = pc
 	a.mu.Unlock()
-	return &platforms.Conn{ExternalID: got.AccountID, Credentials: got.Credentials}, got
+	return pc, got
 }
 
 // importAll pages through ImportCodes.
@@ -245,4 +250,22 @@ func TestBaseURLWithAPath(t *testing.T) {
 	if c, err := a.ExchangeCode(context.Background(), back.Query().Get("code")); err != nil || c.AccountID != id {
 		t.Fatalf("ExchangeCode through the base path: %+v, %v", c, err)
 	}
+}
+
+// enrich adds to a subscription event what the worker's enrichment adds
+// (its discounts and their coupons) before the event is parsed; other
+// events are parsed as delivered.
+func (a *app) enrich(topic, source string, body []byte) []byte {
+	a.mu.Lock()
+	pc := a.conns[source]
+	a.mu.Unlock()
+	if pc == nil || !strings.HasPrefix(topic, "customer.subscription.") {
+		return body
+	}
+	out, err := a.adapter.EnrichWebhook(context.Background(), pc, topic, body)
+	if err != nil {
+		a.t.Errorf("enrich %s: %v", topic, err)
+		return body
+	}
+	return out
 }

@@ -1,7 +1,6 @@
 package stripe
 
 import (
-	"math/big"
 	"strconv"
 	"strings"
 
@@ -12,40 +11,9 @@ import (
 // (https://docs.stripe.com/currencies#zero-decimal); these helpers only
 // render them and convert percentages, exactly, without floats.
 
-// currencyExponent is the number of decimals of a currency's minor unit.
-func currencyExponent(code string) int {
-	return currency.Exponent(code)
-}
-
 // formatMinor renders minor units as a decimal: 1250 usd → "12.50", 500 jpy → "500".
-func formatMinor(amount int64, currency string) string {
-	exp := currencyExponent(currency)
-	neg := amount < 0
-	if neg {
-		amount = -amount
-	}
-	s := strconv.FormatInt(amount, 10)
-	if exp > 0 {
-		for len(s) <= exp {
-			s = "0" + s
-		}
-		s = s[:len(s)-exp] + "." + s[len(s)-exp:]
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
-}
-
-// basisPointsToPercent renders basis points as Stripe's percent_off:
-// 1500 → "15", 1550 → "15.5", 1 → "0.01".
-func basisPointsToPercent(bps int64) string {
-	s := strconv.FormatInt(bps/100, 10)
-	if frac := bps % 100; frac != 0 {
-		f := strconv.FormatInt(100+frac, 10)[1:]
-		s += "." + strings.TrimRight(f, "0")
-	}
-	return s
+func formatMinor(amount int64, code string) string {
+	return currency.FormatMinor(amount, code)
 }
 
 // percentToBasisPoints converts a percent_off as decoded from JSON. The
@@ -60,25 +28,11 @@ func percentToBasisPoints(pct float64) int64 {
 // decimalToBasisPoints reads a non-negative decimal percentage ("15",
 // "15.5", "33.335") as basis points, rounding half up beyond two decimals.
 func decimalToBasisPoints(s string) (int64, bool) {
-	whole, frac, _ := strings.Cut(strings.TrimSpace(s), ".")
-	if whole == "" || len(whole) > 6 || strings.Trim(whole, "0123456789") != "" ||
-		strings.Trim(frac, "0123456789") != "" {
+	s = strings.TrimSpace(s)
+	whole, _, _ := strings.Cut(s, ".")
+	if whole == "" || len(whole) > 6 || strings.HasPrefix(s, "-") {
 		return 0, false
 	}
-	w, _ := strconv.ParseInt(whole, 10, 64)
-	frac += "000"
-	hundredths, _ := strconv.ParseInt(frac[:2], 10, 64)
-	bps := w*100 + hundredths
-	if frac[2] >= '5' {
-		bps++
-	}
-	return bps, true
-}
-
-// mulDiv is a × b / c for non-negative a, b and positive c, rounded half
-// up, without overflow.
-func mulDiv(a, b, c int64) int64 {
-	p := new(big.Int).Mul(big.NewInt(a), big.NewInt(b))
-	p.Add(p, big.NewInt(c/2))
-	return p.Quo(p, big.NewInt(c)).Int64()
+	bps, err := currency.PercentToBasisPoints(s, currency.HalfUp)
+	return bps, err == nil
 }

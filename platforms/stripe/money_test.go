@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"codecredit/platforms"
+	"codecredit/platforms/currency"
 )
 
 func TestPercentConversions(t *testing.T) {
@@ -12,8 +13,8 @@ func TestPercentConversions(t *testing.T) {
 		text string
 	}{{1500, "15"}, {1550, "15.5"}, {1, "0.01"}, {3333, "33.33"}, {10000, "100"}, {5, "0.05"}, {1234, "12.34"}}
 	for _, tt := range tests {
-		if got := basisPointsToPercent(tt.bps); got != tt.text {
-			t.Errorf("basisPointsToPercent(%d) = %q, want %q", tt.bps, got, tt.text)
+		if got := currency.BasisPointsToPercent(tt.bps); got != tt.text {
+			t.Errorf("currency.BasisPointsToPercent(%d) = %q, want %q", tt.bps, got, tt.text)
 		}
 		var f float64
 		if err := jsonUnmarshal([]byte(tt.text), &f); err != nil {
@@ -28,17 +29,6 @@ func TestPercentConversions(t *testing.T) {
 	}
 	if _, ok := decimalToBasisPoints("1e3"); ok {
 		t.Error("an exponent is not a decimal")
-	}
-}
-
-func TestMulDiv(t *testing.T) {
-	tests := []struct{ a, b, c, want int64 }{
-		{850, 935, 935, 850}, {1700, 1, 2, 850}, {1, 1, 2, 1}, {5, 1, 3, 2}, {1 << 62, 1 << 40, 1 << 41, 1 << 61},
-	}
-	for _, tt := range tests {
-		if got := mulDiv(tt.a, tt.b, tt.c); got != tt.want {
-			t.Errorf("mulDiv(%d, %d, %d) = %d, want %d", tt.a, tt.b, tt.c, got, tt.want)
-		}
 	}
 }
 

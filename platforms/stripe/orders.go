@@ -25,10 +25,15 @@ type checkoutSession struct {
 		Coupon        ref `json:"coupon"`
 		PromotionCode ref `json:"promotion_code"`
 	} `json:"discounts"`
-	PaymentIntent   ref `json:"payment_intent"`
-	Invoice         ref `json:"invoice"`
-	Subscription    ref `json:"subscription"`
-	Customer        ref `json:"customer"`
+	ShippingCost *struct {
+		AmountSubtotal int64 `json:"amount_subtotal"`
+		AmountTax      int64 `json:"amount_tax"`
+	} `json:"shipping_cost"`
+	LineItems       *lineList[checkoutLine] `json:"line_items"` // when expanded (EnrichWebhook)
+	PaymentIntent   ref                     `json:"payment_intent"`
+	Invoice         ref                     `json:"invoice"`
+	Subscription    ref                     `json:"subscription"`
+	Customer        ref                     `json:"customer"`
 	CustomerDetails struct {
 		Email string `json:"email"`
 		Name  string `json:"name"`
@@ -46,7 +51,11 @@ type checkoutSession struct {
 //     book one order), carrying the promotion code that invoice.paid lacks.
 //
 // Subtotal = amount_total − tax − shipping: after discounts, before tax and
-// shipping, whether prices include tax or not.
+// shipping, whether prices include tax or not. Shipping is
+// shipping_cost.amount_subtotal, Tax the tax less the shipping's. A
+// payment's lines are its line items, which EnrichWebhook adds
+// (checkoutLines); a subscription's are its first invoice's, which
+// invoice.paid carries under the ids its credit notes name.
 func parseCheckout(ev *envelope) ([]platforms.Event, error) {
 	var s checkoutSession
 	if err := json.Unmarshal(ev.Data.Object, &s); err != nil {
@@ -72,6 +81,13 @@ func parseCheckout(ev *envelope) ([]platforms.Event, error) {
 		return nil, nil // a setup session, or a subscription without an invoice: nothing was sold
 	}
 	o.Subtotal = max(*s.AmountTotal-s.TotalDetails.AmountTax-s.TotalDetails.AmountShipping, 0)
+	o.Shipping, o.Tax = s.TotalDetails.AmountShipping, s.TotalDetails.AmountTax
+	if s.ShippingCost != nil {
+		o.Shipping, o.Tax = s.ShippingCost.AmountSubtotal, max(o.Tax-s.ShippingCost.AmountTax, 0)
+	}
+	if s.Mode == "payment" && s.LineItems != nil {
+		checkoutLines(&o, *s.LineItems)
+	}
 	for _, d := range s.Discounts {
 		o.Codes = append(o.Codes, codeNames(&d.PromotionCode)...)
 	}
@@ -81,14 +97,18 @@ func parseCheckout(ev *envelope) ([]platforms.Event, error) {
 // invoice is the part of an Invoice (https://docs.stripe.com/api/invoices/object)
 // read here.
 type invoice struct {
-	ID                   string `json:"id"`
-	Number               string `json:"number"`
-	Currency             string `json:"currency"`
-	BillingReason        string `json:"billing_reason"`
-	Total                *int64 `json:"total"`
-	AmountShipping       int64  `json:"amount_shipping"`
-	Discount             *ref   `json:"discount"` // before API version 2020-08-27: the one discount
-	Discounts            []ref  `json:"discounts"`
+	ID             string `json:"id"`
+	Number         string `json:"number"`
+	Currency       string `json:"currency"`
+	BillingReason  string `json:"billing_reason"`
+	Total          *int64 `json:"total"`
+	AmountShipping int64  `json:"amount_shipping"`
+	ShippingCost   *struct {
+		AmountTax int64 `json:"amount_tax"`
+	} `json:"shipping_cost"`
+	Lines                lineList[invoiceLine] `json:"lines"`
+	Discount             *ref                  `json:"discount"` // before API version 2020-08-27: the one discount
+	Discounts            []ref                 `json:"discounts"`
 	TotalDiscountAmounts []struct {
 		Amount   int64 `json:"amount"`
 		Discount ref   `json:"discount"`
@@ -127,6 +147,10 @@ type invoice struct {
 // also gets its code from checkout.session.completed, which names the same
 // first invoice; one created through the API only from here. A discount
 // made of a coupon alone (no promotion code) names no code.
+//
+// Lines are the invoice's line items (invoiceLines); Shipping is
+// amount_shipping, Tax total_taxes less the shipping's tax (the lines'
+// taxes add up to it, or the lines are left out).
 func parseInvoice(ev *envelope) ([]platforms.Event, error) {
 	var in invoice
 	if err := json.Unmarshal(ev.Data.Object, &in); err != nil {
@@ -149,6 +173,11 @@ func parseInvoice(ev *envelope) ([]platforms.Event, error) {
 		Total: *in.Total, CustomerID: in.Customer.ID, CustomerEmail: in.CustomerEmail, CustomerName: in.CustomerName,
 		Test: !ev.Livemode, PlacedAt: unix(in.StatusTransitions.PaidAt, ev.Created)}
 	o.Subtotal = max(*in.Total-tax-in.AmountShipping, 0)
+	o.Shipping, o.Tax = in.AmountShipping, tax
+	if in.ShippingCost != nil {
+		o.Tax = max(tax-in.ShippingCost.AmountTax, 0)
+	}
+	invoiceLines(&o, in.Lines)
 	o.SubscriptionID = in.Subscription.ID
 	if in.Parent != nil && in.Parent.SubscriptionDetails != nil {
 		o.SubscriptionID = in.Parent.SubscriptionDetails.Subscription.ID

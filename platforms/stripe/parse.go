@@ -78,6 +78,9 @@ func ParseEvent(topic string, body []byte) ([]platforms.Event, error) {
 	case TopicPromotionCodeUpdated:
 		return parsePromotionCode(&ev)
 	}
+	if subscriptionTopic(topic) {
+		return parseSubscription(&ev)
+	}
 	return nil, nil
 }
 
@@ -89,7 +92,7 @@ func handled(topic string) bool {
 		TopicCreditNoteVoided, TopicDisputeCreated, TopicDisputeClosed, TopicPromotionCodeUpdated:
 		return true
 	}
-	return false
+	return subscriptionTopic(topic)
 }
 
 // unreadable is the error for an event whose object lacks a field read

@@ -28,33 +28,37 @@ func TestParseWebhook(t *testing.T) {
 		{"checkout_session_completed.json", []platforms.Event{{Kind: platforms.KindOrderPaid, Order: &platforms.Order{
 			ExternalID: "pi_sbx01", Number: "cs_live_sbx01", Codes: []string{"promo_1"}, Currency: "USD",
 			Subtotal: 8500, Discount: 1500, Total: 9850, CustomerID: "cus_sbx01", CustomerEmail: "buyer@example.com",
-			PlacedAt: paid}}}},
+			Shipping: 500, Tax: 850, PlacedAt: paid}}}},
 		{"checkout_session_completed_connect.json", []platforms.Event{{Kind: platforms.KindOrderPaid, Order: &platforms.Order{
 			ExternalID: "pi_sbx01", Number: "cs_live_sbx01", Codes: []string{"promo_1"}, Currency: "USD",
 			Subtotal: 8500, Discount: 1500, Total: 9850, CustomerID: "cus_sbx01", CustomerEmail: "buyer@example.com",
-			PlacedAt: paid}}}},
+			Shipping: 500, Tax: 850, PlacedAt: paid}}}},
 		{"checkout_session_completed_test_mode.json", []platforms.Event{{Kind: platforms.KindOrderPaid, Order: &platforms.Order{
 			ExternalID: "pi_sbx01", Number: "cs_live_sbx01", Codes: []string{"promo_1"}, Currency: "USD",
 			Subtotal: 8500, Discount: 1500, Total: 9850, CustomerID: "cus_sbx01", CustomerEmail: "buyer@example.com",
-			Test: true, PlacedAt: paid}}}},
+			Shipping: 500, Tax: 850, Test: true, PlacedAt: paid}}}},
 		{"checkout_session_completed_unpaid.json", nil},
 		{"checkout_session_async_payment_succeeded.json", []platforms.Event{{Kind: platforms.KindOrderPaid, Order: &platforms.Order{
 			ExternalID: "pi_sbx01", Number: "cs_live_sbx01", Codes: []string{"promo_1"}, Currency: "USD",
 			Subtotal: 8500, Discount: 1500, Total: 9850, CustomerID: "cus_sbx01", CustomerEmail: "buyer@example.com",
-			PlacedAt: paid}}}},
+			Shipping: 500, Tax: 850, PlacedAt: paid}}}},
 		// The subscription's first invoice: the session names it and the code.
 		{"checkout_session_completed_subscription.json", []platforms.Event{{Kind: platforms.KindOrderPaid, Order: &platforms.Order{
 			ExternalID: "in_sbx01", Number: "cs_live_sbx02", Codes: []string{"promo_1"}, Currency: "USD",
 			Subtotal: 1700, Discount: 300, Total: 1870, CustomerID: "cus_sbx02", CustomerEmail: "subscriber@example.com",
-			SubscriptionID: "sub_sbx01", PlacedAt: paid}}}},
-		// invoice.paid names the discount (di_...), not the code.
+			SubscriptionID: "sub_sbx01", Tax: 170, PlacedAt: paid}}}},
+		// invoice.paid names the discount (di_...), not the code. Its one
+		// line: 20.00, 3.00 off, 1.70 tax: 17.00 of goods.
 		{"invoice_paid_first.json", []platforms.Event{{Kind: platforms.KindOrderPaid, Order: &platforms.Order{
 			ExternalID: "in_sbx01", Number: "SBX01-0001", Currency: "USD", Subtotal: 1700, Discount: 300, Total: 1870,
-			CustomerID: "cus_sbx02", CustomerEmail: "subscriber@example.com", SubscriptionID: "sub_sbx01", PlacedAt: paid}}}},
+			CustomerID: "cus_sbx02", CustomerEmail: "subscriber@example.com", SubscriptionID: "sub_sbx01", PlacedAt: paid,
+			Tax: 170, Lines: []platforms.OrderLine{{ID: "il_sbx01", ProductID: "prod_sbx01",
+				Title: "1 × Sandbox plan (at 20.00 / month)", Quantity: 1, UnitPrice: 2000, Discount: 300, Tax: 170}}}}}},
 		{"invoice_paid_renewal.json", []platforms.Event{{Kind: platforms.KindOrderPaid, Order: &platforms.Order{
 			ExternalID: "in_sbx02", Number: "SBX01-0002", Currency: "USD", Subtotal: 2000, Total: 2200,
 			CustomerID: "cus_sbx02", CustomerEmail: "subscriber@example.com", SubscriptionID: "sub_sbx01",
-			PlacedAt: paid.AddDate(0, 1, 0)}}}},
+			PlacedAt: paid.AddDate(0, 1, 0), Tax: 200, Lines: []platforms.OrderLine{{ID: "il_sbx02", ProductID: "prod_sbx01",
+				Title: "1 × Sandbox plan (at 20.00 / month)", Quantity: 1, UnitPrice: 2000, Tax: 200}}}}}},
 		{"refund_created.json", []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &platforms.Refund{
 			ExternalID: "re_sbx01", OrderExternalID: "pi_sbx01", Currency: "USD", Amount: 4000, CreatedAt: paid}}}},
 		// A refund is booked once it succeeded; one that failed or was
@@ -118,7 +122,8 @@ func TestParseWebhookOtherAPIVersions(t *testing.T) {
 	a := New(Config{})
 	paid := time.Unix(1775124000, 0).UTC()
 	want := &platforms.Order{ExternalID: "in_sbx01", Number: "SBX01-0001", Currency: "USD", Subtotal: 1700, Discount: 300, Total: 1870,
-		CustomerID: "cus_sbx02", CustomerEmail: "subscriber@example.com", SubscriptionID: "sub_sbx01", PlacedAt: paid}
+		CustomerID: "cus_sbx02", CustomerEmail: "subscriber@example.com", SubscriptionID: "sub_sbx01", PlacedAt: paid,
+		Tax: 170}
 	got, err := a.ParseWebhook(TopicInvoicePaid, fixture(t, "invoice_paid_2024_06_20.json"))
 	if err != nil || len(got) != 1 || !reflect.DeepEqual(got[0].Order, want) {
 		t.Fatalf("2024-06-20: %s %v, want %+v", dump(got), err, want)
@@ -157,7 +162,9 @@ func TestParseWebhookRejectsMalformed(t *testing.T) {
 }
 
 // FuzzParseWebhook: any body, any topic: no panic, and an order or refund
-// that comes out has its ids and no negative amount.
+// that comes out has its ids and no negative amount; an order's lines pass
+// CheckLines and their nets add up to its subtotal, a refund's lines to
+// its subtotal.
 func FuzzParseWebhook(f *testing.F) {
 	entries, _ := os.ReadDir("testdata")
 	for _, e := range entries {
@@ -179,6 +186,22 @@ func FuzzParseWebhook(f *testing.F) {
 				t.Fatalf("bad order %+v", e.Order)
 			case e.Refund != nil && (e.Refund.ExternalID == "" || e.Refund.OrderExternalID == "" || e.Refund.Subtotal < 0):
 				t.Fatalf("bad refund %+v", e.Refund)
+			case e.Order != nil && len(e.Order.Lines) > 0:
+				var sum int64
+				for _, l := range e.Order.Lines {
+					sum += l.Net(e.Order.TaxesIncluded)
+				}
+				if err := platforms.CheckLines(e.Order.Lines); err != nil || sum != e.Order.Subtotal {
+					t.Fatalf("lines of %+v: %v, nets %d", e.Order, err, sum)
+				}
+			case e.Refund != nil && len(e.Refund.Lines) > 0:
+				var sum int64
+				for _, l := range e.Refund.Lines {
+					sum += l.Subtotal
+				}
+				if sum != e.Refund.Subtotal {
+					t.Fatalf("refund lines of %+v add up to %d", e.Refund, sum)
+				}
 			}
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"codecredit/platforms"
+	"codecredit/platforms/currency"
 )
 
 // moneyBack is the part of a Refund (https://docs.stripe.com/api/refunds/object)
@@ -130,7 +131,8 @@ type creditNote struct {
 	TaxAmounts []struct {
 		Amount int64 `json:"amount"`
 	} `json:"tax_amounts"`
-	Created int64 `json:"created"`
+	Lines   lineList[creditNoteLine] `json:"lines"`
+	Created int64                    `json:"created"`
 }
 
 // parseCreditNoteVoided undoes a credit note booked as a refund: a voided
@@ -153,7 +155,14 @@ func parseCreditNoteVoided(ev *envelope) ([]platforms.Event, error) {
 // refund of that invoice's order. Its subtotal is the note's own, after
 // discounts, without tax and shipping, in the share the post-payment part
 // is of the note: round(net × post_payment_amount / total), exact when the
-// whole note follows payment.
+// whole note follows payment. Such a note is itemised: its lines name the
+// invoice lines they credit (refundLines).
+//
+// The money of a refunding credit note also comes as a refund
+// (refund.created, charge.refunded) of the invoice's payment, which names
+// the payment intent, not the invoice: no order of a subscription's
+// invoice is booked under that id, so that refund finds no order and the
+// money is counted once, here.
 func parseCreditNote(ev *envelope) ([]platforms.Event, error) {
 	var cn creditNote
 	if err := json.Unmarshal(ev.Data.Object, &cn); err != nil {
@@ -178,8 +187,11 @@ func parseCreditNote(ev *envelope) ([]platforms.Event, error) {
 	for _, t := range cn.TaxAmounts {
 		net -= t.Amount
 	}
-	subtotal := mulDiv(max(net, 0), min(*cn.PostPaymentAmount, cn.Total), cn.Total)
+	subtotal := currency.MulDivHalfUp(max(net, 0), min(*cn.PostPaymentAmount, cn.Total), cn.Total)
 	out := platforms.Refund{ExternalID: cn.ID, OrderExternalID: cn.Invoice.ID, Currency: strings.ToUpper(cn.Currency),
 		Subtotal: subtotal, CreatedAt: unix(cn.Created, ev.Created)}
+	if *cn.PostPaymentAmount >= cn.Total {
+		out.Lines = refundLines(cn.Lines, subtotal)
+	}
 	return []platforms.Event{{Kind: platforms.KindOrderRefunded, Refund: &out}}, nil
 }

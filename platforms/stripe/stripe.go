@@ -17,6 +17,13 @@
 //     create a webhook endpoint on their account pointing at
 //     APP_URL/webhooks/stripe?c=<account id> and keep its signing secret as
 //     credentials["webhook_secret"].
+//
+// Read stripe.go (Config, Adapter) first, then webhook.go (signature and
+// envelope), parse.go with orders.go, refunds.go, disputes.go and
+// subscriptions.go (events),
+// invoice_lines.go and checkout_lines.go (the lines of orders and credit
+// notes), enrich.go and subscriptions_enrich.go (what a webhook lacks, fetched), connect.go (both kinds of
+// connection), catalog.go (promotion codes), errors.go and money.go.
 package stripe
 
 import (
@@ -65,7 +72,7 @@ type Config struct {
 	AllowTestKeys bool
 }
 
-// Adapter implements platforms.Platform and platforms.Catalog for Stripe.
+// Adapter implements platforms.Receiver and platforms.Catalog for Stripe.
 type Adapter struct {
 	cfg      Config
 	origin   string // BaseURL's scheme and host; its path is added by the client's transport
@@ -74,7 +81,7 @@ type Adapter struct {
 
 // Compile-time checks that the adapter implements the interfaces.
 var (
-	_ platforms.Platform = (*Adapter)(nil)
+	_ platforms.Receiver = (*Adapter)(nil)
 	_ platforms.Catalog  = (*Adapter)(nil)
 )
 

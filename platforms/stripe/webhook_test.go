@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stripe/stripe-go/v85/webhook"
+
 	"codecredit/platforms"
 )
 
@@ -57,6 +59,13 @@ func TestVerifyWebhookSignatures(t *testing.T) {
 			hex.EncodeToString(computeSignature(now, body, []byte(secret)))}}, body, secret, false},
 		{"garbage header", http.Header{SignatureHeader: {"nonsense"}}, body, secret, false},
 		{"bad timestamp", http.Header{SignatureHeader: {"t=abc,v1=00"}}, body, secret, false},
+		// Stripe documents the scheme but no worked example; stripe-go's
+		// own test signer stands in for a delivery from Stripe.
+		{"signed by stripe-go", sdkSigned(now, body, secret), body, secret, true},
+		{"signed by stripe-go, another secret", sdkSigned(now, body, "whsec_wrong"), body, secret, false},
+		{"signed by stripe-go, stale", sdkSigned(now.Add(-Tolerance-time.Second), body, secret), body, secret, false},
+		{"spaces after the commas", http.Header{SignatureHeader: {"t=" + strconv.FormatInt(now.Unix(), 10) + ", v1=" +
+			hex.EncodeToString(computeSignature(now, body, []byte(secret)))}}, body, secret, true},
 	}
 	a := New(Config{})
 	for _, tt := range tests {
@@ -80,6 +89,13 @@ func TestVerifyWebhookSignatures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sdkSigned is the header stripe-go's webhook.GenerateTestSignedPayload
+// makes for body at t under secret.
+func sdkSigned(t time.Time, body []byte, secret string) http.Header {
+	p := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: body, Secret: secret, Timestamp: t})
+	return http.Header{SignatureHeader: {p.Header}}
 }
 
 func TestVerifyWebhookNamesTheConnectedAccount(t *testing.T) {

@@ -114,7 +114,8 @@ type wcWebhook struct {
 	Secret      string `json:"secret,omitempty"`
 }
 
-// CreateWebhooks makes the store deliver Topics to DeliveryURL, signed
+// CreateWebhooks makes the store deliver Topics, and SubscriptionTopics
+// where it has WooCommerce Subscriptions, to DeliveryURL, signed
 // with the connection's webhook_secret (created if missing). It is safe
 // to run again (a reinstall): our webhooks already on the store are
 // updated with the current secret and reactivated, duplicates deleted,
@@ -133,6 +134,16 @@ func (a *Adapter) CreateWebhooks(ctx context.Context, c *platforms.Conn) error {
 	secret, ids := c.Credentials[CredWebhookSecret], []string{}
 	for _, topic := range Topics {
 		id, err := a.ensureWebhook(ctx, c, topic, secret, existing[topic])
+		if err != nil {
+			return err
+		}
+		ids = append(ids, strconv.FormatInt(id, 10))
+	}
+	for _, topic := range SubscriptionTopics {
+		id, err := a.ensureWebhook(ctx, c, topic, secret, existing[topic])
+		if _, refused := isAPIError(err, http.StatusBadRequest); refused {
+			continue // no WooCommerce Subscriptions: the topic is not valid there
+		}
 		if err != nil {
 			return err
 		}

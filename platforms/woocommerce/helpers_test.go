@@ -2,6 +2,7 @@ package woocommerce_test
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -38,6 +39,22 @@ func deliveryHeader(topic string, body []byte, secret string) http.Header {
 	h.Set(woocommerce.HeaderWebhookID, "142")
 	h.Set(woocommerce.HeaderDeliveryID, "9001")
 	return h
+}
+
+// withRefunds is a recorded order body with its refunds[] replaced by a
+// recorded GET /orders/{id}/refunds answer, as the worker enriches it.
+func withRefunds(t testing.TB, orderFile, refundsFile string) []byte {
+	t.Helper()
+	var order map[string]json.RawMessage
+	if err := json.Unmarshal(fixture(t, orderFile), &order); err != nil {
+		t.Fatal(err)
+	}
+	order["refunds"] = fixture(t, refundsFile)
+	body, err := json.Marshal(order)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return body
 }
 
 func sign(body []byte, secret string) string {

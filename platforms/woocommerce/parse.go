@@ -40,11 +40,17 @@ const (
 // Full with the id "cancel:<order id>". A coupon created or updated is a
 // CodeChange naming the coupon only (Code empty): the worker reads it back
 // from the store, which knows its currency and whether it is still usable;
-// a deleted coupon is a CodeChange with Deleted. Other topics give nothing.
+// a deleted coupon is a CodeChange with Deleted. A subscription created,
+// updated or switched is a KindSubscription (see parseSubscription); a
+// paid order created for a subscription names it in SubscriptionID. Other
+// topics give nothing, subscription.deleted among them (its body is the
+// id alone; the extension cancels a subscription before trashing it).
 func (a *Adapter) ParseWebhook(topic string, body []byte) ([]platforms.Event, error) {
 	switch topic {
 	case TopicOrderCreated, TopicOrderUpdated:
 		return parseOrder(body)
+	case TopicSubscriptionCreated, TopicSubscriptionUpdated, TopicSubscriptionSwitched:
+		return parseSubscription(body)
 	case TopicCouponCreated, TopicCouponUpdated, "coupon.restored", TopicCouponDeleted:
 		var c struct {
 			ID int64 `json:"id"`
@@ -69,25 +75,21 @@ type wcOrder struct {
 	DateModifiedGMT string `json:"date_modified_gmt"`
 	DatePaidGMT     string `json:"date_paid_gmt"`
 	DiscountTotal   string `json:"discount_total"`
+	ShippingTotal   string `json:"shipping_total"`
 	Total           string `json:"total"`
-	CustomerID      int64  `json:"customer_id"`
-	Billing         struct {
+	// PricesIncludeTax says the shop's prices are shown with tax; the
+	// lines' subtotal and total are without it all the same.
+	PricesIncludeTax bool  `json:"prices_include_tax"`
+	CustomerID       int64 `json:"customer_id"`
+	Billing          struct {
 		FirstName string `json:"first_name"`
 		LastName  string `json:"last_name"`
 		Email     string `json:"email"`
 	} `json:"billing"`
-	LineItems   []wcLine `json:"line_items"`
-	CouponLines []struct {
-		Code string `json:"code"`
-	} `json:"coupon_lines"`
-	Refunds []wcRefund `json:"refunds"`
-}
-
-// wcLine is an order or refund line item: total is after discounts and
-// before tax (negative on a refund).
-type wcLine struct {
-	Total    string `json:"total"`
-	TotalTax string `json:"total_tax"`
+	LineItems   []wcLine      `json:"line_items"`
+	CouponLines wcCouponLines `json:"coupon_lines"`
+	Refunds     []wcRefund    `json:"refunds"`
+	MetaData    []wcMeta      `json:"meta_data"`
 }
 
 // wcRefund is an entry of an order's refunds[] (id, reason, total, the
@@ -146,22 +148,29 @@ func parseOrder(body []byte) ([]platforms.Event, error) {
 }
 
 // normalOrder is a paid order. Its subtotal is the sum of the line items'
-// totals: after discounts, before tax, shipping and fees.
+// totals: after discounts, before tax, shipping and fees; its tax the sum
+// of their tax, and its lines those of orderLines.
 func normalOrder(o *wcOrder) (*platforms.Order, error) {
-	net, _, err := lineSums(o.LineItems, o.Currency)
+	net, tax, err := lineSums(o.LineItems, o.Currency)
 	if err != nil {
 		return nil, err
 	}
 	discount, err1 := wcmoney.ParseMinor(o.DiscountTotal, o.Currency)
 	total, err2 := wcmoney.ParseMinor(o.Total, o.Currency)
-	if err1 != nil || err2 != nil {
-		return nil, fmt.Errorf("%w: order %d amounts: %v", platforms.ErrPayload, o.ID, firstErr(err1, err2))
+	shipping, err3 := wcmoney.ParseMinor(o.ShippingTotal, o.Currency)
+	if err := firstErr(err1, err2, err3); err != nil {
+		return nil, fmt.Errorf("%w: order %d amounts: %v", platforms.ErrPayload, o.ID, err)
+	}
+	lines, err := orderLines(o)
+	if err != nil {
+		return nil, err
 	}
 	out := &platforms.Order{
 		ExternalID: strconv.FormatInt(o.ID, 10), Number: o.Number, Currency: o.Currency,
 		Subtotal: net, Discount: discount, Total: total, CustomerEmail: strings.TrimSpace(o.Billing.Email),
 		CustomerName: strings.TrimSpace(o.Billing.FirstName + " " + o.Billing.LastName),
-		PlacedAt:     gmt(o.DatePaidGMT),
+		PlacedAt:     gmt(o.DatePaidGMT), Lines: lines, Shipping: shipping, Tax: tax,
+		TaxesIncluded: o.PricesIncludeTax, SubscriptionID: orderSubscription(o.MetaData),
 	}
 	if out.PlacedAt.IsZero() {
 		out.PlacedAt = gmt(o.DateCreatedGMT)
@@ -169,81 +178,24 @@ func normalOrder(o *wcOrder) (*platforms.Order, error) {
 	if o.CustomerID > 0 {
 		out.CustomerID = strconv.FormatInt(o.CustomerID, 10)
 	}
-	for _, c := range o.CouponLines {
-		if code := strings.TrimSpace(c.Code); code != "" {
-			out.Codes = append(out.Codes, code)
-		}
-	}
+	out.Codes = o.CouponLines.codes()
 	return out, nil
 }
 
-// refundOf is one refund of an order; see refundSubtotal for its goods.
-func refundOf(o *wcOrder, r *wcRefund) (*platforms.Refund, error) {
-	if r.ID <= 0 {
-		return nil, fmt.Errorf("%w: order %d has a refund without an id", platforms.ErrPayload, o.ID)
-	}
-	sub, spread, err := refundSubtotal(o, r)
-	if err != nil {
-		return nil, err
-	}
-	note := ""
-	if spread {
-		note = SpreadNote
-	}
-	created := gmt(r.DateCreatedGMT)
-	if created.IsZero() {
-		created = gmt(o.DateModifiedGMT)
-	}
-	return &platforms.Refund{ExternalID: strconv.FormatInt(r.ID, 10), OrderExternalID: strconv.FormatInt(o.ID, 10),
-		Currency: o.Currency, Subtotal: sub, CreatedAt: created, Note: note}, nil
+// wcCouponLines are an order's or a subscription's coupon_lines.
+type wcCouponLines []struct {
+	Code string `json:"code"`
 }
 
-// SpreadNote is said on a refund the store did not itemise (wholly or in
-// part): the goods' share of what it did not itemise was estimated.
-const SpreadNote = "The store did not itemise this refund, so the part without lines was spread over what was paid: " +
-	"goods' share = amount × goods ÷ order total."
-
-// refundSubtotal is the part of the order's goods a refund gives back.
-// The refunded line items count as they are (their totals are after
-// discounts and before tax); refunded shipping, fees and all tax count for
-// nothing. What the store does not itemise (a refund of an amount, or a
-// bare refunds[] entry the store's API did not detail) is spread over what
-// was paid: unitemised × items / order total, half to even. The result is
-// capped at the order's items; spread says whether anything was spread.
-func refundSubtotal(o *wcOrder, r *wcRefund) (sub int64, spread bool, err error) {
-	amount, err := wcmoney.ParseMinor(r.Amount, o.Currency)
-	if !r.full() {
-		amount, err = wcmoney.ParseMinor(r.Total, o.Currency)
-	}
-	if err != nil {
-		return 0, false, fmt.Errorf("%w: refund %d total: %v", platforms.ErrPayload, r.ID, err)
-	}
-	goods, goodsTax, err := lineSums(r.LineItems, o.Currency)
-	if err != nil {
-		return 0, false, err
-	}
-	itemised := abs(goods) + abs(goodsTax)
-	for _, lines := range [][]wcLine{r.ShippingLines, r.FeeLines} {
-		net, tax, err := lineSums(lines, o.Currency)
-		if err != nil {
-			return 0, false, err
+// codes are the coupon codes applied, as the store keeps them.
+func (cl wcCouponLines) codes() []string {
+	var out []string
+	for _, c := range cl {
+		if code := strings.TrimSpace(c.Code); code != "" {
+			out = append(out, code)
 		}
-		itemised += abs(net) + abs(tax)
 	}
-	items, _, err := lineSums(o.LineItems, o.Currency)
-	if err != nil {
-		return 0, false, err
-	}
-	paid, err := wcmoney.ParseMinor(o.Total, o.Currency)
-	if err != nil {
-		return 0, false, fmt.Errorf("%w: order %d total: %v", platforms.ErrPayload, o.ID, err)
-	}
-	sub = abs(goods)
-	if rest := abs(amount) - itemised; rest > 0 && paid > 0 {
-		sub += wcmoney.MulDiv(rest, items, paid)
-		spread = true
-	}
-	return min(sub, max(items, 0)), spread, nil
+	return out
 }
 
 // lineSums adds up line totals and their tax, in minor units.

@@ -1,7 +1,6 @@
 package woocommerce_test
 
 import (
-	"encoding/json"
 	"errors"
 	"reflect"
 	"testing"
@@ -20,11 +19,18 @@ func at(s string) time.Time {
 }
 
 // order727 is the paid order of order_created.json: 16.20 of items after
-// the 10% coupon, before 1.22 tax and 10.00 shipping.
+// the 10% coupon, before 1.22 tax and 10.00 shipping. Line 315 is 2 ×
+// 3.00 (subtotal 6.00) less 0.60 of the coupon = 5.40, tax 0.41; line
+// 316 is 1 × 12.00 less 1.20 = 10.80, tax 0.81: 5.40 + 10.80 = 16.20,
+// 0.41 + 0.81 = 1.22. Its name's "&ndash;" is read as "–".
 func order727() *platforms.Order {
 	return &platforms.Order{ExternalID: "727", Number: "727", Codes: []string{"summer10"}, Currency: "USD",
 		Subtotal: 1620, Discount: 180, Total: 2742, CustomerEmail: "john.doe@example.com",
-		CustomerName: "John Doe", PlacedAt: at("2017-03-22T19:28:08Z")}
+		CustomerName: "John Doe", PlacedAt: at("2017-03-22T19:28:08Z"), Shipping: 1000, Tax: 122,
+		Lines: []platforms.OrderLine{
+			{ID: "315", ProductID: "93", Title: "Woo Single #1", Quantity: 2, UnitPrice: 300, Discount: 60, Tax: 41},
+			{ID: "316", ProductID: "22", VariantID: "23", SKU: "Bar3", Title: "Ship Your Idea – Color: Black, Size: M Test",
+				Quantity: 1, UnitPrice: 1200, Discount: 120, Tax: 81}}}
 }
 
 // Recorded order bodies become the events the engine books.
@@ -41,8 +47,11 @@ func TestParseOrderFixtures(t *testing.T) {
 		return platforms.Event{Kind: kind, Refund: &platforms.Refund{ExternalID: id, OrderExternalID: order,
 			Currency: "USD", Subtotal: sub, Full: full, CreatedAt: at(when), Note: note}}
 	}
+	// The docs' order 723: 9.00 + 20.00 of goods, no discount nor tax, 10.00 shipping.
 	order723 := &platforms.Order{ExternalID: "723", Number: "723", Currency: "USD", Subtotal: 2900, Total: 3900,
-		CustomerID: "26", CustomerEmail: "joao.silva@example.com", CustomerName: "João Silva", PlacedAt: at("2017-03-21T19:16:00Z")}
+		CustomerID: "26", CustomerEmail: "joao.silva@example.com", CustomerName: "João Silva", PlacedAt: at("2017-03-21T19:16:00Z"),
+		Shipping: 1000, Lines: []platforms.OrderLine{{ID: "311", ProductID: "87", Title: "Woo Album #2", Quantity: 1, UnitPrice: 900},
+			{ID: "313", ProductID: "34", Title: "Woo Ninja", Quantity: 1, UnitPrice: 2000}}}
 	tests := []struct {
 		file, topic string
 		want        []platforms.Event
@@ -158,10 +167,13 @@ func TestParseOtherTopics(t *testing.T) {
 // FuzzParseWebhook: the parser never panics, and what it returns is sane.
 func FuzzParseWebhook(f *testing.F) {
 	for _, name := range []string{"order_created.json", "order_updated_refund.json", "order_completed_two_refunds.json",
-		"order_cancelled.json", "order_refunded.json", "coupon_created.json", "coupon_deleted.json", "ping.txt"} {
+		"order_cancelled.json", "order_refunded.json", "order_tax_inclusive.json", "coupon_created.json",
+		"coupon_deleted.json", "ping.txt"} {
 		f.Add("order.updated", fixture(f, name))
 		f.Add("coupon.updated", fixture(f, name))
 	}
+	// Order 727 with its refund objects, so refund lines are exercised.
+	f.Add("order.updated", withRefunds(f, "order_refunded.json", "refunds_727.json"))
 	a := newAdapter()
 	f.Fuzz(func(t *testing.T, topic string, body []byte) {
 		events, err := a.ParseWebhook(topic, body)
@@ -174,6 +186,10 @@ func FuzzParseWebhook(f *testing.F) {
 				t.Fatalf("order without id or currency: %+v", e.Order)
 			case e.Refund != nil && (e.Refund.ExternalID == "" || e.Refund.Subtotal < 0):
 				t.Fatalf("bad refund: %+v", e.Refund)
+			case e.Order != nil:
+				checkInvariant(t, e.Order)
+			case e.Refund != nil:
+				checkRefundLines(t, e.Refund)
 			}
 		}
 		_ = woocommerce.EventID(topic, body)
@@ -185,12 +201,7 @@ func FuzzParseWebhook(f *testing.F) {
 // of 9.00, exact; refund 726 is an amount without lines (the docs' order
 // had 10.00 shipping), spread over what was paid: 10.00 × 29 / 39 = 7.44.
 func TestEnrichedRefunds(t *testing.T) {
-	var order map[string]json.RawMessage
-	if err := json.Unmarshal(fixture(t, "order_completed_two_refunds.json"), &order); err != nil {
-		t.Fatal(err)
-	}
-	order["refunds"] = fixture(t, "refunds_723.json")
-	body, _ := json.Marshal(order)
+	body := withRefunds(t, "order_completed_two_refunds.json", "refunds_723.json")
 	got, err := newAdapter().ParseWebhook("order.updated", body)
 	if err != nil || len(got) != 3 {
 		t.Fatalf("events %s %v", dump(got), err)
@@ -198,7 +209,13 @@ func TestEnrichedRefunds(t *testing.T) {
 	if r := got[1].Refund; r.ExternalID != "726" || r.Subtotal != 744 || r.Note != woocommerce.SpreadNote {
 		t.Errorf("refund without lines: %+v", r)
 	}
-	if r := got[2].Refund; r.ExternalID != "724" || r.Subtotal != 900 || r.Note != "" {
+	if r := got[1].Refund; len(r.Lines) != 0 {
+		t.Errorf("refund without lines has lines: %+v", r.Lines)
+	}
+	// Refund 724's line 314 gives back order line 311 (its
+	// _refunded_item_id): quantity -1 and total -9.00, read as 1 and 9.00.
+	want := []platforms.RefundLine{{LineID: "311", Quantity: 1, Subtotal: 900}}
+	if r := got[2].Refund; r.ExternalID != "724" || r.Subtotal != 900 || r.Note != "" || !reflect.DeepEqual(r.Lines, want) {
 		t.Errorf("refund of a line: %+v", r)
 	}
 }

@@ -79,6 +79,11 @@ func (a *Adapter) VerifyWebhook(h http.Header, body []byte, secret []byte, _ tim
 	return wh, nil
 }
 
+// checkSignature is our own: WooCommerce has no Go SDK (its official
+// clients are PHP, Node.js, Python and Ruby), so there is no library check
+// to defer to. It follows WC_Webhook::generate_signature in WooCommerce's
+// source: base64 of hash_hmac('sha256', payload, secret, true), the secret
+// HTML-unescaped first (ours are hex, see NewWebhookSecret).
 func checkSignature(h http.Header, body, secret []byte) error {
 	sigs := h.Values(HeaderSignature)
 	switch {
@@ -96,7 +101,7 @@ func checkSignature(h http.Header, body, secret []byte) error {
 		return fmt.Errorf("%w: signature is not base64", platforms.ErrSignature)
 	}
 	if !hmac.Equal(got, Sign(body, secret)) {
-		return platforms.ErrSignature
+		return fmt.Errorf("%w: HMAC does not match", platforms.ErrSignature)
 	}
 	return nil
 }
@@ -119,6 +124,7 @@ func EventID(topic string, body []byte) string { return eventID(topic, nil, body
 //	order:<id>:<date_modified_gmt>:<fingerprint of status and refund ids>
 //	coupon:<id>:<date_modified_gmt>:<fingerprint of code and discount>
 //	coupon:<id>:deleted
+//	subscription:<id>:<date_modified_gmt>:<fingerprint of status, period, end and line totals>
 //
 // The resource, not the topic, is used, so order.created and order.updated
 // reporting the same state, or the reconciliation reading it back, are one
@@ -135,6 +141,8 @@ func eventID(topic string, h http.Header, body []byte) string {
 			return "coupon:" + id + ":deleted"
 		case resource == "order":
 			return "order:" + id + ":" + s.DateModifiedGMT + ":" + fingerprint(s.Status, s.refundIDs())
+		case resource == "subscription":
+			return subscriptionEventID(id, body)
 		case resource == "coupon":
 			return "coupon:" + id + ":" + s.DateModifiedGMT + ":" +
 				fingerprint(s.Code, s.Amount, s.DiscountType, s.Status, s.DateExpiresGMT)

@@ -7,6 +7,12 @@
 // A connection's ExternalID is the store's normalised URL (see
 // NormalizeStoreURL); its credentials hold consumer_key, consumer_secret,
 // key_id, key_permissions, currency, webhook_secret and webhook_ids.
+//
+// Read woocommerce.go (Config, Adapter, store URLs) first, then webhook.go
+// (signature, source, event ids), parse.go (events), lines.go (an order's
+// lines and those a refund gives back), connect.go (keys and webhooks),
+// client.go (the REST client), catalog.go (coupons), reconcile.go (orders
+// read back) and store.go (store facts).
 package woocommerce
 
 import (
@@ -57,7 +63,7 @@ type Config struct {
 	Now func() time.Time
 }
 
-// Adapter implements platforms.Platform and platforms.Catalog for WooCommerce.
+// Adapter implements platforms.Receiver and platforms.Catalog for WooCommerce.
 type Adapter struct {
 	appURL string
 	client *http.Client
@@ -67,7 +73,7 @@ type Adapter struct {
 }
 
 var (
-	_ platforms.Platform = (*Adapter)(nil)
+	_ platforms.Receiver = (*Adapter)(nil)
 	_ platforms.Catalog  = (*Adapter)(nil)
 )
 

@@ -1,10 +1,14 @@
 // The admin's shell: who is signed in, the navigation and the pages.
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Banner, Frame, Navigation, Page, Spinner, Toast, TopBar, Text } from '@shopify/polaris';
+import {
+  CalculatorIcon, CashDollarIcon, ChartVerticalIcon, ChartCohortIcon, DiscountIcon, EmailIcon, HomeIcon, OrderIcon, PersonIcon, SettingsIcon,
+} from '@shopify/polaris-icons';
 import { embedded, logout, shop } from './api.js';
 import { useApi } from './hooks.js';
 import { useRoute } from './router.jsx';
 import { AppContext } from './ui.jsx';
+import favicon from './favicon.svg';
 import { LoginPage } from './pages/Login.jsx';
 import { GetStarted } from './pages/GetStarted.jsx';
 import { Dashboard } from './pages/Dashboard.jsx';
@@ -12,25 +16,59 @@ import { Affiliates } from './pages/Affiliates.jsx';
 import { AffiliateDetail } from './pages/AffiliateDetail.jsx';
 import { Codes } from './pages/Codes.jsx';
 import { Conversions } from './pages/Conversions.jsx';
+import { ConversionDetail } from './pages/ConversionDetail.jsx';
 import { Payouts } from './pages/Payouts.jsx';
 import { Settings } from './pages/Settings.jsx';
+import { Commission } from './pages/Commission.jsx';
+import { Emails } from './pages/Emails.jsx';
+import { Subscriptions } from './pages/Subscriptions.jsx';
 
 const pages = [
-  { url: '/', label: 'Get started', match: (p) => p === '/' },
-  { url: '/dashboard', label: 'Dashboard' },
-  { url: '/affiliates', label: 'Affiliates' },
-  { url: '/codes', label: 'Codes' },
-  { url: '/conversions', label: 'Conversions' },
-  { url: '/payouts', label: 'Payouts' },
-  { url: '/settings', label: 'Settings' },
+  { url: '/', label: 'Get started', icon: HomeIcon, match: (p) => p === '/' },
+  { url: '/dashboard', label: 'Dashboard', icon: ChartVerticalIcon },
+  { url: '/subscriptions', label: 'Subscriptions', icon: ChartCohortIcon },
+  { url: '/affiliates', label: 'Affiliates', icon: PersonIcon },
+  { url: '/codes', label: 'Codes', icon: DiscountIcon },
+  { url: '/conversions', label: 'Conversions', icon: OrderIcon },
+  { url: '/payouts', label: 'Payouts', icon: CashDollarIcon },
+  { url: '/emails', label: 'Emails', icon: EmailIcon },
+  { url: '/commission', label: 'Commission', icon: CalculatorIcon },
+  { url: '/settings', label: 'Settings', icon: SettingsIcon },
 ];
+
+/** Initials of a name for the user menu: "Demo Store" → "DS". */
+export function initials(name) {
+  const words = String(name || '').trim().split(/\s+/).filter(Boolean);
+  return (words.slice(0, 2).map((w) => w[0]).join('') || 'M').toUpperCase();
+}
+
+// A WooCommerce store sends the merchant back with ?success=&user_id=
+// (the connection's state): say what happened once, then drop them from
+// the address so they are neither bookmarked nor carried to other pages.
+function useWooReturn(toast, ready) {
+  useEffect(() => {
+    if (!ready) return;
+    const q = new URLSearchParams(window.location.search);
+    if (!q.has('user_id') || !q.has('success')) return;
+    const ok = q.get('success') === '1';
+    q.delete('success');
+    q.delete('user_id');
+    const qs = q.toString();
+    window.history.replaceState(window.history.state, '', window.location.pathname + (qs ? `?${qs}` : '') + window.location.hash);
+    toast(ok ? 'WooCommerce store connected: importing its codes' : 'WooCommerce connection cancelled: nothing was connected', !ok);
+  }, [toast, ready]);
+}
 
 function route(path) {
   const m = path.match(/^\/affiliates\/(\d+)\/?$/);
   if (m) return <AffiliateDetail id={Number(m[1])} />;
+  const conv = path.match(/^\/conversions\/(\d+)\/?$/);
+  if (conv) return <ConversionDetail id={Number(conv[1])} />;
   switch (path.replace(/\/$/, '') || '/') {
     case '/dashboard':
       return <Dashboard />;
+    case '/subscriptions':
+      return <Subscriptions />;
     case '/affiliates':
       return <Affiliates />;
     case '/codes':
@@ -39,6 +77,10 @@ function route(path) {
       return <Conversions />;
     case '/payouts':
       return <Payouts />;
+    case '/emails':
+      return <Emails />;
+    case '/commission':
+      return <Commission />;
     case '/settings':
       return <Settings />;
     case '/':
@@ -64,6 +106,7 @@ export function App() {
     () => ({ settings: settings.data, toast: showToast, reloadSettings: settings.reload }),
     [settings.data, showToast, settings.reload],
   );
+  useWooReturn(showToast, !!settings.data);
 
   if (settings.loading && !settings.data) {
     return (
@@ -81,17 +124,19 @@ export function App() {
         items={pages.map((p) => ({
           url: p.url,
           label: p.label,
+          icon: p.icon,
           selected: p.match ? p.match(path) : path.startsWith(p.url),
           onClick: () => setNavOpen(false),
         }))}
       />
     </Navigation>
   );
+  const account = (settings.data && settings.data.name) || 'Your store';
   const userMenu = embedded ? undefined : (
     <TopBar.UserMenu
-      name="Merchant"
-      initials="M"
-      detail={settings.data ? settings.data.currency : ''}
+      name={account}
+      initials={initials(account)}
+      detail={settings.data ? `Currency ${settings.data.currency}` : ''}
       open={userOpen}
       onToggle={() => setUserOpen((o) => !o)}
       actions={[{ items: [{ content: 'Sign out', onAction: () => logout().then(() => window.location.assign('/admin/')) }] }]}
@@ -102,13 +147,8 @@ export function App() {
       showNavigationToggle
       onNavigationToggle={() => setNavOpen((o) => !o)}
       userMenu={userMenu}
-      secondaryMenu={
-        <div style={{ padding: '0 16px' }}>
-          <Text as="span" variant="headingMd" tone="text-inverse">
-            Codecredit{shop ? ` · ${shop}` : ''}
-          </Text>
-        </div>
-      }
+      contextControl={<AppName />}
+      searchField={<AccountName name={embedded ? shop : account} />}
     />
   );
   return (
@@ -119,6 +159,25 @@ export function App() {
         {toast && <Toast content={toast.content} error={toast.error} onDismiss={() => setToast(null)} />}
       </Frame>
     </AppContext.Provider>
+  );
+}
+
+/** The top bar's left: the app's icon and name (wide screens). */
+function AppName() {
+  return (
+    <div style={{ display: 'flex', alignItems: 'center', gap: 8, paddingLeft: 16 }}>
+      <img src={favicon} alt="" width={28} height={28} />
+      <Text as="span" variant="headingMd" tone="text-inverse">Codecredit</Text>
+    </div>
+  );
+}
+
+/** The top bar's title: the account the admin is for. */
+function AccountName({ name }) {
+  return (
+    <div style={{ minWidth: 0, maxWidth: '100%', padding: '0 8px' }}>
+      <Text as="p" variant="headingMd" tone="text-inverse" alignment="center" truncate>{name}</Text>
+    </div>
   );
 }
 

@@ -78,3 +78,25 @@ describe('CSV import', () => {
     ]);
   });
 });
+
+describe('affiliates list', () => {
+  test('listParams sends sort, filters and selected ids', async () => {
+    const { listParams } = await import('./affiliateList.js');
+    expect(String(listParams({ q: 'ann', status: 'active', sort: 'sales desc', page: 2, perPage: 25 })))
+      .toBe('sort=sales&dir=desc&q=ann&status=active&page=2&per_page=25');
+    expect(String(listParams({ sort: 'name asc', ids: [3, 7] }))).toBe('sort=name&dir=asc&id=3&id=7');
+  });
+  test('codesText shows the first codes and how many more', async () => {
+    const { codesText } = await import('./affiliateList.js');
+    expect(codesText({ codes: ['ANN10', 'ANN20'], code_count: 5 })).toBe('ANN10, ANN20 +3 more');
+    expect(codesText({ codes: ['BOB5'], code_count: 1 })).toBe('BOB5');
+  });
+  test('formErrors puts a named field under it, anything else in a banner', async () => {
+    const { formErrors } = await import('./formErrors.js');
+    const dup = { message: 'email ann@x.io is already used', body: { field: 'email' } };
+    expect(formErrors(dup, ['name', 'email'])).toEqual({ fields: { email: 'Email ann@x.io is already used' }, general: null });
+    const other = { message: 'internal server error', body: {} };
+    expect(formErrors(other, ['name', 'email'])).toEqual({ fields: {}, general: other });
+    expect(formErrors({ message: 'x', body: { field: 'ids' } }, ['email']).general).toBeTruthy();
+  });
+});

@@ -1,6 +1,16 @@
 // Money is an integer count of minor units plus an ISO currency; these
 // helpers format it and read what a merchant types, exactly (no floats).
 
+/** The merchant's locale: the browser's language, else en-US. */
+export function locale() {
+  const lang = typeof navigator !== 'undefined' && navigator.language;
+  try {
+    return lang ? Intl.getCanonicalLocales(lang)[0] : 'en-US';
+  } catch {
+    return 'en-US';
+  }
+}
+
 /** Digits after the decimal point in the currency (JPY 0, USD 2, KWD 3). */
 export function exponent(currency) {
   try {
@@ -20,12 +30,20 @@ export function formatMoney(minor, currency) {
   const scale = 10n ** BigInt(exp);
   const text = exp ? `${abs / scale}.${String(abs % scale).padStart(exp, '0')}` : String(abs);
   try {
-    const out = new Intl.NumberFormat('en-US', { style: 'currency', currency: cur, minimumFractionDigits: exp })
+    const out = new Intl.NumberFormat(locale(), { style: 'currency', currency: cur, minimumFractionDigits: exp })
       .format(text);
     return neg ? `-${out}` : out;
   } catch {
     return `${neg ? '-' : ''}${text} ${cur}`;
   }
+}
+
+/** Minor units as the digits a merchant types: 2500 USD → "25.00". */
+export function majorText(minor, currency) {
+  const exp = exponent(currency);
+  const n = Math.abs(Math.trunc(Number(minor) || 0));
+  const s = String(n).padStart(exp + 1, '0');
+  return exp ? `${s.slice(0, -exp)}.${s.slice(-exp)}` : s;
 }
 
 /** Reads "12.5" or "12.50" as minor units of the currency; null if not a number. */

@@ -1,6 +1,7 @@
 // Pieces every page uses.
 import { createContext, useContext } from 'react';
-import { Badge, Banner, Card, EmptyState, SkeletonBodyText, BlockStack } from '@shopify/polaris';
+import { Badge, Banner, Card, EmptyState, ProgressBar, SkeletonBodyText, BlockStack } from '@shopify/polaris';
+import { locale } from './money.js';
 
 /** What every page may need: the account's settings and a toast. */
 export const AppContext = createContext({ settings: null, toast: () => {}, reloadSettings: () => {} });
@@ -74,9 +75,23 @@ export function StatusBadge({ status }) {
   return <Badge tone={tones[status]}>{status.charAt(0).toUpperCase() + status.slice(1)}</Badge>;
 }
 
-/** A date as "Nov 25, 2026". */
+/** A date in the merchant's locale, e.g. "Nov 25, 2026". */
 export function formatDate(iso) {
   if (!iso) return '';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+  return Number.isNaN(d.getTime()) ? '' : d.toLocaleDateString(locale(), { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+}
+
+/**
+ * A progress bar that says what it counts: assistive technology reads
+ * `label` ("12 of 40 codes imported"), never a computed percent.
+ */
+export function Progress({ done, total, label, tone = 'highlight' }) {
+  const pct = total > 0 ? Math.min(100, Math.round((done / total) * 100)) : 0;
+  return (
+    <div role="progressbar" aria-label={label} aria-valuetext={label} aria-valuemin={0}
+      aria-valuemax={total > 0 ? total : undefined} aria-valuenow={total > 0 ? Math.min(done, total) : undefined}>
+      <div aria-hidden="true"><ProgressBar progress={pct} tone={tone} size="small" animated={false} /></div>
+    </div>
+  );
 }

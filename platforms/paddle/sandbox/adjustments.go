@@ -2,7 +2,10 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
+
+	"codecredit/platforms/currency"
 )
 
 // adjState is an adjustment with the line amounts it holds back.
@@ -24,13 +27,29 @@ type part struct {
 // waits for review (pending_approval); pending amounts stay reserved.
 // adjustment.created is delivered.
 func (s *Server) Refund(ctx context.Context, transactionID string, amount int64, approve bool) (Adjustment, error) {
+	return s.refund(ctx, transactionID, "", amount, approve)
+}
+
+// RefundItem is Refund of one line item of the transaction (itemID, its
+// txnitm_ id), as an adjustment with one item: a partial item for part of
+// what is left of the line, a full one for all of it.
+func (s *Server) RefundItem(ctx context.Context, transactionID, itemID string, amount int64, approve bool) (Adjustment, error) {
+	if itemID == "" {
+		return Adjustment{}, errors.New("sandbox: a refund of an item needs the item id")
+	}
+	return s.refund(ctx, transactionID, itemID, amount, approve)
+}
+
+// refund refunds amount of a transaction's line itemID, or of its lines
+// in order when itemID is "".
+func (s *Server) refund(ctx context.Context, transactionID, itemID string, amount int64, approve bool) (Adjustment, error) {
 	s.mu.Lock()
 	t, ok := s.txns[transactionID]
 	if !ok {
 		s.mu.Unlock()
 		return Adjustment{}, fmt.Errorf("%w: transaction %s", ErrNotFound, transactionID)
 	}
-	adj, err := s.newAdjustment(t, amount, approve)
+	adj, err := s.newAdjustment(t, itemID, amount, approve)
 	s.mu.Unlock()
 	if err != nil {
 		return Adjustment{}, err
@@ -38,15 +57,26 @@ func (s *Server) Refund(ctx context.Context, transactionID string, amount int64,
 	return adj, s.emit(ctx, "adjustment.created", adj)
 }
 
-// newAdjustment reserves the refunded amounts and stores the adjustment.
-func (s *Server) newAdjustment(t *txn, amount int64, approve bool) (Adjustment, error) {
-	var left int64
-	untouched := true
+// newAdjustment reserves the refunded amounts of the line itemID (every
+// line when "") and stores the adjustment. It is of type full when it
+// takes everything of a transaction nothing was refunded of.
+func (s *Server) newAdjustment(t *txn, itemID string, amount int64, approve bool) (Adjustment, error) {
+	var left, leftAll int64
+	untouched, found := true, itemID == ""
 	for _, l := range t.lines {
-		left += l.net + l.tax - l.refundNet - l.refundTx
+		rest := l.net + l.tax - l.refundNet - l.refundTx
+		leftAll += rest
+		if itemID == "" || l.id == itemID {
+			left, found = left+rest, true
+		}
 		untouched = untouched && l.refundNet == 0 && l.refundTx == 0
 	}
-	if left <= 0 {
+	switch {
+	case !found:
+		return Adjustment{}, fmt.Errorf("%w: item %s of transaction %s", ErrNotFound, itemID, t.t.ID)
+	case left <= 0 && itemID != "":
+		return Adjustment{}, fmt.Errorf("sandbox: item %s of transaction %s is fully refunded", itemID, t.t.ID)
+	case left <= 0:
 		return Adjustment{}, fmt.Errorf("sandbox: transaction %s is fully refunded", t.t.ID)
 	}
 	if amount <= 0 || amount > left {
@@ -56,7 +86,7 @@ func (s *Server) newAdjustment(t *txn, amount int64, approve bool) (Adjustment, 
 		SubscriptionID: t.t.SubscriptionID, CustomerID: *t.t.CustomerID, Reason: "requested_by_customer",
 		CurrencyCode: t.t.CurrencyCode, Status: "pending_approval", Items: []AdjustmentItem{},
 		CreatedAt: s.now(), UpdatedAt: s.now()}}
-	if amount == left && untouched {
+	if amount == leftAll && untouched {
 		st.a.Type = "full"
 	}
 	if approve {
@@ -64,13 +94,16 @@ func (s *Server) newAdjustment(t *txn, amount int64, approve bool) (Adjustment, 
 	}
 	var net, tax int64
 	for _, l := range t.lines {
+		if itemID != "" && l.id != itemID {
+			continue
+		}
 		p, item, ok := s.refundLine(l, &amount)
 		if ok {
 			st.parts, st.a.Items = append(st.parts, p), append(st.a.Items, item)
 			net, tax = net+p.net, tax+p.tax
 		}
 	}
-	fee := mulDiv(net+tax, 500, 10000)
+	fee := currency.MulDivHalfUp(net+tax, 500, 10000)
 	st.a.Totals = AdjustmentTotals{Subtotal: itoa(net), Tax: itoa(tax), Total: itoa(net + tax), Fee: itoa(fee),
 		Earnings: itoa(net - fee), RetainedFee: "0", CurrencyCode: t.t.CurrencyCode}
 	st.a.PayoutTotals = AdjustmentPayout{AdjustmentTotals: st.a.Totals, ChargebackFee: ChargebackFee{Amount: "0"}}
@@ -90,7 +123,7 @@ func (s *Server) refundLine(l *line, amount *int64) (part, AdjustmentItem, bool)
 	p := part{l: l, net: leftNet, tax: leftTax}
 	typ := "full"
 	if take < leftNet+leftTax {
-		p.tax = min(mulDiv(take, s.opts.TaxRate, 10000+s.opts.TaxRate), leftTax)
+		p.tax = min(currency.MulDivHalfUp(take, s.opts.TaxRate, 10000+s.opts.TaxRate), leftTax)
 		p.net, typ = take-p.tax, "partial"
 	}
 	l.refundNet, l.refundTx, *amount = l.refundNet+p.net, l.refundTx+p.tax, *amount-take

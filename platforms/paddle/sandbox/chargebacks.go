@@ -17,7 +17,7 @@ func (s *Server) Chargeback(ctx context.Context, transactionID string) (Adjustme
 		s.mu.Unlock()
 		return Adjustment{}, fmt.Errorf("%w: transaction %s", ErrNotFound, transactionID)
 	}
-	adj, err := s.newAdjustment(t, 0, true)
+	adj, err := s.newAdjustment(t, "", 0, true)
 	if err == nil {
 		st := s.adjs[adj.ID]
 		st.a.Action, st.a.Type, st.a.Reason = "chargeback", "full", "fraudulent"

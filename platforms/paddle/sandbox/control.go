@@ -15,6 +15,8 @@ func (s *Server) controlRoutes() {
 	s.mux.HandleFunc("POST /__sandbox/discounts/{id}/archive", s.ctlArchive)
 	s.mux.HandleFunc("POST /__sandbox/transactions", s.ctlComplete)
 	s.mux.HandleFunc("POST /__sandbox/subscriptions/{id}/renew", s.ctlRenew)
+	s.mux.HandleFunc("POST /__sandbox/subscriptions", s.ctlSubscribe)
+	s.mux.HandleFunc("POST /__sandbox/subscriptions/{id}/{change}", s.ctlChange)
 	s.mux.HandleFunc("POST /__sandbox/transactions/{id}/refund", s.ctlRefund)
 	s.mux.HandleFunc("POST /__sandbox/adjustments/{id}/approve", s.ctlReview)
 	s.mux.HandleFunc("POST /__sandbox/adjustments/{id}/reject", s.ctlReview)
@@ -63,16 +65,71 @@ func (s *Server) ctlRenew(w http.ResponseWriter, r *http.Request) {
 	answer(w, t, t.ID != "", err)
 }
 
-// ctlRefund refunds a transaction: {"amount", "approve"}.
-func (s *Server) ctlRefund(w http.ResponseWriter, r *http.Request) {
+// ctlSubscribe subscribes a customer: {"code", "items", "currency",
+// "email", "trial_days"}.
+func (s *Server) ctlSubscribe(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		Amount  int64 `json:"amount"`
-		Approve bool  `json:"approve"`
+		Code      string `json:"code"`
+		Items     []Item `json:"items"`
+		Currency  string `json:"currency"`
+		Email     string `json:"email"`
+		TrialDays int    `json:"trial_days"`
 	}
 	if !decodeBody(w, r, &in) {
 		return
 	}
-	a, err := s.Refund(r.Context(), r.PathValue("id"), in.Amount, in.Approve)
+	sub, err := s.Subscribe(r.Context(), in.Code, in.Items, in.Currency, in.Email, in.TrialDays)
+	answer(w, sub, sub.ID != "", err)
+}
+
+// ctlChange changes a subscription made by Subscribe: quantity
+// ({"item", "quantity"}), fail-payment, pause, resume, cancel
+// ({"at_period_end"}) or scheduled-change (carry out a scheduled
+// cancellation).
+func (s *Server) ctlChange(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Item        int  `json:"item"`
+		Quantity    int  `json:"quantity"`
+		AtPeriodEnd bool `json:"at_period_end"`
+	}
+	if r.ContentLength != 0 && !decodeBody(w, r, &in) {
+		return
+	}
+	id := r.PathValue("id")
+	var sub Subscription
+	var err error
+	switch r.PathValue("change") {
+	case "quantity":
+		sub, err = s.SetQuantity(r.Context(), id, in.Item, in.Quantity)
+	case "fail-payment":
+		sub, err = s.FailPayment(r.Context(), id)
+	case "pause":
+		sub, err = s.Pause(r.Context(), id)
+	case "resume":
+		sub, err = s.Resume(r.Context(), id)
+	case "cancel":
+		sub, err = s.Cancel(r.Context(), id, in.AtPeriodEnd)
+	case "scheduled-change":
+		sub, err = s.RunScheduledChange(r.Context(), id)
+	default:
+		writeError(w, http.StatusNotFound, "not_found", "Requested resource not found.")
+		return
+	}
+	answer(w, sub, sub.ID != "", err)
+}
+
+// ctlRefund refunds a transaction, or one of its line items when item_id
+// names one: {"amount", "approve", "item_id"}.
+func (s *Server) ctlRefund(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Amount  int64  `json:"amount"`
+		Approve bool   `json:"approve"`
+		ItemID  string `json:"item_id"`
+	}
+	if !decodeBody(w, r, &in) {
+		return
+	}
+	a, err := s.refund(r.Context(), r.PathValue("id"), in.ItemID, in.Amount, in.Approve)
 	answer(w, a, a.ID != "", err)
 }
 

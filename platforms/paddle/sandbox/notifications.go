@@ -27,6 +27,14 @@ var eventTypes = []EventType{
 	{"discount.created", "Occurs when a discount is created.", "Discount", []int{1}},
 	{"discount.updated", "Occurs when a discount is updated.", "Discount", []int{1}},
 	{"discount.imported", "Occurs when a discount is imported.", "Discount", []int{1}},
+	{"subscription.created", "Occurs when a subscription is created.", "Subscription", []int{1}},
+	{"subscription.activated", "Occurs when a subscription becomes active.", "Subscription", []int{1}},
+	{"subscription.trialing", "Occurs when a subscription enters trial period.", "Subscription", []int{1}},
+	{"subscription.updated", "Occurs when a subscription is updated.", "Subscription", []int{1}},
+	{"subscription.past_due", "Occurs when a subscription has an unsuccessful payment.", "Subscription", []int{1}},
+	{"subscription.paused", "Occurs when a subscription is paused.", "Subscription", []int{1}},
+	{"subscription.resumed", "Occurs when a subscription is resumed after being paused.", "Subscription", []int{1}},
+	{"subscription.canceled", "Occurs when a subscription is canceled.", "Subscription", []int{1}},
 }
 
 // listEventTypes serves GET /event-types.

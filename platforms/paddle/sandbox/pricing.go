@@ -2,20 +2,31 @@ package sandbox
 
 import (
 	"fmt"
-	"math/big"
 	"strconv"
 	"strings"
+
+	"codecredit/platforms/currency"
 )
 
 // price fills in a transaction's items and calculated details (per line:
 // subtotal, discount, tax on the discounted amount, total) and returns the
 // lines' money. Fees are 5% + 50 of the total, as a stand-in for Paddle's.
+//
+// As Paddle does, a price that includes tax has the tax taken out of its
+// subtotal (10.00 with 10% tax is 9.09), the unit's and the line's each
+// rounded on their own, and out of a flat discount; a percentage is of
+// the subtotal, so before tax already. Totals are before tax either way.
 func (s *Server) price(t *Transaction, items []Item, d *Discount) []*line {
 	subs := make([]int64, len(items))
 	for i, it := range items {
-		subs[i] = it.UnitPrice * int64(max(it.Quantity, 1))
+		subs[i] = s.pretax(it, it.UnitPrice*int64(max(it.Quantity, 1)))
 	}
 	discs := discountLines(d, items, subs)
+	for i, it := range items {
+		if d != nil && d.Type != "percentage" {
+			discs[i] = s.pretax(it, discs[i])
+		}
+	}
 	rate := taxRate(s.opts.TaxRate)
 	var tot Totals
 	var sum [4]int64
@@ -23,10 +34,10 @@ func (s *Server) price(t *Transaction, items []Item, d *Discount) []*line {
 	for i, it := range items {
 		qty := int64(max(it.Quantity, 1))
 		net := subs[i] - discs[i]
-		tax := mulDiv(net, s.opts.TaxRate, 10000)
+		tax := currency.MulDivHalfUp(net, s.opts.TaxRate, 10000)
 		price := s.priceOf(it, t.CurrencyCode)
 		li := LineItem{ID: newID("txnitm"), PriceID: price.ID, Quantity: int(qty), TaxRate: rate,
-			UnitTotals: totals(it.UnitPrice, discs[i]/qty, tax/qty), Totals: totals(subs[i], discs[i], tax),
+			UnitTotals: totals(s.pretax(it, it.UnitPrice), discs[i]/qty, tax/qty), Totals: totals(subs[i], discs[i], tax),
 			Product: Product{ID: price.ProductID, Name: it.Name, Type: "standard", TaxCategory: "standard",
 				Status: "active", CreatedAt: price.CreatedAt, UpdatedAt: price.UpdatedAt}}
 		t.Items = append(t.Items, TransactionItem{Price: price, Quantity: int(qty)})
@@ -36,7 +47,7 @@ func (s *Server) price(t *Transaction, items []Item, d *Discount) []*line {
 	}
 	sum[3] = sum[0] - sum[1] + sum[2]
 	tot = totals(sum[0], sum[1], sum[2])
-	fee := min(mulDiv(sum[3], 500, 10000)+50, sum[3])
+	fee := min(currency.MulDivHalfUp(sum[3], 500, 10000)+50, sum[3])
 	tt := TransactionTotals{Subtotal: tot.Subtotal, Discount: tot.Discount, Tax: tot.Tax, Total: tot.Total,
 		Credit: "0", CreditToBalance: "0", Balance: "0", GrandTotal: tot.Total, Fee: itoa(fee),
 		Earnings: itoa(sum[3] - sum[2] - fee), CurrencyCode: t.CurrencyCode}
@@ -47,6 +58,15 @@ func (s *Server) price(t *Transaction, items []Item, d *Discount) []*line {
 	return lines
 }
 
+// pretax is amount of an item before tax: less the tax it includes when
+// the item's price includes tax.
+func (s *Server) pretax(it Item, amount int64) int64 {
+	if !it.TaxIncluded {
+		return amount
+	}
+	return amount - currency.MulDivHalfUp(amount, s.opts.TaxRate, 10000+s.opts.TaxRate)
+}
+
 // priceOf is the catalog price an item is sold at.
 func (s *Server) priceOf(it Item, currency string) Price {
 	stamp := s.now()
@@ -54,6 +74,9 @@ func (s *Server) priceOf(it Item, currency string) Price {
 		TaxMode: "account_setting", UnitPrice: Money{Amount: itoa(it.UnitPrice), CurrencyCode: currency},
 		Overrides: []any{}, Quantity: PriceQuantity{Minimum: 1, Maximum: 999},
 		Status: "active", CreatedAt: stamp, UpdatedAt: stamp}
+	if it.TaxIncluded {
+		p.TaxMode = "internal"
+	}
 	if it.Recurring {
 		p.BillingCycle = monthly
 	}
@@ -78,7 +101,7 @@ func discountLines(d *Discount, items []Item, subs []int64) []int64 {
 	case "percentage":
 		bps := percentBps(d.Amount)
 		for i, v := range subs {
-			out[i] = mulDiv(v, bps, 10000)
+			out[i] = currency.MulDivHalfUp(v, bps, 10000)
 		}
 	case "flat":
 		amount = min(amount, total)
@@ -88,7 +111,7 @@ func discountLines(d *Discount, items []Item, subs []int64) []int64 {
 				out[i] = left
 				break
 			}
-			out[i] = mulDiv(amount, v, max(total, 1))
+			out[i] = currency.MulDivHalfUp(amount, v, max(total, 1))
 			left -= out[i]
 		}
 	case "flat_per_seat":
@@ -117,11 +140,4 @@ func taxRate(bps int64) string {
 // totals is a Totals of subtotal, discount and tax.
 func totals(sub, disc, tax int64) Totals {
 	return Totals{Subtotal: itoa(sub), Discount: itoa(disc), Tax: itoa(tax), Total: itoa(sub - disc + tax)}
-}
-
-// mulDiv is a×num/den rounded half up, without overflow.
-func mulDiv(a, num, den int64) int64 {
-	p := new(big.Int).Mul(big.NewInt(a), big.NewInt(num))
-	p.Add(p, big.NewInt(den/2))
-	return p.Quo(p, big.NewInt(den)).Int64()
 }

@@ -1,10 +1,21 @@
 // Package sandbox is a local, stateful stand-in for the Paddle Billing
-// API: the endpoints Codecredit uses (event types, discounts, notification
+// API; the real adapter is platforms/paddle, which speaks to it through the
+// Paddle SDK, only the base URL differs. It has the endpoints Codecredit uses (event types, discounts, notification
 // settings, customers, transactions), Paddle's JSON envelopes and errors,
 // Bearer API-key auth and rate limiting, plus a control API that plays the
-// merchant's customers (buy with a code, renew, refund, approve a refund)
+// merchant's customers (buy with a code, renew, refund a transaction or
+// one of its line items, approve a refund; subscribe with or without a
+// trial, change quantity, pause, resume, cancel)
 // and delivers the resulting webhooks, signed as Paddle signs them, to
 // every notification destination subscribed to them.
+//
+// Read sandbox.go (Options, Server, routing, auth) and entities.go (the
+// JSON entities) first, then discounts.go and paging.go (the catalog),
+// notifications.go (destinations and signed deliveries), transactions.go
+// and pricing.go (purchases and renewals), subscriptions.go and
+// subscription_entities.go (the subscription lifecycle), adjustments.go
+// and chargebacks.go (money back), and control.go (the control API over
+// HTTP).
 package sandbox
 
 import (
@@ -106,6 +117,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("DELETE /notification-settings/{id}", s.deleteSetting)
 	s.mux.HandleFunc("GET /customers/{id}", s.getCustomer)
 	s.mux.HandleFunc("GET /transactions/{id}", s.getTransaction)
+	s.mux.HandleFunc("GET /subscriptions/{id}", s.getSubscription)
 	s.controlRoutes()
 }
 

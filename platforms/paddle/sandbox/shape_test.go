@@ -40,15 +40,23 @@ func missingKeys(path string, doc, got any) []string {
 	return out
 }
 
-func TestPayloadsMatchDocumentedSamples(t *testing.T) {
-	ctx := context.Background()
+// delivering is a sandbox with a destination subscribed to events that
+// delivers to the receiver returned.
+func delivering(t *testing.T, events ...string) (*sandbox.Server, *httptest.Server, *receiver) {
+	t.Helper()
 	sb := sandbox.New(sandbox.Options{})
 	srv := httptest.NewServer(sb)
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	app := &receiver{}
 	appSrv := httptest.NewServer(app)
-	defer appSrv.Close()
-	destination(t, srv, appSrv.URL, "transaction.completed", "adjustment.created", "adjustment.updated", "discount.created", "discount.updated")
+	t.Cleanup(appSrv.Close)
+	destination(t, srv, appSrv.URL, events...)
+	return sb, srv, app
+}
+
+func TestPayloadsMatchDocumentedSamples(t *testing.T) {
+	ctx := context.Background()
+	sb, srv, app := delivering(t, "transaction.completed", "adjustment.created", "adjustment.updated", "discount.created", "discount.updated")
 	call(t, srv, "POST", "/discounts", bearer, `{"description":"Summer","type":"percentage","amount":"15","code":"SUMMER15","enabled_for_checkout":true}`)
 	txn, err := sb.CompleteTransaction(ctx, "SUMMER15", []sandbox.Item{{Name: "seat", UnitPrice: 3000, Quantity: 10, Recurring: true}}, "USD", "a@b.c")
 	if err != nil {
@@ -57,9 +65,10 @@ func TestPayloadsMatchDocumentedSamples(t *testing.T) {
 	adj, _ := sb.Refund(ctx, txn.ID, 1000, false)
 	sb.ApproveAdjustment(ctx, adj.ID)
 	sb.ArchiveDiscount(ctx, *txn.DiscountID)
+	sb.RefundItem(ctx, txn.ID, txn.Details.LineItems[0].ID, 500, true)
 	// Documented samples, sources in ../testdata/README.md.
 	samples := []string{"discount_created.json", "transaction_completed.json", "adjustment_created_pending.json",
-		"adjustment_updated_approved.json", "discount_updated_archived.json"}
+		"adjustment_updated_approved.json", "discount_updated_archived.json", "adjustment_created_partial_item.json"}
 	if len(app.bodies) != len(samples) {
 		t.Fatalf("got %d webhooks, want %d", len(app.bodies), len(samples))
 	}

@@ -9,12 +9,14 @@ import (
 )
 
 // Item is one line a customer buys: a unit price in minor units of the
-// transaction currency, a quantity, and whether it renews monthly.
+// transaction currency, a quantity, whether it renews monthly, and
+// whether its price includes tax (a price with tax_mode internal).
 type Item struct {
-	Name      string `json:"name"`
-	UnitPrice int64  `json:"unit_price"`
-	Quantity  int    `json:"quantity"`
-	Recurring bool   `json:"recurring"`
+	Name        string `json:"name"`
+	UnitPrice   int64  `json:"unit_price"`
+	Quantity    int    `json:"quantity"`
+	Recurring   bool   `json:"recurring"`
+	TaxIncluded bool   `json:"tax_included"`
 }
 
 // line is a line item's money, kept to refund it.
@@ -30,11 +32,13 @@ type txn struct {
 	lines []*line
 }
 
-// subscription is what a renewal repeats.
+// subscription is what a renewal repeats; ent is the subscription entity
+// of one made by Subscribe (nil for CompleteTransaction's).
 type subscription struct {
 	id, customerID, currency, discountID string
 	items                                []Item
 	period                               Period
+	ent                                  *Subscription
 }
 
 // ErrNotFound is returned by the control API for an unknown id.
@@ -72,12 +76,27 @@ func (s *Server) CompleteTransaction(ctx context.Context, code string, items []I
 
 // Renew bills a subscription's next month: a transaction with origin
 // subscription_recurring, the discount applied again only if it recurs.
+// A subscription made by Subscribe then moves on (renewed).
 func (s *Server) Renew(ctx context.Context, subscriptionID string) (Transaction, error) {
+	t, err := s.bill(ctx, subscriptionID)
+	if t.ID == "" {
+		return t, err
+	}
+	return t, errors.Join(err, s.renewed(ctx, subscriptionID))
+}
+
+// bill completes and sends a subscription's recurring transaction; a
+// paused or canceled subscription bills nothing.
+func (s *Server) bill(ctx context.Context, subscriptionID string) (Transaction, error) {
 	s.mu.Lock()
 	sub, ok := s.subs[subscriptionID]
 	if !ok {
 		s.mu.Unlock()
 		return Transaction{}, fmt.Errorf("%w: subscription %s", ErrNotFound, subscriptionID)
+	}
+	if sub.ent != nil && (sub.ent.Status == "paused" || sub.ent.Status == "canceled") {
+		s.mu.Unlock()
+		return Transaction{}, fmt.Errorf("sandbox: subscription %s is %s", subscriptionID, sub.ent.Status)
 	}
 	var d *Discount
 	for _, x := range s.discounts {
@@ -170,6 +189,22 @@ func (s *Server) getTransaction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeData(w, http.StatusOK, t, nil)
+}
+
+// getSubscription serves GET /subscriptions/{id}.
+func (s *Server) getSubscription(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	sub, ok := s.subs[r.PathValue("id")]
+	var out Subscription
+	if ok && sub.ent != nil {
+		out = *sub.ent
+	}
+	s.mu.Unlock()
+	if out.ID == "" {
+		writeError(w, http.StatusNotFound, "not_found", "Entity "+r.PathValue("id")+" not found")
+		return
+	}
+	writeData(w, http.StatusOK, out, nil)
 }
 
 // getCustomer serves GET /customers/{id}.

@@ -81,58 +81,74 @@ func TestAdapterAgainstSandbox(t *testing.T) {
 	ctx := context.Background()
 
 	conn := install(t, a, clk)
-	if n, err := a.EnsureWebhooks(ctx, conn, shopify.Topics, a.WebhookCallbackURL()); err != nil || n != len(shopify.Topics) {
-		t.Fatalf("EnsureWebhooks: %d, %v", n, err)
+	if !t.Run("webhooks are subscribed once", func(t *testing.T) {
+		if n, err := a.EnsureWebhooks(ctx, conn, shopify.Topics, a.WebhookCallbackURL()); err != nil || n != len(shopify.Topics) {
+			t.Fatalf("EnsureWebhooks: %d, %v", n, err)
+		}
+		if n, _ := a.EnsureWebhooks(ctx, conn, shopify.Topics, a.WebhookCallbackURL()); n != 0 {
+			t.Errorf("EnsureWebhooks again subscribed %d more", n)
+		}
+	}) {
+		return
 	}
-	if n, _ := a.EnsureWebhooks(ctx, conn, shopify.Topics, a.WebhookCallbackURL()); n != 0 {
-		t.Errorf("EnsureWebhooks again subscribed %d more", n)
-	}
-	codes, total, throttled := importAll(t, a, conn, clk)
-	if len(codes) != 5000 || total != 5000 || throttled == 0 {
-		t.Errorf("imported %d distinct codes (total %d), throttled %d times; want 5000, 5000 and some throttling", len(codes), total, throttled)
+	t.Run("every existing code is imported, throttled as Shopify throttles", func(t *testing.T) {
+		codes, total, throttled := importAll(t, a, conn, clk)
+		if len(codes) != 5000 || total != 5000 || throttled == 0 {
+			t.Errorf("imported %d distinct codes (total %d), throttled %d times; want 5000, 5000 and some throttling", len(codes), total, throttled)
+		}
+	})
+
+	if !t.Run("a new code is created, the same code in another case is refused", func(t *testing.T) {
+		made, err := a.CreateCode(ctx, conn, platforms.NewCode{Code: "ANNA15", Title: "Anna", DiscountType: "percentage", DiscountValue: 1500})
+		if err != nil || made.Code != "ANNA15" || made.DiscountValue != 1500 || made.PlatformCodeID == "" {
+			t.Fatalf("CreateCode: %+v, %v", made, err)
+		}
+		var rejected *platforms.RejectedError
+		if _, err := a.CreateCode(ctx, conn, platforms.NewCode{Code: "anna15", DiscountType: "fixed_amount", DiscountValue: 500}); !errors.As(err, &rejected) {
+			t.Errorf("taken code: %v, want a RejectedError", err)
+		}
+	}) {
+		return
 	}
 
-	made, err := a.CreateCode(ctx, conn, platforms.NewCode{Code: "ANNA15", Title: "Anna", DiscountType: "percentage", DiscountValue: 1500})
-	if err != nil || made.Code != "ANNA15" || made.DiscountValue != 1500 || made.PlatformCodeID == "" {
-		t.Fatalf("CreateCode: %+v, %v", made, err)
-	}
-	var rejected *platforms.RejectedError
-	if _, err := a.CreateCode(ctx, conn, platforms.NewCode{Code: "anna15", DiscountType: "fixed_amount", DiscountValue: 500}); !errors.As(err, &rejected) {
-		t.Errorf("taken code: %v, want a RejectedError", err)
-	}
+	t.Run("an order with the code and its refund arrive as parsed webhooks", func(t *testing.T) {
+		id, err := sb.PlaceOrder(shop, sandbox.OrderSpec{Codes: []string{"anna15"}, Email: "c@example.com", Shipping: "5.00", TaxRate: 1000,
+			Lines: []sandbox.Line{{Title: "Tee", Price: "20.00", Quantity: 2}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sb.Wait()
+		order := parse(t, a, box, "orders/paid").Order
+		if order == nil || order.Subtotal != 3400 || order.Discount != 600 || order.Total != 4240 || len(order.Codes) != 1 || order.Codes[0] != "anna15" {
+			t.Fatalf("orders/paid parsed as %+v", order)
+		}
+		if _, err := sb.Refund(shop, id, sandbox.RefundSpec{Lines: []sandbox.RefundLine{{Quantity: 1}}, Shipping: true}); err != nil {
+			t.Fatal(err)
+		}
+		sb.Wait()
+		if r := parse(t, a, box, "refunds/create").Refund; r == nil || r.Subtotal != 1700 || r.OrderExternalID != order.ExternalID {
+			t.Errorf("refunds/create parsed as %+v", r)
+		}
+	})
 
-	id, err := sb.PlaceOrder(shop, sandbox.OrderSpec{Codes: []string{"anna15"}, Email: "c@example.com", Shipping: "5.00", TaxRate: 1000,
-		Lines: []sandbox.Line{{Title: "Tee", Price: "20.00", Quantity: 2}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sb.Wait()
-	order := parse(t, a, box, "orders/paid").Order
-	if order == nil || order.Subtotal != 3400 || order.Discount != 600 || order.Total != 4240 || len(order.Codes) != 1 || order.Codes[0] != "anna15" {
-		t.Fatalf("orders/paid parsed as %+v", order)
-	}
-	if _, err := sb.Refund(shop, id, sandbox.RefundSpec{Lines: []sandbox.RefundLine{{Quantity: 1}}, Shipping: true}); err != nil {
-		t.Fatal(err)
-	}
-	sb.Wait()
-	if r := parse(t, a, box, "refunds/create").Refund; r == nil || r.Subtotal != 1700 || r.OrderExternalID != order.ExternalID {
-		t.Errorf("refunds/create parsed as %+v", r)
-	}
-
-	clk.Advance(58 * time.Minute) // inside the adapter's refresh window
-	if _, _, _, err := a.ShopInfo(ctx, conn); err != nil || !conn.Changed {
-		t.Errorf("refresh near expiry: %v, changed %v", err, conn.Changed)
-	}
-	if err := sb.Uninstall(shop); err != nil {
-		t.Fatal(err)
-	}
-	sb.Wait()
-	if h, _ := box.last("app/uninstalled"); h == nil {
-		t.Error("app/uninstalled not delivered")
-	}
-	if _, err := a.ImportCodes(ctx, conn, ""); !errors.Is(err, platforms.ErrUnauthorized) {
-		t.Errorf("after uninstall: %v, want ErrUnauthorized", err)
-	}
+	t.Run("a token near expiry is refreshed", func(t *testing.T) {
+		clk.Advance(58 * time.Minute) // inside the adapter's refresh window
+		if _, _, _, err := a.ShopInfo(ctx, conn); err != nil || !conn.Changed {
+			t.Errorf("refresh near expiry: %v, changed %v", err, conn.Changed)
+		}
+	})
+	t.Run("after uninstall the app is told and the token no longer works", func(t *testing.T) {
+		if err := sb.Uninstall(shop); err != nil {
+			t.Fatal(err)
+		}
+		sb.Wait()
+		if h, _ := box.last("app/uninstalled"); h == nil {
+			t.Error("app/uninstalled not delivered")
+		}
+		if _, err := a.ImportCodes(ctx, conn, ""); !errors.Is(err, platforms.ErrUnauthorized) {
+			t.Errorf("after uninstall: %v, want ErrUnauthorized", err)
+		}
+	})
 }
 
 // install follows the authorization code grant: the browser is sent to

@@ -3,6 +3,8 @@ package sandbox
 import (
 	"sort"
 	"strings"
+
+	"codecredit/platforms/currency"
 )
 
 // How Shopify's checkout spreads a code discount over an order, as the
@@ -25,7 +27,7 @@ func (o *order) apply(idx int, d *discount, typed string) {
 	switch d.Kind {
 	case KindPercentage:
 		for _, l := range o.Lines {
-			if a := mulDivRound(l.net(), d.Value, 10000); a > 0 {
+			if a := currency.MulDiv(l.discountable(), d.Value, 10000); a > 0 {
 				l.Allocs = append(l.Allocs, allocation{a, idx})
 			}
 		}
@@ -45,7 +47,7 @@ func (o *order) apply(idx int, d *discount, typed string) {
 func (o *order) allocateAcross(idx int, amount int64) {
 	var left int64
 	for _, l := range o.Lines {
-		left += l.net()
+		left += l.discountable()
 	}
 	amount = min(amount, left)
 	if amount <= 0 {
@@ -59,7 +61,7 @@ func (o *order) allocateAcross(idx int, amount int64) {
 	shares := make([]share, len(o.Lines))
 	var given int64
 	for i, l := range o.Lines {
-		p := amount * l.net()
+		p := amount * l.discountable()
 		shares[i] = share{l, p / left, p % left}
 		given += p / left
 	}
@@ -72,7 +74,7 @@ func (o *order) allocateAcross(idx int, amount int64) {
 		if given == amount {
 			break
 		}
-		if shares[i].amt < shares[i].line.net() {
+		if shares[i].amt < shares[i].line.discountable() {
 			shares[i].amt++
 			given++
 		}
@@ -88,6 +90,9 @@ func (o *order) freeCheapestUnit(idx int) {
 	units := 0
 	var cheapest *orderLine
 	for _, l := range o.Lines {
+		if l.GiftCard {
+			continue
+		}
 		units += l.Qty
 		if cheapest == nil || l.Price < cheapest.Price {
 			cheapest = l
@@ -99,6 +104,15 @@ func (o *order) freeCheapestUnit(idx int) {
 	if a := min(cheapest.Price, cheapest.net()); a > 0 {
 		cheapest.Allocs = append(cheapest.Allocs, allocation{a, idx})
 	}
+}
+
+// discountable is what a discount may still take off the line: nothing
+// on a gift card.
+func (l *orderLine) discountable() int64 {
+	if l.GiftCard {
+		return 0
+	}
+	return l.net()
 }
 
 func (o *order) shippingDiscount() int64 {

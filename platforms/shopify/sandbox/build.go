@@ -1,9 +1,12 @@
 package sandbox
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"codecredit/platforms/currency"
 )
 
 // moneySet renders a shop-currency amount with its presentment amount.
@@ -40,7 +43,7 @@ func (o *order) totals() totals {
 		t.lines += l.total()
 		t.lineDiscounts += l.discount()
 		t.tax += l.Tax
-		t.refundedDiscounts += mulDivRound(l.discount(), int64(l.Refunded), int64(l.Qty))
+		t.refundedDiscounts += currency.MulDiv(l.discount(), int64(l.Refunded), int64(l.Qty))
 	}
 	t.shipDiscount = o.shippingDiscount()
 	t.subtotal = t.lines - t.lineDiscounts
@@ -65,7 +68,7 @@ func orderPayload(sh *Shop, o *order) *OrderPayload {
 		Number: o.Number - 1000, OrderNumber: o.Number,
 		OrderStatusURL:      fmt.Sprintf("https://%s/%d/orders/%s/authenticate?key=%s", sh.Domain, sh.ID, o.Token, o.Token[:16]),
 		PaymentGatewayNames: []string{"bogus"}, PresentmentCurrency: o.Presentment,
-		ProcessedAt: timestamp(o.CreatedAt), SourceName: "web", Tags: "", Test: o.Test, Token: o.Token,
+		ProcessedAt: timestamp(o.CreatedAt), SourceName: cmp.Or(o.Source, "web"), Tags: "", Test: o.Test, Token: o.Token,
 		TotalOutstanding: money(0, o.Currency), TotalTipReceived: money(0, o.Currency),
 		UpdatedAt: timestamp(o.UpdatedAt), TaxLines: []TaxLine{}, Refunds: []RefundPayload{},
 		DiscountCodes: []DiscountCodeUsed{}, DiscountApplications: []DiscountApplication{},
@@ -131,7 +134,10 @@ func (o *order) lineItem(l *orderLine) LineItem {
 		ProductID: l.ProductID, Quantity: l.Qty, RequiresShipping: true, SKU: l.SKU, Taxable: true,
 		Title: l.Title, TotalDiscount: money(0, o.Currency), TotalDiscountSet: o.moneySet(0),
 		VariantID: l.VariantID, TaxLines: []TaxLine{}, DiscountAllocations: []DiscountAllocation{}}
-	if o.TaxRate > 0 {
+	if l.GiftCard {
+		li.GiftCard, li.Taxable, li.RequiresShipping, li.FulfillmentService = true, false, false, "gift_card"
+	}
+	if o.TaxRate > 0 && !l.GiftCard {
 		li.TaxLines = append(li.TaxLines, o.taxLine(l.Tax))
 	}
 	li.DiscountAllocations = o.allocations(l.Allocs)

@@ -30,9 +30,6 @@ func (s *Sandbox) codeDiscountNode(sh *Shop, scope string) resolver {
 		if err := needScope(scope, "codeDiscountNode", "read_discounts"); err != nil {
 			return nil, err
 		}
-		if strArg(a, "id") == "" {
-			return nil, missingArgs("codeDiscountNode", "id")
-		}
 		for _, d := range sh.discounts {
 			if gid("DiscountCodeNode", d.ID) == strArg(a, "id") {
 				return s.discountNode(d), nil
@@ -66,16 +63,6 @@ func (s *Sandbox) discountCodesCount(sh *Shop, scope string) resolver {
 			n += len(d.Codes)
 		}
 		return count(n, a), nil
-	}
-}
-
-// codeDiscountNodesCount counts code discounts.
-func (s *Sandbox) codeDiscountNodesCount(sh *Shop, scope string) resolver {
-	return func(a map[string]any) (any, error) {
-		if err := needScope(scope, "codeDiscountNodesCount", "read_discounts"); err != nil {
-			return nil, err
-		}
-		return count(len(s.filtered(sh, strArg(a, "query"))), a), nil
 	}
 }
 
@@ -119,7 +106,7 @@ func discountType(kind string) string {
 }
 
 func (s *Sandbox) discountNode(d *discount) *gobj {
-	return &gobj{typ: "DiscountCodeNode", is: []string{"Node"}, fields: map[string]any{
+	return &gobj{typ: "DiscountCodeNode", fields: map[string]any{
 		"id": gid("DiscountCodeNode", d.ID), "codeDiscount": s.codeDiscountObject(d)}}
 }
 
@@ -137,40 +124,31 @@ func (s *Sandbox) codeDiscountObject(d *discount) *gobj {
 		"startsAt": gqlTime(d.StartsAt), "endsAt": gqlTime(d.EndsAt),
 		"createdAt": gqlTime(d.CreatedAt), "updatedAt": gqlTime(d.UpdatedAt),
 		"asyncUsageCount": d.usage(), "usageLimit": nil, "appliesOncePerCustomer": d.OncePerCustomer,
-		"codesCount":               count(len(d.Codes), map[string]any{"limit": nil}),
-		"codes":                    codesResolver(d),
-		"combinesWith":             &gobj{typ: "DiscountCombinesWith", fields: map[string]any{"orderDiscounts": false, "productDiscounts": false, "shippingDiscounts": false}},
-		"customerSelection":        &gobj{typ: "DiscountCustomerAll", is: []string{"DiscountCustomerSelection"}, fields: map[string]any{"allCustomers": true}},
-		"context":                  &gobj{typ: "DiscountBuyerSelectionAll", is: []string{"DiscountContext"}, fields: map[string]any{"all": "ALL"}},
-		"minimumRequirement":       nil,
-		"hasTimelineComment":       false,
-		"shareableUrls":            []*gobj{},
-		"totalSales":               nil,
-		"discountClass":            "ORDER",
-		"discountClasses":          []string{"ORDER"},
-		"appliesOnOneTimePurchase": true,
-		"appliesOnSubscription":    false,
+		"codesCount":      count(len(d.Codes), map[string]any{"limit": nil}),
+		"codes":           codesResolver(d),
+		"combinesWith":    &gobj{typ: "DiscountCombinesWith", fields: map[string]any{"orderDiscounts": false, "productDiscounts": false, "shippingDiscounts": false}},
+		"discountClasses": []string{"ORDER"},
 	}
 	if d.UsageLimit > 0 {
 		f["usageLimit"] = d.UsageLimit
 	}
-	o := &gobj{typ: "DiscountCodeBasic", is: []string{"DiscountCode"}, fields: f}
+	o := &gobj{typ: "DiscountCodeBasic", fields: f}
 	switch d.Kind {
 	case KindPercentage, KindFixedAmount:
 		f["recurringCycleLimit"] = 0
 		f["customerGets"] = customerGets(s.discountValue(d))
 	case KindFreeShipping:
 		o.typ = "DiscountCodeFreeShipping"
-		f["discountClass"], f["discountClasses"] = "SHIPPING", []string{"SHIPPING"}
-		f["destinationSelection"] = &gobj{typ: "DiscountCountryAll", is: []string{"DiscountShippingDestinationSelection"}, fields: map[string]any{"allCountries": true}}
+		f["discountClasses"] = []string{"SHIPPING"}
+		f["appliesOnOneTimePurchase"], f["appliesOnSubscription"] = true, false
 		f["maximumShippingPrice"] = nil
 	case KindBxgy:
 		o.typ = "DiscountCodeBxgy"
-		f["discountClass"], f["discountClasses"] = "PRODUCT", []string{"PRODUCT"}
+		f["discountClasses"] = []string{"PRODUCT"}
 		f["usesPerOrderLimit"] = nil
 		f["customerBuys"] = &gobj{typ: "DiscountCustomerBuys", fields: map[string]any{"items": allItems(),
-			"value": &gobj{typ: "DiscountQuantity", is: []string{"DiscountCustomerBuysValue"}, fields: map[string]any{"quantity": "1"}}}}
-		f["customerGets"] = customerGets(&gobj{typ: "DiscountOnQuantity", is: []string{"DiscountCustomerGetsValue"}, fields: map[string]any{
+			"value": &gobj{typ: "DiscountQuantity", fields: map[string]any{"quantity": "1"}}}}
+		f["customerGets"] = customerGets(&gobj{typ: "DiscountOnQuantity", fields: map[string]any{
 			"quantity": &gobj{typ: "DiscountQuantity", fields: map[string]any{"quantity": "1"}},
 			"effect":   percentageObject(10000)}})
 	}
@@ -186,7 +164,7 @@ func codesResolver(d *discount) resolver {
 		return connection("DiscountRedeemCode", ids, a, func(i int) *gobj {
 			c := d.Codes[i]
 			return &gobj{typ: "DiscountRedeemCode", fields: map[string]any{"id": gid("DiscountRedeemCode", c.ID),
-				"code": c.Code, "asyncUsageCount": c.Usage, "createdBy": nil}}
+				"code": c.Code, "asyncUsageCount": c.Usage}}
 		})
 	}
 }
@@ -195,12 +173,12 @@ func (s *Sandbox) discountValue(d *discount) *gobj {
 	if d.Kind == KindPercentage {
 		return percentageObject(d.Value)
 	}
-	return &gobj{typ: "DiscountAmount", is: []string{"DiscountCustomerGetsValue"}, fields: map[string]any{
+	return &gobj{typ: "DiscountAmount", fields: map[string]any{
 		"amount": moneyV2(d.Value, d.currency), "appliesOnEachItem": false}}
 }
 
 func percentageObject(bp int64) *gobj {
-	return &gobj{typ: "DiscountPercentage", is: []string{"DiscountCustomerGetsValue", "DiscountEffect"},
+	return &gobj{typ: "DiscountPercentage",
 		fields: map[string]any{"percentage": json.Number(shortDecimal(bp, 4))}}
 }
 
@@ -209,7 +187,7 @@ func moneyV2(minor int64, currency string) *gobj {
 }
 
 func allItems() *gobj {
-	return &gobj{typ: "AllDiscountItems", is: []string{"DiscountItems"}, fields: map[string]any{"allItems": true}}
+	return &gobj{typ: "AllDiscountItems", fields: map[string]any{"allItems": true}}
 }
 
 func customerGets(value *gobj) *gobj {

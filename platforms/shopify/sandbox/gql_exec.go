@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // gobj is a GraphQL object the sandbox can answer: its type name and its
@@ -12,16 +14,15 @@ import (
 // another *gobj, a []*gobj, or a resolver computed from the field's
 // arguments. Connections, edges and pageInfo are wrappers: as in Shopify's
 // cost rules they cost nothing themselves, the connection costs 2 plus its
-// nodes.
+// nodes. Which unions and interfaces a type belongs to is the schema's.
 type gobj struct {
 	typ     string
-	is      []string // unions and interfaces the type belongs to
 	wrapper bool
 	conn    bool
 	fields  map[string]any
 }
 
-// resolver computes a field from its resolved arguments.
+// resolver computes a field from its arguments.
 type resolver func(args map[string]any) (any, error)
 
 // gqlError is one entry of a response's "errors".
@@ -37,21 +38,23 @@ type gqlLocation struct {
 	Column int `json:"column"`
 }
 
-// exec walks a selection over the sandbox's objects, building the response
-// data and its actual cost.
+// exec walks a validated operation over the sandbox's objects, building
+// the response data and its actual cost.
 type exec struct {
-	vars    map[string]any
-	errs    []gqlError
-	invalid bool // a field does not exist: the whole request is refused
+	doc    *ast.QueryDocument
+	schema *ast.Schema
+	vars   map[string]any
+	errs   []gqlError
+	bulk   *bulkDefer // set while writing a bulk query's lines
 }
 
-// matches reports whether an inline fragment's type condition applies.
-func (o *gobj) matches(on string) bool {
+// matches reports whether a fragment's type condition applies to o.
+func (x *exec) matches(o *gobj, on string) bool {
 	if on == "" || on == o.typ {
 		return true
 	}
-	for _, t := range o.is {
-		if t == on {
+	for _, t := range x.schema.GetPossibleTypes(x.schema.Types[on]) {
+		if t.Name == o.typ {
 			return true
 		}
 	}
@@ -59,7 +62,7 @@ func (o *gobj) matches(on string) bool {
 }
 
 // object projects sel onto o; cost is Shopify's: 1 per object, wrappers 0.
-func (x *exec) object(o *gobj, sel []*gqlSel, path []any) (map[string]any, int) {
+func (x *exec) object(o *gobj, sel ast.SelectionSet, path []any) (map[string]any, int) {
 	out := map[string]any{}
 	cost := 1
 	if o.wrapper {
@@ -69,18 +72,24 @@ func (x *exec) object(o *gobj, sel []*gqlSel, path []any) (map[string]any, int) 
 	return out, cost
 }
 
-func (x *exec) selections(o *gobj, sel []*gqlSel, path []any, out map[string]any, cost *int) {
+func (x *exec) selections(o *gobj, sel ast.SelectionSet, path []any, out map[string]any, cost *int) {
 	for _, s := range sel {
-		if s.Field == nil {
-			if o.matches(s.On) {
-				x.selections(o, s.Sel, path, out, cost)
+		if skipped(s, x.vars) {
+			continue
+		}
+		f, ok := s.(*ast.Field)
+		if !ok {
+			if x.matches(o, typeCondition(x.doc, s)) {
+				x.selections(o, children(x.doc, s), path, out, cost)
 			}
 			continue
 		}
-		f := s.Field
-		v, c := x.field(o, f, append(path[:len(path):len(path)], f.key()))
+		v, c := x.field(o, f, append(path[:len(path):len(path)], f.Alias))
+		if _, later := v.(deferred); later {
+			continue
+		}
 		*cost += c
-		if prev, ok := out[f.key()].(map[string]any); ok {
+		if prev, ok := out[f.Alias].(map[string]any); ok {
 			if next, ok := v.(map[string]any); ok {
 				for k, e := range next {
 					prev[k] = e
@@ -88,34 +97,35 @@ func (x *exec) selections(o *gobj, sel []*gqlSel, path []any, out map[string]any
 				continue
 			}
 		}
-		out[f.key()] = v
+		out[f.Alias] = v
 	}
 }
 
-func (x *exec) field(o *gobj, f *gqlField, path []any) (any, int) {
+func (x *exec) field(o *gobj, f *ast.Field, path []any) (any, int) {
 	if f.Name == "__typename" {
 		return o.typ, 0
 	}
+	if x.bulk != nil && isConnection(f) {
+		x.bulk.found = append(x.bulk.found, nested{obj: o, field: f, parent: x.bulk.parent})
+		return deferred{}, 0
+	}
 	v, ok := o.fields[f.Name]
 	if !ok {
-		x.invalid = true
 		x.errs = append(x.errs, gqlError{
-			Message:   fmt.Sprintf("Field '%s' doesn't exist on type '%s'", f.Name, o.typ),
-			Locations: []gqlLocation{{f.Line, f.Col}},
-			Path:      path,
-			Extensions: map[string]any{"code": "undefinedField", "typeName": o.typ,
-				"fieldName": f.Name},
+			Message:    fmt.Sprintf("Field '%s' on type '%s' is not answered by the sandbox", f.Name, o.typ),
+			Locations:  []gqlLocation{{f.Position.Line, f.Position.Column}},
+			Path:       path,
+			Extensions: map[string]any{"code": "INTERNAL_SERVER_ERROR"},
 		})
 		return nil, 0
 	}
 	if r, ok := v.(resolver); ok {
 		var err error
-		if v, err = r(resolveArgs(f.Args, x.vars)); err != nil {
-			e := gqlError{Message: err.Error(), Locations: []gqlLocation{{f.Line, f.Col}}, Path: path}
+		if v, err = r(argValues(f, x.vars)); err != nil {
+			e := gqlError{Message: err.Error(), Locations: []gqlLocation{{f.Position.Line, f.Position.Column}}, Path: path}
 			var fe *fieldError
 			if errors.As(err, &fe) {
 				e.Extensions = fe.ext
-				x.invalid = x.invalid || fe.invalid
 			}
 			x.errs = append(x.errs, e)
 			return nil, 0
@@ -124,16 +134,13 @@ func (x *exec) field(o *gobj, f *gqlField, path []any) (any, int) {
 	return x.value(v, f, path)
 }
 
-func (x *exec) value(v any, f *gqlField, path []any) (any, int) {
+func (x *exec) value(v any, f *ast.Field, path []any) (any, int) {
 	switch t := v.(type) {
 	case *gobj:
-		if t == nil {
+		if t == nil || f.SelectionSet == nil {
 			return nil, 0
 		}
-		if f.Sel == nil {
-			return nil, 0
-		}
-		out, c := x.object(t, f.Sel, path)
+		out, c := x.object(t, f.SelectionSet, path)
 		if t.conn {
 			c += 2
 		}
@@ -154,16 +161,15 @@ func (x *exec) value(v any, f *gqlField, path []any) (any, int) {
 // requestedCost prices a selection before running it, as Shopify does: a
 // connection costs 2 plus its page size times the cost of one node, an
 // object 1, a scalar 0, a union the most expensive of its fragments.
-func requestedCost(sel []*gqlSel, vars map[string]any) int {
+func (x *exec) requestedCost(sel ast.SelectionSet) int {
 	base, byType := 0, map[string]int{}
 	for _, s := range sel {
-		switch {
-		case s.Field != nil:
-			base += fieldCost(s.Field, vars)
-		case s.On == "":
-			base += requestedCost(s.Sel, vars)
-		default:
-			byType[s.On] += requestedCost(s.Sel, vars)
+		if f, ok := s.(*ast.Field); ok {
+			base += x.fieldCost(f)
+		} else if on := typeCondition(x.doc, s); on == "" {
+			base += x.requestedCost(children(x.doc, s))
+		} else {
+			byType[on] += x.requestedCost(children(x.doc, s))
 		}
 	}
 	most := 0
@@ -173,42 +179,53 @@ func requestedCost(sel []*gqlSel, vars map[string]any) int {
 	return base + most
 }
 
-func fieldCost(f *gqlField, vars map[string]any) int {
-	if f.Sel == nil {
+func (x *exec) fieldCost(f *ast.Field) int {
+	if f.SelectionSet == nil {
 		return 0
 	}
-	if n, ok := pageSize(resolveArgs(f.Args, vars)); ok {
-		return 2 + n*nodeCost(f.Sel, vars)
+	if n, ok := pageSize(argValues(f, x.vars)); ok {
+		return 2 + n*x.nodeCost(f.SelectionSet)
 	}
 	switch f.Name {
 	case "pageInfo":
 		return 0
 	case "edges":
-		return requestedCost(f.Sel, vars)
+		return x.requestedCost(f.SelectionSet)
 	}
-	return 1 + requestedCost(f.Sel, vars)
+	return 1 + x.requestedCost(f.SelectionSet)
 }
 
 // nodeCost is the cost of one node of a connection, selected through
 // edges { node } or nodes.
-func nodeCost(sel []*gqlSel, vars map[string]any) int {
+func (x *exec) nodeCost(sel ast.SelectionSet) int {
 	most := 0
+	for _, n := range nodeSelections(sel) {
+		most = max(most, 1+x.requestedCost(n))
+	}
+	return most
+}
+
+// nodeSelections are what a connection's selection selects of its nodes:
+// under nodes, and under edges { node }.
+func nodeSelections(sel ast.SelectionSet) []ast.SelectionSet {
+	var out []ast.SelectionSet
 	for _, s := range sel {
-		if s.Field == nil {
+		f, ok := s.(*ast.Field)
+		if !ok {
 			continue
 		}
-		switch s.Field.Name {
+		switch f.Name {
 		case "nodes":
-			most = max(most, 1+requestedCost(s.Field.Sel, vars))
+			out = append(out, f.SelectionSet)
 		case "edges":
-			for _, e := range s.Field.Sel {
-				if e.Field != nil && e.Field.Name == "node" {
-					most = max(most, 1+requestedCost(e.Field.Sel, vars))
+			for _, e := range f.SelectionSet {
+				if n, ok := e.(*ast.Field); ok && n.Name == "node" {
+					out = append(out, n.SelectionSet)
 				}
 			}
 		}
 	}
-	return most
+	return out
 }
 
 // pageSize reads first or last from a connection's arguments.
@@ -231,6 +248,8 @@ func intArg(args map[string]any, k string) (int, bool) {
 		return int(v), true
 	case int:
 		return v, true
+	case int64:
+		return int(v), true
 	}
 	return 0, false
 }

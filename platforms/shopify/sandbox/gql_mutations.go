@@ -16,10 +16,7 @@ func (s *Sandbox) discountCodeBasicCreate(sh *Shop, scope string) resolver {
 		if err := needScope(scope, "discountCodeBasicCreate", "write_discounts"); err != nil {
 			return nil, err
 		}
-		in, ok := a["basicCodeDiscount"].(map[string]any)
-		if !ok {
-			return nil, missingArgs("discountCodeBasicCreate", "basicCodeDiscount")
-		}
+		in, _ := a["basicCodeDiscount"].(map[string]any)
 		spec, errs := basicSpec(in, sh.Currency)
 		if len(errs) == 0 {
 			errs = sh.validate(&spec, 0)
@@ -54,6 +51,43 @@ func (s *Sandbox) discountCodeDelete(sh *Shop, scope string) resolver {
 			Message: "Discount does not exist"}})
 		return &gobj{typ: "DiscountCodeDeletePayload", fields: payload}, nil
 	}
+}
+
+// discountCodeDeactivate ends a code discount now
+// (https://shopify.dev/docs/api/admin-graphql/2026-10/mutations/discountCodeDeactivate):
+// Shopify then reports it EXPIRED, checkout refuses its codes and
+// discounts/update is sent. An expired discount comes back unchanged; an
+// id that names no code discount is a userError on "id".
+func (s *Sandbox) discountCodeDeactivate(sh *Shop, scope string) resolver {
+	return func(a map[string]any) (any, error) {
+		if err := needScope(scope, "discountCodeDeactivate", "write_discounts"); err != nil {
+			return nil, err
+		}
+		payload := map[string]any{"codeDiscountNode": nil, "userErrors": []*gobj{}}
+		id := strArg(a, "id")
+		for _, d := range sh.discounts {
+			if gid("DiscountCodeNode", d.ID) != id {
+				continue
+			}
+			if now := s.now(); d.Status(now) != "EXPIRED" {
+				d.EndsAt, d.UpdatedAt = now, now
+				d.StartsAt = minTime(d.StartsAt, now)
+				s.emitDiscount(sh, "discounts/update", d)
+			}
+			payload["codeDiscountNode"] = s.discountNode(d)
+			return &gobj{typ: "DiscountCodeDeactivatePayload", fields: payload}, nil
+		}
+		payload["userErrors"] = userErrorObjects([]userError{{Field: []string{"id"}, Code: "INVALID",
+			Message: "Discount does not exist"}})
+		return &gobj{typ: "DiscountCodeDeactivatePayload", fields: payload}, nil
+	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 func userErrorObjects(errs []userError) []*gobj {

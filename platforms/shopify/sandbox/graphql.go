@@ -9,6 +9,8 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // The GraphQL Admin API endpoint, priced and throttled as Shopify documents
@@ -35,19 +37,9 @@ type gqlResponse struct {
 }
 
 // fieldError is a resolver's refusal, with Shopify's error extensions.
-// An invalid one (a missing required argument) refuses the whole request,
-// as Shopify's validation does.
 type fieldError struct {
-	msg     string
-	ext     map[string]any
-	invalid bool
-}
-
-// missingArgs is Shopify's validation error for required arguments.
-func missingArgs(field string, names ...string) error {
-	return &fieldError{msg: fmt.Sprintf("Field '%s' is missing required arguments: %s", field, strings.Join(names, ", ")),
-		ext: map[string]any{"code": "missingRequiredArguments", "className": "Field", "name": field,
-			"arguments": strings.Join(names, ", ")}, invalid: true}
+	msg string
+	ext map[string]any
 }
 
 func (e *fieldError) Error() string { return e.msg }
@@ -93,26 +85,20 @@ func (s *Sandbox) runGraphQL(r *http.Request, req gqlRequest) (int, any) {
 	if !ok {
 		return http.StatusUnauthorized, map[string]any{"errors": invalidToken}
 	}
-	op, err := parseGraphQL(req.Query, req.OperationName)
-	if err != nil {
-		return http.StatusOK, gqlResponse{Errors: []gqlError{{Message: err.Error(),
-			Extensions: map[string]any{"code": "PARSE_ERROR"}}}}
+	p, errs := prepare(req)
+	if errs != nil {
+		return http.StatusOK, gqlResponse{Errors: errs}
 	}
-	vars := map[string]any{}
-	for k, v := range op.Defaults {
-		vars[k] = resolveValue(v, nil)
-	}
-	for k, v := range req.Variables {
-		vars[k] = v
-	}
-	return http.StatusOK, s.execute(sh, scope, op, vars)
+	return http.StatusOK, s.execute(sh, scope, p)
 }
 
-func (s *Sandbox) execute(sh *Shop, scope string, op *gqlOp, vars map[string]any) gqlResponse {
-	requested := requestedCost(op.Sel, vars)
+func (s *Sandbox) execute(sh *Shop, scope string, p *prepared) gqlResponse {
+	x := &exec{doc: p.doc, schema: adminSchema, vars: p.vars}
+	requested := x.requestedCost(p.op.SelectionSet)
 	root := s.queryRoot(sh, scope)
-	if op.Kind == "mutation" {
-		requested = 10 * countFields(op.Sel)
+	mutation := p.op.Operation == ast.Mutation
+	if mutation {
+		requested = 10 * x.countFields(p.op.SelectionSet)
 		root = s.mutationRoot(sh, scope)
 	}
 	b, capacity := &sh.gqlBucket, s.opts.GraphQLBucket
@@ -131,14 +117,9 @@ func (s *Sandbox) execute(sh *Shop, scope string, op *gqlOp, vars map[string]any
 			Extensions: s.costExtension(sh, requested, nil)}
 	}
 	b.available -= float64(requested)
-	x := &exec{vars: vars}
-	data, actual := x.object(root, op.Sel, nil)
-	if op.Kind == "mutation" {
+	data, actual := x.object(root, p.op.SelectionSet, nil)
+	if mutation {
 		actual = requested
-	}
-	if x.invalid {
-		b.available += float64(requested)
-		return gqlResponse{Errors: x.errs}
 	}
 	actual = min(actual, requested)
 	b.available += float64(requested - actual)
@@ -158,13 +139,14 @@ func (s *Sandbox) costExtension(sh *Shop, requested int, actual *int) map[string
 	}}
 }
 
-func countFields(sel []*gqlSel) int {
+// countFields counts a mutation's root fields.
+func (x *exec) countFields(sel ast.SelectionSet) int {
 	n := 0
 	for _, s := range sel {
-		if s.Field != nil {
+		if _, ok := s.(*ast.Field); ok {
 			n++
 		} else {
-			n += countFields(s.Sel)
+			n += x.countFields(children(x.doc, s))
 		}
 	}
 	return n

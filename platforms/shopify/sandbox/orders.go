@@ -1,10 +1,13 @@
 package sandbox
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"codecredit/platforms/currency"
 )
 
 // ErrCodeRejected is returned when checkout would refuse a discount code:
@@ -30,7 +33,14 @@ type OrderSpec struct {
 
 // Line is a product line of an order. Price is per unit in the shop
 // currency, as a decimal string ("12.50") or, when empty, PriceMinor.
+// ProductID and VariantID, when given, name the product and variant (so two
+// orders can buy the same one); otherwise each line gets fresh ids. A
+// ProductID of the shop's catalog fills in the title, SKU, variant and,
+// when neither price is given, the price; a gift card is neither taxed
+// nor discounted, as at Shopify's checkout.
 type Line struct {
+	ProductID  int64  `json:"product_id,omitempty"`
+	VariantID  int64  `json:"variant_id,omitempty"`
 	Title      string `json:"title"`
 	SKU        string `json:"sku,omitempty"`
 	Price      string `json:"price,omitempty"`
@@ -61,11 +71,13 @@ type order struct {
 	Refunds     []*refund
 	Disputes    []*dispute
 	CancelledAt time.Time
+	Source      string // source_name; "" is "web"
 }
 
 type orderLine struct {
 	ID, ProductID, VariantID int64
 	Title, SKU               string
+	GiftCard                 bool
 	Price                    int64
 	Qty                      int
 	Allocs                   []allocation
@@ -129,7 +141,9 @@ func (s *Sandbox) placeOrder(shop string, spec OrderSpec) (int64, error) {
 		o.apply(i, d, spec.Codes[i])
 	}
 	for _, l := range o.Lines {
-		l.Tax = mulDivRound(l.net(), o.TaxRate, 10000)
+		if !l.GiftCard {
+			l.Tax = currency.MulDiv(l.net(), o.TaxRate, 10000)
+		}
 	}
 	for _, d := range discounts {
 		d.Codes[codeIndex(d, spec.Codes)].Usage++
@@ -157,7 +171,7 @@ func (s *Sandbox) newOrder(sh *Shop, spec OrderSpec) (*order, error) {
 		o.Email = fmt.Sprintf("customer%d@example.com", o.Number)
 	}
 	o.CustomerID = s.customerID(sh, o.Email)
-	if err := s.addLines(o, spec.Lines); err != nil {
+	if err := s.addLines(sh, o, spec.Lines); err != nil {
 		return nil, err
 	}
 	if spec.Shipping != "" {
@@ -171,24 +185,29 @@ func (s *Sandbox) newOrder(sh *Shop, spec OrderSpec) (*order, error) {
 }
 
 // addLines adds the order's product lines; call with mu held.
-func (s *Sandbox) addLines(o *order, lines []Line) error {
+func (s *Sandbox) addLines(sh *Shop, o *order, lines []Line) error {
 	for _, l := range lines {
-		price := l.PriceMinor
+		ol := &orderLine{ID: s.id(), ProductID: l.ProductID, VariantID: l.VariantID,
+			Title: l.Title, SKU: l.SKU, Price: l.PriceMinor, Qty: l.Quantity}
+		if p := sh.product(l.ProductID); p != nil {
+			ol.Title, ol.SKU = cmp.Or(ol.Title, p.Title), cmp.Or(ol.SKU, p.SKU)
+			ol.VariantID, ol.GiftCard = cmp.Or(ol.VariantID, p.VariantID), p.GiftCard
+			if l.Price == "" && l.PriceMinor == 0 {
+				ol.Price = p.Price
+			}
+		}
 		if l.Price != "" {
 			var err error
-			if price, err = parseMoney(l.Price, o.Currency); err != nil {
+			if ol.Price, err = parseMoney(l.Price, o.Currency); err != nil {
 				return err
 			}
 		}
-		if price < 0 || l.Quantity <= 0 {
+		if ol.Price < 0 || l.Quantity <= 0 {
 			return fmt.Errorf("sandbox: line %q needs a price of zero or more and a positive quantity", l.Title)
 		}
-		title := l.Title
-		if title == "" {
-			title = "Sandbox product"
-		}
-		o.Lines = append(o.Lines, &orderLine{ID: s.id(), ProductID: s.id(), VariantID: s.id(),
-			Title: title, SKU: l.SKU, Price: price, Qty: l.Quantity})
+		ol.Title = cmp.Or(ol.Title, "Sandbox product")
+		ol.ProductID, ol.VariantID = cmp.Or(ol.ProductID, s.id()), cmp.Or(ol.VariantID, s.id())
+		o.Lines = append(o.Lines, ol)
 	}
 	return nil
 }
@@ -210,10 +229,7 @@ func (o *order) setPresentment(currency, rate string) error {
 
 // presentment converts shop-currency minor units to the customer's.
 func (o *order) presentment(v int64) int64 {
-	if v < 0 {
-		return -mulDivRound(-v, o.rateNum, o.rateDen)
-	}
-	return mulDivRound(v, o.rateNum, o.rateDen)
+	return currency.MulDiv(v, o.rateNum, o.rateDen)
 }
 
 // customerID gives each email of a shop a stable customer id; call with mu

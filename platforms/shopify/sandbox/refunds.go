@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"codecredit/platforms/currency"
 )
 
 // RefundSpec is what the merchant refunds: quantities of lines (their
@@ -125,7 +127,7 @@ func (s *Sandbox) commitRefund(sh *Shop, o *order, r *refund) {
 // share is the part of whole owed for qty more units after done units, out
 // of n: round(whole×(done+qty)/n) − round(whole×done/n).
 func share(whole int64, done, qty, n int) int64 {
-	return mulDivRound(whole, int64(done+qty), int64(n)) - mulDivRound(whole, int64(done), int64(n))
+	return currency.MulDiv(whole, int64(done+qty), int64(n)) - currency.MulDiv(whole, int64(done), int64(n))
 }
 
 func (o *order) line(rl RefundLine) *orderLine {

@@ -1,10 +1,17 @@
-// Package sandbox is a local stand-in for Shopify: OAuth (authorization
-// code grant, token exchange, expiring offline tokens and their refresh),
-// the parts of the GraphQL and REST Admin APIs Codecredit calls, with
-// Shopify's rate limits, and signed webhook deliveries for orders, refunds,
-// cancellations, discounts, uninstalls and the compliance topics. It
-// follows Shopify's documented behaviour so the app's production client
-// code runs against it unchanged; only the base URL differs.
+// Package sandbox is a local stand-in for Shopify's Admin API, used by the
+// tests and the demo in place of a real shop; the app's real Shopify
+// adapter is the package codecredit/platforms/shopify (platforms/shopify),
+// which talks to this sandbox exactly as it talks to Shopify. It serves
+// OAuth (authorization code grant, token exchange, expiring offline tokens
+// and their refresh), the parts of the GraphQL and REST Admin APIs
+// Codecredit calls, with Shopify's rate limits, bulk query operations
+// with their JSONL files, a small catalog of products in collections
+// (products.go), and signed webhook deliveries for orders, refunds,
+// cancellations, discounts, products, collections, uninstalls and the
+// compliance topics. It follows Shopify's documented behaviour so the
+// adapter's production client code runs against it unchanged; only the
+// base URL differs. GraphQL requests are validated against schema.graphql,
+// Shopify's own names for the part of the schema served.
 //
 // Every shop shares the sandbox's address. A request names its shop in the
 // Host header (the shop's own domain, as the app's client sends it when
@@ -50,7 +57,8 @@ type Options struct {
 	APIKey    string // the app's client id; default DefaultAPIKey
 	APISecret string // the app's client secret (signs HMACs, session tokens, webhooks); default DefaultAPISecret
 	// Scopes are granted by token exchange (as declared in the app's
-	// configuration); the authorization code grant grants what it asks.
+	// configuration; default: shopify.app.toml's, and read_products for the
+	// catalog); the authorization code grant grants what it asks.
 	Scopes string
 	// AppURL receives webhooks at AppURL + "/webhooks/shopify" for the
 	// compliance topics and for AppTopics; SetAppURL changes it later.
@@ -88,6 +96,7 @@ type Sandbox struct {
 	nextID int64
 	tokens tokenStore
 	hooks  deliveries
+	bulk   bulkState
 	srv    *http.Server
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -118,7 +127,7 @@ func New(opts Options) *Sandbox {
 		opts.RetryBackoff = time.Second
 	}
 	if opts.Scopes == "" {
-		opts.Scopes = "read_discounts,write_discounts,read_orders," + DisputeScope
+		opts.Scopes = "read_discounts,write_discounts,read_orders,read_products," + DisputeScope
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -127,6 +136,7 @@ func New(opts Options) *Sandbox {
 	s := &Sandbox{opts: opts, log: opts.Logger, appURL: strings.TrimRight(opts.AppURL, "/"),
 		shops: map[string]*Shop{}, nextID: 450789469, ctx: ctx, cancel: cancel}
 	s.tokens.init()
+	s.bulk.byToken, s.bulk.hold, s.bulk.fail = map[string]*bulkOp{}, map[*Shop]chan struct{}{}, map[*Shop]string{}
 	return s
 }
 
@@ -157,7 +167,11 @@ func (s *Sandbox) Start(addr string) (string, error) {
 			s.log.Error("sandbox server stopped", "err", err)
 		}
 	}()
-	return "http://" + ln.Addr().String(), nil
+	base := "http://" + ln.Addr().String()
+	s.mu.Lock()
+	s.bulk.base = base
+	s.mu.Unlock()
+	return base, nil
 }
 
 // Close stops the server and abandons pending webhook retries.
@@ -169,6 +183,7 @@ func (s *Sandbox) Close() {
 		_ = s.srv.Shutdown(ctx)
 	}
 	s.hooks.wg.Wait()
+	s.bulk.wg.Wait()
 }
 
 // Handler serves the Shopify endpoints and the /_sandbox control API.
@@ -182,6 +197,7 @@ func (s *Sandbox) Handler() http.Handler {
 	mux.HandleFunc("GET /admin/api/{version}/webhooks.json", s.rest(s.restListWebhooks))
 	mux.HandleFunc("POST /admin/api/{version}/webhooks.json", s.rest(s.restCreateWebhook))
 	mux.HandleFunc("DELETE /admin/api/{version}/webhooks/{id}", s.rest(s.restDeleteWebhook))
+	mux.HandleFunc("GET /bulk-operations/{token}/{file}", s.bulkFile)
 	s.controlRoutes(mux)
 	return mux
 }

@@ -24,7 +24,12 @@ type Shop struct {
 	subs      []*subscription
 	gqlBucket bucket
 	gqlUsage  GraphQLUsage
+	bulkOps   []*bulkOp
 	restUsed  bucket
+
+	products    []*product    // by id, ascending
+	collections []*collection // by id, ascending
+	contracts   []*contract   // subscription contracts, by id
 }
 
 // subscription is a webhook subscription made through the Admin API.
@@ -54,6 +59,7 @@ func (s *Sandbox) AddShop(domain, currency string) *Shop {
 		Email: "owner@" + handle + ".example", Currency: strings.ToUpper(currency),
 		Plan: "Basic", byCode: map[string]*discount{}, orders: map[int64]*order{}, orderSeq: 1000}
 	s.shops[domain] = sh
+	s.seedCatalog(sh)
 	return sh
 }
 

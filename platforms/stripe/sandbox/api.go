@@ -119,6 +119,8 @@ func (s *Server) promotionCodes(a *account, r *http.Request, id string) (any, in
 			return promoJSON(a, p, expands(r.Form, "promotion.coupon")), 0, nil
 		}
 		return missing("promotion code", "id", id)
+	case id != "" && r.Method == http.MethodPost:
+		return updatePromotionCode(a, r, id)
 	}
 	e := unrecognized(r)
 	return nil, http.StatusNotFound, &e

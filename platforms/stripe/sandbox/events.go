@@ -41,9 +41,15 @@ type target struct {
 // when the account is connected to the platform, the platform's Connect
 // endpoints, with "account" set. Call with s.mu held; send it after.
 func (s *Server) event(a *account, typ string, obj any) *sentEvent {
+	return s.eventAt(a, typ, obj, s.opts.Now().Unix())
+}
+
+// eventAt is event created at a time of its own: a subscription's
+// events are dated by its clock, as a test clock dates them.
+func (s *Server) eventAt(a *account, typ string, obj any, created int64) *sentEvent {
 	ev := &sentEvent{id: newID("evt_"), typ: typ}
 	base := map[string]any{
-		"id": ev.id, "object": "event", "api_version": stripe.APIVersion, "created": s.opts.Now().Unix(),
+		"id": ev.id, "object": "event", "api_version": stripe.APIVersion, "created": created,
 		"data": map[string]any{"object": obj}, "livemode": true,
 		"request": map[string]any{"id": nil, "idempotency_key": nil}, "type": typ,
 	}

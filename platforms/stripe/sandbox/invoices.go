@@ -11,6 +11,9 @@ type sbInvoice struct {
 	account  *account
 	body     map[string]any
 	discount map[string]any // nil without a discount
+	sale     sale           // what was billed: lines, payment intent
+	lines    []any          // all its lines' JSON, for GET /v1/invoices/{id}/lines
+	credited map[string]int64
 }
 
 // SubscribeAPI plays a merchant creating a monthly subscription through
@@ -19,13 +22,13 @@ type sbInvoice struct {
 // https://docs.stripe.com/billing/subscriptions/coupons#promotion-codes
 func (s *Server) SubscribeAPI(accountID, code string, price int64, currency string) (Invoice, error) {
 	s.mu.Lock()
-	sub, inv, paid, err := s.subscribe(accountID, code, price, currency)
+	sub, inv, paid, err := s.subscribe(accountID, code, planItems(price), currency)
 	s.mu.Unlock()
 	if err != nil {
 		return Invoice{}, err
 	}
 	out := Invoice{SubscriptionID: sub.id, InvoiceID: inv.invoice, PaymentIntentID: inv.intent,
-		Total: inv.total(), EventID: paid.id}
+		Total: inv.total(), EventID: paid.id, LineIDs: inv.lineIDs()}
 	return out, s.send(paid)
 }
 
@@ -34,8 +37,8 @@ func (s *Server) SubscribeAPI(accountID, code string, price int64, currency stri
 // resources.discount of Stripe's OpenAPI fixtures3.json: the coupon under
 // source). The subscription's discount keeps its promotion code on every
 // invoice. Call with s.mu held.
-func (s *Server) keepInvoice(sub *subscription, sl *sale, body map[string]any) {
-	inv := &sbInvoice{account: sl.account, body: body}
+func (s *Server) keepInvoice(sub *subscription, sl *sale, body map[string]any, lines []any) {
+	inv := &sbInvoice{account: sl.account, body: body, sale: *sl, lines: lines, credited: map[string]int64{}}
 	if sl.discount > 0 && sl.coupon != nil {
 		var promo any
 		if sub.sale.promo != nil {
@@ -75,4 +78,14 @@ func (s *Server) retrieveInvoice(a *account, r *http.Request, id string) (any, i
 		}
 	}
 	return out, 0, nil
+}
+
+// invoiceLines serves GET /v1/invoices/{id}/lines, a page at a time.
+func (s *Server) invoiceLines(a *account, r *http.Request, id string) (any, int, *apiError) {
+	inv := s.invoices[id]
+	if inv == nil || inv.account != a {
+		return missing("invoice", "invoice", id)
+	}
+	start, end := page(r, len(inv.lines), func(i int) string { return inv.sale.lines[i].id })
+	return listJSON("/v1/invoices/"+id+"/lines", inv.lines[start:end], end < len(inv.lines)), 0, nil
 }

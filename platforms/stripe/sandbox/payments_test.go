@@ -178,18 +178,7 @@ func TestControlHandler(t *testing.T) {
 	w := newWorld(t)
 	in := listen(t, w)
 	coupon(t, w, "DEMO10", url.Values{"duration": {"once"}})
-	ctl := httptest.NewServer(w.sb.ControlHandler())
-	t.Cleanup(ctl.Close)
-	post := func(path, body string) (int, map[string]any) {
-		res, err := http.Post(ctl.URL+path, "application/json", strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		var out map[string]any
-		_ = json.NewDecoder(res.Body).Decode(&out)
-		return res.StatusCode, out
-	}
+	post := controlClient(t, w)
 	status, out := post("/checkout", `{"account":"`+w.account+`","code":"DEMO10","amount":1000,"currency":"usd","email":"a@b.c"}`)
 	pay, _ := out["result"].(map[string]any)
 	if status != 200 || pay["PaymentIntentID"] == "" || out["delivery_error"] != nil || len(in.events) != 1 {
@@ -201,5 +190,21 @@ func TestControlHandler(t *testing.T) {
 	}
 	if status, out = post("/refund", `{"payment_intent":"pi_nope","amount":100}`); status != 400 {
 		t.Fatalf("unknown payment: %d %v", status, out)
+	}
+}
+
+// controlClient posts JSON to the world's control API and decodes the answer.
+func controlClient(t *testing.T, w *world) func(path, body string) (int, map[string]any) {
+	ctl := httptest.NewServer(w.sb.ControlHandler())
+	t.Cleanup(ctl.Close)
+	return func(path, body string) (int, map[string]any) {
+		res, err := http.Post(ctl.URL+path, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out map[string]any
+		_ = json.NewDecoder(res.Body).Decode(&out)
+		return res.StatusCode, out
 	}
 }

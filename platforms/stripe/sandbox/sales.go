@@ -10,6 +10,8 @@ type sale struct {
 	customer     string
 	email        string
 	subtotal     int64 // before discounts, tax and shipping
+	items        []Item
+	lines        []saleLine // the items priced: discount spread, tax per line
 	discount     int64
 	shipping     int64
 	tax          int64
@@ -23,6 +25,16 @@ type sale struct {
 }
 
 func (s *sale) total() int64 { return s.subtotal - s.discount + s.shipping + s.tax }
+
+// price makes the sale's lines (ids with idPrefix) from its items and
+// discount, and its tax, the lines' taxes.
+func (s *sale) price(idPrefix string) {
+	s.lines = priceLines(s.items, s.discount, s.account.taxBps, idPrefix)
+	s.tax = 0
+	for _, l := range s.lines {
+		s.tax += l.tax
+	}
+}
 
 // sessionJSON is a completed Checkout Session
 // (https://docs.stripe.com/api/checkout/sessions/object).
@@ -59,34 +71,34 @@ func sessionJSON(id, mode string, s *sale) map[string]any {
 }
 
 // invoiceJSON is a paid subscription Invoice (https://docs.stripe.com/api/invoices/object),
-// its n-th (0 = the first), for the period [start, end).
-func invoiceJSON(s *sale, number string, n int, start, end int64) map[string]any {
+// its n-th (0 = the first), for the period [start, end), and all its
+// lines: the invoice carries the first invoiceLinesShown of them.
+func invoiceJSON(s *sale, number string, n int, start, end int64) (map[string]any, []any) {
 	reason := "subscription_cycle"
 	if n == 0 {
 		reason = "subscription_create"
 	}
-	discounts, amounts, taxes := []any{}, []any{}, []any{}
+	discounts, amounts, taxes, di := []any{}, []any{}, []any{}, ""
 	if s.discount > 0 {
-		di := "di_" + s.invoice[3:]
+		di = "di_" + s.invoice[3:]
 		discounts = append(discounts, di)
 		amounts = append(amounts, map[string]any{"amount": s.discount, "discount": di})
 	}
 	if s.tax > 0 {
-		taxes = append(taxes, map[string]any{"amount": s.tax, "tax_behavior": "exclusive",
-			"taxability_reason": "standard_rated", "taxable_amount": s.subtotal - s.discount, "type": "tax_rate_details",
-			"tax_rate_details": map[string]any{"tax_rate": "txr_sandbox"}})
+		taxes = append(taxes, taxJSON(s.tax, s.subtotal-s.discount))
 	}
-	line := map[string]any{"id": "il_" + s.invoice[3:], "object": "line_item", "amount": s.subtotal,
-		"currency": s.currency, "description": "1 × Sandbox plan (at " + formatAmount(s.subtotal) + " / month)",
-		"discount_amounts": amounts, "discounts": discounts, "livemode": true, "quantity": 1,
-		"period": map[string]any{"start": start, "end": end}}
+	lines := make([]any, len(s.lines))
+	for i := range s.lines {
+		lines[i] = invoiceLineJSON(&s.lines[i], s, di, start, end)
+	}
 	return map[string]any{
 		"id": s.invoice, "object": "invoice", "account_country": "US", "account_name": s.account.Name,
 		"amount_due": s.total(), "amount_paid": s.total(), "amount_remaining": 0, "amount_shipping": 0,
 		"attempt_count": 1, "attempted": true, "billing_reason": reason, "collection_method": "charge_automatically",
 		"created": start, "currency": s.currency, "customer": s.customer, "customer_email": s.email,
 		"customer_name": nil, "discounts": discounts, "livemode": true, "metadata": map[string]string{},
-		"lines":  listJSON("/v1/invoices/"+s.invoice+"/lines", []any{line}, false),
+		"lines": listJSON("/v1/invoices/"+s.invoice+"/lines", lines[:min(len(lines), invoiceLinesShown)],
+			len(lines) > invoiceLinesShown),
 		"number": number, "period_start": start, "period_end": end, "status": "paid",
 		"parent": map[string]any{"type": "subscription_details", "quote_details": nil,
 			"subscription_details": map[string]any{"metadata": map[string]string{}, "subscription": s.subscription}},
@@ -95,7 +107,7 @@ func invoiceJSON(s *sale, number string, n int, start, end int64) map[string]any
 		"subtotal": s.subtotal, "subtotal_excluding_tax": s.subtotal, "total": s.total(),
 		"total_discount_amounts": amounts, "total_excluding_tax": s.subtotal - s.discount,
 		"total_pretax_credit_amounts": []any{}, "total_taxes": taxes,
-	}
+	}, lines
 }
 
 // chargeJSON is a Charge (https://docs.stripe.com/api/charges/object);

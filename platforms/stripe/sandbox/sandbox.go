@@ -1,14 +1,24 @@
-// Package sandbox is a stateful, local Stripe: the endpoints the adapter
+// Package sandbox is a local, stateful stand-in for Stripe; the real
+// adapter is platforms/stripe, which speaks to it with the code it uses
+// against Stripe, only the base URL differs. It has the endpoints the adapter
 // calls (Connect OAuth, /v1/account, coupons, promotion codes, webhook
-// endpoints), speaking form-encoded requests and Stripe's JSON (its objects,
-// list envelope and error envelope), plus a control API that plays the
-// customer: checkouts, subscriptions and their renewals, refunds, each
-// delivered as a signed event to the app's webhook endpoints.
+// endpoints, invoices and their lines, checkout sessions' line items),
+// speaking form-encoded requests and Stripe's JSON (its objects, list
+// envelope and error envelope), plus a control API that plays the
+// customer: checkouts and subscriptions of several items, renewals,
+// refunds and credit notes, each delivered as a signed event to the app's
+// webhook endpoints.
 //
 // Shapes follow the API reference (https://docs.stripe.com/api) at the
 // version stripe-go v85 pins (stripe.APIVersion). It acts as live mode, so
 // the orders it produces count. Like a Stripe test clock, subscriptions
 // move a month per Renew whatever the wall clock says.
+//
+// Read sandbox.go (Options, Server, routing) and state.go (accounts and
+// what they hold) first, then api.go and objects.go (the API and its JSON),
+// oauth.go (Connect), control.go and control_http.go (the control API),
+// payments.go, subscriptions.go, invoices.go, sales.go, lines.go, credit_notes.go and
+// disputes.go (what a customer does), and events.go (signed deliveries and redeliveries).
 package sandbox
 
 import (
@@ -58,6 +68,7 @@ type Server struct {
 	refunds       map[string]*sbRefund  // refunds whose status may still change
 	disputes      map[string]*sbDispute // disputes by id
 	invoices      map[string]*sbInvoice // paid invoices by id
+	sessions      map[string]*sbSession // completed Checkout Sessions by id
 }
 
 // New starts an empty sandbox with its platform account.
@@ -80,7 +91,8 @@ func New(opts Options) *Server {
 	s := &Server{opts: opts, accounts: map[string]*account{}, keys: map[string]string{},
 		authCodes: map[string]string{}, payments: map[string]*payment{},
 		subscriptions: map[string]*subscription{}, events: map[string]*sentEvent{},
-		refunds: map[string]*sbRefund{}, disputes: map[string]*sbDispute{}, invoices: map[string]*sbInvoice{}}
+		refunds: map[string]*sbRefund{}, disputes: map[string]*sbDispute{}, invoices: map[string]*sbInvoice{},
+		sessions: map[string]*sbSession{}}
 	s.platform = newAccount(newID("acct_"), "Sandbox platform", "platform@example.com", "usd")
 	return s
 }
@@ -147,8 +159,15 @@ func (s *Server) route(acct *account, r *http.Request, parts []string) (any, int
 		return s.promotionCodes(acct, r, id)
 	case parts[0] == "webhook_endpoints" && len(parts) <= 2:
 		return s.webhookEndpoints(acct, r, id)
+	case parts[0] == "subscriptions" && len(parts) == 2 && r.Method == http.MethodGet:
+		return s.retrieveSubscription(acct, r, id)
 	case parts[0] == "invoices" && len(parts) == 2 && r.Method == http.MethodGet:
 		return s.retrieveInvoice(acct, r, id)
+	case parts[0] == "invoices" && len(parts) == 3 && parts[2] == "lines" && r.Method == http.MethodGet:
+		return s.invoiceLines(acct, r, id)
+	case parts[0] == "checkout" && len(parts) == 4 && parts[1] == "sessions" && parts[3] == "line_items" &&
+		r.Method == http.MethodGet:
+		return s.sessionLineItems(acct, r, parts[2])
 	}
 	e := unrecognized(r)
 	return nil, http.StatusNotFound, &e

@@ -75,22 +75,28 @@ func (c *Coupon) amountString(currency string) string {
 	return wcmoney.FormatMinor(c.Amount, currency)
 }
 
-// Line is an order line to place: Quantity of a product at Price (minor units each).
+// Line is an order line to place: Quantity of a product at Price (minor
+// units each, tax included when the store's prices include tax).
+// ProductID defaults to 90 + the line's index; VariationID and SKU are
+// optional.
 type Line struct {
-	Name     string
-	Quantity int
-	Price    int64
+	Name        string
+	Quantity    int
+	Price       int64
+	ProductID   int64
+	VariationID int64
+	SKU         string
 }
 
 // lineItem is a placed line: Subtotal before discounts, Total after, both
 // without tax.
 type lineItem struct {
-	ID                  int64
-	Name                string
-	ProductID           int64
-	Quantity            int
-	Subtotal, Total     int64
-	SubtotalTax, TaxAmt int64
+	ID                     int64
+	Name, SKU              string
+	ProductID, VariationID int64
+	Quantity               int
+	Subtotal, Total        int64
+	SubtotalTax, TaxAmt    int64
 }
 
 // Order is a store's order.
@@ -99,12 +105,16 @@ type Order struct {
 	Status                string
 	Currency              string
 	Email                 string
+	TaxesIncluded         bool // prices_include_tax: the store's prices are shown with tax
 	Lines                 []lineItem
 	Coupons               []couponLine
 	Shipping, ShippingTax int64
 	Created, Modified     time.Time
 	Paid                  time.Time
 	Refunds               []*RefundRecord // newest first, as WooCommerce lists them
+	// SubscriptionID is the subscription a renewal order renews (its
+	// _subscription_renewal meta), 0 for other orders.
+	SubscriptionID int64
 }
 
 type couponLine struct {

@@ -1,6 +1,12 @@
 package sandbox
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strings"
+
+	"codecredit/platforms/currency"
+	"codecredit/platforms/woocommerce/internal/wcmoney"
+)
 
 // The REST API v3 order and refund, as the docs show them.
 // https://woocommerce.github.io/woocommerce-rest-api-docs/#order-properties
@@ -140,7 +146,8 @@ func (o *Order) json() orderJSON {
 		CreatedVia: "checkout", Version: "8.5.0", Status: o.Status, Currency: c,
 		DateCreated: gmt(o.Created), DateCreatedGMT: gmt(o.Created), DateModified: gmt(o.Modified),
 		DateModifiedGMT: gmt(o.Modified), DiscountTotal: money(discount, c), DiscountTax: money(discountTax, c),
-		ShippingTotal: money(o.Shipping, c), ShippingTax: money(o.ShippingTax, c), CartTax: money(itemsTax, c),
+		PricesIncludeTax: o.TaxesIncluded,
+		ShippingTotal:    money(o.Shipping, c), ShippingTax: money(o.ShippingTax, c), CartTax: money(itemsTax, c),
 		Total: money(items+itemsTax+o.Shipping+o.ShippingTax, c), TotalTax: money(itemsTax+o.ShippingTax, c),
 		Billing:       addressJSON{FirstName: first, LastName: last, Address1: "969 Market", City: "San Francisco", State: "CA", Postcode: "94103", Country: "US", Email: o.Email, Phone: "(555) 555-5555"},
 		Shipping:      addressJSON{FirstName: first, LastName: last, Address1: "969 Market", City: "San Francisco", State: "CA", Postcode: "94103", Country: "US"},
@@ -153,6 +160,10 @@ func (o *Order) json() orderJSON {
 	for _, l := range o.Lines {
 		out.LineItems = append(out.LineItems, l.json(c, nil))
 	}
+	if o.SubscriptionID != 0 { // wcs_create_renewal_order
+		out.CreatedVia = "subscription"
+		out.MetaData = append(out.MetaData, metaJSON{ID: o.ID*10 + 1, Key: "_subscription_renewal", Value: idString(o.SubscriptionID)})
+	}
 	for _, cl := range o.Coupons {
 		out.CouponLines = append(out.CouponLines, couponLineJSON{ID: cl.ID, Code: cl.Code,
 			Discount: money(cl.Discount, c), DiscountTax: money(cl.DiscountTax, c), MetaData: []any{}})
@@ -164,16 +175,11 @@ func (o *Order) json() orderJSON {
 }
 
 func (l lineItem) json(currency string, refundOf *int64) lineJSON {
-	out := lineJSON{ID: l.ID, Name: l.Name, ProductID: l.ProductID, Quantity: l.Quantity,
+	out := lineJSON{ID: l.ID, Name: l.Name, ProductID: l.ProductID, VariationID: l.VariationID, Quantity: l.Quantity,
 		Subtotal: money(l.Subtotal, currency), SubtotalTax: money(l.SubtotalTax, currency),
 		Total: money(l.Total, currency), TotalTax: money(l.TaxAmt, currency), MetaData: []metaJSON{},
-		Taxes: []taxJSON{{ID: 1, Total: money(l.TaxAmt, currency), Subtotal: money(l.SubtotalTax, currency)}}}
-	if l.Quantity != 0 {
-		// price is a JSON number in the API: the unit price, tax excluded.
-		out.Price = json.Number(money(abs(l.Total/int64(l.Quantity)), currency))
-	} else {
-		out.Price = "0"
-	}
+		Taxes: []taxJSON{{ID: 1, Total: money(l.TaxAmt, currency), Subtotal: money(l.SubtotalTax, currency)}},
+		SKU:   l.SKU, Price: price(l.Total, l.Quantity, currency)}
 	if refundOf != nil {
 		out.MetaData = append(out.MetaData, metaJSON{ID: l.ID + 1, Key: "_refunded_item_id", Value: idString(*refundOf)})
 	}
@@ -193,4 +199,19 @@ func (r *RefundRecord) json(currency string) refundJSON {
 			Taxes: []taxJSON{}, MetaData: []any{}})
 	}
 	return out
+}
+
+// price is a line's price as the API gives it: a JSON number, total ÷
+// |quantity| (after discounts, without tax; negative on a refund), with
+// the digits a PHP float shows past the currency's (up to 8 more here).
+func price(total int64, qty int, code string) json.Number {
+	if qty == 0 {
+		return "0"
+	}
+	scale := wcmoney.Exponent(code) + 8
+	s := wcmoney.FormatScaled(currency.MulDiv(total, pow10(8), abs(int64(qty))), scale)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return json.Number(s)
 }

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"codecredit/platforms/woocommerce/internal/wcmoney"
+	"codecredit/platforms/currency"
 )
 
 // PlaceOrder is a customer checking out lines with coupons, paying at
@@ -14,7 +14,10 @@ import (
 // "" is the store's. Coupons apply one after the other to what is left
 // of each line: percent per line, fixed_cart spread over the lines in
 // proportion (the last line takes the rounding), fixed_product per item.
-// Tax is the store's rate on each line's total and on shipping.
+// Tax is the store's rate on each line's total and on shipping; where
+// prices include tax, coupons apply to the prices with tax and each
+// line's subtotal and total are then split into their tax and the rest,
+// as WooCommerce keeps them (see splitTax).
 func (st *Store) PlaceOrder(coupons []string, lines []Line, currency, email string) (Order, error) {
 	st.mu.Lock()
 	o, err := st.newOrder(coupons, lines, currency, email)
@@ -35,31 +38,50 @@ func (st *Store) newOrder(coupons []string, lines []Line, currency, email string
 	}
 	now := st.srv.now()
 	o := &Order{ID: st.id(), Status: "processing", Currency: strings.ToUpper(currency), Email: email,
-		Created: now, Modified: now, Paid: now, Shipping: st.cfg.Shipping}
+		Created: now, Modified: now, Paid: now, Shipping: st.cfg.Shipping, TaxesIncluded: st.cfg.PricesIncludeTax}
 	for _, l := range lines {
 		if l.Quantity <= 0 || l.Price < 0 {
 			return nil, fmt.Errorf("sandbox: line %q needs a positive quantity and a price", l.Name)
 		}
-		sub := l.Price * int64(l.Quantity)
-		o.Lines = append(o.Lines, lineItem{ID: st.id(), Name: l.Name, ProductID: 90 + int64(len(o.Lines)),
-			Quantity: l.Quantity, Subtotal: sub, Total: sub})
+		sub, product := l.Price*int64(l.Quantity), l.ProductID
+		if product == 0 {
+			product = 90 + int64(len(o.Lines))
+		}
+		o.Lines = append(o.Lines, lineItem{ID: st.id(), Name: l.Name, SKU: l.SKU, ProductID: product,
+			VariationID: l.VariationID, Quantity: l.Quantity, Subtotal: sub, Total: sub})
 	}
 	for _, code := range coupons {
 		c := st.couponByCode(code)
 		if c == nil {
 			return nil, fmt.Errorf("sandbox: coupon %q does not exist", code)
 		}
+		if !c.Expires.IsZero() && now.After(c.Expires) { // WooCommerce: "This coupon has expired."
+			return nil, fmt.Errorf("sandbox: coupon %q has expired", code)
+		}
 		st.applyCoupon(o, c)
 	}
 	for i := range o.Lines {
 		l := &o.Lines[i]
-		l.SubtotalTax, l.TaxAmt = st.tax(l.Subtotal), st.tax(l.Total)
+		l.Subtotal, l.SubtotalTax = st.splitTax(l.Subtotal)
+		l.Total, l.TaxAmt = st.splitTax(l.Total)
 	}
 	for i := range o.Coupons {
-		o.Coupons[i].DiscountTax = st.tax(o.Coupons[i].Discount)
+		c := &o.Coupons[i]
+		c.Discount, c.DiscountTax = st.splitTax(c.Discount)
 	}
 	o.ShippingTax = st.tax(o.Shipping)
 	return o, nil
+}
+
+// splitTax is an amount as priced in the store split into the amount
+// without tax and its tax: the tax on it where prices are without tax,
+// the tax within it (amount × rate ÷ (1 + rate)) where they include it.
+func (st *Store) splitTax(amount int64) (net, tax int64) {
+	if !st.cfg.PricesIncludeTax {
+		return amount, st.tax(amount)
+	}
+	tax = currency.MulDiv(amount, st.cfg.TaxRate, 10000+st.cfg.TaxRate)
+	return amount - tax, tax
 }
 
 // applyCoupon takes c's discount off the lines and records the coupon
@@ -75,11 +97,11 @@ func (st *Store) applyCoupon(o *Order, c *Coupon) {
 		var d int64
 		switch c.DiscountType {
 		case "percent":
-			d = wcmoney.MulDiv(l.Total, c.Amount, 10000)
+			d = currency.MulDiv(l.Total, c.Amount, 10000)
 		case "fixed_product":
 			d = c.Amount * int64(l.Quantity)
 		default: // fixed_cart
-			d = wcmoney.MulDiv(min(c.Amount, left), l.Total, max(left, 1))
+			d = currency.MulDiv(min(c.Amount, left), l.Total, max(left, 1))
 			if i == len(o.Lines)-1 {
 				d = min(c.Amount, left) - given
 			}
@@ -93,7 +115,7 @@ func (st *Store) applyCoupon(o *Order, c *Coupon) {
 	o.Coupons = append(o.Coupons, couponLine{ID: st.id(), Code: strings.ToLower(c.Code), Discount: total})
 }
 
-func (st *Store) tax(amount int64) int64 { return wcmoney.MulDiv(amount, st.cfg.TaxRate, 10000) }
+func (st *Store) tax(amount int64) int64 { return currency.MulDiv(amount, st.cfg.TaxRate, 10000) }
 
 // RefundSpec says what to refund: Lines maps a line index of the order to
 // the quantity refunded (its share of the line total and tax); without
@@ -139,10 +161,10 @@ func (st *Store) newRefund(o *Order, spec RefundSpec) (*RefundRecord, error) {
 			return nil, fmt.Errorf("sandbox: cannot refund %d of line %d", qty, idx)
 		}
 		l := o.Lines[idx]
-		total := wcmoney.MulDiv(l.Total, int64(qty), int64(l.Quantity))
-		tax := wcmoney.MulDiv(l.TaxAmt, int64(qty), int64(l.Quantity))
-		r.Lines = append(r.Lines, lineItem{ID: st.id(), Name: l.Name, ProductID: l.ProductID, Quantity: -qty,
-			Subtotal: -total, Total: -total, SubtotalTax: -tax, TaxAmt: -tax})
+		total := currency.MulDiv(l.Total, int64(qty), int64(l.Quantity))
+		tax := currency.MulDiv(l.TaxAmt, int64(qty), int64(l.Quantity))
+		r.Lines = append(r.Lines, lineItem{ID: st.id(), Name: l.Name, SKU: l.SKU, ProductID: l.ProductID,
+			VariationID: l.VariationID, Quantity: -qty, Subtotal: -total, Total: -total, SubtotalTax: -tax, TaxAmt: -tax})
 		r.refundOf = append(r.refundOf, l.ID)
 		r.Amount += total + tax
 	}

@@ -153,7 +153,7 @@ func (st *Store) createWebhook(w http.ResponseWriter, r *http.Request, _ []int64
 	}
 	now := st.srv.now()
 	h := &webhook{Status: "active", Created: now, Modified: now, Secret: randomHex(16)}
-	if msg := applyWebhookInput(h, in); msg != "" {
+	if msg := applyWebhookInput(h, in, st.cfg.Subscriptions); msg != "" {
 		writeError(w, http.StatusBadRequest, "rest_invalid_param", msg)
 		return
 	}
@@ -181,7 +181,7 @@ func (st *Store) updateWebhook(w http.ResponseWriter, r *http.Request, ids []int
 		return
 	}
 	next := *h
-	if msg := applyWebhookInput(&next, in); msg != "" {
+	if msg := applyWebhookInput(&next, in, st.cfg.Subscriptions); msg != "" {
 		writeError(w, http.StatusBadRequest, "rest_invalid_param", msg)
 		return
 	}
@@ -207,9 +207,12 @@ func (st *Store) deleteWebhook(w http.ResponseWriter, r *http.Request, ids []int
 	writeError(w, http.StatusNotFound, "woocommerce_rest_webhook_invalid_id", "Invalid ID.")
 }
 
-func applyWebhookInput(h *webhook, in webhookInput) string {
+// applyWebhookInput changes h as in says, or says what is invalid; the
+// subscription topics are valid where WooCommerce Subscriptions is.
+func applyWebhookInput(h *webhook, in webhookInput, subscriptions bool) string {
 	if in.Topic != nil {
-		if !slices.Contains(topics, *in.Topic) {
+		valid := slices.Contains(topics, *in.Topic) || subscriptions && slices.Contains(subscriptionTopics, *in.Topic)
+		if !valid {
 			return "Invalid parameter(s): topic"
 		}
 		h.Topic = *in.Topic

@@ -27,6 +27,8 @@ var routes = []route{
 	{http.MethodGet, re(`/orders/(\d+)`), false, (*Store).getOrder},
 	{http.MethodGet, re(`/orders/(\d+)/refunds`), false, (*Store).listRefunds},
 	{http.MethodGet, re(`/orders/(\d+)/refunds/(\d+)`), false, (*Store).getRefund},
+	{http.MethodGet, re(`/subscriptions`), false, (*Store).listSubscriptions},
+	{http.MethodGet, re(`/subscriptions/(\d+)`), false, (*Store).getSubscription},
 	{http.MethodGet, re(`/webhooks`), false, (*Store).listWebhooks},
 	{http.MethodPost, re(`/webhooks`), true, (*Store).createWebhook},
 	{http.MethodGet, re(`/webhooks/(\d+)`), false, (*Store).getWebhook},

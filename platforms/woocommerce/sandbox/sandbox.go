@@ -1,9 +1,13 @@
-// Package sandbox is a local stand-in for WooCommerce stores: the REST API
+// Package sandbox is a local stand-in for WooCommerce stores; the real
+// adapter is platforms/woocommerce, which speaks to it as to a store, only
+// the store URL differs. It has the REST API
 // v3 (coupons, orders, refunds, webhooks, current currency) with Basic
 // auth, paging headers and WooCommerce's error envelope, the wc-auth
 // app-authorisation endpoint, and signed webhook deliveries. Tests and
 // newcomers drive it with a control API (SeedCoupons, PlaceOrder, Refund,
-// Cancel, DropNextDelivery).
+// Cancel, DropNextDelivery; with StoreConfig.Subscriptions, WooCommerce
+// Subscriptions' Subscribe, Renew, Switch, FailRenewal and
+// SetSubscriptionStatus, see subscriptions.go).
 //
 // One Server holds many stores, each known by its URL: a request belongs
 // to the store whose host matches its Host header and whose path prefixes
@@ -12,6 +16,12 @@
 //
 // Payload shapes follow the REST API docs:
 // https://woocommerce.github.io/woocommerce-rest-api-docs/
+//
+// Read sandbox.go (Options, Server, stores by URL) and store.go (one store
+// and its control API) first, then model.go and order_json.go (orders and
+// their JSON), rest.go and resources.go (routing, auth and the REST
+// endpoints), coupons.go and orders.go, auth.go (wc-auth) and deliver.go
+// (signed webhook deliveries).
 package sandbox
 
 import (
@@ -62,10 +72,17 @@ type StoreConfig struct {
 	Currency string
 	// TaxRate is the one tax rate on items and shipping, in basis points.
 	TaxRate int64
+	// PricesIncludeTax makes the prices of lines include their tax
+	// (WooCommerce's "Prices entered with tax"); shipping is without it.
+	PricesIncludeTax bool
 	// Shipping is the flat shipping fee of every order, in minor units.
 	Shipping int64
 	// Name is the site title (default "Sandbox store").
 	Name string
+	// Subscriptions makes the store run WooCommerce Subscriptions: the
+	// /subscriptions endpoints, the subscription.* webhook topics and the
+	// control calls Subscribe, Renew, Switch and SetSubscriptionStatus.
+	Subscriptions bool
 	// Home is the home URL WordPress reports, when not URL (a store
 	// reached at http://x that calls itself https://www.x).
 	Home string

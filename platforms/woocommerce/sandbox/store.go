@@ -24,6 +24,7 @@ type Store struct {
 	keys       map[string]apiKey
 	coupons    []*Coupon
 	orders     []*Order
+	subs       []*Subscription
 	webhooks   []*webhook
 	drop       int
 	deny       bool

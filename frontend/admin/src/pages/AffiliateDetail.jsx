@@ -1,13 +1,19 @@
 // One affiliate: details, their own commission, codes and earnings.
 import { useEffect, useState } from 'react';
 import {
-  BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Select, Text, TextField,
+  Badge, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Select, Text, TextField,
 } from '@shopify/polaris';
 import { api } from '../api.js';
+import { formErrors } from '../formErrors.js';
 import { useApi } from '../hooks.js';
 import { discountLabel, formatMoney, parseMoney, parsePercent, percentText } from '../money.js';
 import { navigate } from '../router.jsx';
 import { ErrorBanner, Loading, StatusBadge, formatDate, useApp } from '../ui.jsx';
+import { AffiliateEmails, COMMISSION_CHANGED } from './AffiliateEmails.jsx';
+import { AffiliateLifetime } from './AffiliateLifetime.jsx';
+import { AffiliatePayoutDetails } from './AffiliatePayoutDetails.jsx';
+import { RepeatRateField } from './RepeatRate.jsx';
+import { repeatFields, repeatText } from '../commissionRules.js';
 
 /** The page of one affiliate. */
 export function AffiliateDetail({ id }) {
@@ -58,7 +64,7 @@ export function AffiliateDetail({ id }) {
                 {convs.data ? (
                   convs.data.data.length ? (
                     <DataTable columnContentTypes={['text', 'text', 'numeric', 'numeric', 'text']} headings={['Order', 'Date', 'Subtotal', 'Commission', 'Status']}
-                      rows={convs.data.data.map((c) => [c.order_number || c.order_id, formatDate(c.placed_at), formatMoney(c.subtotal, c.currency), formatMoney(c.commission - c.reversed_commission, c.currency), <PayableStatus key={c.id} conversion={c} />])} />
+                      rows={convs.data.data.map((c) => [c.kind === 'adjustment' ? `Adjustment: ${c.note}` : c.order_number || c.order_id, formatDate(c.placed_at), formatMoney(c.subtotal, c.currency), formatMoney(c.commission - c.reversed_commission, c.currency), <PayableStatus key={c.id} conversion={c} />])} />
                   ) : <Text as="p" tone="subdued">No orders with their codes yet.</Text>
                 ) : <Loading lines={2} />}
               </BlockStack>
@@ -68,7 +74,10 @@ export function AffiliateDetail({ id }) {
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
             {a && <EditAffiliate a={a} onSaved={aff.reload} />}
+            {a && <AffiliatePayoutDetails details={a.payout_details} />}
             {a && <CommissionOverride id={id} />}
+            {a && <AffiliateLifetime a={a} onSaved={aff.reload} />}
+            {a && <AffiliateEmails affiliate={a} />}
           </BlockStack>
         </Layout.Section>
       </Layout>
@@ -80,15 +89,22 @@ function EditAffiliate({ a, onSaved }) {
   const { toast } = useApp();
   const [f, setF] = useState({ name: a.name, email: a.email, status: a.status, notes: a.notes || '' });
   const [saving, setSaving] = useState(false);
-  const set = (k) => (v) => setF({ ...f, [k]: v });
+  const [error, setError] = useState(null);
+  const errs = formErrors(error, ['name', 'email', 'status', 'notes']);
+  const set = (k) => (v) => {
+    setF({ ...f, [k]: v });
+    if (errs.fields[k]) setError(null);
+  };
   const save = async () => {
     setSaving(true);
     try {
       await api(`/affiliates/${a.id}`, { method: 'PATCH', body: f });
+      setError(null);
       toast('Affiliate saved');
       onSaved();
     } catch (e) {
-      toast(e.message, true);
+      if (formErrors(e, ['name', 'email', 'status', 'notes']).general) toast(e.message, true);
+      setError(e);
     } finally {
       setSaving(false);
     }
@@ -98,10 +114,10 @@ function EditAffiliate({ a, onSaved }) {
       <BlockStack gap="300">
         <Text as="h2" variant="headingMd">Details</Text>
         <FormLayout>
-          <TextField label="Name" value={f.name} onChange={set('name')} autoComplete="off" />
-          <TextField label="Email" type="email" value={f.email} onChange={set('email')} autoComplete="off" />
-          <Select label="Status" options={[{ label: 'Active', value: 'active' }, { label: 'Disabled: earns nothing more', value: 'disabled' }]} value={f.status} onChange={set('status')} />
-          <TextField label="Notes" value={f.notes} onChange={set('notes')} multiline={2} autoComplete="off" />
+          <TextField label="Name" value={f.name} onChange={set('name')} autoComplete="off" error={errs.fields.name} />
+          <TextField label="Email" type="email" value={f.email} onChange={set('email')} autoComplete="off" error={errs.fields.email} />
+          <Select label="Status" options={[{ label: 'Active', value: 'active' }, { label: 'Disabled: earns nothing more', value: 'disabled' }]} value={f.status} onChange={set('status')} error={errs.fields.status} />
+          <TextField label="Notes" value={f.notes} onChange={set('notes')} multiline={2} autoComplete="off" error={errs.fields.notes} />
         </FormLayout>
         <InlineStack align="end"><Button variant="primary" onClick={save} loading={saving}>Save</Button></InlineStack>
       </BlockStack>
@@ -116,18 +132,21 @@ function CommissionOverride({ id }) {
   useEffect(() => {
     if (rule.data) {
       const r = rule.data.rule;
-      setF({ kind: r.kind, pct: percentText(r.basis_points), flat: formatMoney(r.flat_amount, r.currency).replace(/[^0-9.]/g, ''), currency: r.currency, hold: String(r.hold_days) });
+      setF({ kind: r.kind, pct: percentText(r.basis_points), flat: formatMoney(r.flat_amount, r.currency).replace(/[^0-9.]/g, ''), currency: r.currency, hold: String(r.hold_days), repeat: repeatText(r, r.currency) });
     }
   }, [rule.data]);
   if (!f) return <Loading lines={3} />;
   const own = rule.data.source === 'affiliate';
   const body = { kind: f.kind, hold_days: Number(f.hold), basis_points: f.kind === 'percent' ? parsePercent(f.pct) : 0, flat_amount: f.kind === 'flat' ? parseMoney(f.flat, f.currency) : 0 };
-  const valid = f.kind === 'percent' ? body.basis_points !== null : body.flat_amount !== null;
+  const repeat = repeatFields(f.kind, f.repeat, f.currency);
+  Object.assign(body, repeat.fields);
+  const valid = (f.kind === 'percent' ? body.basis_points !== null : body.flat_amount !== null) && !repeat.error;
   const call = async (method) => {
     try {
       await api(`/affiliates/${id}/commission`, { method, body: method === 'PUT' ? body : undefined });
       toast(method === 'PUT' ? 'Commission saved' : 'Back to the default commission');
       rule.reload();
+      window.dispatchEvent(new Event(COMMISSION_CHANGED));
     } catch (e) {
       toast(e.message, true);
     }
@@ -142,6 +161,7 @@ function CommissionOverride({ id }) {
           {f.kind === 'percent'
             ? <TextField label="Commission" suffix="%" value={f.pct} onChange={(v) => setF({ ...f, pct: v })} autoComplete="off" />
             : <TextField label="Amount" suffix={f.currency} value={f.flat} onChange={(v) => setF({ ...f, flat: v })} autoComplete="off" />}
+          <RepeatRateField kind={f.kind} value={f.repeat} onChange={(v) => setF({ ...f, repeat: v })} currency={f.currency} error={repeat.error} />
           <TextField label="Hold period" suffix="days" type="number" value={f.hold} onChange={(v) => setF({ ...f, hold: v })} autoComplete="off" />
         </FormLayout>
         <InlineStack align="end" gap="200">
@@ -153,8 +173,9 @@ function CommissionOverride({ id }) {
   );
 }
 
-/** A conversion's status, with when its commission becomes payable while on hold. */
+/** A conversion's status, whether it is a repeat order, and when its commission becomes payable while on hold. */
 function PayableStatus({ conversion: c }) {
-  if (c.status !== 'pending' || c.commission <= 0) return <StatusBadge status={c.status} />;
-  return <InlineStack gap="100"><StatusBadge status={c.status} /><Text as="span" tone="subdued">payable on {formatDate(c.approve_at)}</Text></InlineStack>;
+  const repeat = c.lifetime && <Badge tone="info">Repeat order</Badge>;
+  if (c.status !== 'pending' || c.commission <= 0) return <InlineStack gap="100"><StatusBadge status={c.status} />{repeat}</InlineStack>;
+  return <InlineStack gap="100"><StatusBadge status={c.status} />{repeat}<Text as="span" tone="subdued">payable on {formatDate(c.approve_at)}</Text></InlineStack>;
 }

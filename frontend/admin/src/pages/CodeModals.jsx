@@ -163,18 +163,53 @@ export function AssignModal({ code, affiliates, onClose, onDone }) {
   );
 }
 
-/** Takes a code away from its affiliate, after saying what happens; it can deactivate the code too. */
+/**
+ * What turning a code off means for its store: a checkbox to switch it off
+ * there too when the store lets Codecredit do it, else a plain warning.
+ */
+function StoreOffChoice({ code, store, checked, onChange, shown }) {
+  if (!store || code.sync_status !== 'synced') return null;
+  const name = storeLabel(store);
+  if (store.can_deactivate_codes) {
+    return (
+      <Checkbox label={`Also turn the code off on ${name}`} checked={checked} onChange={onChange}
+        helpText="Customers can no longer use it at checkout. It stays listed in the store's discounts." />
+    );
+  }
+  if (!shown) return null;
+  return (
+    <Banner tone="warning">
+      Codecredit cannot turn codes off on {name}: deactivating {code.code} here does not stop it at checkout.
+    </Banner>
+  );
+}
+
+/** What customers can still do with an active code once it is unassigned. */
+function stillUsable(code, store) {
+  const later = 'you can give it to another affiliate later.';
+  if (!store) return `Customers can still use ${code.code} unless you deactivate it; ${later}`;
+  const where = store.can_deactivate_codes ? 'unless you turn it off there too' : "until you turn it off in the store's own discounts";
+  return `Customers can still use ${code.code} on ${storeLabel(store)} ${where}; ${later}`;
+}
+
+/** The toast after turning a code off, saying what happens on the store. */
+function offToast(code, store, onStore, what) {
+  return onStore && store ? `${code.code} ${what}; turning it off on ${storeLabel(store)}` : `${code.code} ${what}`;
+}
+
+/** Takes a code away from its affiliate, after saying what happens; it can deactivate the code too, here and on its store. */
 export function UnassignModal({ code, affiliate, store, onClose, onDone }) {
   const { toast } = useApp();
   const [deactivate, setDeactivate] = useState(false);
+  const [onStore, setOnStore] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
   const who = affiliate || 'the affiliate';
   const save = async () => {
     setBusy(true);
     try {
-      await api(`/codes/${code.id}/unassign`, { method: 'POST', body: { deactivate } });
-      toast(deactivate ? `${code.code} unassigned and deactivated` : `${code.code} unassigned`);
+      await api(`/codes/${code.id}/unassign`, { method: 'POST', body: onStore ? { deactivate: true, on_store: true } : { deactivate } });
+      toast(offToast(code, store, onStore, deactivate ? 'unassigned and deactivated' : 'unassigned'));
       onDone();
     } catch (e) {
       setError(e);
@@ -182,22 +217,59 @@ export function UnassignModal({ code, affiliate, store, onClose, onDone }) {
       setBusy(false);
     }
   };
-  const storeName = store ? storeLabel(store) : '';
+  let primary = 'Unassign';
+  if (deactivate) primary = onStore ? 'Unassign and turn off' : 'Unassign and deactivate';
   return (
     <Modal open onClose={onClose} title={`Unassign ${code.code}?`}
-      primaryAction={{ content: deactivate ? 'Unassign and deactivate' : 'Unassign', destructive: true, onAction: save, loading: busy }}
+      primaryAction={{ content: primary, destructive: true, onAction: save, loading: busy }}
       secondaryActions={[{ content: 'Cancel', onAction: onClose }]}>
       <Modal.Section>
         <BlockStack gap="300">
           <ErrorBanner error={error} />
           <Text as="p">Orders paid with {code.code} from now on earn {who} no commission. Commission {who} already earned stays.</Text>
-          <Text as="p">{code.active ? `Customers can still use ${code.code}${storeName ? ` on ${storeName}` : ''} unless you deactivate it; you can give it to another affiliate later.` : `${code.code} is already inactive.`}</Text>
+          <Text as="p">{code.active ? stillUsable(code, store) : `${code.code} is already inactive.`}</Text>
           {code.active && (
-            <Checkbox label="Also deactivate the code" checked={deactivate} onChange={setDeactivate}
-              helpText={storeName
-                ? `Orders with it are no longer counted. It stays on ${storeName} until you turn it off in that store's discounts: Codecredit does not switch it off there.`
-                : 'Orders with it are no longer counted.'} />
+            <Checkbox label="Also deactivate the code" checked={deactivate}
+              onChange={(v) => { setDeactivate(v); if (!v) setOnStore(false); }}
+              helpText="Orders with it are no longer counted." />
           )}
+          {code.active && (
+            <StoreOffChoice code={code} store={store} checked={onStore} shown={deactivate}
+              onChange={(v) => { setOnStore(v); if (v) setDeactivate(true); }} />
+          )}
+        </BlockStack>
+      </Modal.Section>
+    </Modal>
+  );
+}
+
+/** Deactivates a code, after saying what happens; it can turn the code off on its store too. */
+export function DeactivateModal({ code, store, onClose, onDone }) {
+  const { toast } = useApp();
+  const [onStore, setOnStore] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const save = async () => {
+    setBusy(true);
+    try {
+      await api(`/codes/${code.id}/deactivate`, { method: 'POST', body: onStore ? { on_store: true } : {} });
+      toast(offToast(code, store, onStore, 'deactivated'));
+      onDone();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal open onClose={onClose} title={`Deactivate ${code.code}?`}
+      primaryAction={{ content: onStore ? 'Deactivate and turn off' : 'Deactivate', destructive: true, onAction: save, loading: busy }}
+      secondaryActions={[{ content: 'Cancel', onAction: onClose }]}>
+      <Modal.Section>
+        <BlockStack gap="300">
+          <ErrorBanner error={error} />
+          <Text as="p">Orders paid with {code.code} are no longer counted, and it can no longer be given to an affiliate. Commission already earned stays.</Text>
+          <StoreOffChoice code={code} store={store} checked={onStore} onChange={setOnStore} shown />
         </BlockStack>
       </Modal.Section>
     </Modal>

@@ -1,15 +1,15 @@
 // Codes: every code with its uses and sales, filters, assign and unassign
 // (with a confirmation), generate from the naming rule (with a preview and
 // a store choice), or add one by hand.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
-  BlockStack, Box, Button, Card, IndexTable, InlineStack, Page, Pagination, Text,
+  BlockStack, Box, Button, Card, IndexTable, InlineStack, Page, Pagination, Text, useBreakpoints,
 } from '@shopify/polaris';
 import { useApi, useDebounced } from '../hooks.js';
 import { discountLabel, formatMoney } from '../money.js';
 import { Empty, ErrorBanner, StatusBadge } from '../ui.jsx';
 import { CodeFilters, codeParams, storeLabel } from './CodeFilters.jsx';
-import { AssignModal, GenerateModal, NewCodeModal, UnassignModal } from './CodeModals.jsx';
+import { AssignModal, DeactivateModal, GenerateModal, NewCodeModal, UnassignModal } from './CodeModals.jsx';
 
 const PER_PAGE = 25;
 const NO_FILTERS = { active: '', assigned: '', affiliate: '', store: '', source: '', q: '' };
@@ -18,6 +18,13 @@ const NO_FILTERS = { active: '', assigned: '', affiliate: '', store: '', source:
 function salesText(c) {
   const sales = c.sales || [];
   return sales.length ? sales.map((s) => formatMoney(s.amount, s.currency)).join(' + ') : '—';
+}
+
+/** An inactive code's status: how turning it off on its store went, or why it is inactive. */
+function inactiveText(c, store) {
+  if (c.store_status === 'deactivating') return <Text as="span" tone="subdued">Inactive; turning it off on {store ? store.name : 'the store'}…</Text>;
+  if (c.store_status === 'deactivate_failed') return <Text as="span" tone="critical">{c.store_note}</Text>;
+  return <Text as="span" tone="subdued">{c.store_note || c.sync_error || 'Inactive'}</Text>;
 }
 
 /** The Codes page. */
@@ -42,6 +49,22 @@ export function Codes() {
   const filtered = Object.values(filters).some((v) => v);
   const set = (k) => (v) => { setFilters((f) => ({ ...f, [k]: v })); setPage(1); };
   const done = () => { setModal(null); list.reload(); };
+  const waiting = rows.some((c) => c.store_status === 'deactivating');
+  useEffect(() => { // a store answers in a moment: show how it went
+    if (!waiting) return undefined;
+    const t = setTimeout(list.reload, 2000);
+    return () => clearTimeout(t);
+  }, [waiting, list.data]);
+  const { smDown } = useBreakpoints();
+  const affiliateName = (c) => (c.affiliate_id ? names.get(c.affiliate_id) || 'Another affiliate' : null);
+  const action = (c) => (c.affiliate_id
+    ? <Button size="slim" onClick={() => setModal({ kind: 'unassign', code: c })}>Unassign</Button>
+    : (
+      <InlineStack gap="100" wrap={false}>
+        <Button size="slim" disabled={!c.active} onClick={() => setModal({ kind: 'assign', code: c })}>Assign</Button>
+        {c.active && <Button size="slim" onClick={() => setModal({ kind: 'deactivate', code: c })}>Deactivate</Button>}
+      </InlineStack>
+    ));
   return (
     <Page title="Codes" subtitle="Each affiliate's codes: every order paid with one earns them commission."
       primaryAction={{ content: 'Generate codes', onAction: () => setModal({ kind: 'generate' }) }}
@@ -57,15 +80,19 @@ export function Codes() {
           <Card padding="0">
             <CodeFilters filters={filters} set={set} clearAll={() => { setFilters(NO_FILTERS); setPage(1); }}
               affiliates={(affs.data && affs.data.data) || []} stores={[...stores.values()]} />
-            <IndexTable resourceName={{ singular: 'code', plural: 'codes' }} itemCount={rows.length} selectable={false} loading={list.loading}
+            <IndexTable resourceName={{ singular: 'code', plural: 'codes' }} itemCount={rows.length} selectable={false} loading={list.loading} condensed={smDown}
               emptyState={<Box padding="400"><Text as="p" tone="subdued">No code matches these filters.</Text></Box>}
               headings={[{ title: 'Code' }, { title: 'Discount' }, { title: 'Affiliate' }, { title: 'Uses', alignment: 'end' }, { title: 'Sales', alignment: 'end' },
                 { title: 'Store' }, { title: 'Status' }, { title: 'Actions', alignment: 'end' }]}>
-              {rows.map((c, i) => (
+              {rows.map((c, i) => (smDown ? (
+                <IndexTable.Row id={String(c.id)} key={c.id} position={i}>
+                  <CompactCode c={c} affiliate={affiliateName(c)} store={stores.get(c.connection_id)} action={action(c)} />
+                </IndexTable.Row>
+              ) : (
                 <IndexTable.Row id={String(c.id)} key={c.id} position={i}>
                   <IndexTable.Cell><Text as="span" fontWeight="semibold">{c.code}</Text></IndexTable.Cell>
                   <IndexTable.Cell>{discountLabel(c)}</IndexTable.Cell>
-                  <IndexTable.Cell>{c.affiliate_id ? names.get(c.affiliate_id) || `#${c.affiliate_id}` : <Text as="span" tone="subdued">Not assigned</Text>}</IndexTable.Cell>
+                  <IndexTable.Cell>{affiliateName(c) || <Text as="span" tone="subdued">Not assigned</Text>}</IndexTable.Cell>
                   <IndexTable.Cell><Text as="span" alignment="end" numeric>{c.uses || 0}</Text></IndexTable.Cell>
                   <IndexTable.Cell><Text as="span" alignment="end" numeric>{salesText(c)}</Text></IndexTable.Cell>
                   <IndexTable.Cell>
@@ -74,16 +101,12 @@ export function Codes() {
                       {c.sync_status && c.sync_status !== 'synced' && <StatusBadge status={c.sync_status} />}
                     </InlineStack>
                   </IndexTable.Cell>
-                  <IndexTable.Cell>{c.active ? <StatusBadge status="active" /> : <Text as="span" tone="subdued">{c.sync_error || 'Inactive'}</Text>}</IndexTable.Cell>
+                  <IndexTable.Cell>{c.active ? <StatusBadge status="active" /> : inactiveText(c, stores.get(c.connection_id))}</IndexTable.Cell>
                   <IndexTable.Cell>
-                    <InlineStack align="end">
-                      {c.affiliate_id
-                        ? <Button size="slim" onClick={() => setModal({ kind: 'unassign', code: c })}>Unassign</Button>
-                        : <Button size="slim" disabled={!c.active} onClick={() => setModal({ kind: 'assign', code: c })}>Assign</Button>}
-                    </InlineStack>
+                    <InlineStack align="end">{action(c)}</InlineStack>
                   </IndexTable.Cell>
                 </IndexTable.Row>
-              ))}
+              )))}
             </IndexTable>
             <Box padding="300">
               <InlineStack align="center">
@@ -98,7 +121,29 @@ export function Codes() {
       {modal && modal.kind === 'new' && <NewCodeModal affiliates={(affs.data && affs.data.data) || []} onClose={() => setModal(null)} onDone={done} />}
       {modal && modal.kind === 'unassign' && <UnassignModal code={modal.code} affiliate={names.get(modal.code.affiliate_id)} store={stores.get(modal.code.connection_id)}
         onClose={() => setModal(null)} onDone={done} />}
+      {modal && modal.kind === 'deactivate' && <DeactivateModal code={modal.code} store={stores.get(modal.code.connection_id)} onClose={() => setModal(null)} onDone={done} />}
       {modal && modal.kind === 'assign' && <AssignModal code={modal.code} affiliates={(affs.data && affs.data.data) || []} onClose={() => setModal(null)} onDone={done} />}
     </Page>
+  );
+}
+
+/** One code on a narrow screen: everything the table's columns say, stacked. */
+function CompactCode({ c, affiliate, store, action }) {
+  return (
+    <div style={{ padding: '12px 16px', width: '100%' }}>
+      <BlockStack gap="100">
+        <InlineStack align="space-between" blockAlign="center" gap="200" wrap={false}>
+          <Text as="span" fontWeight="semibold" breakWord>{c.code}</Text>
+          {action}
+        </InlineStack>
+        <Text as="p">{discountLabel(c)} · {affiliate || <Text as="span" tone="subdued">Not assigned</Text>}</Text>
+        <InlineStack gap="200" wrap>
+          <Text as="span" tone="subdued">{c.uses || 0} use{c.uses === 1 ? '' : 's'} · {salesText(c)}</Text>
+          {store && <Text as="span" tone="subdued">{storeLabel(store)}</Text>}
+          {c.sync_status && c.sync_status !== 'synced' && <StatusBadge status={c.sync_status} />}
+          {c.active ? <StatusBadge status="active" /> : inactiveText(c, store)}
+        </InlineStack>
+      </BlockStack>
+    </div>
   );
 }

@@ -1,81 +1,84 @@
-// Sales, commission and conversions over time, the best affiliates, and
-// which discount converts best.
-import { BlockStack, Card, DataTable, InlineGrid, Layout, Page, Text } from '@shopify/polaris';
+// Sales, commission and orders over a date range, the best affiliates
+// and codes in it, and which discount converts best.
+import { BlockStack, Box, Card, DataTable, InlineGrid, Layout, Page, Text } from '@shopify/polaris';
 import { useApi } from '../hooks.js';
-import { formatMoney } from '../money.js';
-import { discountRows, topAffiliates } from '../stats.js';
-import { Empty, ErrorBanner, Loading, useApp } from '../ui.jsx';
-import { navigate } from '../router.jsx';
+import { formatMoney, locale } from '../money.js';
+import { discountRows } from '../stats.js';
+import { ErrorBanner, Loading, formatDate, useApp } from '../ui.jsx';
 import { Chart } from './Chart.jsx';
+import { DateRange, useUrlRange } from './DateRange.jsx';
+import { RangeTable } from './RangeTables.jsx';
 
 /** The Dashboard page. */
 export function Dashboard() {
   const { settings } = useApp();
   const currency = (settings && settings.currency) || 'USD';
-  const summary = useApi('/summary');
-  const balances = useApi('/balances');
-  const discounts = useApi('/summary/discounts');
-  const totals = summary.data ? summary.data.totals.find((t) => t.currency === currency) || { conversions: 0, sales: 0, commission: 0 } : null;
+  const [range, setRange] = useUrlRange();
+  const q = `?from=${range.from}&to=${range.to}`;
+  const summary = useApi(`/summary${q}`);
+  const discounts = useApi(`/summary/discounts${q}`);
+  const totals = summary.data ? summary.data.totals.find((t) => t.currency === currency) || { conversions: 0, sales: 0, commission: 0, flagged: 0, refunded: 0 } : null;
+  const left = totals ? totals.flagged + totals.refunded : 0;
   return (
-    <Page title="Dashboard" subtitle="The last 30 days">
+    <Page title="Dashboard" subtitle={`${formatDate(range.from)} – ${formatDate(range.to)}`}>
       <BlockStack gap="400">
+        <Box paddingInline={{ xs: '400', sm: '0' }}>
+          <DateRange range={range} onChange={setRange} />
+        </Box>
         <ErrorBanner error={summary.error} onRetry={summary.reload} />
         <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
           <Metric label="Affiliate sales" value={totals && formatMoney(totals.sales, currency)} />
           <Metric label="Commission" value={totals && formatMoney(totals.commission, currency)} />
-          <Metric label="Conversions" value={totals && String(totals.conversions)} />
+          <Metric label="Orders" value={totals && totals.conversions.toLocaleString(locale())} />
         </InlineGrid>
-        <Card>
-          <BlockStack gap="200">
-            <Text as="h2" variant="headingMd">Sales and commission per day</Text>
-            {summary.data ? <Chart days={summary.data.days} from={summary.data.from} to={summary.data.to} currency={currency} /> : <Loading lines={6} />}
-          </BlockStack>
-        </Card>
+        {left > 0 && (
+          <Box paddingInline={{ xs: '400', sm: '0' }}>
+            <Text as="p" tone="subdued">
+              Not counted as sales: {[totals.refunded && `${totals.refunded.toLocaleString(locale())} fully refunded or cancelled`,
+                totals.flagged && `${totals.flagged.toLocaleString(locale())} flagged (the affiliate’s own purchase)`].filter(Boolean).join(' and ')} {left === 1 ? 'order' : 'orders'}.
+            </Text>
+          </Box>
+        )}
+        <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">Sales per day</Text>
+              {summary.data ? <Chart days={summary.data.days} from={summary.data.from} to={summary.data.to} currency={currency} metric="sales" color="#91d0ff" label="Sales" /> : <Loading lines={6} />}
+            </BlockStack>
+          </Card>
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">Commission per day</Text>
+              {summary.data ? <Chart days={summary.data.days} from={summary.data.from} to={summary.data.to} currency={currency} metric="commission" color="#008060" label="Commission" /> : <Loading lines={6} />}
+            </BlockStack>
+          </Card>
+        </InlineGrid>
         <Layout>
           <Layout.Section variant="oneHalf">
-            <TopAffiliates balances={balances.data} currency={currency} />
+            <RangeTable kind="affiliates" from={range.from} to={range.to} currency={currency} />
           </Layout.Section>
           <Layout.Section variant="oneHalf">
-            <DiscountComparison discounts={discounts.data} />
+            <RangeTable kind="codes" from={range.from} to={range.to} currency={currency} />
           </Layout.Section>
         </Layout>
+        <DiscountComparison discounts={discounts.data} />
       </BlockStack>
     </Page>
   );
 }
 
-function Metric({ label, value }) {
+/** One figure in a card, named by its label; help says what it covers. */
+export function Metric({ label, value, help, size = 'heading2xl' }) {
   return (
-    <Card>
-      <BlockStack gap="100">
-        <Text as="h3" variant="headingSm" tone="subdued">{label}</Text>
-        <Text as="p" variant="heading2xl">{value ?? '–'}</Text>
-      </BlockStack>
-    </Card>
-  );
-}
-
-function TopAffiliates({ balances, currency }) {
-  if (!balances) return <Loading />;
-  const rows = topAffiliates(balances.data, currency);
-  if (!rows.length) {
-    return (
-      <Empty heading="No commission yet" action={{ content: 'Add affiliates', onAction: () => navigate('/affiliates') }}>
-        Your best affiliates show up here once orders come in with their codes.
-      </Empty>
-    );
-  }
-  return (
-    <Card>
-      <BlockStack gap="200">
-        <Text as="h2" variant="headingMd">Top affiliates</Text>
-        <DataTable
-          columnContentTypes={['text', 'numeric']}
-          headings={['Affiliate', 'Commission earned']}
-          rows={rows.map((r) => [r.name || `#${r.affiliate_id}`, formatMoney(r.earned, currency)])}
-        />
-      </BlockStack>
-    </Card>
+    <section aria-label={label}>
+      <Card>
+        <BlockStack gap="100">
+          <Text as="h3" variant="headingSm" tone="subdued">{label}</Text>
+          <Text as="p" variant={size}>{value ?? '–'}</Text>
+          {help && <Text as="p" variant="bodySm" tone="subdued">{help}</Text>}
+        </BlockStack>
+      </Card>
+    </section>
   );
 }
 
@@ -84,9 +87,12 @@ function DiscountComparison({ discounts }) {
   const rows = discountRows(discounts.data);
   if (!rows.length) {
     return (
-      <Empty heading="No orders with codes yet" action={{ content: 'Generate codes', onAction: () => navigate('/codes?generate=1') }}>
-        Once customers pay with your affiliates' codes, this compares orders and revenue per discount level.
-      </Empty>
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">Discount comparison</Text>
+          <Text as="p" tone="subdued">No orders with a code in this range. Once customers pay with your affiliates’ codes, this compares orders and revenue per discount level.</Text>
+        </BlockStack>
+      </Card>
     );
   }
   return (

@@ -1,13 +1,13 @@
 // The checklist a new merchant works through, top to bottom.
 import { useState } from 'react';
 import {
-  Badge, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, ProgressBar, Text, TextField,
+  Badge, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, Text, TextField,
 } from '@shopify/polaris';
 import { api } from '../api.js';
 import { useApi, useInterval } from '../hooks.js';
 import { navigate } from '../router.jsx';
 import { parsePercent, percentText } from '../money.js';
-import { ErrorBanner, useApp } from '../ui.jsx';
+import { ErrorBanner, Progress, useApp } from '../ui.jsx';
 import { ConnectStore, ImportCodes, TestOrder } from './GetStartedStores.jsx';
 
 const commissionKey = 'codecredit.commission_confirmed';
@@ -44,10 +44,15 @@ export function GetStarted() {
   const [commissionDone, setCommissionDone] = useState(() => window.localStorage.getItem(commissionKey) === '1');
 
   const emailsApi = !(emails.error && emails.error.status === 404);
+  // A commission changed from the built-in 10% held 30 days, here or in
+  // Settings, is set too.
+  const { settings } = useApp();
+  const rule = settings && settings.default_commission;
+  const commissionSet = commissionDone || !!(rule && (rule.kind !== 'percent' || rule.basis_points !== 1000 || rule.hold_days !== 30));
   const steps = [
     stores.some((c) => c.status === 'active'),
     stores.some((c) => c.import_state === 'done'),
-    commissionDone,
+    commissionSet,
     !!(affs.data && affs.data.total > 0),
     !!(assigned.data && assigned.data.total > 0),
     emailsApi ? !!(emails.data && emails.data.total > 0) : !!(assigned.data && assigned.data.total > 0),
@@ -62,11 +67,11 @@ export function GetStarted() {
             <ErrorBanner error={conns.error} onRetry={conns.reload} />
             <Card>
               <BlockStack gap="200">
-                <InlineStack align="space-between">
+                <InlineStack align="space-between" gap="200" wrap>
                   <Text as="h2" variant="headingMd">Your setup</Text>
                   <Text as="span" tone="subdued">{done} of {steps.length} done</Text>
                 </InlineStack>
-                <ProgressBar progress={(done / steps.length) * 100} tone="success" size="small" animated={false} />
+                <Progress done={done} total={steps.length} label={`${done} of ${steps.length} setup steps done`} tone="success" />
               </BlockStack>
             </Card>
             <Step n={1} title="Connect your store" done={steps[0]}>
@@ -93,9 +98,10 @@ export function GetStarted() {
             <Step n={6} title="Emails sent to your affiliates" done={steps[5]}>
               <Text as="p">
                 {emailsApi
-                  ? `Each affiliate gets an email with their code and their commission when a code is assigned. ${emails.data ? `${emails.data.total} email(s) so far.` : ''}`
+                  ? `Each affiliate gets an email with their code and their commission when a code is assigned. ${emails.data ? `${emails.data.total} ${emails.data.total === 1 ? 'email' : 'emails'} so far.` : ''}`
                   : 'Each affiliate gets an email with their code and their commission when a code is assigned.'}
               </Text>
+              {emailsApi && <InlineStack><Button onClick={() => navigate('/emails')}>See the emails</Button></InlineStack>}
             </Step>
             <Step n={7} title="Place a test order" done={steps[6]}>
               <TestOrder stores={stores} sandbox={list.sandbox} sales={saleCount} />

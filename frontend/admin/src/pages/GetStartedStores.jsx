@@ -2,11 +2,11 @@
 // and placing a test order.
 import { useState } from 'react';
 import {
-  Badge, Banner, BlockStack, Box, Button, FormLayout, InlineStack, List, ProgressBar, Text, TextField,
+  Badge, Banner, BlockStack, Box, Button, FormLayout, InlineStack, List, Text, TextField,
 } from '@shopify/polaris';
 import { api, embedded, shop } from '../api.js';
-import { useApp } from '../ui.jsx';
-import { importDuration, importPercent } from '../imports.js';
+import { Progress, useApp } from '../ui.jsx';
+import { importDuration, importProgress } from '../imports.js';
 
 const platformNames = { shopify: 'Shopify', stripe: 'Stripe', paddle: 'Paddle', woocommerce: 'WooCommerce' };
 
@@ -119,11 +119,11 @@ export function ImportCodes({ stores, restarted, onRestart }) {
         const waiting = restarted[c.id] !== undefined;
         return (
           <BlockStack gap="100" key={c.id}>
-            <InlineStack align="space-between" gap="200">
+            <InlineStack align="space-between" gap="200" wrap>
               <Text as="span" fontWeight="semibold">{c.name}</Text>
               <Text as="span" tone="subdued">{importStatus(c, waiting)}</Text>
             </InlineStack>
-            <ProgressBar progress={waiting ? 0 : importPercent(c)} tone={c.import_state === 'failed' ? 'critical' : 'highlight'} animated={false} />
+            <Progress {...importProgress(c, waiting)} tone={c.import_state === 'failed' ? 'critical' : 'highlight'} />
             <Box>
               <Button variant="plain" disabled={waiting || c.import_state === 'running' || c.status !== 'active'} onClick={() => restart(c)}>
                 {c.import_state ? 'Import again' : 'Import codes'}

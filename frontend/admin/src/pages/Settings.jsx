@@ -1,11 +1,18 @@
-// Settings: default commission, hold days, naming rule, email templates.
+// Settings: default commission, hold days, lifetime attribution, naming
+// rule, email templates.
 import { useEffect, useState } from 'react';
 import { BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from '@shopify/polaris';
 import { api } from '../api.js';
-import { formatMoney, parseMoney, parsePercent, percentText } from '../money.js';
+import { formatMoney, majorText, parseMoney, parsePercent, percentText } from '../money.js';
 import { useDebounced } from '../hooks.js';
 import { Loading, useApp } from '../ui.jsx';
 import { EmailTemplates } from './EmailTemplates.jsx';
+import { EmailBranding } from './EmailBranding.jsx';
+import { RepeatRateField } from './RepeatRate.jsx';
+import { repeatFields, repeatText } from '../commissionRules.js';
+import { formErrors } from '../formErrors.js';
+import { lifetimeBody, lifetimeForm } from '../lifetime.js';
+import { LifetimeFields } from './LifetimeSettings.jsx';
 
 /** The code a naming rule gives Ann Lee at 15% off, made by the server's generator itself. */
 function useSampleCode(rule) {
@@ -27,26 +34,34 @@ export function Settings() {
   const { settings, toast, reloadSettings } = useApp();
   const [f, setF] = useState(null);
   const [saving, setSaving] = useState(false);
+  const [error, setError] = useState(null);
   const sample = useSampleCode(f ? f.naming : '');
   useEffect(() => {
     if (!settings) return;
     const r = settings.default_commission;
-    setF({ naming: settings.naming_rule, kind: r.kind, pct: percentText(r.basis_points), flat: (formatMoney(r.flat_amount, settings.currency).match(/[\d.,]+/) || ['0'])[0].replace(/,/g, ''),
-      hold: String(r.hold_days), months: r.recurring_months === null ? '' : String(r.recurring_months) });
+    setF({ naming: settings.naming_rule, kind: r.kind, pct: percentText(r.basis_points), flat: majorText(r.flat_amount, settings.currency),
+      hold: String(r.hold_days), repeat: repeatText(r, settings.currency), months: r.recurring_months === null ? '' : String(r.recurring_months), minPayout: majorText(settings.min_payout || 0, settings.currency), lifetime: lifetimeForm(settings.lifetime) });
   }, [settings]);
   if (!f) return <Page title="Settings"><Loading /></Page>;
   const set = (k) => (v) => setF({ ...f, [k]: v });
   const rule = { kind: f.kind, hold_days: Number(f.hold), recurring_months: f.months === '' ? null : Number(f.months),
     basis_points: f.kind === 'percent' ? parsePercent(f.pct) : 0, flat_amount: f.kind === 'flat' ? parseMoney(f.flat, settings.currency) : 0,
     currency: settings.currency };
-  const valid = (f.kind === 'percent' ? rule.basis_points !== null : rule.flat_amount !== null) && f.naming.trim() !== '';
+  const repeat = repeatFields(f.kind, f.repeat, settings.currency);
+  Object.assign(rule, repeat.fields);
+  const minPayout = f.minPayout.trim() === '' ? 0 : parseMoney(f.minPayout, settings.currency);
+  const lifetime = lifetimeBody(f.lifetime);
+  const errs = formErrors(error, ['lifetime.days']);
+  const valid = (f.kind === 'percent' ? rule.basis_points !== null : rule.flat_amount !== null) && f.naming.trim() !== '' && minPayout !== null && !repeat.error && !lifetime.error;
   const save = async () => {
     setSaving(true);
     try {
-      await api('/settings', { method: 'PUT', body: { naming_rule: f.naming, default_commission: rule } });
+      await api('/settings', { method: 'PUT', body: { naming_rule: f.naming, default_commission: rule, min_payout: minPayout, lifetime: lifetime.body } });
+      setError(null);
       toast('Settings saved');
       reloadSettings();
     } catch (e) {
+      setError(e);
       toast(e.message, true);
     } finally {
       setSaving(false);
@@ -62,11 +77,18 @@ export function Settings() {
               {f.kind === 'percent'
                 ? <TextField label="Commission" suffix="%" value={f.pct} onChange={set('pct')} autoComplete="off" error={rule.basis_points === null ? 'A percent from 0 to 100' : undefined} />
                 : <TextField label="Amount per order" suffix={settings.currency} value={f.flat} onChange={set('flat')} autoComplete="off" error={rule.flat_amount === null ? 'An amount like 5.00' : undefined} />}
+              <RepeatRateField kind={f.kind} value={f.repeat} onChange={set('repeat')} currency={settings.currency} error={repeat.error} />
               <FormLayout.Group condensed>
                 <TextField label="Hold period" suffix="days" type="number" value={f.hold} onChange={set('hold')} autoComplete="off" helpText="Refunds in this time take the commission back before it is payable." />
                 <TextField label="Subscription renewals" suffix="months" type="number" value={f.months} onChange={set('months')} autoComplete="off" helpText="0: first payment only; empty: for the subscription's lifetime." />
               </FormLayout.Group>
             </FormLayout>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection title="Lifetime attribution" description="Whether a customer’s later orders keep earning for the affiliate who brought them.">
+          <Card>
+            <LifetimeFields f={f.lifetime} onChange={(l) => { setF({ ...f, lifetime: l }); if (errs.fields['lifetime.days']) setError(null); }}
+              error={lifetime.error || errs.fields['lifetime.days']} />
           </Card>
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection title="Code naming rule" description="How generated codes are named.">
@@ -79,10 +101,20 @@ export function Settings() {
             </BlockStack>
           </Card>
         </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection title="Payouts" description="Pay everyone payable skips affiliates whose approved balance is below this.">
+          <Card>
+            <TextField label="Minimum payout" suffix={settings.currency} value={f.minPayout} onChange={set('minPayout')} autoComplete="off"
+              error={minPayout === null ? 'An amount like 25.00, or 0 for no minimum' : undefined}
+              helpText={minPayout ? `Affiliates are paid once they have ${formatMoney(minPayout, settings.currency)} approved.` : 'No minimum: every positive approved balance is paid.'} />
+          </Card>
+        </Layout.AnnotatedSection>
         <Layout.AnnotatedSection title="Store currency" description="Commission is counted in this currency.">
           <Card><Text as="p" variant="headingLg">{settings.currency}</Text></Card>
         </Layout.AnnotatedSection>
-        <Layout.AnnotatedSection title="Emails to affiliates" description="What affiliates receive. Preview shows it with sample data.">
+        <Layout.AnnotatedSection title="Branding" description="How your emails to affiliates look and whom they come from.">
+          <EmailBranding />
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection title="Emails to affiliates" description="What affiliates receive: plain text with merge tags. The preview shows it with a sample affiliate.">
           <EmailTemplates />
         </Layout.AnnotatedSection>
       </Layout>

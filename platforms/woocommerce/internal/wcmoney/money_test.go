@@ -39,20 +39,3 @@ func TestParseAndFormat(t *testing.T) {
 		}
 	}
 }
-
-// MulDiv rounds half to even, negatives included.
-func TestMulDiv(t *testing.T) {
-	tests := []struct{ a, num, den, want int64 }{
-		{1161, 1620, 1742, 1080},
-		{5, 1, 2, 2}, // 2.5 → 2
-		{7, 1, 2, 4}, // 3.5 → 4
-		{-5, 1, 2, -2},
-		{-7, 1, 2, -4},
-		{1, 1, 0, 0},
-	}
-	for _, tt := range tests {
-		if got := MulDiv(tt.a, tt.num, tt.den); got != tt.want {
-			t.Errorf("MulDiv(%d, %d, %d) = %d, want %d", tt.a, tt.num, tt.den, got, tt.want)
-		}
-	}
-}

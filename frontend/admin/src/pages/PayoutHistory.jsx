@@ -1,0 +1,76 @@
+// Payout history: every payout, opening to what it covered.
+import { BlockStack, Button, DataTable, InlineStack, Modal, Text } from '@shopify/polaris';
+import { useApi } from '../hooks.js';
+import { formatMoney } from '../money.js';
+import { ErrorBanner, Loading, formatDate } from '../ui.jsx';
+
+/** "−$20.00" for a negative amount, with a real minus sign. */
+export function minus(amount, currency) {
+  return `−${formatMoney(Math.abs(amount), currency)}`;
+}
+
+/** "Mar 1 – Mar 9, 2026" (or one day) for a payout's orders. */
+export function period(p) {
+  if (!p.period_start) return '—';
+  const a = formatDate(p.period_start);
+  const b = formatDate(p.period_end);
+  return a === b ? a : `${a} – ${b}`;
+}
+
+/** The list of payouts, newest first; a row opens its detail. */
+export function PayoutHistory({ payouts, names, onOpen }) {
+  if (!payouts.length) return <Text as="p" tone="subdued">No payouts recorded yet.</Text>;
+  return (
+    <DataTable columnContentTypes={['text', 'text', 'numeric', 'text', 'text', 'text']}
+      headings={['Paid on', 'Affiliate', 'Amount', 'Method / reference', 'Orders placed', '']}
+      rows={payouts.map((p) => [formatDate(p.paid_at), names.get(p.affiliate_id) || 'Removed affiliate',
+        <BlockStack key="a" gap="050" inlineAlign="end">
+          <span>{formatMoney(p.amount, p.currency)}</span>
+          {p.carried < 0 && <Text as="span" tone="subdued" variant="bodySm">after {minus(p.carried, p.currency)} carried</Text>}
+        </BlockStack>,
+        [p.method, p.reference].filter(Boolean).join(' · ') || '—', period(p),
+        <Button key="o" size="slim" variant="plain" onClick={() => onOpen(p.id)}>What it covered</Button>])} />
+  );
+}
+
+const kinds = { accrual: 'Commission', reversal: 'Refund before payout', adjustment: 'Adjustment' };
+
+/** One payout and the ledger entries it settled. */
+export function PayoutDetail({ id, onClose }) {
+  const res = useApi(`/payouts/${id}`);
+  const p = res.data;
+  return (
+    <Modal open onClose={onClose} title={p ? `Payout to ${p.affiliate_name || 'a removed affiliate'}` : 'Payout'} secondaryActions={[{ content: 'Close', onAction: onClose }]} large>
+      <Modal.Section>
+        <ErrorBanner error={res.error} onRetry={res.reload} />
+        {!p ? <Loading /> : (
+          <BlockStack gap="300">
+            <InlineStack gap="600" wrap>
+              <Fact label="Paid on" value={formatDate(p.paid_at)} />
+              <Fact label="Amount" value={formatMoney(p.amount, p.currency)} />
+              <Fact label="Orders placed" value={period(p)} />
+              <Fact label="Method / reference" value={[p.method, p.reference].filter(Boolean).join(' · ') || '—'} />
+            </InlineStack>
+            {p.carried < 0 && (
+              <Text as="p">Carried from earlier payouts: <Text as="span" fontWeight="semibold">{minus(p.carried, p.currency)}</Text> (commission of orders refunded after it was paid), netted in this payout.</Text>
+            )}
+            <DataTable columnContentTypes={['text', 'text', 'text', 'numeric']} headings={['Order', 'Placed', 'What', 'Amount']}
+              rows={p.items.map((it) => [it.order_number || it.order_id || '—', formatDate(it.placed_at),
+                it.carried ? 'Carried: refunded after an earlier payout' : kinds[it.kind] || it.kind,
+                it.amount < 0 ? minus(it.amount, p.currency) : formatMoney(it.amount, p.currency)])}
+              totals={['', '', '', formatMoney(p.amount, p.currency)]} showTotalsInFooter />
+          </BlockStack>
+        )}
+      </Modal.Section>
+    </Modal>
+  );
+}
+
+function Fact({ label, value }) {
+  return (
+    <BlockStack gap="050">
+      <Text as="span" tone="subdued" variant="bodySm">{label}</Text>
+      <Text as="span" fontWeight="semibold">{value}</Text>
+    </BlockStack>
+  );
+}
