@@ -41,6 +41,10 @@ func TestWorkerBooksEachOrderOnce(t *testing.T) {
 	}
 	waitProcessed(t, s, n)
 	assertBooked(t, s, n, want)
+	// The drain marks a delivery processed before its task has heard the
+	// verdict; the redeliveries below come once those tasks are gone (a
+	// redelivery while its task is still queued joins that task instead).
+	waitQueueIdle(t, client, n)
 
 	// The platform delivers an event again (same event id: stored once,
 	// queued again), and sends the same order under a new event id.
