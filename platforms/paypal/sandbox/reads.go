@@ -134,7 +134,7 @@ func (s *Server) itemResource(b *batch, it *item) map[string]any {
 	if it.errName != "" {
 		m["errors"] = map[string]any{"name": it.errName, "message": it.errMsg,
 			"information_link": "https://developer.paypal.com/docs/api/payments.payouts-batch/#errors",
-			"details": []any{}, "links": []any{}}
+			"details":          []any{}, "links": []any{}}
 	}
 	return m
 }
