@@ -34,7 +34,7 @@ type env struct {
 }
 
 // newEnv starts a sandbox with a test clock and a client for it.
-func newEnv(t *testing.T, opts sandbox.Options) *env {
+func newEnv(t testing.TB, opts sandbox.Options) *env {
 	t.Helper()
 	clk := &clock{now: time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)}
 	opts.Clock = clk.Now
@@ -48,7 +48,7 @@ func newEnv(t *testing.T, opts sandbox.Options) *env {
 	return e
 }
 
-func (e *env) newClient(t *testing.T, secret string) *paypal.Client {
+func (e *env) newClient(t testing.TB, secret string) *paypal.Client {
 	t.Helper()
 	c, err := paypal.New(paypal.Config{ClientID: sandbox.DefaultClientID, Secret: secret, BaseURL: e.url,
 		WebhookID: e.sb.WebhookID(), Clock: e.clock.Now})

@@ -225,6 +225,9 @@ func itemFrom(r ppsdk.PayoutItemResponse) (Item, error) {
 		it.SenderItemID, it.Email = p.SenderItemID, p.Receiver
 		if p.Amount != nil {
 			v, err := ParseAmount(p.Amount.Value, p.Amount.Currency)
+			if err == nil && v < 0 {
+				err = fmt.Errorf("%w: negative amount %s", ErrAmount, p.Amount.Value)
+			}
 			if err != nil {
 				return Item{}, fmt.Errorf("item %s: %w", r.PayoutItemID, err)
 			}

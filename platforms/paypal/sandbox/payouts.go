@@ -136,8 +136,8 @@ func (s *Server) validate(req *createRequest) (errorDetail, bool) {
 		case len(it.SenderItemID) > 63:
 			return errorDetail{Field: field + ".sender_item_id", Location: "body", Issue: "Exceeds 63 characters."}, false
 		}
-		if _, err := units(it.Amount.Value, it.Amount.Currency); err != nil {
-			return errorDetail{Field: field + ".amount.value", Value: it.Amount.Value, Location: "body", Issue: err.Error()}, false
+		if _, issue := units(it.Amount.Value, it.Amount.Currency); issue != "" {
+			return errorDetail{Field: field + ".amount.value", Value: it.Amount.Value, Location: "body", Issue: issue}, false
 		}
 	}
 	return errorDetail{}, true

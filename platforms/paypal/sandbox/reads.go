@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -154,18 +153,19 @@ func decimals(cur string) int {
 }
 
 // units reads an amount exactly in PayPal's decimals for the currency; a
-// decimal amount in a whole-unit currency is an error, as PayPal says.
-func units(value, cur string) (int64, error) {
+// decimal amount in a whole-unit currency is refused, as PayPal says. The
+// string is the issue to report, empty when the amount is good.
+func units(value, cur string) (int64, string) {
 	cur = strings.ToUpper(cur)
 	if !currency.Known(cur) {
-		return 0, errors.New("Currency code is invalid.")
+		return 0, "Currency code is invalid."
 	}
 	v, err := currency.Scaled(value, decimals(cur), currency.Exact)
 	if err != nil {
-		return 0, errors.New("Amount has more decimals than " + cur + " takes, or is not a number.")
+		return 0, "Amount has more decimals than " + cur + " takes, or is not a number."
 	}
 	if v <= 0 {
-		return 0, errors.New("Amount must be positive.")
+		return 0, "Amount must be positive."
 	}
-	return v, nil
+	return v, ""
 }

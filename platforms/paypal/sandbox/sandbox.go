@@ -81,7 +81,6 @@ type Server struct {
 	faults      faults
 	window      time.Time
 	windowCount int
-	seq         int
 }
 
 // New returns an empty sandbox account.
