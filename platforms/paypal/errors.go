@@ -38,6 +38,8 @@ type APIError struct {
 	// ExistingBatchID is, for a duplicate sender_batch_id, the batch it
 	// was first used for (from the error's link).
 	ExistingBatchID string
+
+	tokenCall bool // the error answered the token request
 }
 
 // ErrorDetail is one entry of an error's details.
@@ -106,6 +108,9 @@ func translate(err error) error {
 		return err
 	}
 	e := &APIError{Status: sdk.Response.StatusCode, Name: sdk.Name, Message: sdk.Message, DebugID: sdk.DebugID}
+	if req := sdk.Response.Request; req != nil {
+		e.tokenCall = strings.HasSuffix(req.URL.Path, "/v1/oauth2/token")
+	}
 	if ra, perr := strconv.Atoi(sdk.Response.Header.Get("Retry-After")); perr == nil && ra >= 0 {
 		e.RetryAfter = time.Duration(ra) * time.Second
 	}

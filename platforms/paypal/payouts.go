@@ -2,6 +2,7 @@ package paypal
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -84,18 +85,12 @@ func (c *Client) CreateBatch(ctx context.Context, br BatchRequest) (Batch, error
 	if err != nil {
 		return Batch{}, err
 	}
-	req, err := c.sdk.NewRequest(ctx, http.MethodPost, c.cfg.BaseURL+"/v1/payments/payouts", body)
-	if err != nil {
-		return Batch{}, err
-	}
 	rid := br.RequestID
 	if rid == "" {
 		rid = br.SenderBatchID
 	}
-	req.Header.Set("PayPal-Request-Id", rid)
 	var out ppsdk.PayoutResponse
-	if err := c.sdk.SendWithAuth(req, &out); err != nil {
-		err = translate(err)
+	if err := c.send(ctx, http.MethodPost, c.cfg.BaseURL+"/v1/payments/payouts", body, rid, &out); err != nil {
 		if api, ok := err.(*APIError); ok && api.ExistingBatchID != "" {
 			return Batch{ID: api.ExistingBatchID, SenderBatchID: br.SenderBatchID, Existing: true}, nil
 		}
@@ -188,23 +183,37 @@ func (c *Client) GetItem(ctx context.Context, itemID string) (Item, error) {
 // and the item is RETURNED.
 func (c *Client) CancelItem(ctx context.Context, itemID string) (Item, error) {
 	u := c.cfg.BaseURL + "/v1/payments/payouts-item/" + url.PathEscape(itemID) + "/cancel"
-	req, err := c.sdk.NewRequest(ctx, http.MethodPost, u, nil)
-	if err != nil {
-		return Item{}, err
-	}
 	var out ppsdk.PayoutItemResponse
-	if err := c.sdk.SendWithAuth(req, &out); err != nil {
-		return Item{}, translate(err)
+	if err := c.send(ctx, http.MethodPost, u, nil, "", &out); err != nil {
+		return Item{}, err
 	}
 	return itemFrom(out)
 }
 
 func (c *Client) get(ctx context.Context, u string, out any) error {
-	req, err := c.sdk.NewRequest(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return err
+	return c.send(ctx, http.MethodGet, u, nil, "", out)
+}
+
+// send makes one authenticated call. An access token PayPal no longer
+// takes (revoked, or expired early) is replaced once and the call made
+// again, with the same PayPal-Request-Id.
+func (c *Client) send(ctx context.Context, method, u string, payload any, requestID string, out any) error {
+	for attempt := 0; ; attempt++ {
+		sdk := c.currentSDK()
+		req, err := sdk.NewRequest(ctx, method, u, payload)
+		if err != nil {
+			return err
+		}
+		if requestID != "" {
+			req.Header.Set("PayPal-Request-Id", requestID)
+		}
+		err = translate(sdk.SendWithAuth(req, out))
+		var api *APIError
+		if attempt > 0 || !errors.As(err, &api) || api.Status != http.StatusUnauthorized || api.tokenCall {
+			return err
+		}
+		c.renewSDK(sdk)
 	}
-	return translate(c.sdk.SendWithAuth(req, out))
 }
 
 func batchFrom(h *ppsdk.BatchHeader) Batch {

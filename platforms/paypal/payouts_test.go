@@ -180,3 +180,18 @@ func TestRateLimited(t *testing.T) {
 		t.Fatalf("third call in a minute: %v, want a retryable 429 with Retry-After", err)
 	}
 }
+
+// A token PayPal stops taking is replaced once, and the call goes through.
+func TestRevokedTokenRenewed(t *testing.T) {
+	e := newEnv(t, sandbox.Options{})
+	ctx := context.Background()
+	if _, err := e.client.GetItem(ctx, "FIRST"); !errors.Is(err, paypal.ErrNotFound) {
+		t.Fatal(err)
+	}
+	e.sb.ExpireTokens()
+	b, err := e.client.CreateBatch(ctx, paypal.BatchRequest{SenderBatchID: "after-revoke",
+		Payouts: []paypal.Payout{payout("a", "a@example.com", 100, "USD")}})
+	if err != nil || b.ID == "" {
+		t.Fatalf("create after the token was revoked: %+v, %v", b, err)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	ppsdk "github.com/plutov/paypal/v4"
@@ -56,7 +57,9 @@ type Config struct {
 // access token is fetched once and renewed before it expires.
 type Client struct {
 	cfg Config
-	sdk *ppsdk.Client
+
+	mu  sync.Mutex
+	sdk *ppsdk.Client // replaced when PayPal stops taking its token
 }
 
 // New returns a client for cfg.
@@ -77,10 +80,24 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
-	sdk, err := ppsdk.NewClient(cfg.ClientID, cfg.Secret, cfg.BaseURL)
-	if err != nil {
-		return nil, err
+	c := &Client{cfg: cfg}
+	c.renewSDK(nil)
+	return c, nil
+}
+
+func (c *Client) currentSDK() *ppsdk.Client {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sdk
+}
+
+// renewSDK drops the SDK client (and its access token) that old names,
+// unless another call has already done so.
+func (c *Client) renewSDK(old *ppsdk.Client) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sdk == old {
+		c.sdk, _ = ppsdk.NewClient(c.cfg.ClientID, c.cfg.Secret, c.cfg.BaseURL) // cannot fail: all three are set
+		c.sdk.SetHTTPClient(c.cfg.HTTPClient)
 	}
-	sdk.SetHTTPClient(cfg.HTTPClient)
-	return &Client{cfg: cfg, sdk: sdk}, nil
 }

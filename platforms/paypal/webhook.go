@@ -68,7 +68,7 @@ func (c *Client) VerifyWebhook(ctx context.Context, h http.Header, body []byte) 
 		return err
 	}
 	req.Header = h.Clone()
-	res, err := c.sdk.VerifyWebhookSignature(ctx, req, c.cfg.WebhookID)
+	res, err := c.currentSDK().VerifyWebhookSignature(ctx, req, c.cfg.WebhookID)
 	if err != nil {
 		return translate(err)
 	}
