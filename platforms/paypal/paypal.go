@@ -12,6 +12,7 @@
 package paypal
 
 import (
+	"crypto/x509"
 	"errors"
 	"net/http"
 	"strings"
@@ -58,8 +59,9 @@ type Config struct {
 type Client struct {
 	cfg Config
 
-	mu  sync.Mutex
-	sdk *ppsdk.Client // replaced when PayPal stops taking its token
+	mu    sync.Mutex
+	sdk   *ppsdk.Client                // replaced when PayPal stops taking its token
+	certs map[string]*x509.Certificate // webhook signing certificates by URL
 }
 
 // New returns a client for cfg.

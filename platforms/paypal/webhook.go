@@ -45,6 +45,28 @@ var (
 // ErrStale and ErrEvent mean PayPal could not be asked: answer the
 // delivery with a 5xx so that PayPal delivers it again.
 func (c *Client) VerifyWebhook(ctx context.Context, h http.Header, body []byte) error {
+	if err := c.checkDelivery(h, body); err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "/", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header = h.Clone()
+	res, err := c.currentSDK().VerifyWebhookSignature(ctx, req, c.cfg.WebhookID)
+	if err != nil {
+		return translate(err)
+	}
+	if res.VerificationStatus != "SUCCESS" {
+		return fmt.Errorf("%w: PayPal answered %q", ErrSignature, res.VerificationStatus)
+	}
+	return nil
+}
+
+// checkDelivery checks what can be checked without a key: every signing
+// header present, a webhook id configured, a transmission neither stale
+// nor from the future, and a JSON body of bounded size.
+func (c *Client) checkDelivery(h http.Header, body []byte) error {
 	for _, k := range []string{HeaderTransmissionID, HeaderTransmissionTime, HeaderTransmissionSig, HeaderCertURL, HeaderAuthAlgo} {
 		if strings.TrimSpace(h.Get(k)) == "" {
 			return fmt.Errorf("%w: no %s header", ErrSignature, k)
@@ -62,18 +84,6 @@ func (c *Client) VerifyWebhook(ctx context.Context, h http.Header, body []byte) 
 	}
 	if len(body) > MaxWebhookBody || !json.Valid(body) {
 		return fmt.Errorf("%w: body is not JSON of at most %d bytes", ErrEvent, MaxWebhookBody)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "/", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header = h.Clone()
-	res, err := c.currentSDK().VerifyWebhookSignature(ctx, req, c.cfg.WebhookID)
-	if err != nil {
-		return translate(err)
-	}
-	if res.VerificationStatus != "SUCCESS" {
-		return fmt.Errorf("%w: PayPal answered %q", ErrSignature, res.VerificationStatus)
 	}
 	return nil
 }
