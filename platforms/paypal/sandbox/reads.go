@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,27 +14,19 @@ import (
 // (1 to 1000) and total_required.
 func (s *Server) getBatch(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	page, size := 1, 1000
-	var err error
-	if v := q.Get("page"); v != "" {
-		if page, err = strconv.Atoi(v); err != nil || page < 1 {
-			writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "Invalid request - see details",
-				errorDetail{Field: "page", Value: v, Location: "query", Issue: "Value must be a positive integer."})
-			return
-		}
+	page, ok := queryInt(w, q.Get("page"), "page", 1, 1, 1000)
+	if !ok {
+		return
 	}
-	if v := q.Get("page_size"); v != "" {
-		if size, err = strconv.Atoi(v); err != nil || size < 1 || size > 1000 {
-			writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "Invalid request - see details",
-				errorDetail{Field: "page_size", Value: v, Location: "query", Issue: "Value must be between 1 and 1000."})
-			return
-		}
+	size, ok := queryInt(w, q.Get("page_size"), "page_size", 1000, 1, 1000)
+	if !ok {
+		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.advance(s.opts.Clock())
-	b, ok := s.batches[r.PathValue("id")]
-	if !ok {
+	b, found := s.batches[r.PathValue("id")]
+	if !found {
 		writeError(w, http.StatusNotFound, "RESOURCE_NOT_FOUND", "The specified resource does not exist.")
 		return
 	}
@@ -49,6 +42,21 @@ func (s *Server) getBatch(w http.ResponseWriter, r *http.Request) {
 		out["total_pages"] = (len(b.items) + size - 1) / size
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// queryInt reads an integer query parameter between lo and hi (def when
+// absent), answering a VALIDATION_ERROR otherwise.
+func queryInt(w http.ResponseWriter, v, name string, def, lo, hi int) (int, bool) {
+	if v == "" {
+		return def, true
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "Invalid request - see details",
+			errorDetail{Field: name, Value: v, Location: "query", Issue: fmt.Sprintf("Value must be between %d and %d.", lo, hi)})
+		return 0, false
+	}
+	return n, true
 }
 
 // getItem answers GET /v1/payments/payouts-item/{id}.

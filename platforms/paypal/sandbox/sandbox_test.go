@@ -80,3 +80,23 @@ func TestCertServed(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A batch page is 1 to 1000 items; any other page_size is a 400.
+func TestPageSizeBounds(t *testing.T) {
+	_, url := start(t)
+	form := func(r *http.Request) {
+		r.SetBasicAuth(sandbox.DefaultClientID, sandbox.DefaultSecret)
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	_, body := do(t, "POST", url+"/v1/oauth2/token", "grant_type=client_credentials", form)
+	tok := strings.Split(strings.Split(body, `"access_token":"`)[1], `"`)[0]
+	bearer := func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+tok) }
+	for _, q := range []string{"page_size=0", "page_size=1001", "page=0", "page=x"} {
+		if code, body := do(t, "GET", url+"/v1/payments/payouts/ANY?"+q, "", bearer); code != 400 || !strings.Contains(body, "VALIDATION_ERROR") {
+			t.Errorf("%s: %d %s", q, code, body)
+		}
+	}
+	if code, _ := do(t, "GET", url+"/v1/payments/payouts/ANY?page_size=1000", "", bearer); code != 404 {
+		t.Errorf("page_size=1000 of an unknown batch: %d, want 404", code)
+	}
+}
