@@ -127,19 +127,22 @@ func TestFaults(t *testing.T) {
 	}
 }
 
-// Under a 30% failure rate, retrying every retryable error creates exactly
-// one batch per sender_batch_id.
-func TestRetriesUnderFailureRate(t *testing.T) {
+// With 30% of calls failing and 10% carried out but never answered,
+// retrying every retryable error with the same ids creates exactly one
+// batch per sender_batch_id, holding exactly the amounts sent.
+func TestRetriesUnderFaults(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	ctx := context.Background()
-	e.sb.SetFaults(sandbox.Faults{FailPercent: 30})
-	ids := map[string]string{}
+	e.sb.SetFaults(sandbox.Faults{FailPercent: 30, TimeoutPercent: 10, Hang: 10 * time.Second})
+	batches := map[string]string{} // batch id → sender_batch_id
 	for i := range 20 {
 		req := paypal.BatchRequest{SenderBatchID: fmt.Sprint("r", i), Payouts: payouts(2, "USD")}
 		for attempt := 0; ; attempt++ {
-			b, err := e.client.CreateBatch(ctx, req)
+			short, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+			b, err := e.client.CreateBatch(short, req)
+			cancel()
 			if err == nil {
-				ids[b.ID] = req.SenderBatchID
+				batches[b.ID] = req.SenderBatchID
 				break
 			}
 			if !paypal.Temporary(err) || attempt > 50 {
@@ -147,7 +150,15 @@ func TestRetriesUnderFailureRate(t *testing.T) {
 			}
 		}
 	}
-	if len(ids) != 20 {
-		t.Errorf("%d distinct batches for 20 sender_batch_ids", len(ids))
+	e.sb.SetFaults(sandbox.Faults{})
+	if len(batches) != 20 {
+		t.Errorf("%d distinct batches for 20 sender_batch_ids", len(batches))
+	}
+	e.settle(1)
+	for id := range batches {
+		got, err := e.client.GetBatch(ctx, id)
+		if err != nil || len(got.Items) != 2 || got.Items[0].Amount+got.Items[1].Amount != 201 {
+			t.Errorf("batch %s: %+v, %v", id, got, err)
+		}
 	}
 }

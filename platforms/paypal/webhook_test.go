@@ -148,3 +148,48 @@ func TestWebhookReplay(t *testing.T) {
 		t.Errorf("replay after three days: %v, want ErrStale", err)
 	}
 }
+
+// A delivery not answered with a 2xx is tried again on the next tick as a
+// new transmission of the same event, and that one verifies.
+func TestWebhookRetriedAfterFailure(t *testing.T) {
+	e := newEnv(t, sandbox.Options{})
+	var mu sync.Mutex
+	var ok []received
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		if calls == 1 {
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		ok = append(ok, received{r.Header.Clone(), b})
+	}))
+	t.Cleanup(srv.Close)
+	e.sb.SetWebhookURL(srv.URL)
+	ctx := context.Background()
+	if _, err := e.client.CreateBatch(ctx, paypal.BatchRequest{SenderBatchID: "retry",
+		Payouts: []paypal.Payout{payout("a", "a@example.com", 1000, "USD")}}); err != nil {
+		t.Fatal(err)
+	}
+	e.settle(1)
+	first := e.sb.Deliveries()[0]
+	e.settle(1)
+	var retried *received
+	for i := range ok {
+		if ev, _ := paypal.ParseEvent(ok[i].body); ev.ID == first.EventID {
+			retried = &ok[i]
+		}
+	}
+	if first.Status != 500 || retried == nil {
+		t.Fatalf("first delivery %d, retried: %v", first.Status, retried != nil)
+	}
+	if retried.header.Get(paypal.HeaderTransmissionID) == first.Header.Get(paypal.HeaderTransmissionID) {
+		t.Error("a retry is a new transmission")
+	}
+	if err := e.client.VerifyWebhook(ctx, retried.header, retried.body); err != nil {
+		t.Errorf("retried delivery refused: %v", err)
+	}
+}

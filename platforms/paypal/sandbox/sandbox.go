@@ -77,6 +77,7 @@ type Server struct {
 	items       map[string]*item
 	requests    map[string]stored // PayPal-Request-Id → first answer
 	outbox      []event
+	retry       []event // deliveries not answered with a 2xx, to try again
 	deliveries  []Delivery
 	faults      faults
 	window      time.Time

@@ -22,8 +22,15 @@ import (
 // AuthAlgo is the signature algorithm PayPal names in PAYPAL-AUTH-ALGO.
 const AuthAlgo = "SHA256withRSA"
 
-// event is a queued webhook event.
-type event struct{ body []byte }
+// maxAttempts is how often PayPal tries a delivery that is not answered
+// with a 2xx: 25 times over three days (developer.paypal.com/api/rest/webhooks/rest).
+const maxAttempts = 25
+
+// event is a queued webhook event and the deliveries tried so far.
+type event struct {
+	body     []byte
+	attempts int
+}
 
 // Delivery is one webhook POST the sandbox made.
 type Delivery struct {
@@ -33,6 +40,8 @@ type Delivery struct {
 	// Status is the receiver's HTTP status (0 when it could not be reached).
 	Status int
 	Err    string
+	// Attempt counts the deliveries of this event, from 1.
+	Attempt int
 }
 
 // queue adds an event to the outbox. Callers hold s.mu.
@@ -47,19 +56,29 @@ func (s *Server) queue(typ, resourceType, summary string, resource map[string]an
 }
 
 // Tick moves every due item and batch on and delivers the resulting
-// webhooks, signed, in order. It returns how many deliveries were made.
+// webhooks, signed, in order, after trying again the events whose last
+// delivery was not answered with a 2xx (each try a new transmission, the
+// event the same). It returns how many deliveries were made.
 func (s *Server) Tick(ctx context.Context) int {
 	s.mu.Lock()
 	s.advance(s.opts.Clock())
-	out, url := s.outbox, s.opts.WebhookURL
-	s.outbox = nil
+	out, url := append(s.retry, s.outbox...), s.opts.WebhookURL
+	s.outbox, s.retry = nil, nil
 	s.mu.Unlock()
 	if url == "" {
 		return 0
 	}
+	var again []event
 	for _, ev := range out {
-		s.deliver(ctx, url, ev.body, s.Sign(ev.body, s.opts.Clock()))
+		ev.attempts++
+		d := s.deliver(ctx, url, ev.body, s.Sign(ev.body, s.opts.Clock()), ev.attempts)
+		if (d.Status < 200 || d.Status > 299) && ev.attempts < maxAttempts {
+			again = append(again, ev)
+		}
 	}
+	s.mu.Lock()
+	s.retry = append(again, s.retry...)
+	s.mu.Unlock()
 	return len(out)
 }
 
@@ -69,7 +88,7 @@ func (s *Server) Redeliver(ctx context.Context, i int) Delivery {
 	s.mu.Lock()
 	d, url := s.deliveries[i], s.opts.WebhookURL
 	s.mu.Unlock()
-	return s.deliver(ctx, url, d.Body, d.Header)
+	return s.deliver(ctx, url, d.Body, d.Header, d.Attempt)
 }
 
 // Deliveries lists the webhook deliveries made so far.
@@ -79,13 +98,13 @@ func (s *Server) Deliveries() []Delivery {
 	return append([]Delivery(nil), s.deliveries...)
 }
 
-func (s *Server) deliver(ctx context.Context, url string, body []byte, h http.Header) Delivery {
+func (s *Server) deliver(ctx context.Context, url string, body []byte, h http.Header, attempt int) Delivery {
 	var meta struct {
 		ID        string `json:"id"`
 		EventType string `json:"event_type"`
 	}
 	json.Unmarshal(body, &meta)
-	d := Delivery{EventID: meta.ID, EventType: meta.EventType, Header: h, Body: body}
+	d := Delivery{EventID: meta.ID, EventType: meta.EventType, Header: h, Body: body, Attempt: attempt}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err == nil {
 		req.Header = h.Clone()
