@@ -164,7 +164,7 @@ func (c *Client) GetBatch(ctx context.Context, batchID string) (Batch, error) {
 			}
 			b.Items = append(b.Items, item)
 		}
-		if page >= out.TotalPages || len(out.Items) < pageSize {
+		if len(out.Items) < pageSize || (out.TotalPages > 0 && page >= out.TotalPages) {
 			return b, nil
 		}
 	}
