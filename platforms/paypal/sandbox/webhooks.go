@@ -44,8 +44,12 @@ type Delivery struct {
 	Attempt int
 }
 
-// queue adds an event to the outbox. Callers hold s.mu.
+// queue adds an event to the outbox, when there is a webhook to send it
+// to. Callers hold s.mu.
 func (s *Server) queue(typ, resourceType, summary string, resource map[string]any, at time.Time) {
+	if s.opts.WebhookURL == "" {
+		return
+	}
 	id := "WH-" + s.newID() + "-" + s.newID()
 	b, _ := json.Marshal(map[string]any{"id": id, "event_version": "1.0",
 		"create_time": at.UTC().Format(time.RFC3339), "resource_type": resourceType, "event_type": typ,
