@@ -186,11 +186,11 @@ func (s *Server) limit() (time.Duration, bool) {
 
 // newID returns a PayPal-looking id: 13 upper-case letters and digits.
 func (s *Server) newID() string {
-	const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789" // 32 symbols: a byte's low 5 bits pick one evenly
 	b := make([]byte, 13)
+	rand.Read(b)
 	for i := range b {
-		n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
-		b[i] = alphabet[n.Int64()]
+		b[i] = alphabet[b[i]&31]
 	}
 	return string(b)
 }
