@@ -55,7 +55,12 @@ func (c *Client) VerifyWebhook(ctx context.Context, h http.Header, body []byte) 
 	req.Header = h.Clone()
 	res, err := c.currentSDK().VerifyWebhookSignature(ctx, req, c.cfg.WebhookID)
 	if err != nil {
-		return translate(err)
+		err = translate(err)
+		var api *APIError
+		if errors.As(err, &api) && (api.Status == http.StatusBadRequest || api.Status == http.StatusUnprocessableEntity) {
+			return fmt.Errorf("%w: PayPal refused the headers: %v", ErrSignature, err) // malformed, not PayPal's
+		}
+		return err
 	}
 	if res.VerificationStatus != "SUCCESS" {
 		return fmt.Errorf("%w: PayPal answered %q", ErrSignature, res.VerificationStatus)
