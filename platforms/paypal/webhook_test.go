@@ -103,6 +103,7 @@ func TestWebhookSignatureTable(t *testing.T) {
 		{"amount changed", e.client, d.header, []byte(strings.Replace(string(d.body), `"10.00"`, `"99.00"`, 1)), paypal.ErrSignature},
 		{"signature of another delivery", e.client, with(paypal.HeaderTransmissionSig, got()[1].header.Get(paypal.HeaderTransmissionSig)), d.body, paypal.ErrSignature},
 		{"transmission id changed", e.client, with(paypal.HeaderTransmissionID, "tampered"), d.body, paypal.ErrSignature},
+		{"transmission id malformed", e.client, with(paypal.HeaderTransmissionID, "12345"), d.body, paypal.ErrSignature},
 		{"no signature", e.client, without(paypal.HeaderTransmissionSig), d.body, paypal.ErrSignature},
 		{"empty cert url", e.client, with(paypal.HeaderCertURL, " "), d.body, paypal.ErrSignature},
 		{"foreign cert url", e.client, with(paypal.HeaderCertURL, "https://evil.example/cert.pem"), d.body, paypal.ErrSignature},

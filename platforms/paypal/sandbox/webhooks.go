@@ -16,6 +16,7 @@ import (
 	"hash/crc32"
 	"math/big"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -203,11 +204,26 @@ func (s *Server) verifySignature(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if !wordy(v.TransmissionID) || !wordy(v.TransmissionSig) {
+		writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "Invalid request - see details",
+			errorDetail{Field: "/transmission_id", Location: "body", Issue: "INVALID_PARAMETER_SYNTAX"})
+		return
+	}
 	status := "FAILURE"
 	if s.signatureValid(v) {
 		status = "SUCCESS"
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"verification_status": status})
+}
+
+// wordy checks the schema's pattern for transmission_id and _sig,
+// ^(?!\d+$)\w+\S+ : not only digits, a word character first, no spaces.
+func wordy(v string) bool {
+	if strings.TrimLeft(v, "0123456789") == "" || strings.ContainsAny(v, " \t\n") {
+		return false
+	}
+	c := v[0]
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 func (s *Server) signatureValid(v verifyRequest) bool {
