@@ -55,6 +55,7 @@ func (s *Server) ControlHandler() http.Handler {
 		return map[string]string{"refund": id}, err
 	}))
 	s.subscriptionControls(mux)
+	s.payoutControls(mux)
 	mux.HandleFunc("GET /deliveries", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Deliveries())
 	})
