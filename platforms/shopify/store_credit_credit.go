@@ -50,13 +50,14 @@ func (e *StoreCreditRefusal) Is(target error) bool {
 
 var mutationStoreCredit = `mutation StoreCredit($id: ID!, $creditInput: StoreCreditAccountCreditInput!) {
   storeCreditAccountCredit(id: $id, creditInput: $creditInput) {
-    storeCreditAccountTransaction { ` + creditSelection + ` }
+    storeCreditAccountTransaction { ` + creditFields + ` account { id } }
     userErrors { field code message }
   }
 }`
 
-const creditSelection = `id amount { amount currencyCode } balanceAfterTransaction { amount currencyCode }
-      createdAt expiresAt account { id }`
+// creditFields are a credit transaction's fields the adapter reads; the
+// mutation adds its account's id (the history has it from the account).
+const creditFields = `id amount { amount currencyCode } balanceAfterTransaction { amount currencyCode } createdAt expiresAt`
 
 // creditNode is a StoreCreditAccountCreditTransaction as selected.
 type creditNode struct {
@@ -133,7 +134,7 @@ var queryStoreCredits = `query StoreCredits($id: ID!) {
     storeCreditAccounts(first: 5) {
       nodes { id balance { amount currencyCode }
         transactions(first: 50, reverse: true, sortKey: CREATED_AT) {
-          nodes { ... on StoreCreditAccountCreditTransaction { ` + creditSelection + ` } }
+          nodes { ... on StoreCreditAccountCreditTransaction { ` + creditFields + ` } }
         }
       }
     }
