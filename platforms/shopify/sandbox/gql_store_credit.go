@@ -106,13 +106,17 @@ func (s *Sandbox) storeCreditAccountCredit(sh *Shop, scope string) resolver {
 			return nil, err
 		}
 		in, _ := a["creditInput"].(map[string]any)
-		acct, ue := s.creditTarget(sh, strArg(a, "id"), in)
 		payload := map[string]any{"storeCreditAccountTransaction": nil, "userErrors": []*gobj{}}
+		t, ue := s.readCredit(in)
+		var acct *creditAccount
 		if ue == nil {
-			var t *creditTxn
-			if t, ue = s.credit(acct, in); ue == nil {
-				payload["storeCreditAccountTransaction"] = s.creditTxnObject(scope, acct, t)
-			}
+			acct, ue = s.creditTarget(sh, strArg(a, "id"), in)
+		}
+		if ue == nil {
+			ue = credit(acct, t)
+		}
+		if ue == nil {
+			payload["storeCreditAccountTransaction"] = s.creditTxnObject(scope, acct, t)
 		}
 		if ue != nil {
 			payload["userErrors"] = []*gobj{{typ: "StoreCreditAccountCreditUserError",
@@ -163,17 +167,14 @@ func (s *Sandbox) creditTarget(sh *Shop, id string, in map[string]any) (*creditA
 	return acct, nil
 }
 
-// credit adds a credit transaction to the account.
-func (s *Sandbox) credit(acct *creditAccount, in map[string]any) (*creditTxn, *userError) {
+// readCredit reads a credit's amount (minor units of its currency) and
+// expiry.
+func (s *Sandbox) readCredit(in map[string]any) (*creditTxn, *userError) {
 	amount, _ := in["creditAmount"].(map[string]any)
-	minor, err := parseMoney(fmt.Sprint(amount["amount"]), acct.Currency)
-	switch {
-	case err != nil || minor <= 0:
+	minor, err := parseMoney(fmt.Sprint(amount["amount"]), strArg(amount, "currencyCode"))
+	if err != nil || minor <= 0 {
 		return nil, creditError("NEGATIVE_OR_ZERO_AMOUNT", "creditInput", "creditAmount", "amount")(
 			"A positive amount must be used to credit a store credit account.")
-	case acct.Balance+minor > creditLimit:
-		return nil, creditError("CREDIT_LIMIT_EXCEEDED", "creditInput", "creditAmount", "amount")(
-			"The operation would cause the account's credit limit to be exceeded.")
 	}
 	now := s.now()
 	t := &creditTxn{ID: s.id(), Amount: minor, CreatedAt: now}
@@ -184,10 +185,19 @@ func (s *Sandbox) credit(acct *creditAccount, in map[string]any) (*creditTxn, *u
 		}
 		t.ExpiresAt = at
 	}
-	acct.Balance += minor
+	return t, nil
+}
+
+// credit adds the credit to the account, within its limit.
+func credit(acct *creditAccount, t *creditTxn) *userError {
+	if acct.Balance+t.Amount > creditLimit {
+		return creditError("CREDIT_LIMIT_EXCEEDED", "creditInput", "creditAmount", "amount")(
+			"The operation would cause the account's credit limit to be exceeded.")
+	}
+	acct.Balance += t.Amount
 	t.BalanceAfter = acct.Balance
 	acct.credits = append(acct.credits, t)
-	return t, nil
+	return nil
 }
 
 // creditError builds a userError of code on field.
