@@ -7,7 +7,9 @@
 // envelope and error envelope), plus a control API that plays the
 // customer: checkouts and subscriptions of several items, renewals,
 // refunds and credit notes, each delivered as a signed event to the app's
-// webhook endpoints.
+// webhook endpoints. For payouts it has Connect Express accounts with
+// onboarding Account Links, transfers and their reversals from a balance
+// that can run out, and Idempotency-Key on every POST.
 //
 // Shapes follow the API reference (https://docs.stripe.com/api) at the
 // version stripe-go v85 pins (stripe.APIVersion). It acts as live mode, so
@@ -18,7 +20,9 @@
 // what they hold) first, then api.go and objects.go (the API and its JSON),
 // oauth.go (Connect), control.go and control_http.go (the control API),
 // payments.go, subscriptions.go, invoices.go, sales.go, lines.go, credit_notes.go and
-// disputes.go (what a customer does), and events.go (signed deliveries and redeliveries).
+// disputes.go (what a customer does), and events.go (signed deliveries and redeliveries);
+// connect_accounts.go, account_links.go, transfers.go, idempotency.go and
+// connect_control.go are the Connect payouts.
 package sandbox
 
 import (
