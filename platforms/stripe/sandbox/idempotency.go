@@ -53,8 +53,21 @@ func (s *Server) idempotent(w http.ResponseWriter, a *account, r *http.Request, 
 	w.Header().Set("Idempotency-Key", key)
 	if aerr == nil || began(aerr) {
 		s.payouts.keys[id] = &keptResult{request: request, obj: obj, status: status, err: aerr, at: now}
+		if len(s.payouts.keys)%1024 == 0 {
+			s.payouts.prune(now)
+		}
 	}
 	return obj, status, aerr
+}
+
+// prune forgets the keys older than idempotencyTTL (stripe-go sends a
+// fresh key with every POST, so they would pile up).
+func (p *payoutState) prune(now time.Time) {
+	for id, kept := range p.keys {
+		if now.Sub(kept.at) >= idempotencyTTL {
+			delete(p.keys, id)
+		}
+	}
 }
 
 // began reports whether an error came from the endpoint at work (a
