@@ -29,7 +29,7 @@ type payRig struct {
 	updates []stripe.ConnectedAccount
 }
 
-func newPayRig(t *testing.T) *payRig {
+func newPayRig(t testing.TB) *payRig {
 	t.Helper()
 	r := &payRig{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC),
 		browser: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
