@@ -169,3 +169,20 @@ func TestParseAccountUpdatedRefusals(t *testing.T) {
 		}
 	}
 }
+
+// ParseAccountUpdated never panics: any body is an account with an id or
+// an ErrPayload.
+func FuzzParseAccountUpdated(f *testing.F) {
+	f.Add([]byte(`{"type":"account.updated","account":"acct_1","data":{"object":{"id":"acct_1","object":"account","capabilities":{"transfers":"active"},"requirements":{"currently_due":[],"current_deadline":1775124000}}}}`))
+	f.Add([]byte(`{"type":"account.updated","data":{"object":"acct_1"}}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		acct, err := stripe.ParseAccountUpdated(body)
+		if err != nil && !errors.Is(err, platforms.ErrPayload) {
+			t.Fatalf("error %v is not ErrPayload", err)
+		}
+		if err == nil && acct.ID == "" {
+			t.Fatal("an account without an id")
+		}
+	})
+}
