@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -188,5 +189,44 @@ func TestStoreCreditNeedsItsScopes(t *testing.T) {
 	conn = installWithStoreCredit(t, r)
 	if _, err := r.a.CreditStoreCredit(ctx, conn, gidCust, 100, "USD", time.Time{}); err != nil {
 		t.Errorf("after granting the scopes: %v", err)
+	}
+}
+
+// loseAnswers sends each request on and then drops the answer, as a
+// timeout after Shopify accepted would.
+type loseAnswers struct{}
+
+func (loseAnswers) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err == nil {
+		resp.Body.Close()
+		err = errors.New("read: connection reset by peer")
+	}
+	return nil, err
+}
+
+// A credit whose answer was lost was made once: read back since the
+// attempt began, it is there, and nothing else is.
+func TestStoreCreditAnswerLost(t *testing.T) {
+	r := newRig(t, "USD")
+	ctx := context.Background()
+	conn := installWithStoreCredit(t, r)
+	id, err := r.sb.AddCustomer(shopName, "dee@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cust := fmt.Sprintf("gid://shopify/Customer/%d", id)
+	lossy := shopify.New(shopify.Config{APIKey: apiKey, APISecret: apiSecret, AppURL: "https://cc.example.com",
+		BaseURL: r.base, HTTPClient: &http.Client{Transport: loseAnswers{}}, Clock: r.clock.Now})
+	attempt := r.clock.Now()
+	if _, err := lossy.CreditStoreCredit(ctx, conn, cust, 4200, "USD", time.Time{}); err == nil {
+		t.Fatal("the lost answer read as a success")
+	}
+	found, err := r.a.StoreCreditCredits(ctx, conn, cust, "USD", attempt)
+	if err != nil || len(found) != 1 || found[0].Amount != 4200 {
+		t.Fatalf("credits since the attempt: %+v, %v; want the one credit of 4200", found, err)
+	}
+	if held, _ := r.sb.StoreCredit(shopName, "dee@example.com"); len(held) != 1 || held[0].Balance != 4200 {
+		t.Errorf("the shop holds %+v", held)
 	}
 }
