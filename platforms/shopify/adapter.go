@@ -11,7 +11,8 @@
 // token refresh), then catalog.go, discounts.go and admin.go (codes and
 // webhook subscriptions), bulk.go and bulk_stream.go (a large store's codes
 // through one bulk operation), graphql.go and throttle.go (calls under the cost
-// limit), money.go, shop_named.go and transport.go. The local stand-in for
+// limit), money.go, shop_named.go and transport.go; store_credit.go and
+// store_credit_credit.go pay affiliates as store credit. The local stand-in for
 // Shopify is platforms/shopify/sandbox.
 package shopify
 

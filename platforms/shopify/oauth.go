@@ -41,9 +41,14 @@ func (a *Adapter) RedirectURL() string { return a.cfg.AppURL + "/auth/shopify/ca
 // AuthorizeURL is where the merchant approves the app's scopes for an
 // offline token (no per-user grant option); state is the single-use nonce.
 func (a *Adapter) AuthorizeURL(shop, state string) string {
+	return a.authorizeURL(shop, state, a.cfg.Scopes)
+}
+
+// authorizeURL is AuthorizeURL asking for these scopes.
+func (a *Adapter) authorizeURL(shop, state string, scopes []string) string {
 	q := url.Values{
 		"client_id":    {a.cfg.APIKey},
-		"scope":        {strings.Join(a.cfg.Scopes, ",")},
+		"scope":        {strings.Join(scopes, ",")},
 		"redirect_uri": {a.RedirectURL()},
 		"state":        {state},
 	}

@@ -34,6 +34,9 @@ func TestAdapterOperationsValidate(t *testing.T) {
 		"queryProductCollections": queryProductCollections,
 		"queryContract":           queryContract,
 		"queryRenewedContract":    queryRenewedContract,
+		"queryCustomerByEmail":    queryCustomerByEmail,
+		"mutationStoreCredit":     mutationStoreCredit,
+		"queryStoreCredits":       queryStoreCredits,
 	}
 	for _, name := range declaredOperations(t) {
 		if _, ok := ops[name]; !ok {

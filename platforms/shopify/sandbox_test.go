@@ -61,8 +61,14 @@ func newRig(t *testing.T, currency string) *rig {
 // returns the callback query Shopify redirects to.
 func (r *rig) approve(t *testing.T, state string) url.Values {
 	t.Helper()
+	return r.approveAt(t, r.a.AuthorizeURL(shopName, state))
+}
+
+// approveAt follows an authorize URL and returns the callback query.
+func (r *rig) approveAt(t *testing.T, authorize string) url.Values {
+	t.Helper()
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noFollow.Get(r.a.AuthorizeURL(shopName, state))
+	resp, err := noFollow.Get(authorize)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +86,13 @@ func (r *rig) approve(t *testing.T, state string) url.Values {
 // install runs the authorization code grant and returns the connection.
 func (r *rig) install(t *testing.T) *platforms.Conn {
 	t.Helper()
-	q := r.approve(t, "state-1")
+	return r.installAt(t, r.a.AuthorizeURL(shopName, "state-1"))
+}
+
+// installAt runs the grant from an authorize URL with state "state-1".
+func (r *rig) installAt(t *testing.T, authorize string) *platforms.Conn {
+	t.Helper()
+	q := r.approveAt(t, authorize)
 	shop, err := r.a.VerifyCallback(q, r.clock.Now())
 	if err != nil || shop != shopName || q.Get("state") != "state-1" {
 		t.Fatalf("VerifyCallback = %q, %v (state %q)", shop, err, q.Get("state"))

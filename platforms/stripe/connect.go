@@ -37,8 +37,9 @@ var WebhookEvents = []string{
 }
 
 // ConnectWebhookEvents are WebhookEvents plus the disconnection of a
-// connected account.
-var ConnectWebhookEvents = append(append([]string(nil), WebhookEvents...), "account.application.deauthorized")
+// connected account and, for affiliates paid through Connect Express
+// accounts, their onboarding's progress (EventAccountUpdated).
+var ConnectWebhookEvents = append(append([]string(nil), WebhookEvents...), "account.application.deauthorized", EventAccountUpdated)
 
 // Connected is a Stripe account we may now call: the connection to install.
 type Connected struct {

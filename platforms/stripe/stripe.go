@@ -23,7 +23,9 @@
 // subscriptions.go (events),
 // invoice_lines.go and checkout_lines.go (the lines of orders and credit
 // notes), enrich.go and subscriptions_enrich.go (what a webhook lacks, fetched), connect.go (both kinds of
-// connection), catalog.go (promotion codes), errors.go and money.go.
+// connection), catalog.go (promotion codes), errors.go and money.go;
+// connect_accounts.go and transfers.go pay affiliates through Connect
+// Express accounts.
 package stripe
 
 import (

@@ -43,6 +43,7 @@ func (s *Sandbox) controlRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /_sandbox/shops/{shop}/session_token", s.ctl(s.ctlSessionToken))
 	mux.HandleFunc("GET /_sandbox/deliveries", s.ctl(s.ctlDeliveries))
 	mux.HandleFunc("POST /_sandbox/deliveries/{id}/redeliver", s.ctl(s.ctlRedeliver))
+	s.storeCreditRoutes(mux)
 }
 
 type ctlHandler func(r *http.Request) (int, any, error)

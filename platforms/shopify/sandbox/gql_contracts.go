@@ -60,9 +60,9 @@ func (s *Sandbox) customerRoot(sh *Shop, scope string) resolver {
 		if err := needScope(scope, "customer", "read_customers"); err != nil {
 			return nil, err
 		}
-		for _, o := range sh.orders {
-			if gid("Customer", o.CustomerID) == strArg(a, "id") {
-				return s.customerObject(sh, scope, o.CustomerID, o.Email), nil
+		for _, c := range sh.customers() {
+			if gid("Customer", c.ID) == strArg(a, "id") {
+				return s.customerObject(sh, scope, c.ID, c.Email), nil
 			}
 		}
 		return nil, nil
@@ -70,7 +70,7 @@ func (s *Sandbox) customerRoot(sh *Shop, scope string) resolver {
 }
 
 func (s *Sandbox) customerObject(sh *Shop, scope string, id int64, email string) *gobj {
-	return &gobj{typ: "Customer", fields: map[string]any{"id": gid("Customer", id), "email": email,
+	c := &gobj{typ: "Customer", fields: map[string]any{"id": gid("Customer", id), "email": email,
 		"subscriptionContracts": resolver(func(a map[string]any) (any, error) {
 			if err := needScope(scope, "subscriptionContracts", ContractScope); err != nil {
 				return nil, err
@@ -85,4 +85,6 @@ func (s *Sandbox) customerObject(sh *Shop, scope string, id int64, email string)
 			return connection("SubscriptionContract", ids, a, func(i int) *gobj { return contractObject(sh, held[i]) })
 		}),
 	}}
+	s.creditFields(sh, scope, id, email, c.fields)
+	return c
 }

@@ -28,6 +28,7 @@ func (s *Sandbox) queryRoot(sh *Shop, scope string) *gobj {
 	s.catalogRoots(sh, scope, root.fields)
 	root.fields["subscriptionContract"] = s.subscriptionContract(sh, scope)
 	root.fields["customer"] = s.customerRoot(sh, scope)
+	root.fields["customers"] = s.customersRoot(sh, scope)
 	return root
 }
 
@@ -53,6 +54,7 @@ func (s *Sandbox) mutationRoot(sh *Shop, scope string) *gobj {
 		}),
 		"webhookSubscriptionDelete": resolver(func(a map[string]any) (any, error) { return s.webhookSubscriptionDelete(sh, a) }),
 		"bulkOperationRunQuery":     s.bulkOperationRunQuery(sh, scope),
+		"storeCreditAccountCredit":  s.storeCreditAccountCredit(sh, scope),
 	}}
 }
 

@@ -214,7 +214,7 @@ func TestGraphQLErrors(t *testing.T) {
 		noData                   bool
 	}{
 		{"unknown field", tok, `{ shop { name nickname } }`, "undefinedField", true},
-		{"unknown root", tok, `{ customers(first: 1) { nodes { id } } }`, "undefinedField", true},
+		{"unknown root", tok, `{ giftCards(first: 1) { nodes { id } } }`, "undefinedField", true},
 		{"syntax", tok, `{ shop { name }`, "PARSE_ERROR", true},
 		{"missing scope", readOrders, `{ codeDiscountNodes(first: 1) { nodes { id } } }`, "ACCESS_DENIED", false},
 		{"missing write scope", readOrders, `mutation { discountCodeBasicCreate(basicCodeDiscount: {title: "x", code: "X"}) { userErrors { message } } }`, "ACCESS_DENIED", false},

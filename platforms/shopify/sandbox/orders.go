@@ -235,6 +235,9 @@ func (o *order) presentment(v int64) int64 {
 // customerID gives each email of a shop a stable customer id; call with mu
 // held.
 func (s *Sandbox) customerID(sh *Shop, email string) int64 {
+	if id := sh.addedCustomerID(email); id != 0 {
+		return id
+	}
 	for _, o := range sh.orders {
 		if strings.EqualFold(o.Email, email) {
 			return o.CustomerID

@@ -30,6 +30,8 @@ type Shop struct {
 	products    []*product    // by id, ascending
 	collections []*collection // by id, ascending
 	contracts   []*contract   // subscription contracts, by id
+
+	storeCredit storeCreditBook // added customers and store credit accounts (store_credit.go)
 }
 
 // subscription is a webhook subscription made through the Admin API.

@@ -25,6 +25,8 @@ import (
 //	POST /subscriptions/pause     {"subscription","pause"}          → {"event"} (false resumes)
 //	POST /subscriptions/cancel    {"subscription","at_period_end"}  → {"event"}
 //	GET  /deliveries                                                → [Delivery]
+//
+// and the Connect payout calls of payoutControls (connect_control.go).
 func (s *Server) ControlHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /accounts", control(func(in controlRequest) (any, error) {
@@ -55,6 +57,7 @@ func (s *Server) ControlHandler() http.Handler {
 		return map[string]string{"refund": id}, err
 	}))
 	s.subscriptionControls(mux)
+	s.payoutControls(mux)
 	mux.HandleFunc("GET /deliveries", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Deliveries())
 	})

@@ -7,7 +7,9 @@
 // envelope and error envelope), plus a control API that plays the
 // customer: checkouts and subscriptions of several items, renewals,
 // refunds and credit notes, each delivered as a signed event to the app's
-// webhook endpoints.
+// webhook endpoints. For payouts it has Connect Express accounts with
+// onboarding Account Links, transfers and their reversals from a balance
+// that can run out, and Idempotency-Key on every POST.
 //
 // Shapes follow the API reference (https://docs.stripe.com/api) at the
 // version stripe-go v85 pins (stripe.APIVersion). It acts as live mode, so
@@ -18,7 +20,9 @@
 // what they hold) first, then api.go and objects.go (the API and its JSON),
 // oauth.go (Connect), control.go and control_http.go (the control API),
 // payments.go, subscriptions.go, invoices.go, sales.go, lines.go, credit_notes.go and
-// disputes.go (what a customer does), and events.go (signed deliveries and redeliveries).
+// disputes.go (what a customer does), and events.go (signed deliveries and redeliveries);
+// connect_accounts.go, account_links.go, transfers.go, idempotency.go and
+// connect_control.go are the Connect payouts.
 package sandbox
 
 import (
@@ -69,6 +73,7 @@ type Server struct {
 	disputes      map[string]*sbDispute // disputes by id
 	invoices      map[string]*sbInvoice // paid invoices by id
 	sessions      map[string]*sbSession // completed Checkout Sessions by id
+	payouts       *payoutState          // Express accounts, balances, transfers (connect_accounts.go)
 }
 
 // New starts an empty sandbox with its platform account.
@@ -92,7 +97,7 @@ func New(opts Options) *Server {
 		authCodes: map[string]string{}, payments: map[string]*payment{},
 		subscriptions: map[string]*subscription{}, events: map[string]*sentEvent{},
 		refunds: map[string]*sbRefund{}, disputes: map[string]*sbDispute{}, invoices: map[string]*sbInvoice{},
-		sessions: map[string]*sbSession{}}
+		sessions: map[string]*sbSession{}, payouts: newPayoutState()}
 	s.platform = newAccount(newID("acct_"), "Sandbox platform", "platform@example.com", "usd")
 	return s
 }
@@ -111,6 +116,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.token(w, r)
 	case strings.HasPrefix(r.URL.Path, "/v1/"):
 		s.api(w, r)
+	case strings.HasPrefix(r.URL.Path, onboardingPath):
+		s.onboarding(w, r)
 	default:
 		writeError(w, http.StatusNotFound, unrecognized(r))
 	}
@@ -136,7 +143,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	parts := strings.Split(strings.Trim(strings.TrimPrefix(r.URL.Path, "/v1/"), "/"), "/")
-	obj, status, aerr := s.route(acct, r, parts)
+	obj, status, aerr := s.idempotent(w, acct, r, func() (any, int, *apiError) { return s.route(acct, r, parts) })
 	if aerr != nil {
 		writeError(w, status, *aerr)
 		return
@@ -168,6 +175,8 @@ func (s *Server) route(acct *account, r *http.Request, parts []string) (any, int
 	case parts[0] == "checkout" && len(parts) == 4 && parts[1] == "sessions" && parts[3] == "line_items" &&
 		r.Method == http.MethodGet:
 		return s.sessionLineItems(acct, r, parts[2])
+	case parts[0] == "accounts" || parts[0] == "account_links" || parts[0] == "transfers" || parts[0] == "balance":
+		return s.payoutRoute(acct, r, parts)
 	}
 	e := unrecognized(r)
 	return nil, http.StatusNotFound, &e
