@@ -188,6 +188,8 @@ func Register(e *echo.Echo, d Deps) {
 	api.GET("/reports/retention.csv", reports.ExportRetentionReport)
 	api.GET("/reports/customers", reports.GetCustomerReport)
 	api.GET("/reports/customers.csv", reports.ExportCustomerReport)
+	discounts := &discountReportHandlers{store: d.Store}
+	api.GET("/reports/discounts", discounts.GetDiscountReport)
 
 	settings := &settingsHandlers{store: d.Store}
 	api.GET("/settings", settings.GetSettings)

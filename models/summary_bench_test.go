@@ -70,19 +70,7 @@ func BenchmarkSummary(b *testing.B) {
 func BenchmarkSummaryRange(b *testing.B) {
 	s := testdb.Postgres(b)
 	f := newFixture(b, s)
-	err := s.DB().Exec(`INSERT INTO conversions (account_id, connection_id, external_order_id, affiliate_id, code_id, code, currency,
-		subtotal, discount, total, commission, refunded_subtotal, reversed_commission, status, placed_at, approve_at, created_at, updated_at)
-		SELECT ?, ?, 'bulk-' || g, c.affiliate_id, c.id, c.code, 'USD', 1000 + g % 9000, 0, 1000 + g % 9000, (1000 + g % 9000) / 10,
-		CASE WHEN g % 50 = 0 THEN 500 ELSE 0 END, CASE WHEN g % 50 = 0 THEN 50 ELSE 0 END,
-		CASE WHEN g % 97 = 0 THEN 'flagged' WHEN g % 89 = 0 THEN 'reversed' ELSE 'pending' END,
-		now() - (g || ' minutes')::interval, now(), now(), now()
-		FROM generate_series(1, 1000000) g
-		JOIN (SELECT id, affiliate_id, code, row_number() OVER (ORDER BY id) - 1 AS n FROM codes
-			WHERE account_id = ? AND affiliate_id IS NOT NULL) c ON c.n = g % 4`, f.account.ID, f.conn.ID, f.account.ID).Error
-	if err != nil {
-		b.Fatal(err)
-	}
-	s.DB().Exec("ANALYZE conversions")
+	seedRangeConversions(b, s, f)
 	ctx := context.Background()
 	to := time.Now().UTC()
 	acct := f.account.ID

@@ -1,12 +1,12 @@
 // Sales, commission and orders over a date range, the best affiliates
 // and codes in it, and which discount converts best.
-import { BlockStack, Box, Card, DataTable, InlineGrid, Layout, Page, Text } from '@shopify/polaris';
+import { BlockStack, Box, Card, InlineGrid, Layout, Page, Text } from '@shopify/polaris';
 import { useApi } from '../hooks.js';
 import { formatMoney, locale } from '../money.js';
-import { discountRows } from '../stats.js';
 import { ErrorBanner, Loading, formatDate, useApp } from '../ui.jsx';
 import { Chart } from './Chart.jsx';
 import { DateRange, useUrlRange } from './DateRange.jsx';
+import { DiscountReport } from './DiscountReport.jsx';
 import { RangeTable } from './RangeTables.jsx';
 
 /** The Dashboard page. */
@@ -16,7 +16,6 @@ export function Dashboard() {
   const [range, setRange] = useUrlRange();
   const q = `?from=${range.from}&to=${range.to}`;
   const summary = useApi(`/summary${q}`);
-  const discounts = useApi(`/summary/discounts${q}`);
   const totals = summary.data ? summary.data.totals.find((t) => t.currency === currency) || { conversions: 0, sales: 0, commission: 0, flagged: 0, refunded: 0 } : null;
   const left = totals ? totals.flagged + totals.refunded : 0;
   return (
@@ -61,7 +60,7 @@ export function Dashboard() {
             <RangeTable kind="codes" from={range.from} to={range.to} currency={currency} />
           </Layout.Section>
         </Layout>
-        <DiscountComparison discounts={discounts.data} />
+        <DiscountReport from={range.from} to={range.to} currency={currency} />
       </BlockStack>
     </Page>
   );
@@ -79,32 +78,5 @@ export function Metric({ label, value, help, size = 'heading2xl' }) {
         </BlockStack>
       </Card>
     </section>
-  );
-}
-
-function DiscountComparison({ discounts }) {
-  if (!discounts) return <Loading />;
-  const rows = discountRows(discounts.data);
-  if (!rows.length) {
-    return (
-      <Card>
-        <BlockStack gap="200">
-          <Text as="h2" variant="headingMd">Discount comparison</Text>
-          <Text as="p" tone="subdued">No orders with a code in this range. Once customers pay with your affiliates’ codes, this compares orders and revenue per discount level.</Text>
-        </BlockStack>
-      </Card>
-    );
-  }
-  return (
-    <Card>
-      <BlockStack gap="200">
-        <Text as="h2" variant="headingMd">Discount comparison</Text>
-        <DataTable
-          columnContentTypes={['text', 'numeric', 'numeric', 'numeric']}
-          headings={['Discount', 'Orders', 'Revenue', 'Average order']}
-          rows={rows.map((r) => [r.label, r.orders, formatMoney(r.revenue, r.currency), formatMoney(r.average, r.currency)])}
-        />
-      </BlockStack>
-    </Card>
   );
 }
