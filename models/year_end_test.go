@@ -46,7 +46,7 @@ func TestYearEndReportByMethodAndThreshold(t *testing.T) {
 		w.payDay(day(2026, time.February, 10), "run-2026-02", "stripe_connect")
 		w.sell("Y7", ann, 500000) // 500.00
 		w.payDay(day(2026, time.March, 15), "run-2026-03", "")
-		w.sell("Y8", cat, 100000) // 100.00, paid in 2027
+		w.sell("Y8", cat, 100000)                                                      // 100.00, paid in 2027
 		w.payDay(day(2027, time.January, 1).Add(-12*time.Hour), "run-2027-01", "Wise") // 1 January 2027, 00:00 UTC
 
 		other := newFixture(t, s) // another merchant's payouts stay out
@@ -64,9 +64,9 @@ func TestYearEndReportByMethodAndThreshold(t *testing.T) {
 		}
 
 		type want struct {
-			aff                                  uint64
+			aff                                 uint64
 			paypal, stripe, credit, manual, out int64
-			flag                                 bool
+			flag                                bool
 		}
 		check := func(year int, threshold int64, rows []want) {
 			t.Helper()
