@@ -78,6 +78,22 @@ func TestPortalPayoutDetails(t *testing.T) {
 	if d, _ := m.store.GetPayoutDetails(context.Background(), shop.acct.ID, jane.ID); d.Method != "paypal" {
 		t.Fatalf("details now %+v", d)
 	}
+	// Stripe needs a Stripe connection; without the Stripe layer wired,
+	// the choice is kept and the affiliate is told onboarding is not ready.
+	if rec := m.portalPost("/portal/payout-details/stripe", nil, cookie); rec.Code != http.StatusBadRequest ||
+		!strings.Contains(rec.Body.String(), `id="error-method"`) {
+		t.Fatalf("Stripe without a Stripe connection: %d", rec.Code)
+	}
+	if _, err := m.store.InstallConnection(context.Background(), models.Install{AccountID: shop.acct.ID, Platform: "stripe", ExternalID: "acct_acme"}); err != nil {
+		t.Fatal(err)
+	}
+	if rec := m.portalPost("/portal/payout-details/stripe", nil, cookie); rec.Code != http.StatusSeeOther ||
+		rec.Header().Get("Location") != "/portal/?connect=unavailable#payout" {
+		t.Fatalf("Stripe without onboarding wired: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	if page := m.portalGet("/portal/?connect=unavailable", cookie).Body.String(); !strings.Contains(page, "Stripe onboarding is not available yet") {
+		t.Fatalf("dashboard after Stripe was chosen:\n%s", page)
+	}
 }
 
 // The dashboard offers copy buttons for each code and link, loads only its
