@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"cmp"
 	"context"
 	"testing"
 	"time"
@@ -46,6 +47,18 @@ func TestYearEndReportByMethodAndThreshold(t *testing.T) {
 		w.payDay(day(2026, time.February, 10), "run-2026-02", "stripe_connect")
 		w.sell("Y7", ann, 500000) // 500.00
 		w.payDay(day(2026, time.March, 15), "run-2026-03", "")
+		eur := order("E1", 3000000, "EUR", w.codes[ben]) // EUR 3,000.00 by hand: no 1099 mark outside USD
+		eur.PlacedAt = w.now
+		if _, err := s.AttributeOrder(ctx, w.conn.ID, eur); err != nil {
+			t.Fatal(err)
+		}
+		w.now = day(2026, time.April, 20)
+		if _, err := s.ApproveMatured(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreatePayout(ctx, w.account.ID, ben, "EUR", "SEPA"); err != nil {
+			t.Fatal(err)
+		}
 		w.sell("Y8", cat, 100000)                                                      // 100.00, paid in 2027
 		w.payDay(day(2027, time.January, 1).Add(-12*time.Hour), "run-2027-01", "Wise") // 1 January 2027, 00:00 UTC
 
@@ -65,6 +78,7 @@ func TestYearEndReportByMethodAndThreshold(t *testing.T) {
 
 		type want struct {
 			aff                                 uint64
+			cur                                 string // "" for USD
 			paypal, stripe, credit, manual, out int64
 			flag                                bool
 		}
@@ -81,7 +95,7 @@ func TestYearEndReportByMethodAndThreshold(t *testing.T) {
 				g := rep.Rows[i]
 				m := g.ByMethod
 				if g.AffiliateID != r.aff || m["paypal"] != r.paypal || m["stripe_connect"] != r.stripe || m["store_credit"] != r.credit ||
-					m["manual"] != r.manual || g.OutsidePayPal != r.out || g.Total != r.paypal+r.out || g.AtThreshold != r.flag || g.Currency != "USD" {
+					m["manual"] != r.manual || g.OutsidePayPal != r.out || g.Total != r.paypal+r.out || g.AtThreshold != r.flag || g.Currency != cmp.Or(r.cur, "USD") {
 					t.Errorf("%d row %d: %+v, want %+v", year, i, g, r)
 				}
 			}
@@ -89,6 +103,7 @@ func TestYearEndReportByMethodAndThreshold(t *testing.T) {
 		check(2025, 600_00, []want{{aff: ann, manual: 600_00, out: 600_00, flag: true}, {aff: ben, manual: 599_90, out: 599_90}})
 		check(2026, 2_000_00, []want{
 			{aff: ann, paypal: 1_000_00, stripe: 1_500_00, manual: 500_00, out: 2_000_00, flag: true},
+			{aff: ben, cur: "EUR", manual: 3_000_00, out: 3_000_00},
 			{aff: ben, stripe: 2_000_00, out: 2_000_00, flag: true},
 			{aff: cat, stripe: 1_999_99, out: 1_999_99},
 		})
