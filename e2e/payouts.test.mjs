@@ -2,7 +2,8 @@
 // admin: the merchant sets a minimum payout, pays everyone payable in one
 // action, downloads the run's CSV, opens a payout to see what it covered,
 // sees a clawback carried into the next payout, and moves the dashboard's
-// date range. Screenshots at 1440×900 and 390×844 go to
+// date range; sets an affiliate's payout method, which the affiliate then
+// changes in the portal, and downloads the year-end report. Screenshots at 1440×900 and 390×844 go to
 // e2e/artifacts/screenshots/payouts-*.png.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -153,5 +154,74 @@ describe('payouts and the dashboard range', () => {
     assert.equal(await page.getByLabel('From', { exact: true }).inputValue(), '2025-01-01');
     await page.getByText('No orders with an affiliate in this range.').waitFor();
     await shots('dashboard-empty-range');
+  });
+  test('the merchant sets a payout method and the affiliate changes it in the portal', async () => {
+    const ben = (await shopAPI(stack.appURL, '/affiliates?per_page=10')).data.find((a) => a.name === 'Ben Ode');
+    await open(`/affiliates/${ben.id}`);
+    const card = page; // the affiliate's page has one payout details card
+    await card.getByText('Not entered yet').waitFor();
+    await card.getByRole('button', { name: 'Set', exact: true }).click();
+    await card.getByLabel('Pay by').selectOption('manual');
+    await card.getByLabel('Bank details').fill('12');
+    await card.getByRole('button', { name: 'Save payout details' }).click();
+    await card.getByText('Enter your bank details: account holder and IBAN').waitFor();
+    await card.getByLabel('Bank details').fill('Ben Ode, IBAN DE89 3704 0044 0532 0130 00');
+    await card.getByRole('button', { name: 'Save payout details' }).click();
+    await card.getByText('Ben Ode, IBAN DE89 3704 0044 0532 0130 00').waitFor();
+    await card.getByText(/Updated .* by Shopify admin of demo\.myshopify\.com/).waitFor();
+    await shots('affiliate-payout-method');
+
+    await page.goto(`${stack.appURL}/portal/login`);
+    await page.getByLabel(/email/i).fill('benpay@example.com');
+    await page.getByRole('button', { name: /sign-in link|send/i }).click();
+    const link = await until('the sign-in email in the outbox', async () => {
+      const list = await shopAPI(stack.appURL, '/emails?per_page=50');
+      const mail = list.data.find((m) => m.to === 'benpay@example.com' && /login/.test(m.kind));
+      if (!mail) return null;
+      const full = await shopAPI(stack.appURL, `/emails/${mail.id}`);
+      return (full.text.match(/https?:\/\/\S+\/portal\/auth\?token=[\w-]+/) || [])[0];
+    }, 30000, 500);
+    const u = new URL(link);
+    await page.goto(stack.appURL + u.pathname + u.search);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Bank account ending 3000').waitFor();
+    await page.getByText('set by the shop').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Connect with Stripe' }).count(), 0, 'no Stripe connection, no Stripe button');
+    await page.getByText('Change payout details').click();
+    await page.getByRole('radio', { name: 'PayPal' }).check();
+    await page.getByLabel('PayPal email address').fill('ben-at-paypal');
+    await page.getByRole('button', { name: 'Save payout details' }).click();
+    await page.locator('#error-paypal_email').getByText('is not an email address').waitFor();
+    await shots('portal-payout-error');
+    await page.getByRole('radio', { name: /Store credit at/ }).check();
+    await page.getByText('Store credit goes to the customer account with your email, benpay@example.com').waitFor();
+    await page.getByRole('button', { name: 'Save payout details' }).click();
+    await page.getByText('Your payout details are saved.').waitFor();
+    await page.getByText('Store credit for b•••@example.com').waitFor();
+    await shots('portal-payout-method');
+
+    await open(`/affiliates/${ben.id}`);
+    await card.getByText('Store credit (Shopify)').waitFor();
+    await card.getByText(/by the affiliate, in their portal/).waitFor();
+  });
+
+  test('the year-end report lists what each affiliate was paid by method', async () => {
+    const year = String(new Date().getUTCFullYear());
+    await open('/payouts');
+    await page.getByRole('button', { name: 'Year-end report' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Calendar year').selectOption(year);
+    await dialog.getByText('A help for your bookkeeping, not tax advice.').waitFor();
+    await shots('year-end');
+    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download CSV' }).click()]);
+    assert.equal(download.suggestedFilename(), `payouts-${year}-year-end.csv`);
+    const lines = readFileSync(await download.path(), 'utf8').trim().split('\n');
+    assert.match(lines[0], /not tax advice/);
+    assert.equal(lines[1], 'affiliate_id,name,email,currency,paypal,stripe_connect,store_credit,manual,total,paid_outside_paypal,1099_nec_threshold,at_or_above_1099_nec_threshold');
+    // Ann: 18.00 in the PayPal run, 9.00 in the run without a method; Cy: 5.40 by PayPal; Ben was never paid.
+    const threshold = Number(year) <= 2025 ? '600.00' : '2000.00';
+    assert.match(lines[2], new RegExp(`^\\d+,Ann Lee,annpay@example.com,USD,18\\.00,0\\.00,0\\.00,9\\.00,27\\.00,9\\.00,${threshold},no$`));
+    assert.match(lines[3], new RegExp(`^\\d+,Cy Park,cypay@example.com,USD,5\\.40,0\\.00,0\\.00,0\\.00,5\\.40,0\\.00,${threshold},no$`));
+    assert.equal(lines.length, 4);
   });
 });

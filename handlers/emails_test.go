@@ -43,7 +43,15 @@ type mailEnv struct {
 
 func newMailEnv(t *testing.T) *mailEnv {
 	t.Helper()
-	v := newEnvFrom(t, testdb.Postgres(t), handlers.Deps{Jobs: &handlers.FakeJobs{}, AppURL: testAppURL})
+	return newMailEnvWith(t, handlers.Deps{})
+}
+
+// newMailEnvWith is newMailEnv with more dependencies wired (jobs and the
+// app's URL are set here).
+func newMailEnvWith(t *testing.T, d handlers.Deps) *mailEnv {
+	t.Helper()
+	d.Jobs, d.AppURL = &handlers.FakeJobs{}, testAppURL
+	v := newEnvFrom(t, testdb.Postgres(t), d)
 	m := &mailEnv{env: v, mail: handlers.NewEmailHandlers(v.store, v.queue, testAppURL, nil), smtp: startSink(t)}
 	mailer, err := jobs.NewMailer(m.smtp.url, "Codecredit <mail@codecredit.example>")
 	if err != nil {

@@ -34,6 +34,8 @@ type PortalHandlers struct {
 	js     []byte
 	icon   []byte
 	log    *slog.Logger
+	// onboarder starts Stripe Connect onboarding; nil: not available yet.
+	onboarder ConnectOnboarder
 }
 
 // NewPortalHandlers prepares the portal. jobs sends the sign-in emails
@@ -108,6 +110,11 @@ type portalPage struct {
 	PayoutForm payoutForm
 	Clawbacks  []models.Clawback
 	Saved      bool
+	// PayoutMethods are the methods the program offers; Connect is what
+	// came back from Stripe's onboarding (return, refresh) or why it did
+	// not start (unavailable, failed).
+	PayoutMethods []string
+	Connect       string
 }
 
 // render writes a page; a template error is logged and answered with a
@@ -147,6 +154,7 @@ func (h *PortalHandlers) ShowDashboard(c echo.Context) error {
 		return h.fail(c, err)
 	}
 	data.Saved = c.QueryParam("saved") == "payout"
+	data.Connect = c.QueryParam("connect")
 	return h.render(c, http.StatusOK, "dashboard", data)
 }
 
@@ -165,6 +173,10 @@ func (h *PortalHandlers) dashboard(c echo.Context, aff *models.Affiliate, acct *
 	if data.Clawbacks, err = h.store.PortalClawbacks(ctx, aff.AccountID, aff.ID); err != nil {
 		return data, err
 	}
+	if data.PayoutMethods, err = h.store.PayoutMethods(ctx, aff.AccountID); err != nil {
+		return data, err
+	}
+	data.Email = aff.Email
 	if v.Page > 1 {
 		data.PrevPage = v.Page - 1
 	}

@@ -29,12 +29,17 @@ func TestPortalPayoutDetails(t *testing.T) {
 		t.Fatalf("dashboard without the payout form:\n%s", page)
 	}
 	rec := m.portalPost("/portal/payout-details", url.Values{"method": {"paypal"}, "paypal_email": {"jane-at-paypal"}}, cookie)
-	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "is not an email address") ||
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), `id="error-paypal_email">&#34;jane-at-paypal&#34; is not an email address`) ||
 		!strings.Contains(rec.Body.String(), `value="jane-at-paypal"`) {
 		t.Fatalf("bad email: %d, want 400 with the form again\n%s", rec.Code, rec.Body.String())
 	}
-	if rec := m.portalPost("/portal/payout-details", url.Values{"method": {"bank"}, "bank_details": {"12"}}, cookie); rec.Code != http.StatusBadRequest {
-		t.Fatalf("too short bank details: %d, want 400", rec.Code)
+	if rec := m.portalPost("/portal/payout-details", url.Values{"method": {"manual"}, "bank_details": {"12"}}, cookie); rec.Code != http.StatusBadRequest ||
+		!strings.Contains(rec.Body.String(), `id="error-bank_details">Enter your bank details`) || strings.Contains(rec.Body.String(), `id="error-paypal_email"`) {
+		t.Fatalf("too short bank details: %d, want 400 with the error under the bank field\n%s", rec.Code, rec.Body.String())
+	}
+	if rec := m.portalPost("/portal/payout-details", url.Values{"method": {"stripe_connect"}}, cookie); rec.Code != http.StatusBadRequest ||
+		!strings.Contains(rec.Body.String(), `id="error-method">Choose how you want to be paid.`) {
+		t.Fatalf("Stripe without a Stripe connection: %d, want 400 on the method\n%s", rec.Code, rec.Body.String())
 	}
 	var got map[string]any
 	m.must(http.StatusOK, "GET", fmt.Sprintf("/api/v1/affiliates/%d", jane.ID), shop.key, nil, &got)
@@ -72,6 +77,22 @@ func TestPortalPayoutDetails(t *testing.T) {
 	}
 	if d, _ := m.store.GetPayoutDetails(context.Background(), shop.acct.ID, jane.ID); d.Method != "paypal" {
 		t.Fatalf("details now %+v", d)
+	}
+	// Stripe needs a Stripe connection; without the Stripe layer wired,
+	// the choice is kept and the affiliate is told onboarding is not ready.
+	if rec := m.portalPost("/portal/payout-details/stripe", nil, cookie); rec.Code != http.StatusBadRequest ||
+		!strings.Contains(rec.Body.String(), `id="error-method"`) {
+		t.Fatalf("Stripe without a Stripe connection: %d", rec.Code)
+	}
+	if _, err := m.store.InstallConnection(context.Background(), models.Install{AccountID: shop.acct.ID, Platform: "stripe", ExternalID: "acct_acme"}); err != nil {
+		t.Fatal(err)
+	}
+	if rec := m.portalPost("/portal/payout-details/stripe", nil, cookie); rec.Code != http.StatusSeeOther ||
+		rec.Header().Get("Location") != "/portal/?connect=unavailable#payout" {
+		t.Fatalf("Stripe without onboarding wired: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	if page := m.portalGet("/portal/?connect=unavailable", cookie).Body.String(); !strings.Contains(page, "Stripe onboarding is not available yet") {
+		t.Fatalf("dashboard after Stripe was chosen:\n%s", page)
 	}
 }
 

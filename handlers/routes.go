@@ -74,6 +74,9 @@ type Deps struct {
 	// DemoShops are shops whose first install joins an existing account
 	// (newcomer mode: the sandbox's demo shop joins the demo account).
 	DemoShops map[string]uint64
+	// ConnectOnboarder starts affiliates' Stripe Connect onboarding;
+	// nil: the portal says it is not available yet.
+	ConnectOnboarder ConnectOnboarder
 }
 
 // RegisterProbes installs only /healthz, /readyz and /metrics: what a
@@ -145,6 +148,7 @@ func Register(e *echo.Echo, d Deps) {
 	api.GET("/affiliates/:id/commission", aff.GetAffiliateCommission)
 	api.PUT("/affiliates/:id/commission", aff.SetAffiliateCommission)
 	api.DELETE("/affiliates/:id/commission", aff.DeleteAffiliateCommission)
+	api.PUT("/affiliates/:id/payout-details", aff.SetPayoutDetails)
 
 	mail := NewEmailHandlers(d.Store, d.Jobs, d.AppURL, d.Logger)
 	codes := &codeHandlers{store: d.Store, jobs: d.Jobs, log: d.Logger, mail: mail, platforms: d.Platforms}
@@ -172,6 +176,7 @@ func Register(e *echo.Echo, d Deps) {
 	api.GET("/payouts", ledger.ListPayouts)
 	api.POST("/payouts", ledger.CreatePayout)
 	api.GET("/payouts/export.csv", ledger.ExportPayouts)
+	api.GET("/payouts/year-end.csv", (&yearEndHandlers{store: d.Store}).ExportYearEnd)
 	api.GET("/payouts/:id", ledger.GetPayout)
 	payouts := &payoutHandlers{store: d.Store}
 	api.GET("/payouts/payable", payouts.GetPayablePlan)
@@ -262,6 +267,8 @@ func Register(e *echo.Echo, d Deps) {
 	pg.GET("/portal.js", portal.Script)
 	pg.GET("/favicon.svg", portal.Favicon)
 	pg.POST("/payout-details", portal.SavePayoutDetails)
+	portal.onboarder = d.ConnectOnboarder
+	pg.POST("/payout-details/stripe", portal.ConnectStripe)
 	pg.GET("/login", portal.ShowLogin)
 	pg.POST("/login", portal.RequestLink)
 	pg.GET("/auth", portal.ConfirmSignIn)

@@ -65,6 +65,7 @@ func allModels() []any {
 		&LedgerEntry{}, &PayoutRun{}, &Payout{}, &WebhookEvent{}, &DataRequest{}, &RefundUndo{}, &PayoutDetails{}, &LedgerAudit{},
 		&ConditionRule{}, &ConversionLine{}, &CommissionTier{}, &Product{}, &ProductCollection{},
 		&SubscriptionState{}, &SubscriptionMovement{}, &CustomerLink{},
+		&PayoutMethodChange{},
 	}, EmailModels()...)
 }
 
@@ -98,6 +99,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 			return fmt.Errorf("models: migrate: %w", err)
 		}
 		if err := createTierIndex(tx); err != nil {
+			return fmt.Errorf("models: migrate: %w", err)
+		}
+		if err := s.migratePayoutMethods(tx); err != nil {
 			return fmt.Errorf("models: migrate: %w", err)
 		}
 		return nil

@@ -74,7 +74,7 @@ export function AffiliateDetail({ id }) {
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
             {a && <EditAffiliate a={a} onSaved={aff.reload} />}
-            {a && <AffiliatePayoutDetails details={a.payout_details} />}
+            {a && <AffiliatePayoutDetails affiliate={a} onSaved={aff.reload} />}
             {a && <CommissionOverride id={id} />}
             {a && <AffiliateLifetime a={a} onSaved={aff.reload} />}
             {a && <AffiliateEmails affiliate={a} />}

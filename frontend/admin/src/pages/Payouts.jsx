@@ -9,6 +9,7 @@ import { Empty, ErrorBanner, Loading, formatDate, useApp } from '../ui.jsx';
 import { PayoutDetail, PayoutHistory, minus } from './PayoutHistory.jsx';
 import { PayoutRunModal } from './PayoutRun.jsx';
 import { CompactPayouts, CompactReady } from './PayoutRows.jsx';
+import { YearEndModal } from './YearEndReport.jsx';
 
 /** The Payouts page. */
 export function Payouts() {
@@ -21,6 +22,7 @@ export function Payouts() {
   const [paying, setPaying] = useState(null);
   const [running, setRunning] = useState(false);
   const [open, setOpen] = useState(null);
+  const [yearEnd, setYearEnd] = useState(false);
   const names = new Map(((affs.data && affs.data.data) || []).map((a) => [a.id, a.name]));
   const all = (balances.data && balances.data.data) || [];
   const cur = (plan.data && plan.data.currency) || (settings && settings.currency) || 'USD';
@@ -43,7 +45,8 @@ export function Payouts() {
   return (
     <Page title="Payouts" subtitle="Commission past its hold period, ready to pay. Pay affiliates your usual way, then mark it paid here."
       primaryAction={{ content: 'Pay everyone payable', onAction: () => setRunning(true), disabled: !p.payable.length }}
-      secondaryActions={[{ content: 'Export CSV', onAction: exportCSV, disabled: !ready.length }]}>
+      secondaryActions={[{ content: 'Export CSV', onAction: exportCSV, disabled: !ready.length },
+        { content: 'Year-end report', onAction: () => setYearEnd(true) }]}>
       <BlockStack gap="400">
         <ErrorBanner error={balances.error || plan.error} onRetry={reload} />
         <Box paddingInline={{ xs: '400', sm: '0' }}>
@@ -109,6 +112,7 @@ export function Payouts() {
       {paying && <PayModal balance={paying} name={paying.affiliate_name || names.get(paying.affiliate_id)} onClose={() => setPaying(null)} onDone={done} />}
       {running && <PayoutRunModal plan={p} onClose={() => setRunning(false)} onDone={reload} />}
       {open && <PayoutDetail id={open} onClose={() => setOpen(null)} />}
+      {yearEnd && <YearEndModal open onClose={() => setYearEnd(false)} />}
     </Page>
   );
 }
