@@ -199,7 +199,7 @@ func TestKillWorkerMidBatchLeavesLedgerExact(t *testing.T) {
 	}
 
 	first := startChild(t, "first-worker", dsn, url, queue)
-	waitProcessed(t, s, total/5)
+	waitProcessedWithin(t, s, total/5, longStreamTimeout)
 	first.kill()
 	done := count(t, s, &models.WebhookEvent{}, "processed_at IS NOT NULL")
 	st, _ := client.Stats(ctx)
@@ -210,7 +210,7 @@ func TestKillWorkerMidBatchLeavesLedgerExact(t *testing.T) {
 
 	second := startChild(t, "second-worker", dsn, url, queue,
 		childSweepEvery+"=1s", childSweepAge+"=2s")
-	waitProcessed(t, s, total)
+	waitProcessedWithin(t, s, total, longStreamTimeout)
 	second.stop(t)
 	assertLedgerExact(t, s, p, orders)
 }
