@@ -5,17 +5,6 @@ import (
 	"sort"
 )
 
-// orderCustomer is a conversion's customer as the reports know them: the
-// email in lower case, else the store's customer id; NULL when neither.
-const orderCustomer = "CASE WHEN c.customer_email <> '' THEN lower(c.customer_email) " +
-	"WHEN c.customer_id <> '' THEN 'id:' || c.connection_id || ':' || c.customer_id END"
-
-// credited is the condition of a conversion credited to its affiliate in
-// the account's currency (neither unattributed nor a flagged
-// self-referral; refunded ones count, net of their refunds).
-const credited = "c.account_id = ? AND c.currency = ? AND c.affiliate_id IS NOT NULL AND c.status NOT IN ('" +
-	ConversionFlagged + "', '" + ConversionUnattributed + "')"
-
 // CustomerReport returns, per affiliate with orders credited to it in q's
 // months (in the account's currency), the customers whose first order
 // credited to it was in q and what all their orders credited to it
@@ -28,11 +17,10 @@ func (s *Store) CustomerReport(ctx context.Context, accountID uint64, q ReportQu
 		return nil, wrapErr("customer report", err)
 	}
 	r := &CustomerReport{Currency: acct.Currency, From: q.From.Format("2006-01"), To: q.To.Format("2006-01"), Affiliates: []CustomerRow{}}
-	from, end := q.From, q.To.AddDate(0, 1, 0)
 	var inRange []CustomerRow
-	err = s.db.WithContext(ctx).Raw("SELECT c.affiliate_id, SUM(CASE WHEN c.lifetime THEN 1 ELSE 0 END) AS repeat_orders, "+
-		"SUM(c.subtotal) AS sales, SUM(c.refunded_subtotal) AS refunded FROM conversions c WHERE "+credited+
-		" AND c.placed_at >= ? AND c.placed_at < ? GROUP BY c.affiliate_id", acct.ID, acct.Currency, from, end).Scan(&inRange).Error
+	err = s.db.WithContext(ctx).Raw("SELECT affiliate_id, SUM(repeat_orders) AS repeat_orders, SUM(sales) AS sales, "+
+		"SUM(refunded) AS refunded FROM affiliate_months WHERE account_id = ? AND currency = ? AND month >= ? AND month <= ? "+
+		"GROUP BY affiliate_id HAVING SUM(orders) > 0", acct.ID, acct.Currency, r.From, r.To).Scan(&inRange).Error
 	if err != nil {
 		return nil, wrapErr("customer report", err)
 	}
@@ -41,10 +29,9 @@ func (s *Store) CustomerReport(ctx context.Context, accountID uint64, q ReportQu
 		Customers   int64
 		Revenue     int64
 	}
-	err = s.db.WithContext(ctx).Raw("SELECT t.affiliate_id, COUNT(*) AS customers, SUM(t.revenue) AS revenue FROM ("+
-		"SELECT c.affiliate_id, MIN(c.placed_at) AS first_at, SUM(c.subtotal - c.refunded_subtotal) AS revenue "+
-		"FROM conversions c WHERE "+credited+" AND "+orderCustomer+" IS NOT NULL GROUP BY c.affiliate_id, "+orderCustomer+
-		") t WHERE t.first_at >= ? AND t.first_at < ? GROUP BY t.affiliate_id", acct.ID, acct.Currency, from, end).Scan(&acquired).Error
+	err = s.db.WithContext(ctx).Raw("SELECT affiliate_id, COUNT(*) AS customers, SUM(revenue) AS revenue FROM affiliate_customers "+
+		"WHERE account_id = ? AND currency = ? AND first_at >= ? AND first_at < ? GROUP BY affiliate_id",
+		acct.ID, acct.Currency, q.From, q.To.AddDate(0, 1, 0)).Scan(&acquired).Error
 	if err != nil {
 		return nil, wrapErr("customer report", err)
 	}

@@ -100,7 +100,9 @@ func affiliateFilter(q ReportQuery, args []any) (string, []any) {
 
 // recurringNow fills in what the subscriptions paying now pay, per
 // affiliate and in total (customers counted once across affiliates),
-// and per other currency.
+// and per other currency. The subscriptions are joined to their
+// affiliates once; each affiliate's customers and the account's are
+// then counted from the same rows by grouping (affiliate 0: all).
 func (s *Store) recurringNow(ctx context.Context, acct *Account, q ReportQuery, r *RecurringReport, row func(uint64) *RecurringRow) error {
 	var now []struct {
 		AffiliateID uint64
@@ -110,14 +112,22 @@ func (s *Store) recurringNow(ctx context.Context, acct *Account, q ReportQuery, 
 		Customers   int64
 	}
 	aff, args := affiliateFilter(q, []any{acct.ID})
-	from := "FROM subscription_states st" + fmt.Sprintf(subscriptionJoin, "st") + " WHERE st.account_id = ? AND " + paying + aff
-	err := s.db.WithContext(ctx).Raw("SELECT sub.affiliate_id, st.currency, SUM(st.monthly_amount) AS mrr, COUNT(*) AS subs, "+
-		"COUNT(DISTINCT "+stateCustomer+") AS customers "+from+" GROUP BY sub.affiliate_id, st.currency", args...).Scan(&now).Error
+	err := s.db.WithContext(ctx).Raw("WITH p AS (SELECT sub.affiliate_id, st.currency, "+stateCustomer+" AS customer, st.monthly_amount "+
+		"FROM subscription_states st"+fmt.Sprintf(subscriptionJoin, "st")+" WHERE st.account_id = ? AND "+paying+aff+") "+
+		"SELECT affiliate_id, currency, SUM(mrr) AS mrr, SUM(subs) AS subs, COUNT(customer) AS customers FROM ("+
+		"SELECT affiliate_id, currency, customer, SUM(monthly_amount) AS mrr, COUNT(*) AS subs FROM p GROUP BY 1, 2, 3) a GROUP BY 1, 2 "+
+		"UNION ALL SELECT 0, currency, 0, 0, COUNT(customer) FROM (SELECT DISTINCT currency, customer FROM p) d GROUP BY currency",
+		args...).Scan(&now).Error
 	if err != nil {
 		return err
 	}
 	for _, n := range now {
-		if n.Currency != acct.Currency {
+		switch {
+		case n.AffiliateID == 0:
+			if n.Currency == acct.Currency {
+				r.Total.ActiveCustomers = n.Customers
+			}
+		case n.Currency != acct.Currency:
 			i := 0
 			for i < len(r.Other) && r.Other[i].Currency != n.Currency {
 				i++
@@ -127,21 +137,21 @@ func (s *Store) recurringNow(ctx context.Context, acct *Account, q ReportQuery, 
 			}
 			r.Other[i].MRR += n.MRR
 			r.Other[i].ActiveSubscriptions += n.Subs
-			continue
+		default:
+			a := row(n.AffiliateID)
+			a.MRR, a.ActiveSubscriptions, a.ActiveCustomers = n.MRR, n.Subs, n.Customers
+			r.Total.MRR += n.MRR
+			r.Total.ActiveSubscriptions += n.Subs
 		}
-		a := row(n.AffiliateID)
-		a.MRR, a.ActiveSubscriptions, a.ActiveCustomers = n.MRR, n.Subs, n.Customers
-		r.Total.MRR += n.MRR
-		r.Total.ActiveSubscriptions += n.Subs
 	}
 	sort.Slice(r.Other, func(i, j int) bool { return r.Other[i].Currency < r.Other[j].Currency })
-	return s.db.WithContext(ctx).Raw("SELECT COUNT(DISTINCT "+stateCustomer+") "+from+" AND st.currency = ?",
-		append(args, acct.Currency)...).Scan(&r.Total.ActiveCustomers).Error
+	return nil
 }
 
 // recurringMonths sums the movements in the account's currency per
-// affiliate, month and kind up to q's end: those before q give each
-// affiliate's MRR at its start, those in it the months.
+// affiliate, month and kind up to q's end: those before q (month "", so
+// that only q's months are formatted) give each affiliate's MRR at its
+// start, those in it the months.
 func (s *Store) recurringMonths(ctx context.Context, acct *Account, q ReportQuery, row func(uint64) *RecurringRow) (map[uint64]int64, error) {
 	var sums []struct {
 		AffiliateID uint64
@@ -149,8 +159,8 @@ func (s *Store) recurringMonths(ctx context.Context, acct *Account, q ReportQuer
 		Kind        string
 		Delta       int64
 	}
-	aff, args := affiliateFilter(q, []any{acct.ID, acct.Currency, q.To.AddDate(0, 1, 0)})
-	err := s.db.WithContext(ctx).Raw("SELECT sub.affiliate_id, "+s.monthExpr("m.at")+" AS month, m.kind, "+
+	aff, args := affiliateFilter(q, []any{q.From, acct.ID, acct.Currency, q.To.AddDate(0, 1, 0)})
+	err := s.db.WithContext(ctx).Raw("SELECT sub.affiliate_id, CASE WHEN m.at < ? THEN '' ELSE "+s.monthExpr("m.at")+" END AS month, m.kind, "+
 		`SUM(m."to" - m."from") AS delta FROM subscription_movements m`+fmt.Sprintf(subscriptionJoin, "m")+
 		" WHERE m.account_id = ? AND m.currency = ? AND m.at < ?"+aff+" GROUP BY 1, 2, 3", args...).Scan(&sums).Error
 	if err != nil {

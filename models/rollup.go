@@ -153,7 +153,7 @@ func migrateRollups(tx *gorm.DB) error {
 			return err
 		}
 	}
-	return nil
+	return migrateReportRollups(tx)
 }
 
 // postgresRollupTriggers are statement-level triggers reading the
