@@ -3,18 +3,22 @@
 // back later without the code, one refunded) fill the customers report;
 // the page's numbers are checked against /api/v1/reports/*, its CSV
 // download against the API's, and nothing may overflow a 390 px screen.
-// No route can report a subscription's state yet (no platform sends
-// subscription events, and orders reported through POST /api/v1/orders
-// cannot carry an affiliate's code: codes live on a store), so MRR and
-// retention are drawn from an answer shaped as handlers/reports.go
-// documents, served to the page in place of the server's.
+// Then subscriptions are reported as a merchant with their own checkout
+// reports them (POST /api/v1/orders for each first payment, with the
+// affiliate's code and the subscription's id, and POST
+// /api/v1/subscriptions for each state: started, upgraded, canceled,
+// back, downgraded, over three months, one in another currency), and
+// the MRR figures, the movements, the heat map's cells and both CSV
+// downloads are checked against values worked out by hand in the test.
 // Screenshots at 1440×900 and 390×844 go to e2e/artifacts/screenshots/reports-*.png.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SHOP, adminURL, launchEmbedded, mintToken, sandbox, shootBothWidths, shopAPI, startStack, stopStack, until, untilOnStore } from './harness.mjs';
+import { join } from 'node:path';
+import { SHOP, adminURL, artifacts, launchBrowser, launchEmbedded, mintToken, sandbox, shootBothWidths, shopAPI, startStack, stopStack, until, untilOnStore } from './harness.mjs';
 import { formatMoney } from '../frontend/admin/src/money.js';
 import { monthsBetween, presetMonths } from '../frontend/admin/src/months.js';
+import { monthLabel } from '../frontend/admin/src/reports.js';
 
 let stack;
 let browser;
@@ -54,6 +58,12 @@ async function noSidewaysScroll() {
   const wide = await page.evaluate(() => document.documentElement.scrollWidth);
   await page.setViewportSize({ width: 1280, height: 900 });
   assert.ok(wide <= 390, `the page is ${wide}px wide at 390px`);
+}
+
+/** The server's JSON log lines so far. */
+function serverLog() {
+  return readFileSync(join(artifacts, 'server.log'), 'utf8').split('\n').filter((l) => l.startsWith('{'))
+    .map((l) => { try { return JSON.parse(l); } catch { return {}; } });
 }
 
 const card = (title) => page.getByRole('region', { name: title, exact: true });
@@ -145,75 +155,169 @@ describe('subscriptions report', () => {
     assert.match(await page.getByText(/Recurring revenue and retention by affiliate · /).innerText(), /Jan 2025 – Mar 2025/);
   });
 
-  test('MRR and the retention heat map as handlers/reports.go documents them', async () => {
-    // What no route can seed yet: a year of subscriptions' states. The
-    // page gets this answer in place of the server's for these two reports.
-    const months = monthsBetween(presetMonths('12m', new Date().toISOString().slice(0, 10)).from, thisMonth);
-    const mov = (i, k) => ({ month: months[i], new: 4000 + 500 * (i % 3), expansion: i % 2 ? 1500 : 0, contraction: i % 4 === 3 ? -900 : 0,
-      churn: i > 2 ? -1200 - 300 * (i % 2) : 0, reactivation: i === 6 ? 2500 : 0, mrr_end: 0, net: 0, k });
-    const series = (scale) => months.map((_, i) => {
-      const m = mov(i);
-      for (const k of ['new', 'expansion', 'contraction', 'churn', 'reactivation']) m[k] = Math.round(m[k] * scale);
-      m.net = m.new + m.expansion + m.contraction + m.churn + m.reactivation;
-      delete m.k;
-      return m;
-    });
-    const ann = { affiliate_id: ids['Ann Lee'], name: 'Ann Lee', mrr: 2990000, active_subscriptions: 412, active_customers: 398, months: series(1) };
-    const ben = { affiliate_id: ids['Ben Ode'], name: 'Ben Ode', mrr: 45000, active_subscriptions: 9, active_customers: 9, months: series(0.1) };
-    const recurring = {
-      currency: 'USD', from: months[0], to: thisMonth, affiliates: [ann, ben],
-      total: { affiliate_id: 0, name: '', mrr: ann.mrr + ben.mrr, active_subscriptions: 421, active_customers: 407, months: series(1.1) },
-      other_currencies: [{ currency: 'EUR', mrr: 9900, active_subscriptions: 2 }],
+  test('subscriptions reported through the API show as MRR, movements and retention worked out by hand', async () => {
+    // Months counted back from this one (UTC), and a time in each.
+    const now = new Date();
+    const month = (k) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - k, 1)).toISOString().slice(0, 7);
+    const at = (k, day) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - k, day, 12)).toISOString();
+    const justNow = () => new Date(Date.now() - 5000).toISOString();
+    const [M2, M1, M0] = [month(2), month(1), month(0)];
+    // Ann brings Ivy (two subscriptions: $30.00 a month, and $240.00 a
+    // year, $20.00 a month) and Jo ($20.00 a month); Ben brings Kit
+    // ($15.00 a month), Lu ($40.00 a month, this month) and Mo (€99.00 a
+    // month, another currency: never added to dollars).
+    const subs = {
+      A1: { code: 'ANNSUB', email: 'sub.ivy@example.com', started: at(2, 3), amount: 3000, interval: 'month' },
+      A2: { code: 'ANNSUB', email: 'sub.jo@example.com', started: at(2, 5), amount: 2000, interval: 'month' },
+      A3: { code: 'ANNSUB', email: 'SUB.Ivy@example.com', started: at(1, 4), amount: 24000, interval: 'year' },
+      B1: { code: 'BENSUB', email: 'sub.kit@example.com', started: at(1, 6), amount: 1500, interval: 'month' },
+      B3: { code: 'BENSUB', email: 'sub.mo@example.com', started: at(1, 8), amount: 9900, interval: 'month', currency: 'EUR' },
+      B2: { code: 'BENSUB', email: 'sub.lu@example.com', started: justNow(), amount: 4000, interval: 'month' },
     };
-    const retention = {
-      affiliate_id: 0, from: months[0], to: thisMonth,
-      cohorts: months.map((cohort, i) => {
-        const size = 40 + i * 3;
-        return { cohort, subscriptions: size, months: months.slice(i).map((_, s) => {
-          const paying = Math.round(size * Math.max(0.05, 1 - 0.11 * s));
-          return { months_since: s, paying, share_bp: Math.floor((paying * 10000) / size) };
-        }) };
-      }),
+    // The merchant: the account whose API key the server prints on its
+    // first start, with no store, so its codes match the orders it reports
+    // itself. It signs in to the admin with the link the log holds.
+    const merchant = serverLog().find((l) => l.msg === 'demo account created');
+    const api = async (path, body) => {
+      const res = await fetch(`${stack.appURL}/api/v1${path}`, { method: body ? 'POST' : 'GET',
+        headers: { Authorization: `Bearer ${merchant.api_key}`, 'Content-Type': 'application/json' }, body: body && JSON.stringify(body) });
+      const data = await res.json().catch(() => null);
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(data)}`);
+      return data;
     };
-    await page.route('**/api/v1/reports/recurring?*', (r) => r.fulfill({ json: recurring }));
-    await page.route('**/api/v1/reports/retention?*', (r) => r.fulfill({ json: retention }));
-    await open('/subscriptions');
-    await metric('MRR now').getByText(formatMoney(recurring.total.mrr, 'USD')).waitFor();
-    await metric('Active subscriptions').getByText('421').waitFor();
-    await page.getByText('Not counted above (another currency, never converted): €99.00 MRR from 2 subscriptions.').waitFor();
-    const net = recurring.total.months.reduce((s, m) => s + m.net, 0);
-    await metric('Net MRR change').getByText(`+${formatMoney(net, 'USD')}`).waitFor();
-    const chart = page.getByRole('img', { name: /Recurring revenue movements of all affiliates per month/ });
-    assert.match(await chart.getAttribute('aria-label'), new RegExp(`net \\${formatMoney(net, 'USD')}$`));
+    const mine = {};
+    for (const [name, code] of [['Ann Lee', 'ANNSUB'], ['Ben Ode', 'BENSUB']]) {
+      mine[name] = (await api('/affiliates', { name, email: `${code.toLowerCase()}@example.com` })).id;
+      await api('/codes', { code, discount_type: 'percentage', discount_value: 1000, affiliate_id: mine[name] });
+    }
+    const state = (id, change) => {
+      const s = subs[id];
+      return api('/subscriptions', { id: `sub_${id}`, customer_email: s.email, status: 'active', currency: s.currency || 'USD', amount: s.amount,
+        interval: s.interval, started_at: s.started, changed_at: s.started, ...change });
+    };
+    const range = presetMonths('12m', now.toISOString().slice(0, 10));
+    const report = () => api(`/reports/recurring?from=${range.from}&to=${range.to}`);
+    const ann = (r) => r.affiliates.find((a) => a.affiliate_id === mine['Ann Lee']) || {};
+    let last;
+    const settled = (what, fn) => until(what, async () => fn((last = await report())), 60000, 300)
+      .catch((e) => { throw new Error(`${e.message}; the report said ${JSON.stringify(last)}`); });
 
-    const mrr = card('MRR by affiliate');
-    const names = async () => (await mrr.locator('tbody tr').allInnerTexts()).map((t) => t.split('\n')[0].trim());
-    assert.deepEqual(await names(), ['Ann Lee', 'Ben Ode'], 'largest MRR first');
-    await mrr.getByRole('button', { name: /MRR/ }).first().click();
-    await until('ascending order', async () => (await names())[0] === 'Ben Ode', 5000);
-    await mrr.getByRole('button', { name: /MRR/ }).first().click();
-    await until('largest first again', async () => (await names())[0] === 'Ann Lee', 5000);
+    // Each first payment is an order with the affiliate's code naming its
+    // subscription; each subscription's first state comes beside it.
+    for (const [id, s] of Object.entries(subs)) {
+      await api('/orders', { id: `S-${id}`, number: `#S-${id}`, codes: [s.code], currency: s.currency || 'USD', subtotal: s.amount,
+        discount: 0, total: s.amount, customer_email: s.email, customer_name: 'Sub Buyer', subscription_id: `sub_${id}`, placed_at: s.started });
+      await state(id, {});
+    }
+    await settled('every subscription linked to its affiliate', (r) => ann(r).mrr === 7000 && r.total.mrr === 12500 &&
+      r.total.active_subscriptions === 5 && r.other_currencies.length === 1);
+    // Last month Ivy's $30.00 plan went to $50.00 and Jo canceled; each
+    // state waits for the one before, as a platform sends them in order.
+    await state('A1', { amount: 5000, changed_at: at(1, 10) });
+    await state('A2', { status: 'canceled', changed_at: at(1, 15), canceled_at: at(1, 15) });
+    await settled('the upgrade and the cancellation', (r) => ann(r).mrr === 7000 && ann(r).active_subscriptions === 2);
+    // This month Jo came back and Ivy's yearly plan went down to $120.00.
+    await state('A2', { changed_at: justNow() });
+    await state('A3', { amount: 12000, changed_at: justNow() });
+    await settled('the comeback and the downgrade', (r) => ann(r).mrr === 8000 && ann(r).active_subscriptions === 3);
 
-    await page.getByLabel('Affiliate', { exact: true }).selectOption(String(ids['Ben Ode']));
-    await page.getByRole('img', { name: /movements of Ben Ode per month/ }).waitFor();
-    await metric('MRR now').getByText('$450.00').waitFor();
-    await page.getByLabel('Affiliate', { exact: true }).selectOption('');
+    // By hand: each affiliate's movements per month (contraction and churn
+    // negative), MRR now, subscriptions paying now and their customers.
+    const moves = {
+      'Ann Lee': { [M2]: { new: 5000 }, [M1]: { new: 2000, expansion: 2000, churn: -2000 }, [M0]: { reactivation: 2000, contraction: -1000 } },
+      'Ben Ode': { [M1]: { new: 1500 }, [M0]: { new: 4000 } },
+    };
+    const now_ = { 'Ann Lee': [8000, 3, 2], 'Ben Ode': [5500, 2, 2], 'All affiliates': [13500, 5, 4] }; // Ivy counts once
+    const KINDS = ['new', 'expansion', 'contraction', 'churn', 'reactivation'];
+    const of = (name, m) => {
+      const rows = name === 'All affiliates' ? Object.values(moves).map((a) => a[m] || {}) : [moves[name][m] || {}];
+      const v = Object.fromEntries(KINDS.map((k) => [k, rows.reduce((s, r) => s + (r[k] || 0), 0)]));
+      v.net = KINDS.reduce((s, k) => s + v[k], 0);
+      return v;
+    };
+    const money = (n) => (n / 100).toFixed(2);
 
-    const heat = page.getByRole('region', { name: 'Retention by cohort', exact: true });
-    const first = heat.getByRole('row').nth(1);
-    await first.getByText('100%').first().waitFor();
-    assert.equal(await heat.getByRole('row').count(), months.length + 1);
-    await page.getByText('80–100%').waitFor();
-    const [d] = await Promise.all([page.waitForEvent('download'), card('Retention by cohort · all affiliates').getByRole('button', { name: /Download/ }).click()]);
-    assert.match(d.suggestedFilename(), /^retention-\d{4}-\d{2}-to-\d{4}-\d{2}\.csv$/);
+    const shop = page;
+    const own = await launchBrowser();
+    page = await own.newPage();
+    page.setDefaultTimeout(20000);
+    try {
+      await page.goto(`${stack.appURL}/admin/`);
+      const asked = await fetch(`${stack.appURL}/admin/login`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: stack.appURL },
+        body: JSON.stringify({ email: merchant.email }) });
+      assert.equal(asked.status, 202);
+      const link = await until('the sign-in link in the log', async () => serverLog().find((l) => /^merchant sign-in link/.test(l.msg || ''))?.link);
+      await page.goto(link);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(/\/admin\/?(\?|$)/);
+      await page.goto(`${stack.appURL}/admin/subscriptions`);
+      await metric('MRR now').getByText('$135.00', { exact: true }).waitFor();
+      const figure = async (label) => (await metric(label).innerText()).split('\n').map((t) => t.trim());
+      assert.ok((await figure('Active subscriptions')).includes('5'), 'five subscriptions pay now (Mo’s in euros apart)');
+      assert.ok((await figure('Active customers')).includes('4'), 'Ivy’s two subscriptions are one customer');
+      await metric('Net MRR change').getByText('+$135.00', { exact: true }).waitFor();
+      await page.getByText('Not counted above (another currency, never converted): €99.00 MRR from 1 subscription.').waitFor();
+      const chart = page.getByRole('img', { name: /Recurring revenue movements of all affiliates per month/ });
+      assert.match(await chart.getAttribute('aria-label'),
+        /: \$125\.00 new, \$20\.00 expansion, \$20\.00 reactivation, \$10\.00 contraction, \$20\.00 churn, net \$135\.00$/);
 
-    await noSidewaysScroll();
-    await page.setViewportSize({ width: 390, height: 844 });
-    const scrolls = await heat.evaluate((el) => el.scrollWidth > el.clientWidth);
-    await page.setViewportSize({ width: 1280, height: 900 });
-    assert.ok(scrolls, 'at 390px the heat map scrolls inside its card');
-    await shots('mrr-retention');
-    await page.unroute('**/api/v1/reports/recurring?*');
-    await page.unroute('**/api/v1/reports/retention?*');
+      const mrr = card('MRR by affiliate');
+      const mrrRows = async () => (await mrr.locator('tbody tr').allInnerTexts()).map((t) => t.split(/\s*\n\s*|\t/).filter(Boolean));
+      assert.deepEqual(await mrrRows(), [['Ann Lee', '$80.00', '3', '2'], ['Ben Ode', '$55.00', '2', '2']], 'largest MRR first');
+      await mrr.getByRole('button', { name: /MRR/ }).first().click();
+      await until('ascending order', async () => (await mrrRows())[0][0] === 'Ben Ode', 5000);
+      await mrr.getByRole('button', { name: /MRR/ }).first().click();
+      await until('largest first again', async () => (await mrrRows())[0][0] === 'Ann Lee', 5000);
+
+      // The movements' CSV: every month of the range, worked out by hand.
+      const lines = ['affiliate_id,name,currency,month,new,expansion,contraction,churn,reactivation,net,mrr_end,mrr_now,active_subscriptions,active_customers'];
+      for (const [name, id] of [['Ann Lee', mine['Ann Lee']], ['Ben Ode', mine['Ben Ode']], ['All affiliates', 0]]) {
+        let end = 0;
+        for (const m of monthsBetween(range.from, range.to)) {
+          const v = of(name, m);
+          end += v.net;
+          lines.push([id, name, 'USD', m, ...[...KINDS, 'net'].map((k) => money(v[k])), money(end), money(now_[name][0]), now_[name][1], now_[name][2]].join(','));
+        }
+      }
+      const movements = await downloadCSV(card('MRR movements · all affiliates'));
+      assert.equal(movements.name, `recurring-revenue-${range.from}-to-${range.to}.csv`);
+      assert.equal(movements.text, `${lines.join('\n')}\n`);
+
+      // Retention: Ann's two first subscriptions (Ivy, Jo) two months ago,
+      // Jo gone last month and back this month; last month's three (Ivy's
+      // yearly, Kit, Mo: any currency) all still paying; Lu this month.
+      const cohorts = [[M2, 2, [2, 1, 2]], [M1, 3, [3, 3]], [M0, 1, [1]]];
+      const heat = page.getByRole('region', { name: 'Retention by cohort', exact: true });
+      await heat.waitFor();
+      assert.equal(await heat.getByRole('row').count(), cohorts.length + 1, 'a row per cohort under the heading');
+      for (const [m, size, paying] of cohorts) {
+        const row = heat.getByRole('row', { name: new RegExp(`^${monthLabel(m)}`) });
+        const cells = (await row.locator('td').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+        assert.deepEqual(cells, [String(size), ...paying.map((p) => `${Math.round((100 * p) / size)}%`)], `the ${m} cohort`);
+      }
+      const half = heat.getByRole('row', { name: new RegExp(`^${monthLabel(M2)}`) }).getByText('50%', { exact: true });
+      assert.equal(await half.getAttribute('title'), `${monthLabel(M2)}, 1 month later: 1 of 2 still paying`);
+      const retention = await downloadCSV(card('Retention by cohort · all affiliates'));
+      assert.equal(retention.name, `retention-${range.from}-to-${range.to}.csv`);
+      const cells = cohorts.flatMap(([m, size, paying]) => paying.map((p, k) => [m, size, k, p, Math.floor((p * 10000) / size)].join(',')));
+      assert.equal(retention.text, `${['cohort,subscriptions,months_since,paying,share_bp', ...cells].join('\n')}\n`);
+
+      await noSidewaysScroll();
+      await shots('mrr-retention');
+
+      // One affiliate: Ben's figures, his movements and his cohorts alone.
+      await page.getByLabel('Affiliate', { exact: true }).selectOption(String(mine['Ben Ode']));
+      await page.getByRole('img', { name: /movements of Ben Ode per month/ }).waitFor();
+      await metric('MRR now').getByText('$55.00', { exact: true }).waitFor();
+      await metric('Net MRR change').getByText('+$55.00', { exact: true }).waitFor();
+      await card('Retention by cohort · Ben Ode').waitFor();
+      await until('Ben’s cohorts', async () => (await heat.getByRole('row').count()) === 3, 10000);
+      const kit = (await heat.getByRole('row', { name: new RegExp(`^${monthLabel(M1)}`) }).locator('td').allInnerTexts()).map((t) => t.trim());
+      assert.deepEqual(kit, ['2', '100%', '100%'], 'Kit and Mo, both still paying');
+      await shots('mrr-one-affiliate');
+    } finally {
+      await own.close();
+      page = shop;
+    }
   });
 });

@@ -17,7 +17,9 @@ const maxExportRows = 100_000
 
 // ExportConversions downloads the conversions list under the same filters
 // as ListConversions, every page of it (at most maxExportRows rows), as
-// CSV; text cells are kept from being read as formulas.
+// CSV; text cells are kept from being read as formulas. Each order says
+// what credited it (credited_by: code, renewal, repeat, manual, none) and
+// why, in words (credit_note), as its page in the admin does.
 func (h *conversionHandlers) ExportConversions(c echo.Context) error {
 	f, err := searchFilter(c)
 	if err != nil {
@@ -37,14 +39,14 @@ func (h *conversionHandlers) ExportConversions(c echo.Context) error {
 	res.WriteHeader(http.StatusOK)
 	w := csv.NewWriter(res)
 	w.Write([]string{"kind", "id", "date", "order_id", "order_number", "code", "affiliate", "affiliate_email",
-		"status", "currency", "subtotal", "commission", "refunded_subtotal", "reversed_commission", "origin", "note"})
+		"status", "currency", "subtotal", "commission", "refunded_subtotal", "reversed_commission", "origin", "note", "credited_by", "credit_note"})
 	for n := 0; len(rows) > 0 && n < maxExportRows; {
 		for _, r := range rows {
 			w.Write([]string{r.Kind, strconv.FormatUint(r.ID, 10), r.PlacedAt.UTC().Format(time.RFC3339),
 				csvSafe(r.OrderID), csvSafe(r.OrderNumber), csvSafe(r.Code), csvSafe(r.AffiliateName), csvSafe(r.AffiliateEmail),
 				r.Status, r.Currency, models.FormatMinor(r.Subtotal, r.Currency), models.FormatMinor(r.Commission, r.Currency),
 				models.FormatMinor(r.RefundedSubtotal, r.Currency), models.FormatMinor(r.ReversedCommission, r.Currency),
-				r.Origin, csvSafe(r.Note + r.CommissionNote)})
+				r.Origin, csvSafe(r.Note + r.CommissionNote), r.CreditedBy(), csvSafe(r.CreditNote)})
 		}
 		n += len(rows)
 		if len(rows) < f.PerPage || n >= maxExportRows {

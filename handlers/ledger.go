@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -174,24 +176,35 @@ func (h *ledgerHandlers) CreatePayout(c echo.Context) error {
 	return c.JSON(http.StatusCreated, p)
 }
 
-// ExportPayouts downloads the approved (payable) balances as CSV: one row
-// per affiliate and currency with name, email and the amount in major units.
+// ExportPayouts downloads, as CSV, the approved balances ready to pay as
+// the Payouts page lists them: in the account's currency, those a payout
+// run made now would pay (at least the program's minimum payout, the plan
+// of GET /payouts/payable); in another currency, which has no minimum and
+// is paid on its own, every positive one. One row per affiliate and
+// currency, by affiliate, with name, email and the amount in major units.
 func (h *ledgerHandlers) ExportPayouts(c echo.Context) error {
 	ctx, acct := c.Request().Context(), account(c).ID
+	plan, err := h.store.PayablePlan(ctx, acct)
+	if err != nil {
+		return err
+	}
 	bals, err := h.store.Balances(ctx, acct, 0)
 	if err != nil {
 		return err
 	}
-	var ids []uint64
+	ready := make([]models.Balance, 0, len(plan.Payable))
+	for _, l := range plan.Payable {
+		ready = append(ready, models.Balance{AffiliateID: l.AffiliateID, AffiliateName: l.AffiliateName,
+			AffiliateEmail: l.AffiliateEmail, Currency: plan.Currency, Approved: l.Approved})
+	}
 	for _, b := range bals {
-		if b.Approved > 0 {
-			ids = append(ids, b.AffiliateID)
+		if b.Currency != plan.Currency && b.Approved > 0 {
+			ready = append(ready, b)
 		}
 	}
-	affs, err := h.store.AffiliatesByIDs(ctx, acct, ids)
-	if err != nil {
-		return err
-	}
+	slices.SortStableFunc(ready, func(a, b models.Balance) int {
+		return cmp.Or(cmp.Compare(a.AffiliateID, b.AffiliateID), cmp.Compare(a.Currency, b.Currency))
+	})
 	res := c.Response()
 	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	res.Header().Set(echo.HeaderContentDisposition,
@@ -199,12 +212,8 @@ func (h *ledgerHandlers) ExportPayouts(c echo.Context) error {
 	res.WriteHeader(http.StatusOK)
 	w := csv.NewWriter(res)
 	w.Write([]string{"affiliate_id", "name", "email", "currency", "amount"})
-	for _, b := range bals {
-		if b.Approved <= 0 {
-			continue
-		}
-		a := affs[b.AffiliateID]
-		w.Write([]string{strconv.FormatUint(b.AffiliateID, 10), csvSafe(a.Name), csvSafe(a.Email),
+	for _, b := range ready {
+		w.Write([]string{strconv.FormatUint(b.AffiliateID, 10), csvSafe(b.AffiliateName), csvSafe(b.AffiliateEmail),
 			b.Currency, models.FormatMinor(b.Approved, b.Currency)})
 	}
 	w.Flush()

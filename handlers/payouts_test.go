@@ -178,3 +178,56 @@ func TestPayoutRoutesIsolation(t *testing.T) {
 		}
 	}
 }
+
+// TestPayablesCSVListsWhomARunWouldPay: the payouts CSV honours the
+// program's minimum payout as the run does: with a 10.00 minimum it lists
+// Ann (20.00) but not Ben's 5.00, below it; the run then pays exactly the
+// CSV's rows in the account's currency. Ben's 9.00 in another currency,
+// which has no minimum and is paid on its own, stays listed, as the
+// Payouts page lists it.
+func TestPayablesCSVListsWhomARunWouldPay(t *testing.T) {
+	v := newEnv(t)
+	shop, ann, ben := payoutShop(t, v, "Shop")
+	ctx := context.Background()
+	conn, err := v.store.APIConnection(ctx, shop.acct.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.store.AttributeOrder(ctx, conn.ID, platforms.Order{ExternalID: "eur-1", Codes: []string{"BEN10"}, Currency: "EUR",
+		Subtotal: 9000, Total: 9000, PlacedAt: v.store.Now().UTC().AddDate(0, 0, -40)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.store.ApproveMatured(ctx); err != nil {
+		t.Fatal(err)
+	}
+	csvOf := func() string {
+		rec := v.call("GET", "/api/v1/payouts/export.csv", shop.key, nil)
+		rows, err := csv.NewReader(rec.Body).ReadAll()
+		if rec.Code != http.StatusOK || err != nil || len(rows) == 0 || strings.Join(rows[0], ",") != "affiliate_id,name,email,currency,amount" {
+			t.Fatalf("export: %d %v %q", rec.Code, err, rows)
+		}
+		var out []string
+		for _, r := range rows[1:] {
+			out = append(out, strings.Join(r, ","))
+		}
+		return strings.Join(out, "\n")
+	}
+	annUSD := fmt.Sprintf("%d,Ann Shop,ann@example.com,USD,20.00", ann.ID)
+	benEUR, benUSD := fmt.Sprintf("%d,'=Ben,ben@example.com,EUR,9.00", ben.ID), fmt.Sprintf("%d,'=Ben,ben@example.com,USD,5.00", ben.ID)
+	v.must(http.StatusOK, "PUT", "/api/v1/settings", shop.key, map[string]any{"min_payout": 0}, nil)
+	if got, want := csvOf(), annUSD+"\n"+benEUR+"\n"+benUSD; got != want {
+		t.Fatalf("no minimum:\n%s\nwant\n%s", got, want)
+	}
+	v.must(http.StatusOK, "PUT", "/api/v1/settings", shop.key, map[string]any{"min_payout": 1000}, nil)
+	if got, want := csvOf(), annUSD+"\n"+benEUR; got != want {
+		t.Fatalf("with a 10.00 minimum:\n%s\nwant\n%s", got, want)
+	}
+	var run models.PayoutRun
+	v.must(http.StatusCreated, "POST", "/api/v1/payouts/runs", shop.key, map[string]any{"idempotency_key": "run-csv-0001"}, &run)
+	if len(run.Payouts) != 1 || run.Payouts[0].AffiliateID != ann.ID || run.Payouts[0].Amount != 2000 {
+		t.Fatalf("the run paid %+v; the CSV listed Ann's 20.00 alone in USD", run.Payouts)
+	}
+	if got := csvOf(); got != benEUR {
+		t.Fatalf("after the run: %q, want Ben's EUR balance alone", got)
+	}
+}

@@ -56,9 +56,21 @@ type ConversionRow struct {
 	Note               string    `json:"note,omitempty"`            // an adjustment's reason
 	CommissionNote     string    `json:"commission_note,omitempty"` // why an order earned what it did
 	Lifetime           bool      `json:"lifetime,omitempty"`        // a repeat order of a customer the affiliate brought
+	CreditNote         string    `json:"credit_note,omitempty"`     // why the order went to its affiliate
+	Recurring          bool      `json:"recurring,omitempty"`       // a subscription's renewal
 	PlacedAt           time.Time `json:"placed_at"`
 	ApproveAt          time.Time `json:"approve_at"`
 	FullCount          int64     `json:"-"`
+}
+
+// CreditedBy says what credited an order to its affiliate (CreditCode,
+// CreditRenewal, CreditRepeat, CreditManual, CreditNone), as the
+// conversion's own page does; "" for an adjustment.
+func (r ConversionRow) CreditedBy() string {
+	if r.Kind != "order" {
+		return ""
+	}
+	return creditedBy(&Conversion{Origin: r.Origin, AffiliateID: r.AffiliateID, Lifetime: r.Lifetime, Recurring: r.Recurring})
 }
 
 // Columns of both halves of the list, in the same order.
@@ -67,12 +79,13 @@ const (
 		COALESCE(a.name, '') AS affiliate_name, COALESCE(a.email, '') AS affiliate_email, c.code, c.currency,
 		c.subtotal, c.discount, c.commission, c.refunded_subtotal, c.reversed_commission, c.status,
 		COALESCE(c.flag_reason, '') AS flag_reason, c.origin, COALESCE(r.action, '') AS review,
-		'' AS note, c.commission_note, c.lifetime, c.placed_at, c.approve_at`
+		'' AS note, c.commission_note, c.lifetime, c.credit_note, c.recurring, c.placed_at, c.approve_at`
 	adjustmentColumns = `'adjustment' AS kind, e.id, '' AS order_id, '' AS order_number, e.affiliate_id,
 		COALESCE(a.name, '') AS affiliate_name, COALESCE(a.email, '') AS affiliate_email, '' AS code, e.currency,
 		0 AS subtotal, 0 AS discount, e.amount AS commission, 0 AS refunded_subtotal, 0 AS reversed_commission,
 		e.status, '' AS flag_reason, 'adjustment' AS origin, '' AS review, COALESCE(e.note, '') AS note,
-		'' AS commission_note, false AS lifetime, e.created_at AS placed_at, e.available_at AS approve_at`
+		'' AS commission_note, false AS lifetime, '' AS credit_note, false AS recurring, e.created_at AS placed_at,
+		e.available_at AS approve_at`
 )
 
 // SearchConversions lists an account's conversions and adjustments made

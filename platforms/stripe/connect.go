@@ -224,7 +224,7 @@ func (a *Adapter) replaceEndpoint(ctx context.Context, c *platforms.Conn) (*stri
 		URL:           stripe.String(url),
 		EnabledEvents: stripe.StringSlice(WebhookEvents),
 		APIVersion:    stripe.String(stripe.APIVersion),
-		Description:   stripe.String("Codecredit: orders, refunds and promotion codes"),
+		Description:   stripe.String("Codecredit: orders, refunds, subscriptions and promotion codes"),
 	})
 	if err != nil {
 		return nil, callError("create webhook endpoint", err)

@@ -8,6 +8,9 @@ import { HEAT, cohortGrid, heatColor, monthLabel, shareText } from '../reports.j
 const cell = { padding: '6px 8px', textAlign: 'center', fontSize: 13, minWidth: 48, whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' };
 const sticky = { position: 'sticky', left: 0, background: '#fff', zIndex: 1, textAlign: 'left', whiteSpace: 'nowrap', padding: '6px 10px 6px 0' };
 
+/** "1 month later", "2 months later". */
+const later = (i) => `${i} ${i === 1 ? 'month' : 'months'} later`;
+
 /** The colour bands and what they mean. */
 export function HeatLegend() {
   return (
@@ -35,7 +38,7 @@ export function CohortHeatMap({ cohorts }) {
             <th scope="col" style={{ ...sticky, fontWeight: 600, fontSize: 13 }}>Acquired</th>
             <th scope="col" style={{ ...cell, fontWeight: 600 }}>Subscriptions</th>
             {Array.from({ length: grid.width }, (_, i) => (
-              <th scope="col" key={i} style={{ ...cell, fontWeight: 600 }} title={i === 0 ? 'The month acquired' : `${i} months later`}>
+              <th scope="col" key={i} style={{ ...cell, fontWeight: 600 }} title={i === 0 ? 'The month acquired' : later(i)}>
                 {i === 0 ? 'Month 0' : `+${i}`}
               </th>
             ))}
@@ -51,7 +54,7 @@ export function CohortHeatMap({ cohorts }) {
                 const h = heatColor(c.share_bp);
                 return (
                   <td key={i} style={{ ...cell, background: h.bg, color: h.fg, borderRadius: 3 }}
-                    title={`${monthLabel(r.cohort, loc)}, ${i === 0 ? 'month acquired' : `${i} months later`}: ${c.paying} of ${r.size} still paying`}>
+                    title={`${monthLabel(r.cohort, loc)}, ${i === 0 ? 'month acquired' : later(i)}: ${c.paying} of ${r.size} still paying`}>
                     {shareText(c.share_bp)}
                   </td>
                 );

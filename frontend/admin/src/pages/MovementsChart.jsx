@@ -58,7 +58,7 @@ export function MovementsChart({ months, currency, who }) {
   const ticks = up + down === 0 ? [[0, zero]] : [[up, PAD.t], [0, zero], ...(down > 0 ? [[-down, PAD.t + ih]] : [])];
   const summary = `Recurring revenue movements of ${who} per month, ${monthLabel(months[0].month, loc)} to ${monthLabel(months[months.length - 1].month, loc)}: ` +
     `${formatMoney(totals.new, currency)} new, ${formatMoney(totals.expansion, currency)} expansion, ${formatMoney(totals.reactivation, currency)} reactivation, ` +
-    `${formatMoney(-totals.contraction, currency)} contraction, ${formatMoney(-totals.churn, currency)} churn, net ${formatMoney(totals.net, currency)}`;
+    `${formatMoney(totals.contraction, currency)} contraction, ${formatMoney(totals.churn, currency)} churn, net ${formatMoney(totals.net, currency)}`;
   let net = '';
   months.forEach((m, i) => { net += `${i ? 'L' : 'M'}${x(i)},${zero - h(m.net)}`; });
   return (
@@ -85,7 +85,7 @@ export function MovementsChart({ months, currency, who }) {
           };
           return (
             <g key={m.month}>
-              <title>{`${monthLabel(m.month, loc)}: ${[...UP, ...DOWN].map((k) => `${MOVEMENTS[k].label.toLowerCase()} ${formatMoney(DOWN.includes(k) ? -m[k] : m[k], currency)}`).join(', ')}; net ${formatMoney(m.net, currency)}`}</title>
+              <title>{`${monthLabel(m.month, loc)}: ${[...UP, ...DOWN].map((k) => `${MOVEMENTS[k].label.toLowerCase()} ${formatMoney(m[k], currency)}`).join(', ')}; net ${formatMoney(m.net, currency)}`}</title>
               {UP.map((k) => bar(k, 1))}
               {DOWN.map((k) => bar(k, -1))}
             </g>
