@@ -137,6 +137,9 @@ func (s *connectSite) onboard(t *testing.T, aff *models.Affiliate, cookie *http.
 	if code != http.StatusSeeOther || back != s.srv.URL+"/portal/payout-details/stripe/return" {
 		t.Fatalf("completing onboarding: %d %q", code, back)
 	}
+	if code, again, _ := s.do(t, "GET", link, nil, nil, ""); code != http.StatusSeeOther || again != s.srv.URL+"/portal/?connect=refresh#payout" {
+		t.Fatalf("a used link should lead to the portal to start again: %d %q", code, again)
+	}
 	code, dash, _ := s.do(t, "GET", back, cookie, nil, "")
 	if code != http.StatusSeeOther || dash != "/portal/?connect=return#payout" {
 		t.Fatalf("back from Stripe: %d %q", code, dash)
