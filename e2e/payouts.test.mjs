@@ -3,13 +3,19 @@
 // action, downloads the run's CSV, opens a payout to see what it covered,
 // sees a clawback carried into the next payout, and moves the dashboard's
 // date range; sets an affiliate's payout method, which the affiliate then
-// changes in the portal, and downloads the year-end report. Screenshots at 1440×900 and 390×844 go to
+// changes in the portal, and downloads the year-end report; once the shop
+// connects Stripe, an affiliate connects with Stripe from the portal,
+// onboards on Stripe's page and comes back ready to be paid. Screenshots at 1440×900 and 390×844 go to
 // e2e/artifacts/screenshots/payouts-*.png.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+
+// The local Stripe sandbox runs inside the app (the Shopify one stays the
+// configured platform), for Connect with Stripe.
+process.env.SANDBOXES = 'stripe';
 import { join } from 'node:path';
-import { SHOP, launchBrowser, mintToken, sandbox, screenshots, shopAPI, startStack, stopStack, until, adminURL, launchEmbedded, shootBothWidths, untilOnStore } from './harness.mjs';
+import { SHOP, artifacts, launchBrowser, mintToken, sandbox, screenshots, shopAPI, startStack, stopStack, until, adminURL, launchEmbedded, shootBothWidths, untilOnStore } from './harness.mjs';
 
 let stack;
 let browser;
@@ -203,6 +209,28 @@ describe('payouts and the dashboard range', () => {
     await open(`/affiliates/${ben.id}`);
     await card.getByText('Store credit (Shopify)').waitFor();
     await card.getByText(/by the affiliate, in their portal/).waitFor();
+  });
+
+  test('an affiliate connects with Stripe from the portal and comes back ready to be paid', async () => {
+    const hint = readFileSync(join(artifacts, 'server.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+      .find((l) => l.what === 'stripe' && l.connect)?.connect;
+    const apiKey = JSON.parse(hint.slice(hint.indexOf('{'))).api_key;
+    await shopAPI(stack.appURL, '/connections/stripe', { method: 'POST', body: { api_key: apiKey } });
+    await page.goto(`${stack.appURL}/portal/`);
+    await page.getByText('Store credit for b•••@example.com').waitFor();
+    await page.getByRole('button', { name: 'Connect with Stripe' }).click();
+    await page.getByRole('heading', { name: 'Get paid through Stripe' }).waitFor();
+    assert.match(page.url(), /\/_sandbox\/stripe\/setup\/e\/acct_/);
+    await shots('stripe-onboarding');
+    await page.getByRole('button', { name: 'Complete onboarding' }).click();
+    await page.getByText('Back from Stripe.').waitFor();
+    await page.getByText('Stripe account: ready to receive payouts').waitFor();
+    assert.match(new URL(page.url()).pathname, /^\/portal\/$/);
+    await shots('portal-stripe-ready');
+    const ben = (await shopAPI(stack.appURL, '/affiliates?per_page=10')).data.find((a) => a.name === 'Ben Ode');
+    const details = (await shopAPI(stack.appURL, `/affiliates/${ben.id}`)).payout_details;
+    assert.equal(details.method, 'stripe_connect');
+    assert.equal(details.connect_state, 'enabled');
   });
 
   test('the year-end report lists what each affiliate was paid by method', async () => {

@@ -21,6 +21,9 @@ type ConnectOnboarder interface {
 	// done, or to refreshURL when the link has expired. The account's
 	// state later reaches the store through Store.SetConnectAccount.
 	OnboardingLink(ctx context.Context, acct *models.Account, aff *models.Affiliate, stripeAccountID, returnURL, refreshURL string) (accountID, url string, err error)
+	// ConnectState reads the Express account from Stripe and tells its
+	// onboarding state (models.ConnectOnboarding or models.ConnectEnabled).
+	ConnectState(ctx context.Context, acct *models.Account, stripeAccountID string) (string, error)
 }
 
 // ConnectStripe chooses Stripe Connect for the signed-in affiliate and
@@ -43,8 +46,7 @@ func (h *PortalHandlers) ConnectStripe(c echo.Context) error {
 	if h.onboarder == nil {
 		return c.Redirect(http.StatusSeeOther, "/portal/?connect=unavailable#payout")
 	}
-	back := h.appURL + "/portal/?connect="
-	id, link, err := h.onboarder.OnboardingLink(ctx, acct, aff, view.Value, back+"return#payout", back+"refresh#payout")
+	id, link, err := h.onboarder.OnboardingLink(ctx, acct, aff, view.Value, h.appURL+stripeReturnPath, h.appURL+"/portal/?connect=refresh#payout")
 	if err != nil {
 		h.log.ErrorContext(ctx, "stripe onboarding link failed", "affiliate_id", aff.ID, "error", err)
 		return c.Redirect(http.StatusSeeOther, "/portal/?connect=failed#payout")
@@ -57,4 +59,37 @@ func (h *PortalHandlers) ConnectStripe(c echo.Context) error {
 		return h.refusePayout(c, aff, acct, form, err)
 	}
 	return c.Redirect(http.StatusSeeOther, link)
+}
+
+// stripeReturnPath is where Stripe sends the affiliate back from onboarding.
+const stripeReturnPath = "/portal/payout-details/stripe/return"
+
+// ReturnFromStripe is where Stripe's onboarding sends the affiliate back:
+// it reads the Express account from Stripe and records its state, so the
+// dashboard is right without waiting for account.updated. Stripe sends
+// the browser here whether onboarding was finished or not.
+func (h *PortalHandlers) ReturnFromStripe(c echo.Context) error {
+	aff, acct, ok, err := h.session(c)
+	if err != nil {
+		return h.fail(c, err)
+	}
+	if !ok {
+		return c.Redirect(http.StatusSeeOther, "/portal/login")
+	}
+	ctx := c.Request().Context()
+	view, err := h.store.GetPayoutDetails(ctx, aff.AccountID, aff.ID)
+	if err != nil {
+		return h.fail(c, err)
+	}
+	if h.onboarder != nil && view != nil && view.Method == models.PayoutStripeConnect && view.Value != "" {
+		state, err := h.onboarder.ConnectState(ctx, acct, view.Value)
+		if err != nil {
+			h.log.WarnContext(ctx, "read stripe express account", "affiliate_id", aff.ID, "error", err)
+		} else if state != view.ConnectState {
+			if _, err := h.store.SetConnectAccount(ctx, aff.AccountID, aff.ID, view.Value, state, "stripe"); err != nil {
+				h.log.WarnContext(ctx, "record stripe onboarding state", "affiliate_id", aff.ID, "error", err)
+			}
+		}
+	}
+	return c.Redirect(http.StatusSeeOther, "/portal/?connect=return#payout")
 }

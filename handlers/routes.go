@@ -269,6 +269,7 @@ func Register(e *echo.Echo, d Deps) {
 	pg.POST("/payout-details", portal.SavePayoutDetails)
 	portal.onboarder = d.ConnectOnboarder
 	pg.POST("/payout-details/stripe", portal.ConnectStripe)
+	pg.GET("/payout-details/stripe/return", portal.ReturnFromStripe)
 	pg.GET("/login", portal.ShowLogin)
 	pg.POST("/login", portal.RequestLink)
 	pg.GET("/auth", portal.ConfirmSignIn)

@@ -53,6 +53,9 @@ func (h *webhookHandlers) receive(c echo.Context, name string) (duplicate bool, 
 	if err != nil {
 		return false, err
 	}
+	if handled, err := h.accountUpdated(c, p, body); handled { // stripe_account_updated.go
+		return false, err
+	}
 	conn, wh, err := h.verifier.verify(c.Request(), p, body)
 	if err != nil {
 		return false, err

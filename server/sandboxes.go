@@ -34,6 +34,7 @@ func (ad *adapters) addStripeSandbox(cfg Config, log *slog.Logger, reason string
 	if _, err := sb.SeedPromotionCodes(id, 40); err != nil {
 		return err
 	}
+	sb.SetBalance(id, "USD", 1_000_000_00) // USD 1,000,000 available, so demo payouts can be paid
 	ad.mounts[stripeSandboxPath] = http.StripPrefix(stripeSandboxPath, sb)
 	ad.stripe = stripe.New(stripe.Config{ClientID: stripesandbox.DefaultClientID, SecretKey: stripesandbox.DefaultPlatformKey,
 		WebhookSecret: secret, AppURL: cfg.AppURL, BaseURL: cfg.AppURL + stripeSandboxPath, Logger: log})

@@ -35,6 +35,7 @@ func registerRoutes(e *echo.Echo, a *app) (closeQueue func(), err error) {
 		return nil, err
 	}
 	a.newcomerDeps(&d)
+	d.ConnectOnboarder = &stripeOnboarder{store: a.store, stripe: a.stripe} // stripe_connect_onboarder.go
 	handlers.Register(e, d)
 	for path, h := range a.mounts { // the local sandboxes, when they run (newcomer mode or SANDBOXES)
 		e.Any(path+"/*", echo.WrapHandler(h))
