@@ -65,7 +65,7 @@ func allModels() []any {
 		&LedgerEntry{}, &PayoutRun{}, &Payout{}, &WebhookEvent{}, &DataRequest{}, &RefundUndo{}, &PayoutDetails{}, &LedgerAudit{},
 		&ConditionRule{}, &ConversionLine{}, &CommissionTier{}, &Product{}, &ProductCollection{},
 		&SubscriptionState{}, &SubscriptionMovement{}, &CustomerLink{},
-	}, EmailModels()...)
+	}, append(EmailModels(), LinkModels()...)...)
 }
 
 // migrationLockKey is the advisory lock that serialises schema changes.
