@@ -51,6 +51,9 @@ type VisitCounter struct {
 	stop    chan struct{}
 	done    chan struct{}
 	once    sync.Once
+	// KeyPrefix starts every Redis key the counter writes ("cc:" unless
+	// set before the first visit).
+	KeyPrefix string
 }
 
 // NewVisitCounter counts into store, remembering visitors in rdb.
@@ -59,7 +62,7 @@ func NewVisitCounter(store *models.Store, rdb redis.UniversalClient, log *slog.L
 		log = slog.Default()
 	}
 	return &VisitCounter{store: store, rdb: rdb, log: log, now: func() time.Time { return time.Now().UTC() },
-		queue: make(chan pendingVisit, visitQueueLen), salts: map[string][]byte{},
+		queue: make(chan pendingVisit, visitQueueLen), salts: map[string][]byte{}, KeyPrefix: "cc:",
 		stop: make(chan struct{}), done: make(chan struct{})}
 }
 
@@ -155,7 +158,7 @@ func (v *VisitCounter) firstVisits(ctx context.Context, batch []pendingVisit) ([
 		var id [8]byte
 		binary.BigEndian.PutUint64(id[:], p.link)
 		m.Write(id[:])
-		cmds[i] = pipe.SetNX(ctx, "cc:visit:"+hex.EncodeToString(m.Sum(nil)[:20]), 1, repeatWindow)
+		cmds[i] = pipe.SetNX(ctx, v.KeyPrefix+"visit:"+hex.EncodeToString(m.Sum(nil)[:20]), 1, repeatWindow)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, err
@@ -180,7 +183,7 @@ func (v *VisitCounter) salt(ctx context.Context, day string) ([]byte, error) {
 	if _, err := rand.Read(fresh); err != nil {
 		return nil, err
 	}
-	key := "cc:visit-salt:" + day
+	key := v.KeyPrefix + "visit-salt:" + day
 	if err := v.rdb.SetNX(ctx, key, fresh, saltTTL).Err(); err != nil {
 		return nil, err
 	}
