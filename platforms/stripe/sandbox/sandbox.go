@@ -69,6 +69,7 @@ type Server struct {
 	disputes      map[string]*sbDispute // disputes by id
 	invoices      map[string]*sbInvoice // paid invoices by id
 	sessions      map[string]*sbSession // completed Checkout Sessions by id
+	paymentLinks  map[string]*paymentLink
 }
 
 // New starts an empty sandbox with its platform account.
@@ -111,6 +112,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.token(w, r)
 	case strings.HasPrefix(r.URL.Path, "/v1/"):
 		s.api(w, r)
+	case strings.HasPrefix(r.URL.Path, "/b/"):
+		s.paymentLinkPage(w, r)
 	default:
 		writeError(w, http.StatusNotFound, unrecognized(r))
 	}
