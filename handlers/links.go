@@ -24,6 +24,8 @@ type linkView struct {
 	models.Link
 	URL    string `json:"url"`
 	Visits int64  `json:"visits"`
+	// Platform is the code's store's platform ("" when none).
+	Platform string `json:"platform"`
 	destination
 }
 
@@ -42,7 +44,7 @@ func (h *linkHandlers) views(c echo.Context, accountID uint64, links []models.Li
 	for i, l := range links {
 		out[i] = linkView{Link: l, URL: h.appURL + "/r/" + l.Slug, Visits: visits[l.ID]}
 		if t, err := h.store.ResolveLink(ctx, l.Slug); err == nil {
-			out[i].destination = linkDestination(t, h.redirects.options())
+			out[i].destination, out[i].Platform = linkDestination(t, h.redirects.options()), t.Platform
 		}
 	}
 	return out, nil
