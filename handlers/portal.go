@@ -108,6 +108,8 @@ type portalPage struct {
 	PayoutForm payoutForm
 	Clawbacks  []models.Clawback
 	Saved      bool
+	// LinkStats says, by code, what its tracked link did lately.
+	LinkStats map[string]string
 }
 
 // render writes a page; a template error is logged and answered with a
@@ -163,6 +165,9 @@ func (h *PortalHandlers) dashboard(c echo.Context, aff *models.Affiliate, acct *
 		return data, err
 	}
 	if data.Clawbacks, err = h.store.PortalClawbacks(ctx, aff.AccountID, aff.ID); err != nil {
+		return data, err
+	}
+	if err := h.trackLinks(c, aff, &data); err != nil {
 		return data, err
 	}
 	if v.Page > 1 {
