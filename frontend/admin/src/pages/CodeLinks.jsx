@@ -27,6 +27,7 @@ export function rateText(s) {
 /** A code's link in the table: its short address, visits and conversion rate. */
 export function LinkCell({ link, stats, onEdit }) {
   if (!link) return <Text as="span" tone="subdued">—</Text>;
+  const visits = (stats && stats.visits) || 0;
   return (
     <BlockStack gap="050">
       <InlineStack gap="100" wrap={false} blockAlign="center">
@@ -34,7 +35,7 @@ export function LinkCell({ link, stats, onEdit }) {
         <Button size="micro" variant="plain" onClick={onEdit}>Edit</Button>
       </InlineStack>
       <Text as="span" tone={link.applies_code ? 'subdued' : 'caution'} variant="bodySm">
-        {(stats && stats.visits) || 0} visits · {rateText(stats)} converted{link.applies_code ? '' : ' · code not applied'}
+        {visits} visit{visits === 1 ? '' : 's'} · {rateText(stats)} converted{link.applies_code ? '' : ' · code not applied'}
       </Text>
     </BlockStack>
   );
