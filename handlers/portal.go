@@ -115,6 +115,8 @@ type portalPage struct {
 	// not start (unavailable, failed).
 	PayoutMethods []string
 	Connect       string
+	// LinkStats says, by code, what its tracked link did lately.
+	LinkStats map[string]string
 }
 
 // render writes a page; a template error is logged and answered with a
@@ -177,6 +179,9 @@ func (h *PortalHandlers) dashboard(c echo.Context, aff *models.Affiliate, acct *
 		return data, err
 	}
 	data.Email = aff.Email
+	if err := h.trackLinks(c, aff, &data); err != nil {
+		return data, err
+	}
 	if v.Page > 1 {
 		data.PrevPage = v.Page - 1
 	}

@@ -77,6 +77,8 @@ type Deps struct {
 	// ConnectOnboarder starts affiliates' Stripe Connect onboarding;
 	// nil: the portal says it is not available yet.
 	ConnectOnboarder ConnectOnboarder
+	// Links serves the tracked links, /r/{slug}; nil: no such route.
+	Links *LinkRedirects
 }
 
 // RegisterProbes installs only /healthz, /readyz and /metrics: what a
@@ -285,6 +287,18 @@ func Register(e *echo.Echo, d Deps) {
 		e.GET("/auth/shopify/callback", shopifyAuth.Callback)
 		e.POST("/auth/shopify/session", shopifyAuth.TokenExchange)
 	}
+
+	if d.Links != nil {
+		e.GET("/r/:slug", d.Links.Redirect)
+		e.HEAD("/r/:slug", d.Links.Redirect) // link checkers: answered, never counted
+	}
+	links := &linkHandlers{store: d.Store, appURL: strings.TrimRight(d.AppURL, "/"), redirects: d.Links}
+	api.GET("/codes/:id/link", links.GetCodeLink)
+	api.PUT("/codes/:id/link", links.UpdateCodeLink)
+	api.GET("/links", links.ListCodeLinks)
+	api.GET("/links/report", links.GetLinkReport)
+	api.GET("/links/destinations", links.ListLinkDestinations)
+	api.PUT("/links/destinations/:id", links.SetLinkDestination)
 
 	hooks := &webhookHandlers{store: d.Store, platforms: d.Platforms, jobs: d.Jobs, log: d.Logger, now: time.Now,
 		verifier: &webhookVerifier{store: d.Store, appSecrets: d.AppSecrets, now: time.Now}}

@@ -66,7 +66,7 @@ func allModels() []any {
 		&ConditionRule{}, &ConversionLine{}, &CommissionTier{}, &Product{}, &ProductCollection{},
 		&SubscriptionState{}, &SubscriptionMovement{}, &CustomerLink{},
 		&PayoutMethodChange{},
-	}, EmailModels()...)
+	}, append(EmailModels(), LinkModels()...)...)
 }
 
 // migrationLockKey is the advisory lock that serialises schema changes.

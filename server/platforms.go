@@ -25,6 +25,9 @@ type adapters struct {
 	sandboxes     []func()
 	mounts        map[string]http.Handler // local sandboxes served by the app, by path
 	sandboxInfo   handlers.Sandboxes      // how the admin reaches them (newcomer mode)
+	// shopifyStorefront stands in for https://{shop} in discount links
+	// (SHOPIFY_BASE_URL or the local sandbox); "" for the real Shopify.
+	shopifyStorefront string
 }
 
 // realPlatform is the log message for every platform that is the real one.
@@ -94,6 +97,7 @@ func sandboxHere(cfg Config, log *slog.Logger, platform string, together bool) (
 // credentials, the local sandbox (on a port of its own), or none.
 func (ad *adapters) addShopify(cfg Config, log *slog.Logger, together bool) error {
 	scfg := shopify.Config{APIKey: cfg.ShopifyAPIKey, APISecret: cfg.ShopifyAPISecret, AppURL: cfg.AppURL, BaseURL: cfg.ShopifyBaseURL}
+	ad.shopifyStorefront = cfg.ShopifyBaseURL
 	on, reason := sandboxHere(cfg, log, sandboxShopify, together)
 	if !on && cfg.ShopifyAPIKey == "" {
 		return nil
@@ -108,6 +112,7 @@ func (ad *adapters) addShopify(cfg Config, log *slog.Logger, together bool) erro
 		ad.sandboxes = append(ad.sandboxes, sb.Close)
 		ad.sandboxInfo.ShopifyControls = base + "/_sandbox/"
 		scfg.APIKey, scfg.APISecret, scfg.BaseURL = shopifysandbox.DefaultAPIKey, shopifysandbox.DefaultAPISecret, base
+		ad.shopifyStorefront = base
 		log.Warn(embeddedDefault, "what", "shopify", "reason", reason, "sandbox_url", base,
 			"install_url", cfg.AppURL+"/auth/shopify?shop="+shopifysandbox.DemoShop,
 			"controls", base+"/_sandbox/", "note", "set SHOPIFY_API_KEY and SHOPIFY_API_SECRET for the real Shopify")

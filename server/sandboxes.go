@@ -40,7 +40,12 @@ func (ad *adapters) addStripeSandbox(cfg Config, log *slog.Logger, reason string
 		WebhookSecret: secret, AppURL: cfg.AppURL, BaseURL: cfg.AppURL + stripeSandboxPath, Logger: log})
 	ad.stripeSecret = secret
 	ad.sandboxInfo.StripeAPIKey = key
+	plink, err := sb.CreatePaymentLink(id, "Demo plan", 4900, "USD") // for the codes' tracked links
+	if err != nil {
+		return err
+	}
 	log.Warn(embeddedDefault, "what", "stripe", "reason", reason, "sandbox_url", cfg.AppURL+stripeSandboxPath,
+		"payment_link", cfg.AppURL+stripeSandboxPath+"/b/"+plink,
 		"connect", "POST /api/v1/connections/stripe {\"api_key\":\""+key+"\"}", "note", "set STRIPE_SECRET_KEY for the real Stripe")
 	return nil
 }

@@ -36,11 +36,18 @@ func registerRoutes(e *echo.Echo, a *app) (closeQueue func(), err error) {
 	}
 	a.newcomerDeps(&d)
 	d.ConnectOnboarder = &stripeOnboarder{store: a.store, stripe: a.stripe} // stripe_connect_onboarder.go
+	stopCounting := func() {}
+	if a.redis != nil {
+		counter := handlers.NewVisitCounter(a.store, a.redis, a.log)
+		go counter.Run()
+		stopCounting = counter.Close
+		d.Links = handlers.NewLinkRedirects(a.store, counter, handlers.LinkOptions{ShopifyStorefront: a.shopifyStorefront})
+	}
 	handlers.Register(e, d)
 	for path, h := range a.mounts { // the local sandboxes, when they run (newcomer mode or SANDBOXES)
 		e.Any(path+"/*", echo.WrapHandler(h))
 	}
-	return func() { q.Close() }, nil
+	return func() { stopCounting(); q.Close() }, nil // the last visits are counted after HTTP stops
 }
 
 // newWorker builds the job worker with every platform parser registered.

@@ -199,6 +199,7 @@ func (s *Sandbox) Handler() http.Handler {
 	mux.HandleFunc("DELETE /admin/api/{version}/webhooks/{id}", s.rest(s.restDeleteWebhook))
 	mux.HandleFunc("GET /bulk-operations/{token}/{file}", s.bulkFile)
 	s.controlRoutes(mux)
+	s.storefrontRoutes(mux)
 	return mux
 }
 

@@ -74,6 +74,7 @@ type Server struct {
 	invoices      map[string]*sbInvoice // paid invoices by id
 	sessions      map[string]*sbSession // completed Checkout Sessions by id
 	payouts       *payoutState          // Express accounts, balances, transfers (connect_accounts.go)
+	paymentLinks  map[string]*paymentLink
 }
 
 // New starts an empty sandbox with its platform account.
@@ -118,6 +119,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.api(w, r)
 	case strings.HasPrefix(r.URL.Path, onboardingPath):
 		s.onboarding(w, r)
+	case strings.HasPrefix(r.URL.Path, "/b/"):
+		s.paymentLinkPage(w, r)
 	default:
 		writeError(w, http.StatusNotFound, unrecognized(r))
 	}

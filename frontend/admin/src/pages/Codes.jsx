@@ -10,6 +10,7 @@ import { discountLabel, formatMoney } from '../money.js';
 import { Empty, ErrorBanner, StatusBadge } from '../ui.jsx';
 import { CodeFilters, codeParams, storeLabel } from './CodeFilters.jsx';
 import { AssignModal, DeactivateModal, GenerateModal, NewCodeModal, UnassignModal } from './CodeModals.jsx';
+import { LinkCell, LinkModal, useCodeLinks } from './CodeLinks.jsx';
 
 const PER_PAGE = 25;
 const NO_FILTERS = { active: '', assigned: '', affiliate: '', store: '', source: '', q: '' };
@@ -46,6 +47,7 @@ export function Codes() {
   const activeStores = [...stores.values()].filter((c) => c.status === 'active');
   const rows = (list.data && list.data.data) || [];
   const total = (list.data && list.data.total) || 0;
+  const links = useCodeLinks(rows);
   const filtered = Object.values(filters).some((v) => v);
   const set = (k) => (v) => { setFilters((f) => ({ ...f, [k]: v })); setPage(1); };
   const done = () => { setModal(null); list.reload(); };
@@ -82,11 +84,12 @@ export function Codes() {
               affiliates={(affs.data && affs.data.data) || []} stores={[...stores.values()]} />
             <IndexTable resourceName={{ singular: 'code', plural: 'codes' }} itemCount={rows.length} selectable={false} loading={list.loading} condensed={smDown}
               emptyState={<Box padding="400"><Text as="p" tone="subdued">No code matches these filters.</Text></Box>}
-              headings={[{ title: 'Code' }, { title: 'Discount' }, { title: 'Affiliate' }, { title: 'Uses', alignment: 'end' }, { title: 'Sales', alignment: 'end' },
+              headings={[{ title: 'Code' }, { title: 'Discount' }, { title: 'Affiliate' }, { title: 'Uses', alignment: 'end' }, { title: 'Sales', alignment: 'end' }, { title: 'Link (30 days)' },
                 { title: 'Store' }, { title: 'Status' }, { title: 'Actions', alignment: 'end' }]}>
               {rows.map((c, i) => (smDown ? (
                 <IndexTable.Row id={String(c.id)} key={c.id} position={i}>
-                  <CompactCode c={c} affiliate={affiliateName(c)} store={stores.get(c.connection_id)} action={action(c)} />
+                  <CompactCode c={c} affiliate={affiliateName(c)} store={stores.get(c.connection_id)} action={action(c)}
+                    link={<LinkCell link={links.link(c)} stats={links.stats(c)} onEdit={() => setModal({ kind: 'link', code: c })} />} />
                 </IndexTable.Row>
               ) : (
                 <IndexTable.Row id={String(c.id)} key={c.id} position={i}>
@@ -95,6 +98,9 @@ export function Codes() {
                   <IndexTable.Cell>{affiliateName(c) || <Text as="span" tone="subdued">Not assigned</Text>}</IndexTable.Cell>
                   <IndexTable.Cell><Text as="span" alignment="end" numeric>{c.uses || 0}</Text></IndexTable.Cell>
                   <IndexTable.Cell><Text as="span" alignment="end" numeric>{salesText(c)}</Text></IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <LinkCell link={links.link(c)} stats={links.stats(c)} onEdit={() => setModal({ kind: 'link', code: c })} />
+                  </IndexTable.Cell>
                   <IndexTable.Cell>
                     <InlineStack gap="100" wrap={false}>
                       <Text as="span">{stores.get(c.connection_id) ? storeLabel(stores.get(c.connection_id)) : '—'}</Text>
@@ -122,13 +128,15 @@ export function Codes() {
       {modal && modal.kind === 'unassign' && <UnassignModal code={modal.code} affiliate={names.get(modal.code.affiliate_id)} store={stores.get(modal.code.connection_id)}
         onClose={() => setModal(null)} onDone={done} />}
       {modal && modal.kind === 'deactivate' && <DeactivateModal code={modal.code} store={stores.get(modal.code.connection_id)} onClose={() => setModal(null)} onDone={done} />}
+      {modal && modal.kind === 'link' && links.link(modal.code) && <LinkModal code={modal.code} link={links.link(modal.code)}
+        onClose={() => setModal(null)} onDone={() => { setModal(null); links.reload(); }} />}
       {modal && modal.kind === 'assign' && <AssignModal code={modal.code} affiliates={(affs.data && affs.data.data) || []} onClose={() => setModal(null)} onDone={done} />}
     </Page>
   );
 }
 
 /** One code on a narrow screen: everything the table's columns say, stacked. */
-function CompactCode({ c, affiliate, store, action }) {
+function CompactCode({ c, affiliate, store, action, link }) {
   return (
     <div style={{ padding: '12px 16px', width: '100%' }}>
       <BlockStack gap="100">
@@ -143,6 +151,7 @@ function CompactCode({ c, affiliate, store, action }) {
           {c.sync_status && c.sync_status !== 'synced' && <StatusBadge status={c.sync_status} />}
           {c.active ? <StatusBadge status="active" /> : inactiveText(c, store)}
         </InlineStack>
+        {link}
       </BlockStack>
     </div>
   );
