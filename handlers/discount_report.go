@@ -37,8 +37,10 @@ type discountReportView struct {
 //
 // Flagged self-referrals and fully refunded orders are left out of the
 // figures and counted in flagged and refunded. A code removed since has
-// code_id 0 and a null discount_type. Visits and conversion_rate appear
-// once visits are counted.
+// code_id 0 and a null discount_type. Once any code's tracked link was
+// visited in the range, every code row has visits (a code visited without
+// orders gets a row) and conversion_rate (orders / visits) where visits
+// are above 0; levels and the total sum them.
 func (h *discountReportHandlers) GetDiscountReport(c echo.Context) error {
 	from, to, err := summaryRange(c, h.store.Now())
 	if err != nil {
@@ -51,6 +53,13 @@ func (h *discountReportHandlers) GetDiscountReport(c echo.Context) error {
 	r, err := h.store.DiscountReport(c.Request().Context(), account(c).ID, from, to.AddDate(0, 0, 1), cur)
 	if err != nil {
 		return err
+	}
+	visits, err := h.store.DiscountVisits(c.Request().Context(), account(c).ID, from, to.AddDate(0, 0, 1))
+	if err != nil {
+		return err
+	}
+	if len(visits) > 0 {
+		r.JoinVisits(visits)
 	}
 	return c.JSON(http.StatusOK, discountReportView{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly), DiscountReport: r})
 }
