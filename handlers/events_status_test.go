@@ -141,6 +141,23 @@ func TestBookingStatusOfOrdersAndRefunds(t *testing.T) {
 	if got := v.waitState(shop.key, bad.ID); got.State != "failed" || got.Reason == "" {
 		t.Fatalf("unreadable delivery: %+v, want failed with the reason", got)
 	}
+	// The admin lists the refund waiting for its order, for this account only.
+	var waiting struct {
+		Data []struct {
+			OrderID    string `json:"order_id"`
+			RefundID   string `json:"refund_id"`
+			AgeSeconds int64  `json:"age_seconds"`
+		} `json:"data"`
+		Total int64 `json:"total"`
+	}
+	v.must(http.StatusOK, "GET", "/api/v1/refunds/waiting", shop.key, nil, &waiting)
+	if waiting.Total != 1 || len(waiting.Data) != 1 || waiting.Data[0].OrderID != "10O1" || waiting.Data[0].RefundID != "r1" || waiting.Data[0].AgeSeconds < 0 {
+		t.Fatalf("refunds waiting: %+v, want the one of order 10O1", waiting)
+	}
+	v.must(http.StatusOK, "GET", "/api/v1/refunds/waiting", other.key, nil, &waiting)
+	if waiting.Total != 0 || len(waiting.Data) != 0 {
+		t.Fatalf("another account sees refunds waiting: %+v", waiting)
+	}
 	// Another account's event is not found.
 	if rec := v.call("GET", "/api/v1/events/"+strconv.FormatUint(booked, 10), other.key, nil); rec.Code != http.StatusNotFound {
 		t.Fatalf("other tenant reading the event: %d, want 404", rec.Code)

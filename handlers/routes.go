@@ -224,6 +224,7 @@ func Register(e *echo.Echo, d Deps) {
 	api.GET("/events/:id", events.GetEvent)
 	api.POST("/events/:id/retry", events.RetryEvent)
 	api.GET("/ledger", (&ledgerEntryHandlers{store: d.Store}).ListLedgerEntries)
+	api.GET("/refunds/waiting", events.ListWaitingRefunds)
 	api.GET("/emails", mail.ListEmails)
 	api.GET("/emails/outdated", mail.ListOutdatedEmails)
 	api.POST("/emails/outdated/send", mail.SendUpdatedEmails)

@@ -128,7 +128,7 @@ func decodeLedgerCursor(c string) (uint64, error) {
 func createLedgerListIndexes(tx *gorm.DB) error {
 	for _, sql := range []string{
 		"CREATE INDEX IF NOT EXISTS idx_ledger_account_id ON ledger_entries (account_id, id)",
-		"CREATE INDEX IF NOT EXISTS idx_ledger_affiliate_id ON ledger_entries (affiliate_id, id)",
+		"CREATE INDEX IF NOT EXISTS idx_ledger_account_affiliate_id ON ledger_entries (account_id, affiliate_id, id)",
 	} {
 		if err := tx.Exec(sql).Error; err != nil {
 			return err

@@ -69,7 +69,7 @@ func BenchmarkLedgerEntries(b *testing.B) {
 		}
 	}
 	run(b, "indexed")
-	if err := s.DB().Exec("DROP INDEX idx_ledger_account_id, idx_ledger_affiliate_id").Error; err != nil {
+	if err := s.DB().Exec("DROP INDEX idx_ledger_account_id, idx_ledger_account_affiliate_id").Error; err != nil {
 		b.Fatal(err)
 	}
 	run(b, "baseline_without_list_indexes")
