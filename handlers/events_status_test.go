@@ -54,8 +54,10 @@ func newWorkerEnv(t *testing.T) *workerEnv {
 }
 
 // startWorker runs a worker on the env's queue until the test ends.
-func (v *workerEnv) startWorker() {
-	w, err := jobs.NewWorker(v.store, v.redis, jobs.Options{Queue: v.queue, Drainers: -1, Logger: quietLogger()})
+// drainers as in jobs.Options: 0 books stored deliveries in batches (the
+// default), -1 one task per delivery.
+func (v *workerEnv) startWorker(drainers int) {
+	w, err := jobs.NewWorker(v.store, v.redis, jobs.Options{Queue: v.queue, Drainers: drainers, Logger: quietLogger()})
 	if err != nil {
 		v.t.Fatal(err)
 	}
@@ -99,6 +101,12 @@ func (v *workerEnv) waitState(key string, id uint64) bookingAnswer {
 }
 
 func TestBookingStatusOfOrdersAndRefunds(t *testing.T) {
+	for name, drainers := range map[string]int{"batches": 0, "one task each": -1} {
+		t.Run(name, func(t *testing.T) { checkBookingStatus(t, drainers) })
+	}
+}
+
+func checkBookingStatus(t *testing.T, drainers int) {
 	v := newWorkerEnv(t)
 	shop, other := v.tenant("Shop"), v.tenant("Other")
 	addCode(t, v.store, shop.acct.ID, "JANE15")
@@ -122,7 +130,7 @@ func TestBookingStatusOfOrdersAndRefunds(t *testing.T) {
 	if err := v.client.EnqueueEvent(context.Background(), bad.ID); err != nil {
 		t.Fatal(err)
 	}
-	v.startWorker()
+	v.startWorker(drainers)
 
 	order := v.waitState(shop.key, booked)
 	if order.State != "booked" || order.ConversionID == nil {
@@ -157,6 +165,21 @@ func TestBookingStatusOfOrdersAndRefunds(t *testing.T) {
 	v.must(http.StatusOK, "GET", "/api/v1/refunds/waiting", other.key, nil, &waiting)
 	if waiting.Total != 0 || len(waiting.Data) != 0 {
 		t.Fatalf("another account sees refunds waiting: %+v", waiting)
+	}
+	// A test order is ignored, and says so.
+	test := v.post("/api/v1/orders", shop.key, strings.Replace(strings.Replace(orderJSON, `"1001"`, `"1003"`, 1), `"currency"`, `"test":true,"currency"`, 1))
+	if got := v.waitState(shop.key, test); got.State != "ignored" || !strings.Contains(got.Reason, "test order") {
+		t.Fatalf("test order: %+v, want ignored as a test order", got)
+	}
+	// The waiting refund's order arrives at last: the refund is booked against it.
+	late := v.waitState(shop.key, v.post("/api/v1/orders", shop.key, strings.Replace(orderJSON, `"1001"`, `"10O1"`, 1)))
+	if late.State != "booked" || late.ConversionID == nil {
+		t.Fatalf("late order: %+v", late)
+	}
+	var now bookingAnswer
+	v.must(http.StatusOK, "GET", "/api/v1/events/"+strconv.FormatUint(mistyped, 10), shop.key, nil, &now)
+	if now.State != "booked" || now.ConversionID == nil || *now.ConversionID != *late.ConversionID {
+		t.Fatalf("refund once its order arrived: %+v, want booked against conversion %d", now, *late.ConversionID)
 	}
 	// Another account's event is not found.
 	if rec := v.call("GET", "/api/v1/events/"+strconv.FormatUint(booked, 10), other.key, nil); rec.Code != http.StatusNotFound {
