@@ -15,18 +15,21 @@ import (
 
 // ledgerPage is a page of GET /api/v1/ledger.
 type ledgerPage struct {
-	Entries []struct {
-		ID           uint64  `json:"id"`
-		AffiliateID  uint64  `json:"affiliate_id"`
-		Kind         string  `json:"kind"`
-		Amount       int64   `json:"amount"`
-		Currency     string  `json:"currency"`
-		ConversionID *uint64 `json:"conversion_id"`
-		PayoutID     *uint64 `json:"payout_id"`
-		Memo         string  `json:"memo"`
-		CreatedAt    string  `json:"created_at"`
-	} `json:"entries"`
-	NextCursor string `json:"next_cursor"`
+	Entries    []ledgerEntryJSON `json:"entries"`
+	NextCursor string            `json:"next_cursor"`
+}
+
+// ledgerEntryJSON is one entry of GET /api/v1/ledger.
+type ledgerEntryJSON struct {
+	ID           uint64  `json:"id"`
+	AffiliateID  uint64  `json:"affiliate_id"`
+	Kind         string  `json:"kind"`
+	Amount       int64   `json:"amount"`
+	Currency     string  `json:"currency"`
+	ConversionID *uint64 `json:"conversion_id"`
+	PayoutID     *uint64 `json:"payout_id"`
+	Memo         string  `json:"memo"`
+	CreatedAt    string  `json:"created_at"`
 }
 
 // readLedger pages through GET /api/v1/ledger?query with limit per page and
@@ -132,6 +135,13 @@ func TestLedgerEntriesArePagedPerAffiliateConversionAndPayout(t *testing.T) {
 	}
 	if !slices.Contains(seen, models.EntryAccrual) || !slices.Contains(seen, models.EntryAdjustment) {
 		t.Fatalf("conversion paid then refunded shows %v, want its accrual and the clawback", seen)
+	}
+
+	var paid ledgerPage
+	v.must(http.StatusOK, "GET", fmt.Sprintf("/api/v1/ledger?payout_id=%d&limit=500", payout.ID), shop.key, nil, &paid)
+	if i := slices.IndexFunc(paid.Entries, func(e ledgerEntryJSON) bool { return e.Kind == models.EntryPayout }); i < 0 ||
+		paid.Entries[i].Memo != "bank 1" || paid.Entries[i].Amount >= 0 || paid.Entries[i].AffiliateID != jane {
+		t.Fatalf("payout's entries %+v, want its payout entry with the reference as memo", paid.Entries)
 	}
 
 	// Another account sees none of these, and naming them is a 404.
