@@ -182,4 +182,20 @@ describe('conversions page', () => {
     assert.ok(ev.attempts >= 2, `the worker tried it again (attempts ${ev.attempts})`);
     await shots('failed-retried');
   });
+
+  test('a refund whose order never came is listed with its age', async () => {
+    await open('/conversions');
+    await page.getByRole('tab', { name: 'Refunds waiting for an order' }).click();
+    await page.getByText('No refund is waiting for its order').waitFor();
+    await shots('waiting-refunds-empty');
+    const sent = await shopAPI(stack.appURL, '/refunds', { method: 'POST',
+      body: { id: 'rf-1', order_id: 'ORDER-1O01', currency: 'USD', subtotal: 2500, created_at: new Date().toISOString() } });
+    await until('the refund to wait for its order', async () => (await shopAPI(stack.appURL, `/events/${sent.event_id}`)).state === 'waiting_for_order', 30000, 500);
+    await open('/conversions');
+    await page.getByRole('tab', { name: 'Refunds waiting for an order' }).click();
+    await page.getByText('ORDER-1O01').first().waitFor();
+    await page.getByText('$25.00').first().waitFor();
+    await page.getByText(/^\d+ minutes?$/).first().waitFor();
+    await shots('waiting-refunds');
+  });
 });

@@ -6,14 +6,17 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"codecredit/models"
+	"codecredit/platforms"
+	"codecredit/platforms/api"
 )
 
 // eventHandlers show the platform deliveries stored for an account and
 // what became of them, so orders and refunds that could not be booked are
 // visible with their error.
 type eventHandlers struct {
-	store *models.Store
-	jobs  JobQueue
+	store   *models.Store
+	jobs    JobQueue
+	parsers map[string]platforms.Platform
 }
 
 // eventStatuses are the ?status= values ListEvents accepts.
@@ -40,15 +43,30 @@ func (h *eventHandlers) ListEvents(c echo.Context) error {
 	return c.JSON(http.StatusOK, pageOf(rows, total, p))
 }
 
-// GetEvent shows one of the account's deliveries; another account's is a 404.
+// GetEvent shows one of the account's deliveries and what became of it
+// (state: queued, booked, waiting_for_order, failed, ignored, with the
+// conversion and the reason); another account's is a 404.
 func (h *eventHandlers) GetEvent(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	ev, err := h.store.GetAccountEvent(c.Request().Context(), account(c).ID, id)
+	ev, err := h.store.EventBookingOf(c.Request().Context(), account(c).ID, id, h.parse)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, ev)
+}
+
+// parse reads a stored delivery with its platform's adapter; events the
+// JSON API stored are read even when no adapter is configured for it.
+func (h *eventHandlers) parse(ev *models.WebhookEvent) ([]platforms.Event, error) {
+	p, ok := h.parsers[ev.Platform]
+	if !ok && ev.Platform == platforms.API {
+		p, ok = api.Platform{}, true
+	}
+	if !ok {
+		return nil, nil
+	}
+	return p.ParseWebhook(ev.Topic, ev.Body)
 }

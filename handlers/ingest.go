@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -24,9 +25,11 @@ type ingestHandlers struct {
 
 // ingestResult answers a reported event: 202 when stored for processing,
 // 200 with duplicate true when the same id was already reported.
+// StatusURL (also the Location header) reads what became of it.
 type ingestResult struct {
 	EventID   uint64 `json:"event_id"`
 	Duplicate bool   `json:"duplicate"`
+	StatusURL string `json:"status_url"`
 }
 
 // CreateOrder reports a paid order (platforms.Order JSON). A resend of the
@@ -132,8 +135,10 @@ func (h *ingestHandlers) storeEvent(c echo.Context, conn *models.Connection, top
 	} else if err != nil {
 		return unavailable(storeRetryLater, err) // 503: the sender retries; a resend is a no-op
 	}
+	status := "/api/v1/events/" + strconv.FormatUint(ev.ID, 10)
+	c.Response().Header().Set(echo.HeaderLocation, status)
 	if !created {
-		return c.JSON(http.StatusOK, ingestResult{EventID: ev.ID, Duplicate: true})
+		return c.JSON(http.StatusOK, ingestResult{EventID: ev.ID, Duplicate: true, StatusURL: status})
 	}
 	if h.jobs != nil {
 		if err := h.jobs.EnqueueEvent(ctx, ev.ID); err != nil {
@@ -141,5 +146,5 @@ func (h *ingestHandlers) storeEvent(c echo.Context, conn *models.Connection, top
 				"request_id", requestID(c), "error", err)
 		}
 	}
-	return c.JSON(http.StatusAccepted, ingestResult{EventID: ev.ID})
+	return c.JSON(http.StatusAccepted, ingestResult{EventID: ev.ID, StatusURL: status})
 }

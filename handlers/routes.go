@@ -221,10 +221,12 @@ func Register(e *echo.Echo, d Deps) {
 	api.GET("/connections", conns.ListConnections)
 	api.POST("/connections/:id/import", conns.StartImport)
 	api.GET("/privacy/data-requests", conns.ListDataRequests)
-	events := &eventHandlers{store: d.Store, jobs: d.Jobs}
+	events := &eventHandlers{store: d.Store, jobs: d.Jobs, parsers: d.Platforms}
 	api.GET("/events", events.ListEvents)
 	api.GET("/events/:id", events.GetEvent)
 	api.POST("/events/:id/retry", events.RetryEvent)
+	api.GET("/ledger", (&ledgerEntryHandlers{store: d.Store}).ListLedgerEntries)
+	api.GET("/refunds/waiting", events.ListWaitingRefunds)
 	api.GET("/emails", mail.ListEmails)
 	api.GET("/emails/outdated", mail.ListOutdatedEmails)
 	api.POST("/emails/outdated/send", mail.SendUpdatedEmails)

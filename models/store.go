@@ -104,6 +104,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 		if err := s.migratePayoutMethods(tx); err != nil {
 			return fmt.Errorf("models: migrate: %w", err)
 		}
+		if err := createLedgerListIndexes(tx); err != nil {
+			return fmt.Errorf("models: migrate: %w", err)
+		}
 		return nil
 	})
 }

@@ -12,6 +12,7 @@ import { navigate } from '../router.jsx';
 import { ConversionFilters, NO_FILTERS } from './ConversionFilters.jsx';
 import { AdjustmentModal, ManualConversionModal } from './ConversionModals.jsx';
 import { FailedEvents, FailedEventsList } from './FailedEvents.jsx';
+import { WaitingRefundsList } from './WaitingRefunds.jsx';
 
 const PER_PAGE = 25;
 
@@ -134,7 +135,7 @@ function ConversionList({ reloadKey }) {
 
 /** The Conversions page. */
 export function Conversions() {
-  const [tab, setTab] = useState(new URLSearchParams(window.location.search).get('tab') === 'failed' ? 1 : 0);
+  const [tab, setTab] = useState({ failed: 1, waiting: 2 }[new URLSearchParams(window.location.search).get('tab')] || 0);
   const [modal, setModal] = useState(null);
   const [reloadKey, setReloadKey] = useState(0);
   const failed = useApi('/events?status=failed&per_page=1');
@@ -142,7 +143,8 @@ export function Conversions() {
   const affs = useApi('/affiliates?per_page=200');
   const affiliates = (affs.data && affs.data.data) || [];
   const done = () => { setModal(null); setReloadKey((k) => k + 1); };
-  const tabs = [{ id: 'conversions', content: 'Conversions' }, { id: 'failed-events', content: failedCount ? `Failed events (${failedCount})` : 'Failed events' }];
+  const tabs = [{ id: 'conversions', content: 'Conversions' }, { id: 'failed-events', content: failedCount ? `Failed events (${failedCount})` : 'Failed events' },
+    { id: 'waiting-refunds', content: 'Refunds waiting for an order' }];
   return (
     <Page title="Conversions" subtitle="Orders paid with your codes. Commission is pending during the hold period, then approved for payout."
       primaryAction={{ content: 'Add adjustment', onAction: () => setModal('adjustment') }}
@@ -150,7 +152,9 @@ export function Conversions() {
       <BlockStack gap="400">
         {tab === 0 && <FailedEvents onShow={() => setTab(1)} />}
         <Tabs tabs={tabs} selected={tab} onSelect={setTab} />
-        {tab === 0 ? <ConversionList reloadKey={reloadKey} /> : <FailedEventsList onChange={failed.reload} />}
+        {tab === 0 && <ConversionList reloadKey={reloadKey} />}
+        {tab === 1 && <FailedEventsList onChange={failed.reload} />}
+        {tab === 2 && <WaitingRefundsList />}
       </BlockStack>
       {modal === 'manual' && <ManualConversionModal affiliates={affiliates} onClose={() => setModal(null)} onDone={done} />}
       {modal === 'adjustment' && <AdjustmentModal affiliates={affiliates} onClose={() => setModal(null)} onDone={done} />}
