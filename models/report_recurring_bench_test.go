@@ -18,7 +18,7 @@ import (
 // affiliates, on PostgreSQL. Each reports its p95 beside the same run's
 // plain count of the account's conversions.
 //
-//	go test -run '^$' -bench BenchmarkRecurringReports -benchtime 40x ./models/
+//	go test -run '^$' -bench BenchmarkRecurringReports -benchtime 20x ./models/
 func BenchmarkRecurringReports(b *testing.B) {
 	s := testdb.Postgres(b)
 	f := newFixture(b, s)

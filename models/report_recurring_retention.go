@@ -36,10 +36,11 @@ func (s *Store) RetentionReport(ctx context.Context, accountID uint64, q ReportQ
 		Cohort, Month string
 		Delta         int64
 	}
-	err = s.db.WithContext(ctx).Raw("SELECT "+cohort+" AS cohort, "+s.monthExpr("m.at")+" AS month, "+
+	err = s.db.WithContext(ctx).Raw("SELECT "+s.monthOfKey("c")+" AS cohort, "+s.monthOfKey("mo")+" AS month, delta FROM ("+
+		"SELECT "+s.monthKey("sub.first_paid_at")+" AS c, "+s.monthKey("m.at")+" AS mo, "+
 		`SUM(CASE WHEN m."from" = 0 THEN 1 WHEN m."to" = 0 THEN -1 ELSE 0 END) AS delta `+
 		"FROM subscriptions sub JOIN subscription_movements m ON m.connection_id = sub.connection_id AND m.external_id = sub.external_id "+
-		"WHERE sub.account_id = ? AND sub.first_paid_at >= ? AND sub.first_paid_at < ? AND m.at < ?"+aff+" GROUP BY 1, 2",
+		"WHERE sub.account_id = ? AND sub.first_paid_at >= ? AND sub.first_paid_at < ? AND m.at < ?"+aff+" GROUP BY 1, 2) g",
 		movementArgs...).Scan(&deltas).Error
 	if err != nil {
 		return nil, wrapErr("retention report", err)

@@ -178,16 +178,24 @@ BEGIN
 	END IF;
 	RETURN NULL;
 END $$`
-	out := []string{fn}
+	return append([]string{fn}, postgresStatementTriggers("conversions", "conversion_rollup")...)
+}
+
+// postgresStatementTriggers creates the triggers running the function fn
+// after each INSERT, UPDATE and DELETE statement on table, named fn_insert
+// and so on, with the statement's rows as the transition tables old_rows
+// and new_rows.
+func postgresStatementTriggers(table, fn string) []string {
+	var out []string
 	for _, ev := range []struct{ name, refs string }{
 		{"INSERT", "NEW TABLE AS new_rows"},
 		{"UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"},
 		{"DELETE", "OLD TABLE AS old_rows"},
 	} {
-		name := "conversion_rollup_" + strings.ToLower(ev.name)
-		out = append(out, "DROP TRIGGER IF EXISTS "+name+" ON conversions",
-			"CREATE TRIGGER "+name+" AFTER "+ev.name+" ON conversions REFERENCING "+ev.refs+
-				" FOR EACH STATEMENT EXECUTE FUNCTION conversion_rollup()")
+		name := fn + "_" + strings.ToLower(ev.name)
+		out = append(out, "DROP TRIGGER IF EXISTS "+name+" ON "+table,
+			"CREATE TRIGGER "+name+" AFTER "+ev.name+" ON "+table+" REFERENCING "+ev.refs+
+				" FOR EACH STATEMENT EXECUTE FUNCTION "+fn+"()")
 	}
 	return out
 }

@@ -95,18 +95,7 @@ func postgresReportTriggers(months, customers rollupTarget) []string {
 		fn += "\tIF TG_OP = '" + op + "' THEN\n\t\t" + strings.Join(body(op), ";\n\t\t") + ";\n\tEND IF;\n"
 	}
 	fn += "\tRETURN NULL;\nEND $$"
-	out := []string{fn}
-	for _, ev := range []struct{ name, refs string }{
-		{"INSERT", "NEW TABLE AS new_rows"},
-		{"UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"},
-		{"DELETE", "OLD TABLE AS old_rows"},
-	} {
-		name := "conversion_report_rollup_" + strings.ToLower(ev.name)
-		out = append(out, "DROP TRIGGER IF EXISTS "+name+" ON conversions",
-			"CREATE TRIGGER "+name+" AFTER "+ev.name+" ON conversions REFERENCING "+ev.refs+
-				" FOR EACH STATEMENT EXECUTE FUNCTION conversion_report_rollup()")
-	}
-	return out
+	return append([]string{fn}, postgresStatementTriggers("conversions", "conversion_report_rollup")...)
 }
 
 // sqliteReportTriggers are row-level triggers: the old row is taken
