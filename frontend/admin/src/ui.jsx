@@ -1,6 +1,6 @@
 // Pieces every page uses.
 import { createContext, useContext } from 'react';
-import { Badge, Banner, Card, EmptyState, ProgressBar, SkeletonBodyText, BlockStack } from '@shopify/polaris';
+import { Badge, Banner, Box, Card, EmptyState, InlineStack, Pagination, ProgressBar, SkeletonBodyText, BlockStack } from '@shopify/polaris';
 import { locale } from './money.js';
 
 /** What every page may need: the account's settings and a toast. */
@@ -93,5 +93,17 @@ export function Progress({ done, total, label, tone = 'highlight' }) {
       aria-valuemax={total > 0 ? total : undefined} aria-valuenow={total > 0 ? Math.min(done, total) : undefined}>
       <div aria-hidden="true"><ProgressBar progress={pct} tone={tone} size="small" animated={false} /></div>
     </div>
+  );
+}
+
+/** Previous/next under an index table, shown only when there is more than one page. */
+export function TablePager({ page, perPage, total, onPage }) {
+  if (total <= perPage) return null;
+  return (
+    <Box padding="300">
+      <InlineStack align="center">
+        <Pagination hasPrevious={page > 1} onPrevious={() => onPage(page - 1)} hasNext={page * perPage < total} onNext={() => onPage(page + 1)} />
+      </InlineStack>
+    </Box>
   );
 }

@@ -1,11 +1,11 @@
 // Orders and refunds the platforms sent that could not be booked for good:
 // a banner pointing at them, and their list with a Retry button each.
 import { useState } from 'react';
-import { Badge, Banner, BlockStack, Box, Button, Card, IndexTable, InlineStack, Pagination, Text, useBreakpoints } from '@shopify/polaris';
+import { Badge, Banner, BlockStack, Button, Card, IndexTable, InlineStack, Text, useBreakpoints } from '@shopify/polaris';
 import { api } from '../api.js';
 import { failedReason } from '../conversions.js';
 import { useApi, useInterval } from '../hooks.js';
-import { ErrorBanner, formatDate, useApp } from '../ui.jsx';
+import { ErrorBanner, formatDate, TablePager, useApp } from '../ui.jsx';
 
 const PER_PAGE = 25;
 
@@ -126,13 +126,7 @@ export function FailedEventsList({ onChange }) {
             );
           })}
         </IndexTable>
-        {total > PER_PAGE && (
-          <Box padding="300">
-            <InlineStack align="center">
-              <Pagination hasPrevious={page > 1} onPrevious={() => setPage(page - 1)} hasNext={page * PER_PAGE < total} onNext={() => setPage(page + 1)} />
-            </InlineStack>
-          </Box>
-        )}
+        <TablePager page={page} perPage={PER_PAGE} total={total} onPage={setPage} />
       </Card>
     </BlockStack>
   );

@@ -1,10 +1,10 @@
 // Refunds kept because their order never arrived: usually a mistyped
 // order id. Listed with how long each has waited, the longest first.
 import { useState } from 'react';
-import { Badge, BlockStack, Box, Card, IndexTable, InlineStack, Pagination, Text, useBreakpoints } from '@shopify/polaris';
+import { Badge, BlockStack, Box, Card, IndexTable, Text, useBreakpoints } from '@shopify/polaris';
 import { useApi } from '../hooks.js';
 import { formatMoney } from '../money.js';
-import { Empty, ErrorBanner, formatDate } from '../ui.jsx';
+import { Empty, ErrorBanner, formatDate, TablePager } from '../ui.jsx';
 
 const PER_PAGE = 25;
 const DAY = 86400;
@@ -67,13 +67,7 @@ export function WaitingRefundsList() {
             );
           })}
         </IndexTable>
-        {total > PER_PAGE && (
-          <Box padding="300">
-            <InlineStack align="center">
-              <Pagination hasPrevious={page > 1} onPrevious={() => setPage(page - 1)} hasNext={page * PER_PAGE < total} onNext={() => setPage(page + 1)} />
-            </InlineStack>
-          </Box>
-        )}
+        <TablePager page={page} perPage={PER_PAGE} total={total} onPage={setPage} />
       </Card>
     </BlockStack>
   );
