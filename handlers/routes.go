@@ -180,6 +180,12 @@ func Register(e *echo.Echo, d Deps) {
 	api.GET("/payouts/runs/:id/export.csv", payouts.ExportPayoutRun)
 	api.GET("/summary/affiliates", payouts.ListAffiliateTotals)
 	api.GET("/summary/codes", payouts.ListCodeTotals)
+	pp := &paypalHandlers{store: d.Store, log: d.Logger}
+	pp.queue, _ = d.Jobs.(PayPalQueue)
+	api.POST("/payouts/runs/paypal", pp.StartPayPalRun)
+	api.GET("/payouts/runs/:id/paypal", pp.GetPayPalRun)
+	api.GET("/settings/paypal", pp.GetPayPalSettings)
+	api.PUT("/settings/paypal", pp.SavePayPalSettings)
 	api.POST("/commissions/approve", ledger.ApproveCommissions)
 	reports := &reportHandlers{store: d.Store}
 	api.GET("/reports/recurring", reports.GetRecurringReport)

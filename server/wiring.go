@@ -61,6 +61,7 @@ func newWorker(a *app) (worker, error) {
 		Mailer:          mailer,
 		AppURL:          a.cfg.AppURL,
 		Periodic:        []func(context.Context) error{reconcile.Run},
+		PayPal:          jobs.PayPalOptions{BaseURL: a.cfg.PayPalBaseURL},
 	})
 	if err != nil {
 		return nil, err
