@@ -2,7 +2,6 @@ package jobs
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"time"
 
@@ -52,18 +51,27 @@ func (p *PayPalSender) book(ctx context.Context, plan *models.SendPlan, b paypal
 		}
 		return nil
 	}
+	var us []models.PayoutItemUpdate
 	for _, it := range b.Items {
-		id, err := strconv.ParseUint(it.SenderItemID, 10, 64)
-		if err != nil || seen[id] == it.Status {
-			continue
+		if id, err := strconv.ParseUint(it.SenderItemID, 10, 64); err == nil && seen[id] != it.Status {
+			us = append(us, ItemUpdate(it))
 		}
-		if _, err := p.store.ApplyPayoutItem(ctx, plan.AccountID, ItemUpdate(it)); err != nil && !errors.Is(err, models.ErrNotFound) {
+	}
+	for len(us) > 0 {
+		chunk := us[:min(len(us), applyChunk)]
+		if _, err := p.store.ApplyPayoutItems(ctx, plan.AccountID, chunk); err != nil {
 			return err
 		}
-		seen[id] = it.Status
+		for _, u := range chunk {
+			seen[u.PayoutID] = paypal.ItemStatus(u.PlatformState)
+		}
+		us = us[len(chunk):]
 	}
 	return nil
 }
+
+// applyChunk is how many items are booked per transaction.
+const applyChunk = 500
 
 // ItemUpdate translates a PayPal item into what the ledger books.
 func ItemUpdate(it paypal.Item) models.PayoutItemUpdate {

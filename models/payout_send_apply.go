@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"errors"
+	"sort"
 	"strconv"
 
 	"gorm.io/gorm"
@@ -107,46 +109,71 @@ func (s *Store) FinishPayPalSend(ctx context.Context, runID uint64) (bool, error
 // state after a newer one) books nothing. It reports whether the ledger moved.
 func (s *Store) ApplyPayoutItem(ctx context.Context, accountID uint64, u PayoutItemUpdate) (bool, error) {
 	moved := false
+	err := s.tx(ctx, func(tx *gorm.DB) (err error) {
+		moved, err = s.applyItem(tx, accountID, u)
+		return err
+	})
+	return moved, wrapErr("apply payout item", err)
+}
+
+// ApplyPayoutItems is ApplyPayoutItem for many items in one transaction,
+// in payout order; items the account does not have are skipped. It returns
+// how many moved the ledger.
+func (s *Store) ApplyPayoutItems(ctx context.Context, accountID uint64, us []PayoutItemUpdate) (int, error) {
+	sort.Slice(us, func(i, j int) bool { return us[i].PayoutID < us[j].PayoutID })
+	n := 0
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		moved = false
-		var it PayoutSendItem
-		if err := first(s.forUpdate(tx), &it, "payout item", "payout_id = ? AND account_id = ?", u.PayoutID, accountID); err != nil {
-			return err
-		}
-		prev, next := it.State, it.State
-		switch {
-		case u.Outcome == OutcomePaid && (it.State == SendPrepared || it.State == SendSent):
-			next = SendPaid
-		case u.Outcome == OutcomeNotPaid && it.State != SendFailed:
-			next = SendFailed
-		case u.Outcome == OutcomeWaiting && it.State == SendPrepared:
-			next = SendSent
-		}
-		if next == it.State && (it.State == SendPaid || it.State == SendFailed) {
-			return nil // settled: a late or repeated report changes nothing
-		}
-		fields := map[string]any{"state": next, "platform_state": u.PlatformState, "updated_at": s.now()}
-		if u.PlatformID != "" {
-			fields["platform_id"] = u.PlatformID
-		}
-		if u.Reason != "" || next == SendPaid {
-			fields["reason"] = u.Reason
-		}
-		if err := tx.Model(&it).Updates(fields).Error; err != nil {
-			return err
-		}
-		switch {
-		case next == SendPaid && prev != SendPaid:
-			moved = true
-			return tx.Model(&LedgerEntry{}).Where("account_id = ? AND payout_id = ? AND status = ?", accountID, it.PayoutID, EntrySending).
-				Updates(map[string]any{"status": EntryPaid, "updated_at": s.now()}).Error
-		case next == SendFailed && prev != SendFailed:
-			moved = true
-			return s.returnPayout(tx, &it, u)
+		n = 0
+		for _, u := range us {
+			moved, err := s.applyItem(tx, accountID, u)
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			if moved {
+				n++
+			}
 		}
 		return nil
 	})
-	return moved, wrapErr("apply payout item", err)
+	return n, wrapErr("apply payout items", err)
+}
+
+// applyItem is ApplyPayoutItem inside tx.
+func (s *Store) applyItem(tx *gorm.DB, accountID uint64, u PayoutItemUpdate) (bool, error) {
+	var it PayoutSendItem
+	if err := first(s.forUpdate(tx), &it, "payout item", "payout_id = ? AND account_id = ?", u.PayoutID, accountID); err != nil {
+		return false, err
+	}
+	prev, next := it.State, it.State
+	switch {
+	case u.Outcome == OutcomePaid && (it.State == SendPrepared || it.State == SendSent):
+		next = SendPaid
+	case u.Outcome == OutcomeNotPaid && it.State != SendFailed:
+		next = SendFailed
+	case u.Outcome == OutcomeWaiting && it.State == SendPrepared:
+		next = SendSent
+	}
+	if next == prev && (prev == SendPaid || prev == SendFailed) {
+		return false, nil // settled: a late or repeated report changes nothing
+	}
+	fields := map[string]any{"state": next, "platform_state": u.PlatformState, "updated_at": s.now()}
+	if u.PlatformID != "" {
+		fields["platform_id"] = u.PlatformID
+	}
+	if u.Reason != "" || next == SendPaid {
+		fields["reason"] = u.Reason
+	}
+	if err := tx.Model(&it).Updates(fields).Error; err != nil {
+		return false, err
+	}
+	switch {
+	case next == SendPaid && prev != SendPaid:
+		return true, tx.Model(&LedgerEntry{}).Where("account_id = ? AND payout_id = ? AND status = ?", accountID, it.PayoutID, EntrySending).
+			Updates(map[string]any{"status": EntryPaid, "updated_at": s.now()}).Error
+	case next == SendFailed && prev != SendFailed:
+		return true, s.returnPayout(tx, &it, u)
+	}
+	return false, nil
 }
 
 // returnPayout puts a payout PayPal did not pay back into the balance: its
