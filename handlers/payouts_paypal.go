@@ -21,6 +21,8 @@ type paypalHandlers struct {
 	store *models.Store
 	queue PayPalQueue // nil: the sweeper queues the send
 	log   *slog.Logger
+	// baseURL is PayPal's API (PAYPAL_BASE_URL), empty for the live one.
+	baseURL string
 }
 
 // StartPayPalRun pays through PayPal every affiliate whose payout method

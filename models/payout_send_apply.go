@@ -5,8 +5,10 @@ import (
 	"errors"
 	"sort"
 	"strconv"
+	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // PayoutOutcome is what a platform's item state means for the balance.
@@ -213,4 +215,39 @@ func (s *Store) returnPayout(tx *gorm.DB, it *PayoutSendItem, u PayoutItemUpdate
 	back := LedgerEntry{AccountID: it.AccountID, AffiliateID: it.AffiliateID, PayoutID: &it.PayoutID, Kind: EntryPayout,
 		Amount: it.Amount, Currency: it.Currency, Status: EntryReturned, AvailableAt: now, DedupKey: &key, Note: truncateText(note)}
 	return tx.Create(&back).Error
+}
+
+// PayPalEvent is a PayPal webhook event already booked: its id makes a
+// second delivery of the event a no-op.
+type PayPalEvent struct {
+	ID         string    `gorm:"primaryKey;size:64"`
+	AccountID  uint64    `gorm:"not null;index"`
+	ReceivedAt time.Time `gorm:"not null"`
+}
+
+// PayoutItemAccount names the account of a payout sent through PayPal;
+// ErrNotFound when no such payout was sent.
+func (s *Store) PayoutItemAccount(ctx context.Context, payoutID uint64) (uint64, error) {
+	var it PayoutSendItem
+	if err := first(s.db.WithContext(ctx).Select("account_id"), &it, "payout item", "payout_id = ?", payoutID); err != nil {
+		return 0, wrapErr("payout item account", err)
+	}
+	return it.AccountID, nil
+}
+
+// ApplyPayPalEvent books a verified webhook event about an item once: an
+// event id seen before changes nothing, and the item's state decides the
+// rest as in ApplyPayoutItem. It reports whether the ledger moved.
+func (s *Store) ApplyPayPalEvent(ctx context.Context, accountID uint64, eventID string, u PayoutItemUpdate) (bool, error) {
+	moved := false
+	err := s.tx(ctx, func(tx *gorm.DB) (err error) {
+		moved = false
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&PayPalEvent{ID: eventID, AccountID: accountID, ReceivedAt: s.now()})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		moved, err = s.applyItem(tx, accountID, u)
+		return err
+	})
+	return moved, wrapErr("apply paypal event", err)
 }
