@@ -165,7 +165,8 @@ func deleteAccount(tx *gorm.DB, accountID uint64) error {
 	tables := append([]any{&LedgerAudit{}, &LedgerEntry{}, &Payout{}, &PayoutRun{}, &RefundUndo{}, &Refund{}, &Subscription{}, &Conversion{}, &Code{},
 		&CommissionRule{}, &ConditionRule{}, &CommissionTier{}, &ProductCollection{}, &Product{},
 		&SubscriptionMovement{}, &SubscriptionState{}, &CustomerLink{},
-		&WebhookEvent{}, &DataRequest{}, &APIKey{}, &Connection{}, &PayoutDetails{}}, EmailModels()...)
+		&WebhookEvent{}, &DataRequest{}, &APIKey{}, &Connection{}, &PayoutDetails{},
+		&PayoutSendItem{}, &PayoutSend{}, &PayPalAccount{}, &PayPalEvent{}}, EmailModels()...)
 	for _, m := range append(tables, &Affiliate{}) {
 		if err := tx.Where("account_id = ?", accountID).Delete(m).Error; err != nil {
 			return err
