@@ -10,7 +10,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"strconv"
 	"time"
 
@@ -99,28 +98,7 @@ func (s *Store) StartPayPalRun(ctx context.Context, accountID uint64, key string
 	if creds == nil {
 		return nil, false, wrapErr("start paypal run", invalidf("connect PayPal first: enter the client id and secret of your PayPal REST app"))
 	}
-	err = s.tx(ctx, func(tx *gorm.DB) error {
-		run, created = nil, false
-		if err := s.lockKey(tx, "payout-run", strconv.FormatUint(accountID, 10)); err != nil {
-			return err
-		}
-		var prior PayoutRun
-		err := tx.Where("account_id = ? AND idempotency_key = ?", accountID, key).Take(&prior).Error
-		if err == nil {
-			run = &prior
-			return tx.Where("run_id = ?", prior.ID).Order("id").Find(&run.Payouts).Error
-		}
-		if !errors.Is(err, gorm.ErrRecordNotFound) {
-			return err
-		}
-		run, err = s.preparePayPal(tx, accountID, in)
-		created = err == nil
-		return err
-	})
-	if err != nil {
-		return nil, false, wrapErr("start paypal run", err)
-	}
-	return run, created, nil
+	return s.runOnce(ctx, "start paypal run", accountID, in, s.preparePayPal)
 }
 
 // preparePayPal makes the run, its payouts and its send inside tx.
