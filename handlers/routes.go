@@ -35,10 +35,12 @@ import (
 // left to the sweeper. Ready reports whether the app can serve (database,
 // queue); nil means always ready. Logger nil means slog.Default().
 type Deps struct {
-	Store  *models.Store
-	Jobs   JobQueue
-	Ready  func(ctx context.Context) error
-	Logger *slog.Logger
+	Store *models.Store
+	// PayPalBaseURL is PAYPAL_BASE_URL: where PayPal webhooks are verified.
+	PayPalBaseURL string
+	Jobs          JobQueue
+	Ready         func(ctx context.Context) error
+	Logger        *slog.Logger
 	// Platforms are the adapters receiving webhooks, by platform name.
 	Platforms map[string]platforms.Platform
 	// AppSecrets are app-wide webhook secrets by platform (Shopify's API
@@ -187,6 +189,12 @@ func Register(e *echo.Echo, d Deps) {
 	api.GET("/payouts/runs/:id/export.csv", payouts.ExportPayoutRun)
 	api.GET("/summary/affiliates", payouts.ListAffiliateTotals)
 	api.GET("/summary/codes", payouts.ListCodeTotals)
+	pp := &paypalHandlers{store: d.Store, log: d.Logger, baseURL: d.PayPalBaseURL}
+	pp.queue, _ = d.Jobs.(PayPalQueue)
+	api.POST("/payouts/runs/paypal", pp.StartPayPalRun)
+	api.GET("/payouts/runs/:id/paypal", pp.GetPayPalRun)
+	api.GET("/settings/paypal", pp.GetPayPalSettings)
+	api.PUT("/settings/paypal", pp.SavePayPalSettings)
 	api.POST("/commissions/approve", ledger.ApproveCommissions)
 	reports := &reportHandlers{store: d.Store}
 	api.GET("/reports/recurring", reports.GetRecurringReport)
@@ -305,4 +313,5 @@ func Register(e *echo.Echo, d Deps) {
 	hooks := &webhookHandlers{store: d.Store, platforms: d.Platforms, jobs: d.Jobs, log: d.Logger, now: time.Now,
 		verifier: &webhookVerifier{store: d.Store, appSecrets: d.AppSecrets, now: time.Now}}
 	e.POST("/webhooks/:platform", hooks.ReceiveWebhook)
+	e.POST("/webhooks/paypal", pp.ReceivePayPalWebhook)
 }

@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -47,6 +48,8 @@ type Options struct {
 	// Periodic are extra jobs run every ApproveEvery (e.g. the WooCommerce
 	// reconciliation); each must be safe to run in several workers.
 	Periodic []func(ctx context.Context) error
+	// PayPal configures the sending of PayPal payout runs.
+	PayPal PayPalOptions
 }
 
 // withDefaults fills the zero fields of o.
@@ -87,6 +90,7 @@ type Worker struct {
 	srv    *asynq.Server
 	emails *Emails
 	drain  *drainer // nil when deliveries are booked by their tasks only
+	paypal *PayPalSender
 
 	mu           sync.Mutex
 	stop         context.CancelFunc
@@ -104,6 +108,8 @@ func NewWorker(store *models.Store, redisURL string, opts Options) (*Worker, err
 	}
 	w := &Worker{store: store, opts: opts, log: opts.Logger.With("queue", opts.Queue), client: client}
 	w.drain = newDrainer(w, opts.Drainers)
+	opts.PayPal.Logger = cmp.Or(opts.PayPal.Logger, w.log)
+	w.paypal = NewPayPalSender(store, opts.PayPal)
 	w.emails = NewEmails(store, client, EmailOptions{Mailer: opts.Mailer, AppURL: opts.AppURL, Logger: w.log})
 	w.srv = asynq.NewServerFromRedisClient(client.rdb, asynq.Config{
 		Concurrency:    opts.Concurrency,
@@ -136,6 +142,7 @@ func (w *Worker) Start() error {
 	mux.HandleFunc(TypeDeactivateCode, w.deactivateCode)
 	mux.HandleFunc(TypeSendEmail, w.emails.ProcessSend)
 	mux.HandleFunc(TypeEmailSummaries, w.emails.ProcessSummaries)
+	mux.HandleFunc(TypePayPalSend, w.paypal.Process)
 	if err := w.srv.Start(mux); err != nil {
 		return fmt.Errorf("jobs: start worker: %w", err)
 	}
@@ -234,6 +241,9 @@ func (w *Worker) runHousekeeping(ctx context.Context) {
 	}
 	if err := w.client.EnqueueEmailSummaries(ctx); err != nil && ctx.Err() == nil {
 		w.log.Error("queue earnings summaries", "error", err)
+	}
+	if err := w.paypal.SweepPayPalSends(ctx, w.client); err != nil && ctx.Err() == nil {
+		w.log.Error("queue paypal sends", "error", err)
 	}
 	for _, run := range w.opts.Periodic {
 		if err := run(ctx); err != nil && ctx.Err() == nil {

@@ -69,10 +69,20 @@ func TestShopRedactErasesTheShop(t *testing.T) {
 		if err != nil || len(exp.Conversions) != 1 || exp.Conversions[0].CustomerEmail != "c@example.com" {
 			t.Fatalf("export %+v %v", exp, err)
 		}
+		var code models.Code
+		s.DB().Where("normalized = ?", "ANN10").Take(&code)
+		links, err := s.EnsureLinks(ctx, conn.AccountID, []uint64{code.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AddLinkVisits(ctx, []models.LinkVisits{{AccountID: conn.AccountID, LinkID: links[code.ID].ID, Day: time.Now(), Visits: 3}}); err != nil {
+			t.Fatal(err)
+		}
 		if err := s.RedactShop(ctx, conn.ID); err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range []any{&models.Account{}, &models.Affiliate{}, &models.Code{}, &models.Conversion{}, &models.LedgerEntry{}, &models.Connection{}} {
+		for _, m := range []any{&models.Account{}, &models.Affiliate{}, &models.Code{}, &models.Conversion{}, &models.LedgerEntry{}, &models.Connection{},
+			&models.Link{}, &models.LinkVisitDay{}} {
 			var n int64
 			s.DB().Model(m).Count(&n)
 			if n != 0 {

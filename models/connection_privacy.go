@@ -162,10 +162,11 @@ func deleteAccount(tx *gorm.DB, accountID uint64) error {
 	if err := tx.Where("conversion_id IN (?)", convs).Delete(&ConversionLine{}).Error; err != nil {
 		return err
 	}
-	tables := append([]any{&LedgerAudit{}, &LedgerEntry{}, &Payout{}, &PayoutRun{}, &RefundUndo{}, &Refund{}, &Subscription{}, &Conversion{}, &Code{},
+	tables := append([]any{&LedgerAudit{}, &LedgerEntry{}, &Payout{}, &PayoutRun{}, &RefundUndo{}, &Refund{}, &Subscription{}, &Conversion{}, &LinkVisitDay{}, &LinkCheckout{}, &Link{}, &Code{},
 		&CommissionRule{}, &ConditionRule{}, &CommissionTier{}, &ProductCollection{}, &Product{},
 		&SubscriptionMovement{}, &SubscriptionState{}, &CustomerLink{},
-		&WebhookEvent{}, &DataRequest{}, &APIKey{}, &Connection{}, &PayoutDetails{}, &PayoutMethodChange{}}, EmailModels()...)
+		&WebhookEvent{}, &DataRequest{}, &APIKey{}, &Connection{}, &PayoutDetails{}, &PayoutMethodChange{},
+		&PayoutSendItem{}, &PayoutSend{}, &PayPalAccount{}, &PayPalEvent{}}, EmailModels()...)
 	for _, m := range append(tables, &Affiliate{}) {
 		if err := tx.Where("account_id = ?", accountID).Delete(m).Error; err != nil {
 			return err

@@ -60,8 +60,15 @@ func (in *PayoutRunInput) check() error {
 // with created false, and nothing new is paid. When nobody can be paid,
 // nothing is stored and the error is ErrInvalid.
 func (s *Store) RunPayouts(ctx context.Context, accountID uint64, in PayoutRunInput) (run *PayoutRun, created bool, err error) {
+	return s.runOnce(ctx, "run payouts", accountID, in, s.payEveryone)
+}
+
+// runOnce makes a run with build under the account's run lock, unless a run
+// with the same key exists: that one is returned with created false.
+func (s *Store) runOnce(ctx context.Context, op string, accountID uint64, in PayoutRunInput,
+	build func(tx *gorm.DB, accountID uint64, in PayoutRunInput) (*PayoutRun, error)) (run *PayoutRun, created bool, err error) {
 	if err := in.check(); err != nil {
-		return nil, false, wrapErr("run payouts", err)
+		return nil, false, wrapErr(op, err)
 	}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		run, created = nil, false
@@ -77,12 +84,12 @@ func (s *Store) RunPayouts(ctx context.Context, accountID uint64, in PayoutRunIn
 		if !errors.Is(err, gorm.ErrRecordNotFound) {
 			return err
 		}
-		run, err = s.payEveryone(tx, accountID, in)
+		run, err = build(tx, accountID, in)
 		created = err == nil
 		return err
 	})
 	if err != nil {
-		return nil, false, wrapErr("run payouts", err)
+		return nil, false, wrapErr(op, err)
 	}
 	return run, created, nil
 }

@@ -63,6 +63,7 @@ func allModels() []any {
 		&Account{}, &APIKey{}, &Connection{}, &Affiliate{}, &Code{},
 		&CommissionRule{}, &Conversion{}, &Refund{}, &Subscription{},
 		&LedgerEntry{}, &PayoutRun{}, &Payout{}, &WebhookEvent{}, &DataRequest{}, &RefundUndo{}, &PayoutDetails{}, &LedgerAudit{},
+		&PayoutSend{}, &PayoutSendItem{}, &PayPalAccount{}, &PayPalEvent{},
 		&ConditionRule{}, &ConversionLine{}, &CommissionTier{}, &Product{}, &ProductCollection{},
 		&SubscriptionState{}, &SubscriptionMovement{}, &CustomerLink{},
 		&PayoutMethodChange{},

@@ -37,6 +37,7 @@ type Config struct {
 	StripeBaseURL       string `env:"STRIPE_BASE_URL"`
 	PaddleBaseURL       string `env:"PADDLE_BASE_URL"`
 	WooCommerceBaseURL  string `env:"WOOCOMMERCE_BASE_URL"`
+	PayPalBaseURL       string `env:"PAYPAL_BASE_URL"`
 	Sandboxes           string `env:"SANDBOXES"`
 	LogLevel            string `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat           string `env:"LOG_FORMAT" envDefault:"json"`
@@ -123,6 +124,7 @@ func (c Config) validatePlatforms() error {
 		checkHTTPURL("STRIPE_BASE_URL", c.StripeBaseURL, false),
 		checkHTTPURL("PADDLE_BASE_URL", c.PaddleBaseURL, false),
 		checkHTTPURL("WOOCOMMERCE_BASE_URL", c.WooCommerceBaseURL, false),
+		checkHTTPURL("PAYPAL_BASE_URL", c.PayPalBaseURL, false),
 		c.validateSandboxes())
 	return errors.Join(errs...)
 }
