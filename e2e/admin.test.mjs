@@ -100,7 +100,7 @@ describe('embedded admin', () => {
     await dialog.getByText('ANN10 for Ann Lee').waitFor();
     await shot('03-codes-generate-preview');
     await dialog.getByRole('button', { name: 'Generate codes' }).click();
-    await page.getByRole('cell', { name: 'ANN10' }).waitFor();
+    await page.getByRole('cell', { name: 'ANN10', exact: true }).waitFor();
     await until('ANN10 to be created on the store', async () => {
       const res = await shopAPI(stack.appURL, '/codes?q=ANN10');
       return res.data[0] && res.data[0].sync_status === 'synced';
@@ -246,7 +246,7 @@ describe('embedded admin', () => {
       await dialog.getByText('BEA10 for Bea Cruz').waitFor();
       await shotWide('04c-codes-generate-store');
       await dialog.getByRole('button', { name: 'Generate codes' }).click();
-      await page.getByRole('cell', { name: 'BEA10' }).waitFor();
+      await page.getByRole('cell', { name: 'BEA10', exact: true }).waitFor();
     } finally {
       await page.unroute('**/api/v1/connections');
     }
