@@ -32,7 +32,7 @@ func OpenPostgres(dsn string) (*gorm.DB, error) {
 // transactions so concurrent jobs queue up instead of failing.
 func OpenSQLite(path string) (*gorm.DB, error) {
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "busy_timeout(30000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
