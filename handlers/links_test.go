@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -157,11 +158,23 @@ func TestLinkEditAndTenants(t *testing.T) {
 	b, codeB := v.shopWithCode("boots.myshopify.com", "summer10")
 	path := func(c models.Code) string { return fmt.Sprintf("/api/v1/codes/%d/link", c.ID) }
 	var lb struct{ Slug string }
+	v.step("before its link is made a code's address is a 404", func(t *testing.T) {
+		if rec := v.visit("GET", "summer10", "203.0.113.9", browserUA); rec.Code != http.StatusNotFound {
+			t.Fatalf("summer10 before its link: %d", rec.Code)
+		}
+	})
 	v.step("the same code in another account gets the next free slug", func(t *testing.T) {
 		v.must(http.StatusOK, "GET", path(codeA), a.key, nil, nil)
 		v.must(http.StatusOK, "GET", path(codeB), b.key, nil, &lb)
 		if lb.Slug != "summer10-2" {
 			t.Fatalf("slug %q", lb.Slug)
+		}
+	})
+	v.step("a link made after a visit found nothing works a moment later (a miss is not remembered)", func(t *testing.T) {
+		time.Sleep(1100 * time.Millisecond) // past missTTL, the second a miss is kept
+		rec := v.visit("HEAD", "summer10", "203.0.113.9", browserUA) // HEAD: redirected, not counted
+		if rec.Code != http.StatusFound || rec.Header().Get("Location") != "https://hats.myshopify.com/discount/SUMMER10?redirect=%2F" {
+			t.Fatalf("summer10 once made: %d %q", rec.Code, rec.Header().Get("Location"))
 		}
 	})
 	v.step("a renamed link with a landing path works at once; its old name stops", func(t *testing.T) {

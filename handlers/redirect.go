@@ -23,8 +23,11 @@ var linkVisits = promauto.NewCounterVec(prometheus.CounterOpts{
 // How long a resolved slug is served from memory. An edit made through
 // this process is seen at once; one made through another process within
 // slugTTL (a renamed slug keeps working that long there).
+// An unknown slug is remembered for missTTL only, so a link made a moment
+// ago (links are made when a code is first shown) works at once.
 const (
 	slugTTL      = 30 * time.Second
+	missTTL      = time.Second
 	slugCacheMax = 100_000
 )
 
@@ -87,6 +90,9 @@ func (h *LinkRedirects) resolve(c echo.Context, slug string) (cachedLink, error)
 		if t != nil {
 			l.target, l.dest = t, linkDestination(t, h.opts)
 		}
+	}
+	if l.target == nil {
+		l.expires = now.Add(missTTL)
 	}
 	h.mu.Lock()
 	if len(h.cache) >= slugCacheMax {
