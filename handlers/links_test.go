@@ -171,7 +171,7 @@ func TestLinkEditAndTenants(t *testing.T) {
 		}
 	})
 	v.step("a link made after a visit found nothing works a moment later (a miss is not remembered)", func(t *testing.T) {
-		time.Sleep(1100 * time.Millisecond) // past missTTL, the second a miss is kept
+		time.Sleep(1100 * time.Millisecond)                          // past missTTL, the second a miss is kept
 		rec := v.visit("HEAD", "summer10", "203.0.113.9", browserUA) // HEAD: redirected, not counted
 		if rec.Code != http.StatusFound || rec.Header().Get("Location") != "https://hats.myshopify.com/discount/SUMMER10?redirect=%2F" {
 			t.Fatalf("summer10 once made: %d %q", rec.Code, rec.Header().Get("Location"))
