@@ -49,6 +49,9 @@ func (w *Worker) processEvent(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("jobs: load event %d: %w", p.EventID, err)
 	}
+	if ev, err = w.takeOrAwait(ctx, ev); err != nil {
+		return err
+	}
 	if ev.ProcessedAt != nil {
 		return nil
 	}

@@ -146,10 +146,15 @@ func (b *eventBatch) book(evs []WebhookEvent, route func(*WebhookEvent) EventRou
 				ReceivedAt: it.ev.ReceivedAt, OrderID: it.order.ExternalID, Conversion: it.conv})
 		}
 	}
+	var taken []uint64
 	for _, ev := range evs {
 		if left[ev.ID] {
 			out.Left = append(out.Left, ev)
+			taken = append(taken, ev.ID)
 		}
+	}
+	if err := b.s.markEventsTaken(b.tx, taken); err != nil {
+		return err
 	}
 	return b.s.markEventsProcessed(b.tx, marked)
 }

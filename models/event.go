@@ -25,6 +25,10 @@ type WebhookEvent struct {
 	Attempts        int        `gorm:"not null;default:0" json:"attempts"`
 	DeadAt          *time.Time `json:"dead_at,omitempty"` // failed for good; only an operator's retry revives it
 	LastError       string     `json:"last_error,omitempty"`
+	// TakenAt is when a drain, or the delivery's own task, took it to book
+	// it one by one: from then on no other drain claims it, and a task
+	// finding it taken waits for that booking's verdict.
+	TakenAt *time.Time `json:"-"`
 	// OrderRef is the platform's id of the order the delivery concerns
 	// (a refund's order too), recorded when it fails, for the merchant.
 	OrderRef string `gorm:"size:255;not null;default:''" json:"order_id,omitempty"`

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strconv"
@@ -10,18 +11,48 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// drainIndex lists, in id order, the deliveries no one has tried yet: the
-// work of the batch drain (retries belong to each delivery's own job).
-const drainIndex = "idx_webhook_events_untried"
+// drainIndex lists, in id order, the deliveries no one has tried or taken
+// yet: the work of the batch drain (retries belong to each delivery's own
+// job). legacyDrainIndex is its earlier form, without taken_at.
+const (
+	drainIndex       = "idx_webhook_events_untaken"
+	legacyDrainIndex = "idx_webhook_events_untried"
+)
 
 // untried is the drain's condition on webhook_events, the same as the
 // index's, so that the index serves the claim.
-const untried = "processed_at IS NULL AND dead_at IS NULL AND attempts = 0"
+const untried = "processed_at IS NULL AND dead_at IS NULL AND attempts = 0 AND taken_at IS NULL"
 
 // createDrainIndex creates the partial index of untried deliveries
-// (PostgreSQL and SQLite both have partial indexes).
+// (PostgreSQL and SQLite both have partial indexes) and drops its earlier
+// form.
 func createDrainIndex(tx *gorm.DB) error {
+	if err := tx.Exec("DROP INDEX IF EXISTS " + legacyDrainIndex).Error; err != nil {
+		return err
+	}
 	return tx.Exec("CREATE INDEX IF NOT EXISTS " + drainIndex + " ON webhook_events (id) WHERE " + untried).Error
+}
+
+// markEventsTaken records, in the batch's transaction, that the drain
+// books these deliveries one by one after it: no other drain claims them
+// again once the transaction ends.
+func (s *Store) markEventsTaken(tx *gorm.DB, ids []uint64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return tx.Model(&WebhookEvent{}).Where("id IN ?", ids).Update("taken_at", s.now()).Error
+}
+
+// TakeEvent takes an untried delivery for its own task to book: true when
+// the task may book it, false when a drain (or another run of the task)
+// took it first and its verdict is to be waited for. A delivery tried
+// before needs no taking: the drain never claims it.
+func (s *Store) TakeEvent(ctx context.Context, id uint64) (bool, error) {
+	res := s.db.WithContext(ctx).Model(&WebhookEvent{}).Where("id = ? AND "+untried, id).Update("taken_at", s.now())
+	if res.Error != nil {
+		return false, wrapErr("take event", res.Error)
+	}
+	return res.RowsAffected == 1, nil
 }
 
 // claimEvents takes, in tx, up to limit untried deliveries, oldest first.
