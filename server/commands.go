@@ -22,6 +22,9 @@ Commands:
                   print a new API key for an account
   jobs [retry TASK_ID]
                   show the job queue and its dead letters, or retry one (needs REDIS_URL)
+  healthcheck [--port N]
+                  ask the server on PORT (or N: a worker's METRICS_PORT) for
+                  /healthz; exit 0 when healthy (the container image's HEALTHCHECK)
   help            this text
 
 Configuration comes from environment variables; see README.md.
@@ -39,6 +42,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
+	case "healthcheck":
+		return helpIsNoError(healthcheck(ctx, rest, environ, stdout))
 	case modeAll, modeWeb, modeWorker, "migrate", "create-account", "create-api-key", "jobs":
 	default:
 		fmt.Fprint(stderr, usage)
