@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"time"
 
 	"codecredit/models"
-	"codecredit/platforms"
 )
 
 // discountReportView is the answer of GET /api/v1/reports/discounts.
@@ -21,32 +19,11 @@ type discountReportView struct {
 
 func TestDiscountReportThroughHTTP(t *testing.T) {
 	v := newEnv(t)
-	ctx := context.Background()
 	shop, other := v.tenant("Shop"), v.tenant("Other")
-	var jane, bob models.Affiliate
-	v.must(http.StatusCreated, "POST", "/api/v1/affiliates", shop.key, map[string]string{"name": "Jane", "email": "jane@example.com"}, &jane)
-	v.must(http.StatusCreated, "POST", "/api/v1/affiliates", shop.key, map[string]string{"name": "Bob", "email": "bob@example.com"}, &bob)
-	v.must(http.StatusCreated, "POST", "/api/v1/codes", shop.key, map[string]any{"code": "JANE15", "discount_type": "percentage", "discount_value": 1500, "affiliate_id": jane.ID}, nil)
-	v.must(http.StatusCreated, "POST", "/api/v1/codes", shop.key, map[string]any{"code": "BOB15", "discount_type": "percentage", "discount_value": 1500, "affiliate_id": bob.ID}, nil)
-	v.must(http.StatusCreated, "POST", "/api/v1/codes", shop.key, map[string]any{"code": "BOB5", "discount_type": "fixed_amount", "discount_value": 500, "currency": "USD", "affiliate_id": bob.ID}, nil)
-
-	conn, err := v.store.APIConnection(ctx, shop.acct.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	placed := v.store.Now().Add(-time.Hour)
-	for i, o := range []struct {
-		code, email, cur string
-		subtotal         int64
-	}{{"jane15", "a@example.com", "USD", 10000}, {"BOB15", "b@example.com", "USD", 20000}, {"bob5", "c@example.com", "USD", 3000},
-		{"JANE15", "jane@example.com", "USD", 7000}, // Jane's own purchase: flagged
-		{"BOB5", "d@example.com", "EUR", 4000}} {
-		_, err := v.store.AttributeOrder(ctx, conn.ID, platforms.Order{ExternalID: fmt.Sprint(100 + i), Codes: []string{o.code},
-			CustomerEmail: o.email, Currency: o.cur, Subtotal: o.subtotal, Total: o.subtotal, PlacedAt: placed})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	placed := v.seedDiscounts(shop, []discountCode{{"JANE15", "percentage", 1500, 0}, {"BOB15", "percentage", 1500, 1}, {"BOB5", "fixed_amount", 500, 1}},
+		[]discountOrder{{"jane15", "a@example.com", "", 10000}, {"BOB15", "b@example.com", "", 20000}, {"bob5", "c@example.com", "", 3000},
+			{"JANE15", "jane@example.com", "", 7000}, // Jane's own purchase: flagged
+			{"BOB5", "d@example.com", "EUR", 4000}})
 
 	var r discountReportView
 	v.must(http.StatusOK, "GET", "/api/v1/reports/discounts", shop.key, nil, &r)

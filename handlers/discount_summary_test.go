@@ -1,14 +1,12 @@
 package handlers_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"testing"
 	"time"
 
 	"codecredit/models"
-	"codecredit/platforms"
 )
 
 // discountView is the answer of GET /api/v1/summary/discounts.
@@ -20,30 +18,9 @@ type discountView struct {
 
 func TestDiscountSummaryThroughHTTP(t *testing.T) {
 	v := newEnv(t)
-	ctx := context.Background()
 	shop, other := v.tenant("Shop"), v.tenant("Other")
-	var jane, bob models.Affiliate
-	v.must(http.StatusCreated, "POST", "/api/v1/affiliates", shop.key, map[string]string{"name": "Jane", "email": "jane@example.com"}, &jane)
-	v.must(http.StatusCreated, "POST", "/api/v1/affiliates", shop.key, map[string]string{"name": "Bob", "email": "bob@example.com"}, &bob)
-	v.must(http.StatusCreated, "POST", "/api/v1/codes", shop.key, map[string]any{"code": "JANE15", "discount_type": "percentage", "discount_value": 1500, "affiliate_id": jane.ID}, nil)
-	v.must(http.StatusCreated, "POST", "/api/v1/codes", shop.key, map[string]any{"code": "BOB10", "discount_type": "percentage", "discount_value": 1000, "affiliate_id": bob.ID}, nil)
-	v.must(http.StatusCreated, "POST", "/api/v1/codes", shop.key, map[string]any{"code": "BOB5", "discount_type": "fixed_amount", "discount_value": 500, "currency": "USD", "affiliate_id": bob.ID}, nil)
-
-	conn, err := v.store.APIConnection(ctx, shop.acct.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	placed := v.store.Now().Add(-time.Hour)
-	for i, o := range []struct {
-		code     string
-		subtotal int64
-	}{{"jane15", 10000}, {"JANE15", 5001}, {"BOB10", 20000}, {"bob5", 3000}} {
-		_, err := v.store.AttributeOrder(ctx, conn.ID, platforms.Order{ExternalID: fmt.Sprint(100 + i), Codes: []string{o.code},
-			Currency: "USD", Subtotal: o.subtotal, Total: o.subtotal, PlacedAt: placed})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	placed := v.seedDiscounts(shop, []discountCode{{"JANE15", "percentage", 1500, 0}, {"BOB10", "percentage", 1000, 1}, {"BOB5", "fixed_amount", 500, 1}},
+		[]discountOrder{{"jane15", "", "", 10000}, {"JANE15", "", "", 5001}, {"BOB10", "", "", 20000}, {"bob5", "", "", 3000}})
 
 	var sum discountView
 	v.must(http.StatusOK, "GET", "/api/v1/summary/discounts", shop.key, nil, &sum)
