@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -30,6 +31,8 @@ const (
 	childSweepEvery = "CODECREDIT_CHILD_SWEEP_EVERY"
 	childSweepAge   = "CODECREDIT_CHILD_SWEEP_AGE"
 	childDrainers   = "CODECREDIT_CHILD_DRAINERS"
+	childPayPalURL  = "CODECREDIT_CHILD_PAYPAL_URL"
+	childKey        = "CODECREDIT_CHILD_KEY" // hex; the parent's store key, to read what it encrypted
 )
 
 // runChildWorker runs a worker as configured by the environment until its
@@ -41,7 +44,11 @@ func runChildWorker() int {
 		log.Error("open database", "error", err)
 		return 2
 	}
-	cipher, err := models.NewCipher(testdb.Key())
+	key := testdb.Key()
+	if k, err := hex.DecodeString(os.Getenv(childKey)); err == nil && len(k) > 0 {
+		key = k
+	}
+	cipher, err := models.NewCipher(key)
 	if err != nil {
 		log.Error("cipher", "error", err)
 		return 2
@@ -51,6 +58,7 @@ func runChildWorker() int {
 	drainers, _ := strconv.Atoi(os.Getenv(childDrainers))
 	w, err := jobs.NewWorker(models.NewStore(db, cipher), os.Getenv(childRedis), jobs.Options{
 		Queue: os.Getenv(childQueue), SweepEvery: every, SweepAge: age, Drainers: drainers, Logger: log,
+		PayPal: jobs.PayPalOptions{BaseURL: os.Getenv(childPayPalURL), PollEvery: 20 * time.Millisecond},
 	})
 	if err == nil {
 		err = w.Start()
@@ -182,6 +190,7 @@ func schemaDSN(t testing.TB, s *models.Store) string {
 // and restarting it leaves the ledger exact: nothing lost, nothing booked
 // twice.
 func TestKillWorkerMidBatchLeavesLedgerExact(t *testing.T) {
+	t.Parallel() // mostly waiting for asynq to give a dead worker's task back: the kill tests wait together
 	ctx := context.Background()
 	s := testdb.Postgres(t)
 	url, queue := redisQueue(t)
