@@ -6,17 +6,14 @@ import (
 )
 
 // discountVisitsSQL sums the counted visits of each code's tracked link
-// over whole UTC days and names the code, its affiliate and its discount
+// over whole UTC days (from the running totals) and names the code, its affiliate and its discount
 // the way discountReportRows does.
 const discountVisitsSQL = `SELECT codes.id AS code_id, codes.code, codes.affiliate_id, COALESCE(affiliates.name, '') AS affiliate,
 codes.discount_type,
 CASE WHEN codes.discount_type IN ('` + DiscountPercentage + `', '` + DiscountFixedAmount + `') THEN codes.discount_value ELSE 0 END AS discount_value,
 CASE WHEN codes.discount_type = '` + DiscountFixedAmount + `' THEN codes.currency END AS discount_currency,
 v.visits
-FROM (SELECT links.code_id, SUM(link_visit_days.visits) AS visits
-	FROM link_visit_days JOIN links ON links.id = link_visit_days.link_id AND links.account_id = ?
-	WHERE link_visit_days.account_id = ? AND link_visit_days.day >= ? AND link_visit_days.day < ?
-	GROUP BY links.code_id) v
+FROM (SELECT l.code_id, ` + linkRangeVisits + ` AS visits FROM links l WHERE l.account_id = ?) v
 JOIN codes ON codes.id = v.code_id AND codes.account_id = ?
 LEFT JOIN affiliates ON affiliates.id = codes.affiliate_id AND affiliates.account_id = ?`
 
@@ -33,8 +30,8 @@ func (s *Store) DiscountVisits(ctx context.Context, accountID uint64, from, to t
 		CodeRef
 		Visits int64
 	}
-	err := s.db.WithContext(ctx).Raw(discountVisitsSQL, accountID, accountID, first, end.Format(time.DateOnly),
-		accountID, accountID).Scan(&rows).Error
+	args := append(linkRangeArgs(first, end.Format(time.DateOnly)), accountID, accountID, accountID)
+	err := s.db.WithContext(ctx).Raw(discountVisitsSQL, args...).Scan(&rows).Error
 	if err != nil {
 		return nil, wrapErr("discount visits", err)
 	}

@@ -28,6 +28,11 @@ type LinkVisitDay struct {
 	Day       string `gorm:"primaryKey;size:10"`
 	LinkID    uint64 `gorm:"primaryKey;autoIncrement:false"`
 	Visits    int64  `gorm:"not null;default:0"`
+	// Total is the link's visits from its first day through this one, so
+	// that a range's visits are two lookups a link, whatever its length
+	// (see link_visit_totals.go). NULL only in rows older than the column,
+	// until the migration fills them.
+	Total *int64
 }
 
 // LinkCheckout is the checkout page a connection's links send visitors

@@ -185,7 +185,7 @@ func (s *Store) AddLinkVisits(ctx context.Context, visits []LinkVisits) error {
 	sum := map[key]int64{}
 	var order []key
 	for _, v := range visits {
-		k := key{v.AccountID, v.LinkID, v.Day.UTC().Format(time.DateOnly)}
+		k := key{v.AccountID, v.LinkID, visitDay(v.Day)}
 		if _, ok := sum[k]; !ok {
 			order = append(order, k)
 		}
@@ -198,9 +198,5 @@ func (s *Store) AddLinkVisits(ctx context.Context, visits []LinkVisits) error {
 	for i, k := range order {
 		rows[i] = LinkVisitDay{AccountID: k.acct, Day: k.day, LinkID: k.link, Visits: sum[k]}
 	}
-	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "account_id"}, {Name: "day"}, {Name: "link_id"}},
-		DoUpdates: clause.Set{{Column: clause.Column{Name: "visits"}, Value: gorm.Expr("link_visit_days.visits + excluded.visits")}},
-	}).Create(&rows).Error
-	return wrapErr("add link visits", err)
+	return wrapErr("add link visits", s.addLinkVisitRows(ctx, rows))
 }

@@ -50,13 +50,12 @@ type LinkStatsQuery struct {
 	GroupBy   string
 }
 
-// visitsSQL sums visits per code in a range of days; orders come from the
-// conversion rollup with the same keys.
-const visitsSQL = `SELECT links.code_id AS code, COALESCE(codes.affiliate_id, 0) AS affiliate, SUM(link_visit_days.visits) AS n
-FROM link_visit_days JOIN links ON links.id = link_visit_days.link_id
-LEFT JOIN codes ON codes.id = links.code_id
-WHERE link_visit_days.account_id = ? AND link_visit_days.day >= ? AND link_visit_days.day < ?
-GROUP BY 1, 2`
+// visitsSQL is the visits of each code's link in a range of days, from
+// the running totals (linkRangeVisits); orders come from the conversion
+// rollup with the same keys.
+const visitsSQL = `SELECT l.code_id AS code, COALESCE(codes.affiliate_id, 0) AS affiliate, ` + linkRangeVisits + ` AS n
+FROM links l LEFT JOIN codes ON codes.id = l.code_id
+WHERE l.account_id = ?`
 
 const ordersSQL = `SELECT code_id AS code, affiliate_id AS affiliate, currency, SUM(orders) AS n, SUM(sales) AS sales
 FROM conversion_days
@@ -86,11 +85,13 @@ func (s *Store) LinkReport(ctx context.Context, q LinkStatsQuery) ([]LinkStats, 
 		N               int64
 	}
 	db := s.db.WithContext(ctx)
-	if err := db.Raw(visitsSQL, q.AccountID, from, to).Scan(&visits).Error; err != nil {
+	if err := db.Raw(visitsSQL, append(linkRangeArgs(from, to), q.AccountID)...).Scan(&visits).Error; err != nil {
 		return nil, wrapErr("link report", err)
 	}
 	for _, v := range visits {
-		row(v.Code, v.Affiliate).Visits += v.N
+		if v.N != 0 {
+			row(v.Code, v.Affiliate).Visits += v.N
+		}
 	}
 	var orders []struct {
 		Code, Affiliate uint64
@@ -206,12 +207,14 @@ func (s *Store) LinkVisitTotals(ctx context.Context, accountID uint64, linkIDs [
 		LinkID uint64
 		N      int64
 	}
-	err := s.db.WithContext(ctx).Raw(`SELECT link_id, SUM(visits) AS n FROM link_visit_days
-WHERE account_id = ? AND link_id IN ? AND day >= ? AND day < ? GROUP BY link_id`,
-		accountID, linkIDs, from.UTC().Format(time.DateOnly), to.UTC().Format(time.DateOnly)).Scan(&rows).Error
+	args := append(linkRangeArgs(visitDay(from), visitDay(to)), accountID, linkIDs)
+	err := s.db.WithContext(ctx).Raw(`SELECT l.id AS link_id, `+linkRangeVisits+` AS n FROM links l
+WHERE l.account_id = ? AND l.id IN ?`, args...).Scan(&rows).Error
 	out := map[uint64]int64{}
 	for _, r := range rows {
-		out[r.LinkID] = r.N
+		if r.N != 0 {
+			out[r.LinkID] = r.N
+		}
 	}
 	return out, wrapErr("link visits", err)
 }
