@@ -72,8 +72,11 @@ func (s *Store) checkExperiment(ctx context.Context, accountID uint64, in Experi
 	if e.MinLift == 0 {
 		e.MinLift = DefaultMinLift
 	}
+	if !(e.BaselineRate > 0 && e.BaselineRate < 1) {
+		return nil, withField("baseline_rate", invalidf("the expected conversion rate must be above 0%% and below 100%%"))
+	}
 	if _, err := (experiment.Plan{BaselineRate: e.BaselineRate, MinLift: e.MinLift}).MinSample(2); err != nil {
-		return nil, withField("baseline_rate", invalidf("%s", strings.TrimPrefix(err.Error(), "experiment: ")))
+		return nil, withField("min_lift", invalidf("the lift worth finding must be above 0%% and keep the expected rate below 100%%"))
 	}
 	if in.AffiliateID != nil {
 		if _, err := s.GetAffiliate(ctx, accountID, *in.AffiliateID); err != nil {

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"codecredit/models/experiment"
@@ -59,7 +60,9 @@ func (s *Store) ExperimentReport(ctx context.Context, accountID, id uint64) (*Ex
 	if err != nil {
 		return nil, err
 	}
-	r := &ExperimentReport{Experiment: *e, From: e.StartedAt, To: s.now().Add(24 * time.Hour), Winner: -1,
+	// Platforms stamp orders to the second: one placed in the second the
+	// experiment started is the experiment's.
+	r := &ExperimentReport{Experiment: *e, From: e.StartedAt.Truncate(time.Second), To: s.now().Add(24 * time.Hour), Winner: -1,
 		Test: ExperimentTest, StoppingRule: ExperimentStoppingRule}
 	if e.StoppedAt != nil {
 		r.To = *e.StoppedAt
@@ -95,9 +98,13 @@ func (s *Store) ExperimentReport(ctx context.Context, accountID, id uint64) (*Ex
 		r.MoreVisitors += vr.MoreVisitors
 		r.Variants = append(r.Variants, vr)
 	}
-	if r.Verdict == experiment.KeepRunning {
-		r.Reason = fmt.Sprintf("Not enough data yet: %d more visitors are needed (every variant needs %d before the test is run).",
-			r.MoreVisitors, r.MinSample)
+	switch {
+	case r.Verdict == experiment.KeepRunning && e.StoppedAt != nil:
+		r.Reason = fmt.Sprintf("Stopped before the minimum sample, so no verdict: it needed %s more visitors (every variant needs %s before the test is run).",
+			thousands(r.MoreVisitors), thousands(r.MinSample))
+	case r.Verdict == experiment.KeepRunning:
+		r.Reason = fmt.Sprintf("%s more visitors are needed before the test is run: every variant needs %s.",
+			thousands(r.MoreVisitors), thousands(r.MinSample))
 	}
 	return r, nil
 }
@@ -114,4 +121,13 @@ func cannotJudge(in []experiment.Variant) experiment.Result {
 		}
 	}
 	return r
+}
+
+// thousands writes n with a comma between thousands: 2929 → "2,929".
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

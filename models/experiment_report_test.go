@@ -22,7 +22,7 @@ func TestExperimentReport(t *testing.T) {
 
 func checkExperimentReport(t *testing.T, s *models.Store) {
 	ctx := context.Background()
-	start := time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)
+	start := time.Date(2026, 5, 4, 10, 0, 0, 5e8, time.UTC)
 	s.SetClock(func() time.Time { return start })
 	shop, conn := discountAccount(t, s, "Shop")
 	jane := models.Affiliate{AccountID: shop.ID, Name: "Jane", Email: "jane@example.com", Status: models.AffiliateActive}
@@ -49,7 +49,8 @@ func checkExperimentReport(t *testing.T, s *models.Store) {
 			Commission: sub / 10, ReversedCommission: refunded / 10, Status: status, PlacedAt: at, ApproveAt: at})
 	}
 	in := start.Add(time.Hour)
-	for range 20 {
+	conv(ten, 5000, 0, models.ConversionPending, start.Truncate(time.Second)) // stamped to the second the experiment started
+	for range 19 {
 		conv(ten, 5000, 0, models.ConversionPending, in) // 4,500 net of 10% commission
 	}
 	for range 45 {
@@ -73,7 +74,7 @@ func checkExperimentReport(t *testing.T, s *models.Store) {
 		t.Fatal(err)
 	}
 	if r.MinSample != 82 || r.Verdict != experiment.KeepRunning || r.MoreVisitors != 22 ||
-		!strings.Contains(r.Reason, "22 more visitors") || r.Variants[1].MoreVisitors != 22 || r.Variants[0].MoreVisitors != 0 {
+		!strings.HasPrefix(r.Reason, "22 more visitors are needed before the test is run: every variant needs 82.") || r.Variants[1].MoreVisitors != 22 || r.Variants[0].MoreVisitors != 0 {
 		t.Fatalf("with 60 visitors of THIRTY: min %d, %s, more %d: %s", r.MinSample, r.Verdict, r.MoreVisitors, r.Reason)
 	}
 	if r.Variants[1].Orders != 45 || r.Variants[1].Visitors != 60 {
