@@ -136,3 +136,32 @@ func checkExperimentReport(t *testing.T, s *models.Store) {
 		t.Fatalf("another account's report: %v", err)
 	}
 }
+
+func TestExperimentReportRefusesToJudgeCodesUsedElsewhere(t *testing.T) {
+	s := testdb.Postgres(t)
+	ctx := context.Background()
+	shop, conn := discountAccount(t, s, "Shop")
+	jane := models.Affiliate{AccountID: shop.ID, Name: "Jane", Email: "jane@example.com", Status: models.AffiliateActive}
+	mustCreate(t, s, &jane)
+	var ids []uint64
+	for _, name := range []string{"A10", "B20"} {
+		c := models.Code{AccountID: shop.ID, Code: name, Normalized: name, Source: models.SourceManual, Active: true, AffiliateID: &jane.ID}
+		mustCreate(t, s, &c)
+		ids = append(ids, c.ID)
+	}
+	e, err := s.CreateExperiment(ctx, shop.ID, models.ExperimentInput{Name: "Leaky", CodeIDs: ids})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 { // three orders with B20, and nobody came through the link
+		mustCreate(t, s, &models.Conversion{AccountID: shop.ID, ConnectionID: conn, ExternalOrderID: fmt.Sprint(i), AffiliateID: &jane.ID,
+			CodeID: &ids[1], Currency: "USD", Subtotal: 1000, Status: models.ConversionPending, PlacedAt: s.Now().Add(time.Minute), ApproveAt: s.Now()})
+	}
+	r, err := s.ExperimentReport(ctx, shop.ID, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Verdict != models.CannotJudge || r.Winner != -1 || r.Variants[1].Orders != 3 || !strings.Contains(r.Reason, "B20 has 3 orders from 0 visitors") {
+		t.Fatalf("%s: %s %+v", r.Verdict, r.Reason, r.Variants)
+	}
+}

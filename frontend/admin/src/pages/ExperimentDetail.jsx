@@ -104,8 +104,9 @@ function Variants({ r }) {
           { title: 'Conversion rate', alignment: 'end', tooltipContent: 'Orders per visitor, with its 95% Wilson interval' },
           { title: 'Net revenue per visitor', alignment: 'end', tooltipContent: 'Sales after the discount, less commission, per visitor' }]}>
         {r.variants.map((x, i) => {
-          const rate = rateWithInterval(x);
-          const net = perVisitorText(x, r.currency);
+          const judged = r.verdict !== 'cannot_judge';
+          const rate = judged ? rateWithInterval(x) : { rate: '—', interval: 'no test possible' };
+          const net = judged ? perVisitorText(x, r.currency) : '—';
           const more = x.more_visitors > 0 ? `${x.more_visitors.toLocaleString()} more needed` : '';
           return (
             <IndexTable.Row id={String(x.code_id)} key={x.code_id} position={i}>
