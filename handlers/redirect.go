@@ -44,6 +44,7 @@ type cachedLink struct {
 	target  *models.LinkTarget // nil: no such link
 	dest    destination
 	expires time.Time
+	exp     *experimentLink // the slug is an experiment's (target is nil)
 }
 
 // NewLinkRedirects serves links of store, counting visits with counter.
@@ -63,6 +64,9 @@ func (h *LinkRedirects) Redirect(c echo.Context) error {
 	w.Set("Cache-Control", "no-store")
 	w.Set("X-Robots-Tag", "noindex")
 	if l.target == nil {
+		if l.exp != nil {
+			return h.redirectExperiment(c, l.exp)
+		}
 		return c.HTML(http.StatusNotFound, linkPage("This link does not exist", "Check the address, or ask whoever shared it for a new one.", ""))
 	}
 	h.counter.observe(c.Request(), l.target, c.RealIP())
@@ -89,9 +93,11 @@ func (h *LinkRedirects) resolve(c echo.Context, slug string) (cachedLink, error)
 		}
 		if t != nil {
 			l.target, l.dest = t, linkDestination(t, h.opts)
+		} else if l.exp, err = h.resolveExperiment(c.Request().Context(), slug); err != nil {
+			return l, err
 		}
 	}
-	if l.target == nil {
+	if l.target == nil && l.exp == nil {
 		l.expires = now.Add(missTTL)
 	}
 	h.mu.Lock()

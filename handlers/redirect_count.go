@@ -31,11 +31,14 @@ const (
 	saltTTL       = 48 * time.Hour
 )
 
-// pendingVisit is a visit waiting for the flusher.
+// pendingVisit is a visit waiting for the flusher: of a code's link, or
+// (exp) of an experiment's variant, link being the experiment's id.
 type pendingVisit struct {
 	link, account uint64
 	visitor       [32]byte // sha256 of address and User-Agent, never stored
 	at            time.Time
+	exp           bool
+	variant       int
 }
 
 // VisitCounter counts link visits without delaying the redirect.
@@ -130,46 +133,58 @@ func (v *VisitCounter) Flush(ctx context.Context) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	first, err := v.firstVisits(ctx, batch)
+	first, exps, err := v.firstVisits(ctx, batch)
 	if err == nil {
 		err = v.store.AddLinkVisits(ctx, first)
+	}
+	if err == nil {
+		err = v.store.AddExperimentVisits(ctx, exps)
 	}
 	if err != nil {
 		v.pending = batch
 		return err
 	}
-	linkVisits.WithLabelValues("counted").Add(float64(len(first)))
-	linkVisits.WithLabelValues("repeat").Add(float64(len(batch) - len(first)))
+	linkVisits.WithLabelValues("counted").Add(float64(len(first) + len(exps)))
+	linkVisits.WithLabelValues("repeat").Add(float64(len(batch) - len(first) - len(exps)))
 	return nil
 }
 
 // firstVisits keeps the visits whose visitor Redis had not seen on that
-// link within the repeat window (one pipeline of SET NX EX).
-func (v *VisitCounter) firstVisits(ctx context.Context, batch []pendingVisit) ([]models.LinkVisits, error) {
+// link (or experiment) within the repeat window (one pipeline of SET NX EX).
+func (v *VisitCounter) firstVisits(ctx context.Context, batch []pendingVisit) ([]models.LinkVisits, []models.ExperimentVisits, error) {
 	cmds := make([]*redis.BoolCmd, len(batch))
 	pipe := v.rdb.Pipeline()
 	for i, p := range batch {
 		salt, err := v.salt(ctx, p.at.Format(time.DateOnly))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		m := hmac.New(sha256.New, salt)
 		m.Write(p.visitor[:])
 		var id [8]byte
 		binary.BigEndian.PutUint64(id[:], p.link)
 		m.Write(id[:])
-		cmds[i] = pipe.SetNX(ctx, v.KeyPrefix+"visit:"+hex.EncodeToString(m.Sum(nil)[:20]), 1, repeatWindow)
+		kind := "visit:"
+		if p.exp {
+			kind = "xvisit:"
+		}
+		cmds[i] = pipe.SetNX(ctx, v.KeyPrefix+kind+hex.EncodeToString(m.Sum(nil)[:20]), 1, repeatWindow)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []models.LinkVisits
+	var exps []models.ExperimentVisits
 	for i, c := range cmds {
-		if c.Val() {
-			out = append(out, models.LinkVisits{AccountID: batch[i].account, LinkID: batch[i].link, Day: batch[i].at, Visits: 1})
+		switch b := batch[i]; {
+		case !c.Val():
+		case b.exp:
+			exps = append(exps, models.ExperimentVisits{AccountID: b.account, ExperimentID: b.link, Position: b.variant, Day: b.at, Visits: 1})
+		default:
+			out = append(out, models.LinkVisits{AccountID: b.account, LinkID: b.link, Day: b.at, Visits: 1})
 		}
 	}
-	return out, nil
+	return out, exps, nil
 }
 
 // salt is the day's secret, shared by every process through Redis (the

@@ -309,6 +309,12 @@ func Register(e *echo.Echo, d Deps) {
 	api.GET("/links/report", links.GetLinkReport)
 	api.GET("/links/destinations", links.ListLinkDestinations)
 	api.PUT("/links/destinations/:id", links.SetLinkDestination)
+	experiments := &experimentHandlers{store: d.Store, appURL: strings.TrimRight(d.AppURL, "/"), redirects: d.Links}
+	api.GET("/experiments", experiments.ListExperiments)
+	api.POST("/experiments", experiments.CreateExperiment)
+	api.GET("/experiments/:id", experiments.GetExperiment)
+	api.GET("/experiments/:id/report", experiments.GetExperimentReport)
+	api.POST("/experiments/:id/stop", experiments.StopExperiment)
 
 	hooks := &webhookHandlers{store: d.Store, platforms: d.Platforms, jobs: d.Jobs, log: d.Logger, now: time.Now,
 		verifier: &webhookVerifier{store: d.Store, appSecrets: d.AppSecrets, now: time.Now}}

@@ -57,6 +57,12 @@ func (s *Store) createLink(ctx context.Context, accountID uint64, c Code) (*Link
 		if n > 1 {
 			slug = base + "-" + strconv.Itoa(n)
 		}
+		if taken, err := s.experimentSlugTaken(ctx, slug); err != nil || taken {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
 		l := Link{AccountID: accountID, CodeID: c.ID, Slug: slug}
 		res := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&l)
 		if res.Error != nil {
@@ -114,6 +120,12 @@ func (s *Store) UpdateCodeLink(ctx context.Context, accountID, codeID uint64, in
 			return nil, wrapErr("update link", err)
 		}
 	}
+	if taken, err := s.experimentSlugTaken(ctx, l.Slug); err != nil || taken {
+		if err == nil {
+			err = withField("slug", conflictf("the link name %q is taken by an experiment; choose another", l.Slug))
+		}
+		return nil, wrapErr("update link", err)
+	}
 	l.UpdatedAt = s.now()
 	err = s.db.WithContext(ctx).Model(&Link{}).Where("id = ? AND account_id = ?", l.ID, accountID).
 		Updates(map[string]any{"slug": l.Slug, "landing_path": l.LandingPath, "updated_at": l.UpdatedAt}).Error
@@ -136,17 +148,20 @@ type LinkTarget struct {
 	CheckoutURL string // the connection's LinkCheckout, if set
 }
 
-// ResolveLink finds the link named slug (any case), in any account; an
-// unknown slug is ErrNotFound.
-func (s *Store) ResolveLink(ctx context.Context, slug string) (*LinkTarget, error) {
-	var t LinkTarget
-	res := s.db.WithContext(ctx).Raw(`SELECT links.id AS link_id, links.account_id, links.code_id, codes.code,
+// linkTargetSQL selects LinkTargets; a WHERE clause follows.
+const linkTargetSQL = `SELECT links.id AS link_id, links.account_id, links.code_id, codes.code,
 	links.landing_path, COALESCE(connections.platform, '') AS platform, COALESCE(connections.external_id, '') AS external_id,
 	COALESCE(link_checkouts.url, '') AS checkout_url
 FROM links JOIN codes ON codes.id = links.code_id AND codes.account_id = links.account_id
 LEFT JOIN connections ON connections.id = codes.connection_id AND connections.account_id = codes.account_id
 LEFT JOIN link_checkouts ON link_checkouts.account_id = codes.account_id AND link_checkouts.connection_id = codes.connection_id
-WHERE links.slug = ?`, toLowerASCII(slug)).Scan(&t)
+`
+
+// ResolveLink finds the link named slug (any case), in any account; an
+// unknown slug is ErrNotFound.
+func (s *Store) ResolveLink(ctx context.Context, slug string) (*LinkTarget, error) {
+	var t LinkTarget
+	res := s.db.WithContext(ctx).Raw(linkTargetSQL+`WHERE links.slug = ?`, toLowerASCII(slug)).Scan(&t)
 	if res.Error != nil {
 		return nil, wrapErr("resolve link", res.Error)
 	}

@@ -41,7 +41,7 @@ func NewAssigner(key []byte, rnd io.Reader) (*Assigner, error) {
 
 // CookieName is the name of the cookie that keeps a visitor's variant in
 // experiment id.
-func CookieName(id uint64) string { return "cc_x" + strconv.FormatUint(id, 10) }
+func CookieName(id uint64) string { return "cc_exp_" + strconv.FormatUint(id, 10) }
 
 // Assignment is a visitor's variant and the cookie value to set.
 type Assignment struct {

@@ -118,7 +118,7 @@ func TestAssignRefusesBadSetup(t *testing.T) {
 			t.Fatalf("%d variants: %v", k, err)
 		}
 	}
-	if CookieName(12) != "cc_x12" {
+	if CookieName(12) != "cc_exp_12" {
 		t.Fatalf("cookie name %q", CookieName(12))
 	}
 }

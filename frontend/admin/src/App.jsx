@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Banner, Frame, Navigation, Page, Spinner, Toast, TopBar, Text } from '@shopify/polaris';
 import {
-  CalculatorIcon, CashDollarIcon, ChartVerticalIcon, ChartCohortIcon, DiscountIcon, EmailIcon, HomeIcon, OrderIcon, PersonIcon, SettingsIcon,
+  CalculatorIcon, CashDollarIcon, TargetIcon, ChartVerticalIcon, ChartCohortIcon, DiscountIcon, EmailIcon, HomeIcon, OrderIcon, PersonIcon, SettingsIcon,
 } from '@shopify/polaris-icons';
 import { embedded, logout, shop } from './api.js';
 import { useApi } from './hooks.js';
@@ -22,6 +22,8 @@ import { Settings } from './pages/Settings.jsx';
 import { Commission } from './pages/Commission.jsx';
 import { Emails } from './pages/Emails.jsx';
 import { Subscriptions } from './pages/Subscriptions.jsx';
+import { Experiments } from './pages/Experiments.jsx';
+import { ExperimentDetail } from './pages/ExperimentDetail.jsx';
 
 const pages = [
   { url: '/', label: 'Get started', icon: HomeIcon, match: (p) => p === '/' },
@@ -30,6 +32,7 @@ const pages = [
   { url: '/affiliates', label: 'Affiliates', icon: PersonIcon },
   { url: '/codes', label: 'Codes', icon: DiscountIcon },
   { url: '/conversions', label: 'Conversions', icon: OrderIcon },
+  { url: '/experiments', label: 'Experiments', icon: TargetIcon },
   { url: '/payouts', label: 'Payouts', icon: CashDollarIcon },
   { url: '/emails', label: 'Emails', icon: EmailIcon },
   { url: '/commission', label: 'Commission', icon: CalculatorIcon },
@@ -64,6 +67,8 @@ function route(path) {
   if (m) return <AffiliateDetail id={Number(m[1])} />;
   const conv = path.match(/^\/conversions\/(\d+)\/?$/);
   if (conv) return <ConversionDetail id={Number(conv[1])} />;
+  const exp = path.match(/^\/experiments\/(\d+)\/?$/);
+  if (exp) return <ExperimentDetail id={Number(exp[1])} />;
   switch (path.replace(/\/$/, '') || '/') {
     case '/dashboard':
       return <Dashboard />;
@@ -77,6 +82,8 @@ function route(path) {
       return <Conversions />;
     case '/payouts':
       return <Payouts />;
+    case '/experiments':
+      return <Experiments />;
     case '/emails':
       return <Emails />;
     case '/commission':
