@@ -310,6 +310,11 @@ func Register(e *echo.Echo, d Deps) {
 	api.GET("/links/destinations", links.ListLinkDestinations)
 	api.PUT("/links/destinations/:id", links.SetLinkDestination)
 
+	keys := &apiKeyHandlers{store: d.Store}
+	api.GET("/api-keys", keys.ListAPIKeys)
+	api.POST("/api-keys", keys.CreateAPIKey)
+	api.DELETE("/api-keys/:id", keys.RevokeAPIKey)
+
 	hooks := &webhookHandlers{store: d.Store, platforms: d.Platforms, jobs: d.Jobs, log: d.Logger, now: time.Now,
 		verifier: &webhookVerifier{store: d.Store, appSecrets: d.AppSecrets, now: time.Now}}
 	e.POST("/webhooks/:platform", hooks.ReceiveWebhook)
