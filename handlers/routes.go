@@ -142,6 +142,7 @@ func Register(e *echo.Echo, d Deps) {
 
 	auth := AdminAuth(d.Store, d.SessionVerifier, d.Sessions)
 	api := e.Group("/api/v1", apiHeaders(), auth, checkParams())
+	e.GET("/api/v1/openapi.json", GetOpenAPI, apiHeaders()) // no key: the API's description
 
 	aff := &affiliateHandlers{store: d.Store}
 	api.GET("/affiliates", aff.ListAffiliates)
