@@ -4,6 +4,7 @@ import { Banner, Frame, Navigation, Page, Spinner, Toast, TopBar, Text } from '@
 import {
   CalculatorIcon, CashDollarIcon, ChartVerticalIcon, ChartCohortIcon, DiscountIcon, EmailIcon, HomeIcon, OrderIcon, PersonIcon, SettingsIcon,
 } from '@shopify/polaris-icons';
+import { CodeIcon } from '@shopify/polaris-icons';
 import { embedded, logout, shop } from './api.js';
 import { useApi } from './hooks.js';
 import { useRoute } from './router.jsx';
@@ -22,6 +23,7 @@ import { Settings } from './pages/Settings.jsx';
 import { Commission } from './pages/Commission.jsx';
 import { Emails } from './pages/Emails.jsx';
 import { Subscriptions } from './pages/Subscriptions.jsx';
+import { Developers } from './pages/Developers.jsx';
 
 const pages = [
   { url: '/', label: 'Get started', icon: HomeIcon, match: (p) => p === '/' },
@@ -34,6 +36,7 @@ const pages = [
   { url: '/emails', label: 'Emails', icon: EmailIcon },
   { url: '/commission', label: 'Commission', icon: CalculatorIcon },
   { url: '/settings', label: 'Settings', icon: SettingsIcon },
+  { url: '/developers', label: 'Developers', icon: CodeIcon },
 ];
 
 /** Initials of a name for the user menu: "Demo Store" → "DS". */
@@ -83,6 +86,8 @@ function route(path) {
       return <Commission />;
     case '/settings':
       return <Settings />;
+    case '/developers':
+      return <Developers />;
     case '/':
       return <GetStarted />;
     default:
