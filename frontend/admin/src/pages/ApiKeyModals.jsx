@@ -6,6 +6,7 @@ import { api } from '../api.js';
 import { areas, presets, scopesFor } from '../apiKeys.js';
 import { formErrors } from '../formErrors.js';
 import { ErrorBanner, useApp } from '../ui.jsx';
+import { copy } from './PortalLink.jsx';
 
 const areaAccess = [
   { label: 'No access', value: '' },
@@ -62,15 +63,6 @@ export function NewApiKey({ onClose, onDone }) {
       </Modal.Section>
     </Modal>
   );
-}
-
-async function copy(text) {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The new key's secret, shown once, with a copy button. */
