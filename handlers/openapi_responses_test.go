@@ -82,9 +82,22 @@ func TestOpenAPIMatchesRealAnswers(t *testing.T) {
 	s.check(200, "GET", "/api/v1/conversions", shop.key, nil)
 	s.check(200, "GET", "/api/v1/ledger", shop.key, nil)
 
-	s.check(202, "POST", "/api/v1/orders", shop.key, orderJSON)
+	var code struct{ ID uint64 }
+	decodeInto(t, s.check(201, "POST", "/api/v1/codes", shop.key, map[string]any{"code": "ADA10", "discount_type": "percentage",
+		"discount_value": 1000, "affiliate_id": aff.ID}).Body.Bytes(), &code)
+	s.check(200, "GET", fmt.Sprintf("/api/v1/codes/%d", code.ID), shop.key, nil)
+	s.check(200, "GET", "/api/v1/codes", shop.key, nil)
+	s.check(200, "GET", "/api/v1/payouts", shop.key, nil)
+
+	var accepted struct {
+		EventID uint64 `json:"event_id"`
+	}
+	decodeInto(t, s.check(202, "POST", "/api/v1/orders", shop.key, orderJSON).Body.Bytes(), &accepted)
 	s.check(200, "POST", "/api/v1/orders", shop.key, orderJSON)
+	s.check(202, "POST", "/api/v1/refunds", shop.key, `{"id":"r1","order_id":"1001","currency":"USD","subtotal":2500,"created_at":"2026-11-21T10:00:00Z"}`)
 	s.check(200, "GET", "/api/v1/events", shop.key, nil)
+	s.check(200, "GET", fmt.Sprintf("/api/v1/events/%d", accepted.EventID), shop.key, nil)
+	s.check(200, "GET", "/api/v1/refunds/waiting", shop.key, nil)
 
 	reader := v.newKey(shop, "Reader", "read")
 	s.check(201, "POST", "/api/v1/api-keys", shop.key, map[string]any{"name": "Checkout", "scopes": []string{"orders:write"}})
