@@ -88,6 +88,9 @@ func TestOpenAPIMatchesRealAnswers(t *testing.T) {
 	s.check(200, "GET", fmt.Sprintf("/api/v1/codes/%d", code.ID), shop.key, nil)
 	s.check(200, "GET", "/api/v1/codes", shop.key, nil)
 	s.check(200, "GET", "/api/v1/payouts", shop.key, nil)
+	s.check(200, "GET", "/api/v1/balances", shop.key, nil)
+	s.check(200, "GET", "/api/v1/settings", shop.key, nil)
+	s.check(200, "PUT", "/api/v1/settings", shop.key, map[string]any{"min_payout": 5000})
 
 	var accepted struct {
 		EventID uint64 `json:"event_id"`
