@@ -149,6 +149,7 @@ func apiKeyAccount(c echo.Context, store *models.Store, key string) (*models.Acc
 	if err := checkScope(c, k); err != nil {
 		return nil, err
 	}
+	c.Set(apiKeyKey, k)
 	return acct, nil
 }
 

@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -40,13 +42,17 @@ func (h *apiKeyHandlers) ListAPIKeys(c echo.Context) error {
 }
 
 // CreateAPIKey makes a key {name, scopes: ["read"]} and answers 201 with
-// its secret in key: shown this once, only its hash is kept.
+// its secret in key: shown this once, only its hash is kept. Made with an
+// API key, it may hold only scopes that key holds (403 otherwise).
 func (h *apiKeyHandlers) CreateAPIKey(c echo.Context) error {
 	var in struct {
 		Name   string   `json:"name"`
 		Scopes []string `json:"scopes"`
 	}
 	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	if err := checkGrant(c, in.Scopes); err != nil {
 		return err
 	}
 	key, row, err := h.store.CreateNamedAPIKey(c.Request().Context(), account(c).ID, in.Name, in.Scopes)
@@ -70,4 +76,26 @@ func (h *apiKeyHandlers) RevokeAPIKey(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, viewAPIKey(*k))
+}
+
+// apiKeyKey is where AdminAuth leaves the API key a request came with;
+// absent for the admin's own session.
+const apiKeyKey = "api_key"
+
+// checkGrant refuses (403) a key made by an API key with more than that
+// key holds: keys:write cannot mint a full key. The admin's session may
+// grant anything.
+func checkGrant(c echo.Context, scopes []string) error {
+	caller, ok := c.Get(apiKeyKey).(*models.APIKey)
+	if !ok {
+		return nil
+	}
+	for _, sc := range scopes {
+		sc = strings.ToLower(strings.TrimSpace(sc))
+		if sc != "" && !caller.Covers(sc) {
+			return echo.NewHTTPError(http.StatusForbidden, fmt.Sprintf("API key %q (scopes: %s) cannot make a key with the scope %s, which it does not hold itself",
+				caller.Name, caller.Scopes, sc))
+		}
+	}
+	return nil
 }

@@ -93,6 +93,31 @@ func TestAPIKeyScopes(t *testing.T) {
 	})
 }
 
+func TestAPIKeyCannotMintMoreThanItHolds(t *testing.T) {
+	v := newEnv(t)
+	shop := v.tenant("Minting Shop")
+	keeper := v.newKey(shop, "Key keeper", "keys:write", "orders:write")
+	cases := []struct {
+		scopes []string
+		want   int
+	}{
+		{[]string{"orders:write"}, 201},
+		{[]string{"orders:read", "keys:read"}, 201},
+		{[]string{"full"}, 403},
+		{[]string{"write"}, 403},
+		{[]string{"read"}, 403},
+		{[]string{"affiliates:read"}, 403},
+	}
+	for _, tc := range cases {
+		rec := v.call("POST", "/api/v1/api-keys", keeper.Key, map[string]any{"name": "minted", "scopes": tc.scopes})
+		if rec.Code != tc.want {
+			t.Errorf("keys:write orders:write key making %v: %d %s, want %d", tc.scopes, rec.Code, rec.Body, tc.want)
+		}
+	}
+	// The admin's own full key may grant anything.
+	v.newKey(shop, "Anything", "full")
+}
+
 func TestAPIKeyCreateRefusesBadInput(t *testing.T) {
 	v := newEnv(t)
 	shop := v.tenant("Careful Shop")

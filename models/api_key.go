@@ -67,6 +67,24 @@ func (k *APIKey) Allows(area string, write bool) bool {
 	return false
 }
 
+// Covers reports whether the key holds at least what scope grants, so
+// that a key never makes another with more than it has itself.
+func (k *APIKey) Covers(scope string) bool {
+	has := k.ScopeList()
+	switch {
+	case slices.Contains(has, ScopeFull):
+		return true
+	case scope == ScopeFull:
+		return false
+	case scope == ScopeWrite:
+		return slices.Contains(has, ScopeWrite)
+	case scope == ScopeRead:
+		return slices.Contains(has, ScopeWrite) || slices.Contains(has, ScopeRead)
+	}
+	area, mode, _ := strings.Cut(scope, ":")
+	return k.Allows(area, mode == "write")
+}
+
 // ValidScopes checks and normalises a key's scopes: known, no repeats, at
 // least one; the error names the first unknown one and the field "scopes".
 func ValidScopes(scopes []string) ([]string, error) {

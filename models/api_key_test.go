@@ -48,3 +48,28 @@ func TestValidScopesNormalises(t *testing.T) {
 		}
 	}
 }
+
+func TestAPIKeyCovers(t *testing.T) {
+	cases := []struct {
+		has, scope string
+		want       bool
+	}{
+		{"full", "full", true},
+		{"write", "full", false},
+		{"write", "read", true},
+		{"write", "orders:write", true},
+		{"write", "keys:read", false},
+		{"read", "orders:write", false},
+		{"read", "write", false},
+		{"keys:write", "full", false},
+		{"keys:write", "keys:read", true},
+		{"orders:write", "orders:read", true},
+		{"orders:read", "orders:write", false},
+	}
+	for _, tc := range cases {
+		k := &models.APIKey{Scopes: tc.has}
+		if got := k.Covers(tc.scope); got != tc.want {
+			t.Errorf("%q covers %q = %v, want %v", tc.has, tc.scope, got, tc.want)
+		}
+	}
+}
