@@ -111,7 +111,6 @@ func AdminAuth(store *models.Store, verifier SessionVerifier, sessions *Merchant
 }
 
 func authenticate(c echo.Context, store *models.Store, verifier SessionVerifier, sessions *MerchantSessions) (*models.Account, error) {
-	ctx := c.Request().Context()
 	if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
 		scheme, cred, ok := strings.Cut(h, " ")
 		cred = strings.TrimSpace(cred)
@@ -119,7 +118,7 @@ func authenticate(c echo.Context, store *models.Store, verifier SessionVerifier,
 			return nil, echo.NewHTTPError(http.StatusUnauthorized, "send Authorization: Bearer <API key or session token>")
 		}
 		if strings.HasPrefix(cred, "cc_") || verifier == nil {
-			return apiKeyAccount(ctx, store, cred)
+			return apiKeyAccount(c, store, cred)
 		}
 		return shopAccount(c, store, verifier, cred)
 	}
@@ -135,13 +134,23 @@ func authenticate(c echo.Context, store *models.Store, verifier SessionVerifier,
 	return nil, echo.NewHTTPError(http.StatusUnauthorized, "missing API key: send Authorization: Bearer <key>")
 }
 
-// apiKeyAccount is the account of an API key; an unknown key is a 401.
-func apiKeyAccount(ctx context.Context, store *models.Store, key string) (*models.Account, error) {
-	acct, err := store.AccountByAPIKey(ctx, key)
-	if errors.Is(err, models.ErrNotFound) {
+// apiKeyAccount is the account of an API key that has the scope the
+// route needs: an unknown or revoked key is a 401, a missing scope a 403.
+func apiKeyAccount(c echo.Context, store *models.Store, key string) (*models.Account, error) {
+	acct, k, err := store.AuthenticateAPIKey(c.Request().Context(), key)
+	switch {
+	case errors.Is(err, models.ErrNotFound):
 		return nil, echo.NewHTTPError(http.StatusUnauthorized, "invalid API key")
+	case errors.Is(err, models.ErrRevoked):
+		return nil, echo.NewHTTPError(http.StatusUnauthorized, "this API key was revoked: create a new one in the admin (Developers)")
+	case err != nil:
+		return nil, err
 	}
-	return acct, err
+	if err := checkScope(c, k); err != nil {
+		return nil, err
+	}
+	c.Set(apiKeyKey, k)
+	return acct, nil
 }
 
 // shopAccount verifies a session token and loads the account of the

@@ -26,7 +26,8 @@ var eventStatuses = map[models.EventStatus]bool{
 
 // ListEvents lists the account's deliveries, newest first: ?status=
 // (processed, pending, retrying, failed), ?page=, ?per_page=. Failed ones
-// carry last_error and the platform's order_id.
+// carry last_error and the platform's order_id; each says what became of
+// it (state, conversion_id, refund_id, reason) as GetEvent does.
 func (h *eventHandlers) ListEvents(c echo.Context) error {
 	p, err := queryPaging(c)
 	if err != nil {
@@ -36,7 +37,7 @@ func (h *eventHandlers) ListEvents(c echo.Context) error {
 	if f.Status != "" && !eventStatuses[f.Status] {
 		return badRequest("status must be one of processed, pending, retrying, failed")
 	}
-	rows, total, err := h.store.ListEvents(c.Request().Context(), account(c).ID, f)
+	rows, total, err := h.store.ListEventBookings(c.Request().Context(), account(c).ID, f, h.parse)
 	if err != nil {
 		return err
 	}

@@ -181,6 +181,7 @@ func checkBookingStatus(t *testing.T, drainers int) {
 	if now.State != "booked" || now.ConversionID == nil || *now.ConversionID != *late.ConversionID {
 		t.Fatalf("refund once its order arrived: %+v, want booked against conversion %d", now, *late.ConversionID)
 	}
+	checkListedStates(t, v.env, shop, other, "booked", "ignored", "failed")
 	// Another account's event is not found.
 	if rec := v.call("GET", "/api/v1/events/"+strconv.FormatUint(booked, 10), other.key, nil); rec.Code != http.StatusNotFound {
 		t.Fatalf("other tenant reading the event: %d, want 404", rec.Code)

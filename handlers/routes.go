@@ -142,6 +142,7 @@ func Register(e *echo.Echo, d Deps) {
 
 	auth := AdminAuth(d.Store, d.SessionVerifier, d.Sessions)
 	api := e.Group("/api/v1", apiHeaders(), auth, checkParams())
+	e.GET("/api/v1/openapi.json", GetOpenAPI, apiHeaders()) // no key: the API's description
 
 	aff := &affiliateHandlers{store: d.Store}
 	api.GET("/affiliates", aff.ListAffiliates)
@@ -315,6 +316,11 @@ func Register(e *echo.Echo, d Deps) {
 	api.GET("/experiments/:id", experiments.GetExperiment)
 	api.GET("/experiments/:id/report", experiments.GetExperimentReport)
 	api.POST("/experiments/:id/stop", experiments.StopExperiment)
+
+	keys := &apiKeyHandlers{store: d.Store}
+	api.GET("/api-keys", keys.ListAPIKeys)
+	api.POST("/api-keys", keys.CreateAPIKey)
+	api.DELETE("/api-keys/:id", keys.RevokeAPIKey)
 
 	hooks := &webhookHandlers{store: d.Store, platforms: d.Platforms, jobs: d.Jobs, log: d.Logger, now: time.Now,
 		verifier: &webhookVerifier{store: d.Store, appSecrets: d.AppSecrets, now: time.Now}}

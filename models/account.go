@@ -2,9 +2,6 @@ package models
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"strings"
 	"time"
 
@@ -48,17 +45,19 @@ type Account struct {
 }
 
 // APIKey authenticates a merchant's scripts; only its SHA-256 is stored.
+// Scopes (space-separated, see api_key.go) say what it may do; a revoked
+// key authenticates nothing.
 type APIKey struct {
 	ID         uint64     `gorm:"primaryKey" json:"id"`
 	AccountID  uint64     `gorm:"not null;index" json:"account_id"`
 	Hash       string     `gorm:"size:64;not null;uniqueIndex" json:"-"`
 	Prefix     string     `gorm:"size:12;not null" json:"prefix"`
+	Name       string     `gorm:"size:100;not null;default:''" json:"name"`
+	Scopes     string     `gorm:"size:500;not null;default:'full'" json:"-"`
 	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
 }
-
-// apiKeyPrefix starts every key so a leaked one is easy to recognise.
-const apiKeyPrefix = "cc_"
 
 // DefaultNamingRule is the code template a new account starts with.
 const DefaultNamingRule = "{FIRST}{DISCOUNT}"
@@ -98,41 +97,6 @@ func (s *Store) GetAccount(ctx context.Context, id uint64) (*Account, error) {
 		return nil, wrapErr("get account", err)
 	}
 	return &a, nil
-}
-
-// CreateAPIKey makes a new key for an account and returns it in clear; it
-// cannot be shown again.
-func (s *Store) CreateAPIKey(ctx context.Context, accountID uint64) (string, error) {
-	if _, err := s.GetAccount(ctx, accountID); err != nil {
-		return "", wrapErr("create api key", err)
-	}
-	raw := make([]byte, 24)
-	if _, err := rand.Read(raw); err != nil {
-		return "", wrapErr("create api key", err)
-	}
-	key := apiKeyPrefix + hex.EncodeToString(raw)
-	row := APIKey{AccountID: accountID, Hash: hashKey(key), Prefix: key[:10]}
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
-		return "", wrapErr("create api key", err)
-	}
-	return key, nil
-}
-
-// AccountByAPIKey returns the account a key belongs to, or ErrNotFound.
-func (s *Store) AccountByAPIKey(ctx context.Context, key string) (*Account, error) {
-	if !strings.HasPrefix(key, apiKeyPrefix) || len(key) > 100 {
-		return nil, wrapErr("account by api key", notFound("api key"))
-	}
-	var k APIKey
-	if err := first(s.db.WithContext(ctx), &k, "api key", "hash = ?", hashKey(key)); err != nil {
-		return nil, wrapErr("account by api key", err)
-	}
-	return s.GetAccount(ctx, k.AccountID)
-}
-
-func hashKey(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return hex.EncodeToString(sum[:])
 }
 
 // Base is what the account's commissions are computed on.

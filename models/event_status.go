@@ -46,8 +46,15 @@ func (s *Store) EventBookingOf(ctx context.Context, accountID, id uint64, parse 
 	if err := first(s.db.WithContext(ctx), &ev, "event", "id = ? AND account_id = ?", id, accountID); err != nil {
 		return nil, wrapErr("event booking", err)
 	}
-	ev.Status = eventStatus(&ev)
-	b := &EventBooking{WebhookEvent: &ev}
+	b, err := s.bookingOf(ctx, &ev, parse)
+	return b, wrapErr("event booking", err)
+}
+
+// bookingOf says what became of a delivery loaded with its body (which it
+// then drops).
+func (s *Store) bookingOf(ctx context.Context, ev *WebhookEvent, parse EventParser) (*EventBooking, error) {
+	ev.Status = eventStatus(ev)
+	b := &EventBooking{WebhookEvent: ev}
 	switch ev.Status {
 	case EventFailed:
 		b.State, b.Reason = BookingFailed, ev.LastError
@@ -55,7 +62,7 @@ func (s *Store) EventBookingOf(ctx context.Context, accountID, id uint64, parse 
 		b.State, b.Reason = BookingQueued, ev.LastError
 	default:
 		if err := s.processedBooking(ctx, b, parse); err != nil {
-			return nil, wrapErr("event booking", err)
+			return nil, err
 		}
 	}
 	ev.Body = nil

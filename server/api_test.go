@@ -19,6 +19,11 @@ func checkAuth(t *testing.T, base, key string) {
 	if status, _ := get(base+"/api/v1/affiliates", ""); status != http.StatusUnauthorized {
 		t.Errorf("GET /api/v1/affiliates without a key: %d, want 401", status)
 	}
+	// The key printed on the first start or by create-api-key has every
+	// scope, managing API keys included.
+	if status, body := get(base+"/api/v1/api-keys", key); status != http.StatusOK || !strings.Contains(body, `"scopes":["full"]`) {
+		t.Errorf("GET /api/v1/api-keys with the printed key: %d %s, want 200 listing a full key", status, body)
+	}
 }
 
 // orderFlow walks the README's quick start: an affiliate, a code for them,

@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
+
+	"codecredit/models"
 )
 
 const usage = `Usage: server [command] [flags]
@@ -18,8 +21,8 @@ Commands:
   migrate         create or update the database schema, then exit
   create-account  --name NAME [--email EMAIL] [--currency USD]
                   create a merchant account; prints its id and an API key
-  create-api-key  --account ID
-                  print a new API key for an account
+  create-api-key  --account ID [--name NAME] [--scopes "orders:write reports:read"]
+                  print a new API key for an account (scopes: full by default)
   jobs [retry TASK_ID]
                   show the job queue and its dead letters, or retry one (needs REDIS_URL)
   healthcheck [--port N]
@@ -109,6 +112,8 @@ func createAccount(ctx context.Context, args []string, cfg Config, log *slog.Log
 func createAPIKey(ctx context.Context, args []string, cfg Config, log *slog.Logger, out io.Writer) error {
 	fs := flag.NewFlagSet("create-api-key", flag.ContinueOnError)
 	account := fs.Uint64("account", 0, "account id, required")
+	name := fs.String("name", "Full access", "what the key is for, shown in the admin")
+	scopes := fs.String("scopes", models.ScopeFull, "space- or comma-separated scopes: full, read, write, or <area>:read / <area>:write")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -120,7 +125,7 @@ func createAPIKey(ctx context.Context, args []string, cfg Config, log *slog.Logg
 		return err
 	}
 	defer a.Close()
-	key, err := a.store.CreateAPIKey(ctx, *account)
+	key, _, err := a.store.CreateNamedAPIKey(ctx, *account, *name, strings.FieldsFunc(*scopes, func(r rune) bool { return r == ',' || r == ' ' }))
 	if err != nil {
 		return fmt.Errorf("create-api-key: %w", err)
 	}

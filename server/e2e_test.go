@@ -100,6 +100,10 @@ func TestCommands(t *testing.T) {
 	if err != nil || !regexp.MustCompile(`^api_key=cc_\w+\n$`).MatchString(out) || strings.Contains(out, m[2]) {
 		t.Fatalf("create-api-key: %v %q\n%s", err, out, stderr)
 	}
+	out, stderr, err = runOnce(t, env, "create-api-key", "--account", m[1], "--name", "Checkout", "--scopes", "orders:write,reports:read")
+	if err != nil || !regexp.MustCompile(`^api_key=cc_\w+\n$`).MatchString(out) {
+		t.Fatalf("create-api-key with scopes: %v %q\n%s", err, out, stderr)
+	}
 
 	refusals := []struct {
 		env  []string
@@ -109,6 +113,7 @@ func TestCommands(t *testing.T) {
 		{env, []string{"web"}, "REDIS_URL"},
 		{env, []string{"worker"}, "REDIS_URL"},
 		{env, []string{"create-api-key", "--account", "999999"}, "not found"},
+		{env, []string{"create-api-key", "--account", "1", "--scopes", "orders:delete"}, `unknown scope "orders:delete"`},
 		{env, []string{"create-account"}, "--name is required"},
 		{env, []string{"frobnicate"}, "unknown command"},
 		{env, []string{"jobs"}, "REDIS_URL is not set"},

@@ -4,6 +4,7 @@ import { Banner, Frame, Navigation, Page, Spinner, Toast, TopBar, Text } from '@
 import {
   CalculatorIcon, CashDollarIcon, TargetIcon, ChartVerticalIcon, ChartCohortIcon, DiscountIcon, EmailIcon, HomeIcon, OrderIcon, PersonIcon, SettingsIcon,
 } from '@shopify/polaris-icons';
+import { CodeIcon } from '@shopify/polaris-icons';
 import { embedded, logout, shop } from './api.js';
 import { useApi } from './hooks.js';
 import { useRoute } from './router.jsx';
@@ -24,6 +25,7 @@ import { Emails } from './pages/Emails.jsx';
 import { Subscriptions } from './pages/Subscriptions.jsx';
 import { Experiments } from './pages/Experiments.jsx';
 import { ExperimentDetail } from './pages/ExperimentDetail.jsx';
+import { Developers } from './pages/Developers.jsx';
 
 const pages = [
   { url: '/', label: 'Get started', icon: HomeIcon, match: (p) => p === '/' },
@@ -37,6 +39,7 @@ const pages = [
   { url: '/emails', label: 'Emails', icon: EmailIcon },
   { url: '/commission', label: 'Commission', icon: CalculatorIcon },
   { url: '/settings', label: 'Settings', icon: SettingsIcon },
+  { url: '/developers', label: 'Developers', icon: CodeIcon },
 ];
 
 /** Initials of a name for the user menu: "Demo Store" → "DS". */
@@ -90,6 +93,8 @@ function route(path) {
       return <Commission />;
     case '/settings':
       return <Settings />;
+    case '/developers':
+      return <Developers />;
     case '/':
       return <GetStarted />;
     default:
