@@ -142,7 +142,8 @@ func (h *wooCommerceConnect) install(ctx context.Context, accountID uint64, stor
 // keepCheckpoint carries the reconciliation checkpoints (orders,
 // subscriptions) of a store connected again into its new credentials, so
 // states whose webhooks were lost while it was disconnected are still
-// found. Whether it had WooCommerce Subscriptions is asked again.
+// found. Whether it has WooCommerce Subscriptions is asked again; if it
+// had none, its subscriptions are read from when that was found.
 func (h *wooCommerceConnect) keepCheckpoint(ctx context.Context, accountID uint64, store string, creds map[string]string) {
 	prev, err := h.store.ConnectionBySource(ctx, platforms.WooCommerce, store)
 	if err != nil || prev.AccountID != accountID {
@@ -156,6 +157,10 @@ func (h *wooCommerceConnect) keepCheckpoint(ctx context.Context, accountID uint6
 		if old[key] != "" {
 			creds[key] = old[key]
 		}
+	}
+	if creds[woocommerce.CredSubscriptionsReconciledUntil] == "" && old[woocommerce.CredNoSubscriptions] != "" {
+		// It had no subscriptions then: those made since are read.
+		creds[woocommerce.CredSubscriptionsReconciledUntil] = old[woocommerce.CredNoSubscriptions]
 	}
 }
 

@@ -27,7 +27,8 @@ import (
 //
 // A store without the extension (404 rest_no_route) is noted in the
 // credentials (CredNoSubscriptions) and not asked again; connecting it
-// again replaces the credentials, so it is asked once more then.
+// again replaces the credentials, so it is asked once more then, from
+// when it was found to have none (handlers keepCheckpoint).
 
 // reconcileSubscriptions reads the subscriptions modified since their
 // checkpoint and moves it on; a store without the extension is noted.
