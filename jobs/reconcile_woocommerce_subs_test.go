@@ -56,6 +56,7 @@ func countingSandbox(t *testing.T, sb *sandbox.Server) (*httptest.Server, *atomi
 	return srv, &calls
 }
 
+// quietReconciler is the reconciliation job, logging nowhere.
 func quietReconciler(s *models.Store, ad *woocommerce.Adapter) *jobs.Reconciler {
 	return jobs.NewReconciler(s, ad, jobs.ReconcilerOptions{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 }

@@ -165,7 +165,7 @@ func TestReconcileRecoversDroppedWebhooks(t *testing.T) {
 	id1 := w.deliveredOrder(t)
 	id2 := w.lostOrder(t)
 
-	rec := jobs.NewReconciler(s, w.adapter, jobs.ReconcilerOptions{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	rec := quietReconciler(s, w.adapter)
 	if err := rec.Run(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +251,7 @@ func TestReconcileStoreFailures(t *testing.T) {
 	sbServer := httptest.NewServer(sb)
 	defer sbServer.Close()
 	w := newWooStore(t, s, woocommerce.New(woocommerce.Config{AppURL: "https://app.example", Allow: []string{sbServer.URL}}), sbServer.URL+"/shop", sb)
-	rec := jobs.NewReconciler(s, w.adapter, jobs.ReconcilerOptions{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	rec := quietReconciler(s, w.adapter)
 
 	w.shop.FailNext(http.StatusTooManyRequests, "30")
 	if err := rec.Run(ctx); err == nil || !strings.Contains(err.Error(), "rate limited") {
