@@ -139,16 +139,28 @@ func (h *wooCommerceConnect) install(ctx context.Context, accountID uint64, stor
 	return conn, nil
 }
 
-// keepCheckpoint carries the reconciliation checkpoint of a store
-// connected again into its new credentials, so orders whose webhooks were
-// lost while it was disconnected are still found.
+// keepCheckpoint carries the reconciliation checkpoints (orders,
+// subscriptions) of a store connected again into its new credentials, so
+// states whose webhooks were lost while it was disconnected are still
+// found. Whether it has WooCommerce Subscriptions is asked again; if it
+// had none, its subscriptions are read from when that was found.
 func (h *wooCommerceConnect) keepCheckpoint(ctx context.Context, accountID uint64, store string, creds map[string]string) {
 	prev, err := h.store.ConnectionBySource(ctx, platforms.WooCommerce, store)
 	if err != nil || prev.AccountID != accountID {
 		return
 	}
-	if old, err := h.store.ReadCredentials(prev); err == nil && old[woocommerce.CredReconciledUntil] != "" {
-		creds[woocommerce.CredReconciledUntil] = old[woocommerce.CredReconciledUntil]
+	old, err := h.store.ReadCredentials(prev)
+	if err != nil {
+		return
+	}
+	for _, key := range []string{woocommerce.CredReconciledUntil, woocommerce.CredSubscriptionsReconciledUntil} {
+		if old[key] != "" {
+			creds[key] = old[key]
+		}
+	}
+	if creds[woocommerce.CredSubscriptionsReconciledUntil] == "" && old[woocommerce.CredNoSubscriptions] != "" {
+		// It had no subscriptions then: those made since are read.
+		creds[woocommerce.CredSubscriptionsReconciledUntil] = old[woocommerce.CredNoSubscriptions]
 	}
 }
 

@@ -123,11 +123,14 @@ func TestWooCommerceConnect(t *testing.T) {
 }
 
 // reconnect connects the store again: same connection, new keys and
-// secret on the same webhooks, the reconciliation checkpoint kept.
+// secret on the same webhooks, the reconciliation checkpoint kept, and
+// whether it has WooCommerce Subscriptions asked again: it had none when
+// last asked, so its subscriptions are read from then.
 func (v *wooEnv) reconnect(t *testing.T, conn *models.Connection, old models.Credentials) {
 	t.Helper()
 	ctx := context.Background()
 	old["reconciled_until"] = "2026-01-02T03:04:05Z"
+	old["no_subscriptions"] = "2026-01-02T03:00:00Z"
 	if err := v.store.SaveCredentials(ctx, conn.ID, old); err != nil {
 		t.Fatal(err)
 	}
@@ -141,6 +144,7 @@ func (v *wooEnv) reconnect(t *testing.T, conn *models.Connection, old models.Cre
 	creds, _ := v.store.ReadCredentials(again)
 	hooks := v.shop.Webhooks()
 	if creds["reconciled_until"] != old["reconciled_until"] || creds["consumer_key"] == old["consumer_key"] ||
+		creds["subscriptions_reconciled_until"] != old["no_subscriptions"] || creds["no_subscriptions"] != "" ||
 		creds["webhook_ids"] != old["webhook_ids"] || len(hooks) != 5 || hooks[0].Secret != creds["webhook_secret"] {
 		t.Fatalf("after reconnecting: credentials %v, webhooks %+v", keysOf(creds), hooks)
 	}

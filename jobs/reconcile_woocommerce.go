@@ -13,9 +13,11 @@ import (
 )
 
 // WooCommerceOrders is the slice of the WooCommerce adapter reconciliation
-// uses; *woocommerce.Adapter implements it.
+// uses (orders, and subscriptions: reconcile_woocommerce_subs.go);
+// *woocommerce.Adapter implements it.
 type WooCommerceOrders interface {
 	ModifiedOrders(ctx context.Context, c *platforms.Conn, since time.Time, page int) (woocommerce.OrderPage, error)
+	ModifiedSubscriptions(ctx context.Context, c *platforms.Conn, since time.Time, page int) (woocommerce.SubscriptionPage, error)
 	ParseWebhook(topic string, body []byte) ([]platforms.Event, error)
 }
 
@@ -74,21 +76,19 @@ func (r *Reconciler) Run(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// ReconcileConnection reads one store's orders modified since its
-// checkpoint (the install time at first), books what is missing and moves
-// the checkpoint to when the run started.
+// ReconcileConnection reads one store's orders, then its subscriptions,
+// modified since their checkpoints (the install time at first), books
+// what is missing and moves each checkpoint to when its read started.
 func (r *Reconciler) ReconcileConnection(ctx context.Context, conn *models.Connection) error {
 	creds, err := r.store.ReadCredentials(conn)
 	if err != nil {
 		return fmt.Errorf("jobs: credentials of connection %d: %w", conn.ID, err)
 	}
-	started := r.store.Now()
-	since := conn.InstalledAt
-	if t, err := time.Parse(time.RFC3339, creds[woocommerce.CredReconciledUntil]); err == nil {
-		since = t
-	}
 	pc := &platforms.Conn{ExternalID: conn.ExternalID, Credentials: creds}
-	booked, err := r.readOrders(ctx, conn, pc, since.Add(-r.overlap))
+	err = r.reconcileOrders(ctx, conn, pc)
+	if err == nil {
+		err = r.reconcileSubscriptions(ctx, conn, pc)
+	}
 	if errors.Is(err, platforms.ErrUnauthorized) {
 		r.log.Warn("store refused the keys", "connection_id", conn.ID, "error", err)
 		return r.store.MarkNeedsReinstall(ctx, conn.ID, err.Error())
@@ -96,23 +96,46 @@ func (r *Reconciler) ReconcileConnection(ctx context.Context, conn *models.Conne
 	if err != nil {
 		return fmt.Errorf("jobs: reconcile connection %d: %w", conn.ID, err)
 	}
-	if err := r.checkpoint(ctx, conn.ID, started); err != nil {
-		return err
-	}
-	r.log.Info("store reconciled", "connection_id", conn.ID, "since", since.Format(time.RFC3339), "booked", booked)
 	return nil
 }
 
-// readOrders pages through the modified orders and applies each; it
-// returns how many were missing and got booked.
-func (r *Reconciler) readOrders(ctx context.Context, conn *models.Connection, pc *platforms.Conn, since time.Time) (int, error) {
+// reconcileOrders reads the orders modified since their checkpoint and
+// moves it on.
+func (r *Reconciler) reconcileOrders(ctx context.Context, conn *models.Connection, pc *platforms.Conn) error {
+	started, since := r.store.Now(), r.since(conn, pc, woocommerce.CredReconciledUntil)
+	booked, err := r.readPages(ctx, conn, func(page int) ([]woocommerce.OrderRecord, int, error) {
+		p, err := r.woo.ModifiedOrders(ctx, pc, since.Add(-r.overlap), page)
+		return p.Orders, p.Next, err
+	})
+	if err != nil {
+		return err
+	}
+	if err := r.saveCredential(ctx, conn.ID, woocommerce.CredReconciledUntil, started); err != nil {
+		return err
+	}
+	r.log.Info("store orders reconciled", "connection_id", conn.ID, "since", since.Format(time.RFC3339), "booked", booked)
+	return nil
+}
+
+// since is the checkpoint under key, or the install time.
+func (r *Reconciler) since(conn *models.Connection, pc *platforms.Conn, key string) time.Time {
+	if t, err := time.Parse(time.RFC3339, pc.Credentials[key]); err == nil {
+		return t
+	}
+	return conn.InstalledAt
+}
+
+// readPages pages through the records read reads (from page 1 until it
+// says there is no next page) and applies each; it returns how many were
+// missing and got booked.
+func (r *Reconciler) readPages(ctx context.Context, conn *models.Connection, read func(page int) ([]woocommerce.OrderRecord, int, error)) (int, error) {
 	booked := 0
 	for page := 1; page > 0; {
-		p, err := r.woo.ModifiedOrders(ctx, pc, since, page)
+		recs, next, err := read(page)
 		if err != nil {
 			return booked, err
 		}
-		for _, rec := range p.Orders {
+		for _, rec := range recs {
 			created, err := r.apply(ctx, conn, rec)
 			if err != nil {
 				return booked, err
@@ -121,24 +144,24 @@ func (r *Reconciler) readOrders(ctx context.Context, conn *models.Connection, pc
 				booked++
 			}
 		}
-		if p.Next <= page {
+		if next <= page {
 			break
 		}
-		page = p.Next
+		page = next
 	}
 	return booked, nil
 }
 
-// apply stores one order state as an event and, when it is new, books it
-// as the worker would. A failure to book is recorded on the event, which
-// the sweeper then hands to the worker.
+// apply stores one order or subscription state as an event and, when it
+// is new, books it as the worker would. A failure to book is recorded on
+// the event, which the sweeper then hands to the worker.
 func (r *Reconciler) apply(ctx context.Context, conn *models.Connection, rec woocommerce.OrderRecord) (bool, error) {
 	ev, created, err := r.store.StoreWebhookEvent(ctx, &models.WebhookEvent{AccountID: conn.AccountID,
 		ConnectionID: conn.ID, Platform: platforms.WooCommerce, Topic: rec.Topic, ExternalEventID: rec.EventID, Body: rec.Body})
 	if err != nil || !created {
 		return false, err
 	}
-	r.log.Info("order missing its webhook", "connection_id", conn.ID, "order_id", rec.ID, "event_id", ev.ID)
+	r.log.Info("state missing its webhook", "connection_id", conn.ID, "topic", rec.Topic, "id", rec.ID, "event_id", ev.ID)
 	events, err := r.woo.ParseWebhook(rec.Topic, rec.Body)
 	if err != nil {
 		return true, r.store.MarkEventDead(ctx, ev.ID, err)
@@ -148,16 +171,19 @@ func (r *Reconciler) apply(ctx context.Context, conn *models.Connection, rec woo
 			if mErr := r.store.MarkEventFailed(ctx, ev.ID, err); mErr != nil {
 				return true, mErr
 			}
-			r.log.Warn("booking a reconciled order failed; the worker retries it", "event_id", ev.ID, "error", err)
+			r.log.Warn("booking a reconciled state failed; the worker retries it", "event_id", ev.ID, "error", err)
 			return true, nil
 		}
 	}
 	return true, r.store.MarkEventProcessed(ctx, ev.ID)
 }
 
-// book applies one event of an order body through the attribution engine.
+// book applies one event of an order or subscription body as the worker
+// does (see dispatch).
 func (r *Reconciler) book(ctx context.Context, connID uint64, e platforms.Event) error {
 	switch {
+	case e.Kind == platforms.KindSubscription && e.Subscription != nil:
+		return r.store.ApplySubscription(ctx, connID, *e.Subscription)
 	case e.Kind == platforms.KindOrderPaid && e.Order != nil:
 		_, err := r.store.AttributeOrder(ctx, connID, *e.Order)
 		return err
@@ -167,9 +193,9 @@ func (r *Reconciler) book(ctx context.Context, connID uint64, e platforms.Event)
 	return nil
 }
 
-// checkpoint records when the run started, re-reading the credentials so
-// that what other jobs saved meanwhile is kept.
-func (r *Reconciler) checkpoint(ctx context.Context, connID uint64, at time.Time) error {
+// saveCredential records at (RFC 3339, UTC) under key, re-reading the
+// credentials so that what other jobs saved meanwhile is kept.
+func (r *Reconciler) saveCredential(ctx context.Context, connID uint64, key string, at time.Time) error {
 	conn, err := r.store.GetConnection(ctx, connID)
 	if err != nil {
 		return err
@@ -178,6 +204,6 @@ func (r *Reconciler) checkpoint(ctx context.Context, connID uint64, at time.Time
 	if err != nil {
 		return err
 	}
-	creds[woocommerce.CredReconciledUntil] = at.UTC().Format(time.RFC3339)
+	creds[key] = at.UTC().Format(time.RFC3339)
 	return r.store.SaveCredentials(ctx, connID, creds)
 }

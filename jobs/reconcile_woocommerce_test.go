@@ -37,10 +37,16 @@ type wooStore struct {
 
 func newWooStore(t *testing.T, s *models.Store, adapter *woocommerce.Adapter, shopURL string, sb *sandbox.Server) *wooStore {
 	t.Helper()
+	return newWooStoreWith(t, s, adapter, sandbox.StoreConfig{URL: shopURL, Currency: "USD", TaxRate: 1000, Shipping: 500}, sb)
+}
+
+// newWooStoreWith is newWooStore for a store made with cfg.
+func newWooStoreWith(t *testing.T, s *models.Store, adapter *woocommerce.Adapter, cfg sandbox.StoreConfig, sb *sandbox.Server) *wooStore {
+	t.Helper()
 	ctx := context.Background()
 	w := &wooStore{s: s, adapter: adapter}
 	var err error
-	if w.shop, err = sb.AddStore(sandbox.StoreConfig{URL: shopURL, Currency: "USD", TaxRate: 1000, Shipping: 500}); err != nil {
+	if w.shop, err = sb.AddStore(cfg); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.shop.AddCoupon(sandbox.Coupon{Code: "ANNA10", DiscountType: "percent", Amount: 1000}); err != nil {
@@ -159,7 +165,7 @@ func TestReconcileRecoversDroppedWebhooks(t *testing.T) {
 	id1 := w.deliveredOrder(t)
 	id2 := w.lostOrder(t)
 
-	rec := jobs.NewReconciler(s, w.adapter, jobs.ReconcilerOptions{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	rec := quietReconciler(s, w.adapter)
 	if err := rec.Run(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +251,7 @@ func TestReconcileStoreFailures(t *testing.T) {
 	sbServer := httptest.NewServer(sb)
 	defer sbServer.Close()
 	w := newWooStore(t, s, woocommerce.New(woocommerce.Config{AppURL: "https://app.example", Allow: []string{sbServer.URL}}), sbServer.URL+"/shop", sb)
-	rec := jobs.NewReconciler(s, w.adapter, jobs.ReconcilerOptions{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	rec := quietReconciler(s, w.adapter)
 
 	w.shop.FailNext(http.StatusTooManyRequests, "30")
 	if err := rec.Run(ctx); err == nil || !strings.Contains(err.Error(), "rate limited") {

@@ -131,12 +131,30 @@ func stateOf(conn *Connection, sub platforms.Subscription) SubscriptionState {
 }
 
 // recordMovement records the change of recurring revenue from from to
-// the state's, if any.
+// the state's, if any. A subscription stops paying at its plan's amount
+// (a cancellation or a pause leaves the plan as it was), so one that
+// stops at another amount than the state kept changed plan in between, in
+// a state never reported to us (its webhook lost, the state read back by
+// reconciliation): that change is booked first, at the same time, so the
+// months show the expansion or contraction and then the churn of the
+// whole plan, as they would had each state arrived.
 func (s *Store) recordMovement(tx *gorm.DB, st *SubscriptionState, from int64) error {
 	to := recurring(st.Status, st.MonthlyAmount)
+	if from > 0 && to == 0 && st.MonthlyAmount > 0 && st.MonthlyAmount != from {
+		if err := s.createMovement(tx, st, from, st.MonthlyAmount); err != nil {
+			return err
+		}
+		from = st.MonthlyAmount
+	}
 	if to == from {
 		return nil
 	}
+	return s.createMovement(tx, st, from, to)
+}
+
+// createMovement records one movement of recurring revenue, its kind
+// told by from and to (and, from nothing, by earlier movements).
+func (s *Store) createMovement(tx *gorm.DB, st *SubscriptionState, from, to int64) error {
 	kind := MovementExpansion
 	switch {
 	case from == 0:

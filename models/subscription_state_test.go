@@ -121,3 +121,35 @@ func TestSubscriptionLinksItsFirstOrder(t *testing.T) {
 		}
 	})
 }
+
+// A subscription that stops paying at another amount than the state kept
+// changed plan in a state never reported (a lost webhook): the change is
+// booked before the churn, at the same time, as the two reports would
+// have been, so the month's figures are the same.
+func TestSubscriptionEndingOnAnUnseenPlan(t *testing.T) {
+	testdb.Both(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		f := newFixture(t, s)
+		at := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+		sub := platforms.Subscription{ExternalID: "sub_2", Status: platforms.SubscriptionActive, Currency: "USD",
+			Amount: 1800, Interval: "month", IntervalCount: 1, MonthlyAmount: 1800, StartedAt: at, ChangedAt: at}
+		if err := s.ApplySubscription(ctx, f.conn.ID, sub); err != nil {
+			t.Fatal(err)
+		}
+		sub.Status, sub.Amount, sub.MonthlyAmount = platforms.SubscriptionCanceled, 3600, 3600 // switched, unseen, then cancelled
+		sub.ChangedAt, sub.CanceledAt = at.Add(2*time.Hour), at.Add(2*time.Hour)
+		if err := s.ApplySubscription(ctx, f.conn.ID, sub); err != nil {
+			t.Fatal(err)
+		}
+		var moves []models.SubscriptionMovement
+		if err := s.DB().Where("external_id = ?", "sub_2").Order("id").Find(&moves).Error; err != nil || len(moves) != 3 {
+			t.Fatalf("movements %+v %v, want new, expansion, churn", moves, err)
+		}
+		if m := moves[1]; m.Kind != models.MovementExpansion || m.From != 1800 || m.To != 3600 || !m.At.Equal(sub.ChangedAt) {
+			t.Errorf("unseen switch booked as %+v", m)
+		}
+		if m := moves[2]; m.Kind != models.MovementChurn || m.From != 3600 || m.To != 0 {
+			t.Errorf("cancellation booked as %+v", m)
+		}
+	})
+}

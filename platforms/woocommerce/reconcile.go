@@ -12,11 +12,11 @@ import (
 	"codecredit/platforms"
 )
 
-// OrderRecord is an order read back from the store for reconciliation:
-// the body to store as an order.updated event (the REST order, its
-// refunds[] replaced by the full refund objects, so refunded subtotals are
-// exact) and that body's event id, the same a webhook reporting this state
-// carries.
+// OrderRecord is an order (or a subscription, see ModifiedSubscriptions)
+// read back from the store for reconciliation: the body to store as an
+// order.updated event (the REST order, its refunds[] replaced by the full
+// refund objects, so refunded subtotals are exact) and that body's event
+// id, the same a webhook reporting this state carries.
 type OrderRecord struct {
 	ID      int64
 	Topic   string
@@ -37,12 +37,8 @@ type OrderPage struct {
 // https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-orders
 func (a *Adapter) ModifiedOrders(ctx context.Context, c *platforms.Conn, since time.Time, page int) (OrderPage, error) {
 	page = max(page, 1)
-	q := url.Values{
-		"modified_after": {since.UTC().Format("2006-01-02T15:04:05")}, "dates_are_gmt": {"true"},
-		"orderby": {"id"}, "order": {"asc"}, "per_page": {strconv.Itoa(pageSize)}, "page": {strconv.Itoa(page)},
-	}
 	var raw []json.RawMessage
-	h, err := a.do(ctx, c, call{method: http.MethodGet, path: "/orders", query: q, out: &raw})
+	h, err := a.do(ctx, c, call{method: http.MethodGet, path: "/orders", query: modifiedQuery(since, page), out: &raw})
 	if err != nil {
 		return OrderPage{}, err
 	}
@@ -54,10 +50,26 @@ func (a *Adapter) ModifiedOrders(ctx context.Context, c *platforms.Conn, since t
 		}
 		out.Orders = append(out.Orders, rec)
 	}
-	if pages := totalHeader(h, "X-WP-TotalPages"); (pages < 0 && len(raw) == pageSize) || page < pages {
-		out.Next = page + 1
-	}
+	out.Next = nextPage(h, page, len(raw))
 	return out, nil
+}
+
+// modifiedQuery asks for page of what was modified after since, oldest
+// id first so paging is stable while records change.
+func modifiedQuery(since time.Time, page int) url.Values {
+	return url.Values{
+		"modified_after": {since.UTC().Format("2006-01-02T15:04:05")}, "dates_are_gmt": {"true"},
+		"orderby": {"id"}, "order": {"asc"}, "per_page": {strconv.Itoa(pageSize)}, "page": {strconv.Itoa(page)},
+	}
+}
+
+// nextPage is the page after page, read from X-WP-TotalPages (or, without
+// it, from a full page of n records); 0 after the last page.
+func nextPage(h http.Header, page, n int) int {
+	if pages := totalHeader(h, "X-WP-TotalPages"); (pages < 0 && n == pageSize) || page < pages {
+		return page + 1
+	}
+	return 0
 }
 
 // orderRecord enriches one listed order with its full refunds.

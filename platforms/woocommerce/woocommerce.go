@@ -12,7 +12,8 @@
 // (signature, source, event ids), parse.go (events), lines.go (an order's
 // lines and those a refund gives back), connect.go (keys and webhooks),
 // client.go (the REST client), catalog.go (coupons), reconcile.go (orders
-// read back) and store.go (store facts).
+// read back), reconcile_subscriptions.go (subscriptions read back) and
+// store.go (store facts).
 package woocommerce
 
 import (
@@ -39,6 +40,13 @@ const (
 	CredWebhookIDs     = "webhook_ids"
 	// CredReconciledUntil is the reconciliation checkpoint (RFC 3339, UTC).
 	CredReconciledUntil = "reconciled_until"
+	// CredSubscriptionsReconciledUntil is the subscriptions' own
+	// reconciliation checkpoint (RFC 3339, UTC).
+	CredSubscriptionsReconciledUntil = "subscriptions_reconciled_until"
+	// CredNoSubscriptions, set (RFC 3339, UTC) when the store answered that
+	// it has no WooCommerce Subscriptions, stops reading its subscriptions
+	// until it is connected again (new credentials lack it).
+	CredNoSubscriptions = "no_subscriptions"
 )
 
 // Config configures the adapter.

@@ -13,22 +13,15 @@ import (
 // or date, which are the same order here.
 func (st *Store) listOrders(w http.ResponseWriter, r *http.Request, _ []int64) {
 	q := r.URL.Query()
-	var after, before time.Time
-	for name, dst := range map[string]*time.Time{"modified_after": &after, "modified_before": &before} {
-		if v := q.Get(name); v != "" {
-			t, ok := parseDate(v)
-			if !ok {
-				writeError(w, http.StatusBadRequest, "rest_invalid_param", "Invalid parameter(s): "+name)
-				return
-			}
-			*dst = t
-		}
+	in, ok := modifiedWindow(w, r)
+	if !ok {
+		return
 	}
 	statuses := strings.Split(q.Get("status"), ",")
 	st.mu.Lock()
 	var out []orderJSON
 	for _, o := range st.orders {
-		if (!after.IsZero() && !o.Modified.After(after)) || (!before.IsZero() && !o.Modified.Before(before)) {
+		if !in(o.Modified) {
 			continue
 		}
 		if s := q.Get("status"); s != "" && s != "any" && !slices.Contains(statuses, o.Status) {
@@ -38,6 +31,26 @@ func (st *Store) listOrders(w http.ResponseWriter, r *http.Request, _ []int64) {
 	}
 	st.mu.Unlock()
 	writePage(w, r, out)
+}
+
+// modifiedWindow reads modified_after and modified_before (both
+// excluded, as WP_Date_Query's after and before are) into a test of a
+// modification time; a bad date is answered 400 and ok is false.
+func modifiedWindow(w http.ResponseWriter, r *http.Request) (in func(time.Time) bool, ok bool) {
+	var after, before time.Time
+	for name, dst := range map[string]*time.Time{"modified_after": &after, "modified_before": &before} {
+		if v := r.URL.Query().Get(name); v != "" {
+			t, ok := parseDate(v)
+			if !ok {
+				writeError(w, http.StatusBadRequest, "rest_invalid_param", "Invalid parameter(s): "+name)
+				return nil, false
+			}
+			*dst = t
+		}
+	}
+	return func(t time.Time) bool {
+		return (after.IsZero() || t.After(after)) && (before.IsZero() || t.Before(before))
+	}, true
 }
 
 func (st *Store) getOrder(w http.ResponseWriter, _ *http.Request, ids []int64) {

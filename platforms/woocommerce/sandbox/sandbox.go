@@ -7,7 +7,8 @@
 // newcomers drive it with a control API (SeedCoupons, PlaceOrder, Refund,
 // Cancel, DropNextDelivery; with StoreConfig.Subscriptions, WooCommerce
 // Subscriptions' Subscribe, Renew, Switch, FailRenewal and
-// SetSubscriptionStatus, see subscriptions.go).
+// SetSubscriptionStatus, see subscriptions.go, and its REST endpoints,
+// subscriptions_rest.go).
 //
 // One Server holds many stores, each known by its URL: a request belongs
 // to the store whose host matches its Host header and whose path prefixes

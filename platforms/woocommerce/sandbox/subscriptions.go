@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"fmt"
-	"net/http"
 	"slices"
 	"time"
 )
@@ -269,32 +268,4 @@ func (st *Store) subByID(id int64) *Subscription {
 		}
 	}
 	return nil
-}
-
-func (st *Store) listSubscriptions(w http.ResponseWriter, _ *http.Request, _ []int64) {
-	if !st.cfg.Subscriptions {
-		writeError(w, http.StatusNotFound, "rest_no_route", "No route was found matching the URL and request method")
-		return
-	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	out := []subscriptionJSON{}
-	for _, s := range st.subs {
-		out = append(out, s.json())
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-func (st *Store) getSubscription(w http.ResponseWriter, _ *http.Request, ids []int64) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	s := st.subByID(ids[0])
-	switch {
-	case !st.cfg.Subscriptions:
-		writeError(w, http.StatusNotFound, "rest_no_route", "No route was found matching the URL and request method")
-	case s == nil:
-		writeError(w, http.StatusNotFound, "woocommerce_rest_shop_subscription_invalid_id", "Invalid ID.")
-	default:
-		writeJSON(w, http.StatusOK, s.json())
-	}
 }

@@ -3,8 +3,11 @@ package sandbox_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"codecredit/platforms/woocommerce/sandbox"
 )
@@ -74,5 +77,52 @@ func TestSubscriptionJSON(t *testing.T) {
 	if err := json.Unmarshal(raw, &order); err != nil || order.CreatedVia != "subscription" || len(order.MetaData) != 1 ||
 		order.MetaData[0].Key != "_subscription_renewal" || order.MetaData[0].Value != strconv.FormatInt(sub.ID, 10) {
 		t.Fatalf("renewal order %s", raw)
+	}
+}
+
+// GET /subscriptions filters on modified_after and pages as WooCommerce
+// does, with X-WP-Total and X-WP-TotalPages.
+func TestListSubscriptionsModifiedAfter(t *testing.T) {
+	v := newEnv(t)
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	srv := sandbox.New(sandbox.Options{Now: func() time.Time { return now }})
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	club, err := srv.AddStore(sandbox.StoreConfig{URL: ts.URL + "/club", Currency: "USD", Subscriptions: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.store = club
+	v.key, v.sec = club.AddKey("read")
+	var ids []int64
+	for range 3 {
+		sub, err := club.Subscribe(sandbox.SubscriptionSpec{Lines: []sandbox.Line{{Name: "Beans", Quantity: 1, Price: 2000}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, sub.ID)
+	}
+	now = now.Add(time.Hour)
+	if err := club.SetSubscriptionStatus(ids[1], "cancelled"); err != nil {
+		t.Fatal(err)
+	}
+	list := func(query string) (got []int64, total, pages string) {
+		resp, raw := v.call(http.MethodGet, "/subscriptions?"+query, nil)
+		var subs []struct{ ID int64 }
+		if err := json.Unmarshal(raw, &subs); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET /subscriptions?%s: %d %s", query, resp.StatusCode, raw)
+		}
+		for _, s := range subs {
+			got = append(got, s.ID)
+		}
+		return got, resp.Header.Get("X-WP-Total"), resp.Header.Get("X-WP-TotalPages")
+	}
+	if got, total, _ := list("modified_after=2026-03-01T12:00:00&dates_are_gmt=true"); total != "1" || !slices.Equal(got, ids[1:2]) {
+		t.Fatalf("modified after the subscriptions were made: %v (total %s), want the cancelled one %d", got, total, ids[1])
+	}
+	first, total, pages := list("orderby=id&order=asc&per_page=2&page=1")
+	second, _, _ := list("orderby=id&order=asc&per_page=2&page=2")
+	if total != "3" || pages != "2" || !slices.Equal(append(first, second...), ids) {
+		t.Fatalf("pages %v %v (total %s in %s pages), want %v", first, second, total, pages, ids)
 	}
 }
