@@ -153,6 +153,9 @@ func (p *StoreCreditSender) book(ctx context.Context, it models.PlatformSendItem
 		PlatformID: cr.TransactionID, PlatformState: "paid"}
 	if refused != nil {
 		u.Outcome, u.PlatformID, u.PlatformState, u.Reason = models.OutcomeNotPaid, "", refused.Code, refused.Reason
+		if errors.Is(refused, shopify.ErrCustomerNotFound) {
+			u.Reason = "the customer credited is not on the Shopify store (deleted or merged?): " + refused.Reason
+		}
 	}
 	_, err := p.store.ApplyPayoutItem(ctx, it.AccountID, u)
 	return err

@@ -58,7 +58,7 @@ func (s *Store) GetPlatformRun(ctx context.Context, accountID, runID uint64) (*P
 	if err != nil {
 		return nil, wrapErr("get platform run", err)
 	}
-	for _, it := range v.Items {
+	for i, it := range v.Items {
 		switch it.State {
 		case SendPaid:
 			v.Paid += it.Amount
@@ -66,7 +66,9 @@ func (s *Store) GetPlatformRun(ctx context.Context, accountID, runID uint64) (*P
 			v.Returned += it.Amount
 		default:
 			v.Waiting += it.Amount
+			continue
 		}
+		v.Items[i].LastError = "" // settled: an error met on the way no longer matters
 	}
 	err = db.Where("run_id = ? AND account_id = ?", runID, accountID).Order("id").Find(&v.Skipped).Error
 	return v, wrapErr("get platform run", err)
