@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -144,6 +145,39 @@ func withTries(ctx context.Context, tries int, fn func(ctx context.Context) erro
 		}
 	}
 	return err
+}
+
+// sendRun calls one for each payout of run runID not yet paid or failed,
+// on conn (the account's connection that pays, from connFor), keeping the
+// error of each payout whose outcome stays unknown; it returns the first,
+// so that the task is tried again.
+func sendRun(ctx context.Context, store *models.Store, log *slog.Logger, what string, runID uint64,
+	connFor func(ctx context.Context, store *models.Store, accountID uint64) (*platforms.Conn, uint64, error),
+	one func(ctx context.Context, conn *platforms.Conn, it models.PlatformSendItem) error) error {
+	items, err := store.PlatformSendItems(ctx, runID)
+	if err != nil || len(items) == 0 {
+		return err
+	}
+	conn, connID, err := connFor(ctx, store, items[0].AccountID)
+	if err != nil {
+		return fmt.Errorf("jobs: %s of run %d: %w", what, runID, err)
+	}
+	var open error
+	for _, it := range items {
+		if err := one(ctx, conn, it); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			noteItemError(store, log, it.PayoutID, err)
+			open = cmp.Or(open, fmt.Errorf("jobs: %s of run %d, payout %d: %w", what, runID, it.PayoutID, err))
+		}
+	}
+	if conn.Changed { // the adapter refreshed the connection's token
+		if err := store.SaveCredentials(ctx, connID, conn.Credentials); err != nil {
+			return err
+		}
+	}
+	return open
 }
 
 // noteItemError keeps the last error of a payout, for the admin.

@@ -1,7 +1,6 @@
 package jobs
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -57,30 +56,7 @@ func (p *StoreCreditSender) Process(ctx context.Context, t *asynq.Task) error {
 // and puts the money back in the balance. It returns an error while a
 // payout's outcome is unknown, so the task is tried again.
 func (p *StoreCreditSender) Send(ctx context.Context, runID uint64) error {
-	items, err := p.store.PlatformSendItems(ctx, runID)
-	if err != nil || len(items) == 0 {
-		return err
-	}
-	conn, connID, err := StoreCreditShop(ctx, p.store, items[0].AccountID)
-	if err != nil {
-		return fmt.Errorf("jobs: store credit send of run %d: %w", runID, err)
-	}
-	var open error
-	for _, it := range items {
-		if err := p.sendOne(ctx, conn, it); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			noteItemError(p.store, p.opts.Logger, it.PayoutID, err)
-			open = cmp.Or(open, fmt.Errorf("jobs: store credit send of run %d, payout %d: %w", runID, it.PayoutID, err))
-		}
-	}
-	if conn.Changed {
-		if err := p.store.SaveCredentials(ctx, connID, conn.Credentials); err != nil {
-			return err
-		}
-	}
-	return open
+	return sendRun(ctx, p.store, p.opts.Logger, "store credit send", runID, StoreCreditShop, p.sendOne)
 }
 
 // sendOne finds or makes the credit of one payout and books it.

@@ -58,25 +58,7 @@ func (p *StripeSender) Process(ctx context.Context, t *asynq.Task) error {
 // in the balance. It returns an error while a payout's outcome is unknown,
 // so the task is tried again.
 func (p *StripeSender) Send(ctx context.Context, runID uint64) error {
-	items, err := p.store.PlatformSendItems(ctx, runID)
-	if err != nil || len(items) == 0 {
-		return err
-	}
-	payer, _, err := StripePayer(ctx, p.store, items[0].AccountID)
-	if err != nil {
-		return fmt.Errorf("jobs: stripe send of run %d: %w", runID, err)
-	}
-	var open error
-	for _, it := range items {
-		if err := p.sendOne(ctx, payer, it); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			noteItemError(p.store, p.opts.Logger, it.PayoutID, err)
-			open = cmp.Or(open, fmt.Errorf("jobs: stripe send of run %d, payout %d: %w", runID, it.PayoutID, err))
-		}
-	}
-	return open
+	return sendRun(ctx, p.store, p.opts.Logger, "stripe send", runID, StripePayer, p.sendOne)
 }
 
 // sendOne makes (or repeats) the transfer of one payout and books the answer.
