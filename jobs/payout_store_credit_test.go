@@ -52,50 +52,51 @@ func TestStoreCreditRunPaysEachOnce(t *testing.T) {
 	}
 }
 
-// TestStoreCreditRunAfterLostAnswerCreditsOnce: Shopify made the credit
+// TestStoreCreditRunAfterLostAnswerCreditsOnce (PostgreSQL and SQLite): Shopify made the credit
 // but the answer was lost. A send within the call's lease leaves it
 // alone; once the lease has passed, the send finds the credit among the
 // customer's credits and books it instead of crediting again.
 func TestStoreCreditRunAfterLostAnswerCreditsOnce(t *testing.T) {
-	ctx := context.Background()
-	s := testdb.Postgres(t)
-	emails := []string{"ann@example.com", "bob@example.com"}
-	cs := newStoreCreditShop(t, s, emails, []int64{1500, 2500}, emails)
-	if _, err := cs.sender().FindCustomers(ctx, cs.account.ID, 100); err != nil {
-		t.Fatal(err)
-	}
-	run, _, err := s.StartStoreCreditRun(ctx, cs.account.ID, "credit-run-lost")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cs.sb.LoseStoreCreditAnswers(creditShop, 1); err != nil {
-		t.Fatal(err)
-	}
-	if err := cs.sender().Send(ctx, run.ID); err == nil {
-		t.Fatal("send with ann's answer lost: no error, want the outcome unknown")
-	}
-	if got := cs.credits(t, emails[0]); !slices.Equal(got, []int64{1500}) {
-		t.Fatalf("ann holds %v: the credit was made", got)
-	}
-	patient := jobs.NewStoreCreditSender(s, cs.adapter, jobs.PlatformSendOptions{})
-	if err := patient.Send(ctx, run.ID); err == nil {
-		t.Fatal("send within the lease of the lost call: no error, want it left unknown")
-	}
-	if err := cs.sender().Send(ctx, run.ID); err != nil {
-		t.Fatal(err)
-	}
-	for i, want := range []int64{1500, 2500} {
-		if got := cs.credits(t, emails[i]); !slices.Equal(got, []int64{want}) {
-			t.Errorf("%s holds credits %v, want %d once", emails[i], got, want)
+	testdb.Both(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		emails := []string{"ann@example.com", "bob@example.com"}
+		cs := newStoreCreditShop(t, s, emails, []int64{1500, 2500}, emails)
+		if _, err := cs.sender().FindCustomers(ctx, cs.account.ID, 100); err != nil {
+			t.Fatal(err)
 		}
-		if paid, _, paidOut, sending := ledgerOf(t, s, cs.affiliates[i]); paid != want || paidOut != want || sending != 0 {
-			t.Errorf("%s ledger: paid %d, paid out %d, %d sending", emails[i], paid, paidOut, sending)
+		run, _, err := s.StartStoreCreditRun(ctx, cs.account.ID, "credit-run-lost")
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	v, _ := s.GetPlatformRun(ctx, cs.account.ID, run.ID)
-	if v.Items[0].State != models.SendPaid || v.Items[0].Attempts != 1 || v.Items[0].PlatformID == "" {
-		t.Errorf("ann's item %+v: want paid by the one credit made", v.Items[0])
-	}
+		if err := cs.sb.LoseStoreCreditAnswers(creditShop, 1); err != nil {
+			t.Fatal(err)
+		}
+		if err := cs.sender().Send(ctx, run.ID); err == nil {
+			t.Fatal("send with ann's answer lost: no error, want the outcome unknown")
+		}
+		if got := cs.credits(t, emails[0]); !slices.Equal(got, []int64{1500}) {
+			t.Fatalf("ann holds %v: the credit was made", got)
+		}
+		patient := jobs.NewStoreCreditSender(s, cs.adapter, jobs.PlatformSendOptions{})
+		if err := patient.Send(ctx, run.ID); err == nil {
+			t.Fatal("send within the lease of the lost call: no error, want it left unknown")
+		}
+		if err := cs.sender().Send(ctx, run.ID); err != nil {
+			t.Fatal(err)
+		}
+		for i, want := range []int64{1500, 2500} {
+			if got := cs.credits(t, emails[i]); !slices.Equal(got, []int64{want}) {
+				t.Errorf("%s holds credits %v, want %d once", emails[i], got, want)
+			}
+			if paid, _, paidOut, sending := ledgerOf(t, s, cs.affiliates[i]); paid != want || paidOut != want || sending != 0 {
+				t.Errorf("%s ledger: paid %d, paid out %d, %d sending", emails[i], paid, paidOut, sending)
+			}
+		}
+		v, _ := s.GetPlatformRun(ctx, cs.account.ID, run.ID)
+		if v.Items[0].State != models.SendPaid || v.Items[0].Attempts != 1 || v.Items[0].PlatformID == "" {
+			t.Errorf("ann's item %+v: want paid by the one credit made", v.Items[0])
+		}
+	})
 }
 
 // TestStoreCreditToUnknownCustomerFails: a customer known before but gone

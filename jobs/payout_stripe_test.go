@@ -64,46 +64,47 @@ func TestStripeRunPaysEachOnceAndSkipsUnready(t *testing.T) {
 	}
 }
 
-// TestStripeRunAfterLostAnswerPaysOnce: Stripe made the transfers but the
+// TestStripeRunAfterLostAnswerPaysOnce (PostgreSQL and SQLite): Stripe made the transfers but the
 // answers were lost (as when the worker dies between the call and the
 // booking): the send says the outcome is unknown, and the next send, with
 // the same keys, books Stripe's transfers without making new ones.
 func TestStripeRunAfterLostAnswerPaysOnce(t *testing.T) {
-	ctx := context.Background()
-	s := testdb.Postgres(t)
-	ss := newStripeShop(t, s, []int64{1500, 2500}, []bool{true, true}, 1_000_00)
-	run, _, err := s.StartStripeRun(ctx, ss.account.ID, "stripe-run-lost")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ss.sb.LoseTransferAnswers(100) // net/http may send a lost request again once, with the same key
-	if err := ss.sender().Send(ctx, run.ID); err == nil {
-		t.Fatal("send with every answer lost: no error, want the outcome unknown")
-	}
-	ss.sb.LoseTransferAnswers(0)
-	if got, _ := ss.received(); got[ss.affiliates[0]] != 1500 || got[ss.affiliates[1]] != 2500 {
-		t.Fatalf("Stripe holds %v: the transfers were made", got)
-	}
-	v, _ := s.GetPlatformRun(ctx, ss.account.ID, run.ID)
-	if v.Paid != 0 || v.Waiting != 4000 || v.Items[0].State != models.SendSent || v.Items[0].LastError == "" {
-		t.Fatalf("after lost answers: %+v; want both sent, unknown, with the error kept", v.Items)
-	}
-	if err := ss.sender().Send(ctx, run.ID); err != nil {
-		t.Fatal(err)
-	}
-	got, n := ss.received()
-	for i, want := range []int64{1500, 2500} {
-		aff := ss.affiliates[i]
-		if got[aff] != want || n[aff] != 1 {
-			t.Errorf("affiliate %d received %d in %d transfers, want %d in one", i, got[aff], n[aff], want)
+	testdb.Both(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		ss := newStripeShop(t, s, []int64{1500, 2500}, []bool{true, true}, 1_000_00)
+		run, _, err := s.StartStripeRun(ctx, ss.account.ID, "stripe-run-lost")
+		if err != nil {
+			t.Fatal(err)
 		}
-		if paid, _, paidOut, sending := ledgerOf(t, s, aff); paid != want || paidOut != want || sending != 0 {
-			t.Errorf("affiliate %d ledger: paid %d, paid out %d, %d sending", i, paid, paidOut, sending)
+		ss.sb.LoseTransferAnswers(100) // net/http may send a lost request again once, with the same key
+		if err := ss.sender().Send(ctx, run.ID); err == nil {
+			t.Fatal("send with every answer lost: no error, want the outcome unknown")
 		}
-	}
-	if ss.sb.Balance(ss.merchant, "USD") != 1_000_00-4000 {
-		t.Errorf("merchant balance %d, want %d", ss.sb.Balance(ss.merchant, "USD"), 1_000_00-4000)
-	}
+		ss.sb.LoseTransferAnswers(0)
+		if got, _ := ss.received(); got[ss.affiliates[0]] != 1500 || got[ss.affiliates[1]] != 2500 {
+			t.Fatalf("Stripe holds %v: the transfers were made", got)
+		}
+		v, _ := s.GetPlatformRun(ctx, ss.account.ID, run.ID)
+		if v.Paid != 0 || v.Waiting != 4000 || v.Items[0].State != models.SendSent || v.Items[0].LastError == "" {
+			t.Fatalf("after lost answers: %+v; want both sent, unknown, with the error kept", v.Items)
+		}
+		if err := ss.sender().Send(ctx, run.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, n := ss.received()
+		for i, want := range []int64{1500, 2500} {
+			aff := ss.affiliates[i]
+			if got[aff] != want || n[aff] != 1 {
+				t.Errorf("affiliate %d received %d in %d transfers, want %d in one", i, got[aff], n[aff], want)
+			}
+			if paid, _, paidOut, sending := ledgerOf(t, s, aff); paid != want || paidOut != want || sending != 0 {
+				t.Errorf("affiliate %d ledger: paid %d, paid out %d, %d sending", i, paid, paidOut, sending)
+			}
+		}
+		if ss.sb.Balance(ss.merchant, "USD") != 1_000_00-4000 {
+			t.Errorf("merchant balance %d, want %d", ss.sb.Balance(ss.merchant, "USD"), 1_000_00-4000)
+		}
+	})
 }
 
 // TestStripeRunInsufficientBalanceFails: a transfer the merchant's Stripe
