@@ -79,6 +79,12 @@ func TestStripeRunThroughHTTP(t *testing.T) {
 	if rec := v.call("GET", path+"/store-credit", shop.key, nil); rec.Code != http.StatusNotFound {
 		t.Fatalf("a Stripe run read as store credit: %d", rec.Code)
 	}
+	connect(t, v, shop, platforms.Shopify, "shop.myshopify.com", models.Credentials{shopify.CredAccessToken: "tok",
+		shopify.CredScope: "read_customers," + shopify.ScopeStoreCreditAccounts + "," + shopify.ScopeStoreCredit})
+	if rec := v.call("POST", "/api/v1/payouts/runs/store-credit", shop.key, key); rec.Code != http.StatusConflict ||
+		!strings.Contains(errorOf(t, rec), "was used for a run paid by Stripe Connect transfers") {
+		t.Fatalf("the Stripe run's key for store credit: %d %s; want 409", rec.Code, rec.Body)
+	}
 }
 
 // TestStoreCreditRunThroughHTTP: a store without the store credit scopes

@@ -10,6 +10,7 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -88,6 +89,9 @@ func (s *Store) startPlatformRun(ctx context.Context, op string, accountID uint6
 	run, created, err := s.runOnce(ctx, op, accountID, PayoutRunInput{IdempotencyKey: key, Method: runMethod}, build)
 	if err != nil {
 		return nil, false, err
+	}
+	if !created && run.Method != runMethod {
+		return nil, false, wrapErr(op, conflictf("idempotency_key %q was used for a run paid by %s", key, cmp.Or(run.Method, "hand")))
 	}
 	if !created {
 		err = s.db.WithContext(ctx).Where("run_id = ? AND account_id = ?", run.ID, accountID).Order("id").Find(&skipped).Error
