@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -51,6 +52,29 @@ type stripeShop struct {
 	adapter  *stripe.Adapter
 	merchant string // the merchant's Stripe account (the payer)
 	express  map[uint64]string
+	now      time.Time // the sandbox's clock
+	cut      *cutTransfers
+}
+
+// cutTransfers fails the next Cut transfer calls before they reach Stripe.
+type cutTransfers struct {
+	Cut  int
+	base http.RoundTripper
+}
+
+func (c *cutTransfers) RoundTrip(r *http.Request) (*http.Response, error) {
+	if c.Cut > 0 && r.Method == http.MethodPost && r.URL.Path == "/v1/transfers" {
+		c.Cut--
+		return nil, errors.New("connection refused (test)")
+	}
+	return c.base.RoundTrip(r)
+}
+
+// advance moves the sandbox's and the store's clocks on by d.
+func (ss *stripeShop) advance(d time.Duration) {
+	ss.now = ss.now.Add(d)
+	at := ss.now
+	ss.store.SetClock(func() time.Time { return at })
 }
 
 // newStripeShop makes n affiliates owed amounts[i], each paid through
@@ -60,12 +84,13 @@ type stripeShop struct {
 func newStripeShop(t testing.TB, s *models.Store, amounts []int64, onboarded []bool, funds int64) *stripeShop {
 	t.Helper()
 	ctx := context.Background()
-	ss := &stripeShop{shop: newShop(t, s, len(amounts)), express: map[uint64]string{}}
-	ss.sb = stripesandbox.New(stripesandbox.Options{RateLimit: 1 << 20})
+	ss := &stripeShop{shop: newShop(t, s, len(amounts)), express: map[uint64]string{}, now: time.Now().UTC(),
+		cut: &cutTransfers{base: http.DefaultTransport}}
+	ss.sb = stripesandbox.New(stripesandbox.Options{RateLimit: 1 << 20, Now: func() time.Time { return ss.now }})
 	srv := httptest.NewServer(ss.sb)
 	t.Cleanup(srv.Close)
 	ss.adapter = stripe.New(stripe.Config{SecretKey: stripesandbox.DefaultPlatformKey, BaseURL: srv.URL,
-		HTTPClient: &http.Client{Timeout: 5 * time.Second}})
+		HTTPClient: &http.Client{Timeout: 5 * time.Second, Transport: ss.cut}})
 	var key string
 	ss.merchant, key = ss.sb.CreateAccount("Shop", "owner@example.com", "USD")
 	creds := models.Credentials{stripe.CredMode: stripe.ModeKey, stripe.CredAPIKey: key}

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -21,12 +20,13 @@ const TypeStripeSend = "payout:stripe_send"
 // stripeKeyWindow is how long after a payout's first call its
 // Idempotency-Key is still sure to be known to Stripe (Stripe keeps keys
 // at least 24 hours): a payout whose answer is still unknown after that is
-// not called again, as a new transfer could pay it twice.
+// looked for in its run's transfer group before any new call.
 const stripeKeyWindow = 23 * time.Hour
 
 // StripeTransfers is the part of the Stripe adapter a send uses.
 type StripeTransfers interface {
 	CreateTransfer(ctx context.Context, payer *platforms.Conn, in stripe.NewTransfer) (stripe.Transfer, error)
+	TransfersInGroup(ctx context.Context, payer *platforms.Conn, group string) ([]stripe.Transfer, error)
 }
 
 // StripeSender pays Stripe Connect runs.
@@ -64,7 +64,9 @@ func (p *StripeSender) Send(ctx context.Context, runID uint64) error {
 // sendOne makes (or repeats) the transfer of one payout and books the answer.
 func (p *StripeSender) sendOne(ctx context.Context, payer *platforms.Conn, it models.PlatformSendItem) error {
 	if it.FirstAttemptAt != nil && p.store.Now().Sub(*it.FirstAttemptAt) > stripeKeyWindow {
-		return fmt.Errorf("outcome unknown for longer than Stripe keeps idempotency keys: look for transfer group %s in Stripe before paying it again", transferGroup(it.RunID))
+		if done, err := p.afterKeyWindow(ctx, payer, &it); err != nil || done {
+			return err
+		}
 	}
 	if _, err := p.store.BeginPlatformAttempt(ctx, it.PayoutID, it.Attempts); err != nil {
 		return err
@@ -92,6 +94,32 @@ func (p *StripeSender) sendOne(ctx context.Context, payer *platforms.Conn, it mo
 	}
 	_, err = p.store.ApplyPayoutItem(ctx, it.AccountID, u)
 	return err
+}
+
+// afterKeyWindow settles a payout whose outcome is still unknown when
+// Stripe may have forgotten its key: a transfer of the run's group naming
+// the payout is booked (done); when there is none, the payout gets a new
+// key and is called again like a new one.
+func (p *StripeSender) afterKeyWindow(ctx context.Context, payer *platforms.Conn, it *models.PlatformSendItem) (bool, error) {
+	var trs []stripe.Transfer
+	err := withTries(ctx, p.opts.CallTries, func(ctx context.Context) (err error) {
+		trs, err = p.stripe.TransfersInGroup(ctx, payer, transferGroup(it.RunID))
+		return err
+	})
+	if err != nil {
+		return false, err
+	}
+	id := strconv.FormatUint(it.PayoutID, 10)
+	for _, tr := range trs {
+		if tr.Metadata["codecredit_payout_id"] == id && tr.Amount == it.Amount {
+			u := models.PayoutItemUpdate{PayoutID: it.PayoutID, Platform: "Stripe", Outcome: models.OutcomePaid, PlatformID: tr.ID, PlatformState: "paid"}
+			_, err := p.store.ApplyPayoutItem(ctx, it.AccountID, u)
+			return true, err
+		}
+	}
+	key, err := p.store.RenewPlatformKey(ctx, it.RunID, it.PayoutID, it.Attempts)
+	it.Key, it.FirstAttemptAt = key, nil
+	return false, err
 }
 
 // transferGroup names a run's transfers in Stripe.

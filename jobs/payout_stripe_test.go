@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"codecredit/models"
 	"codecredit/models/testdb"
@@ -161,5 +162,45 @@ func TestStripeRunNobodyReady(t *testing.T) {
 	}
 	if n := count(t, s, &models.PayoutRun{}, "account_id = ?", ss.account.ID); n != 0 {
 		t.Fatalf("%d runs stored", n)
+	}
+}
+
+// TestStripeRunAfterKeyWindow: a payout whose outcome is still unknown a
+// day later, when Stripe may have forgotten its key, is looked for in its
+// run's transfer group: a transfer Stripe made is booked without a new
+// call, and a payout whose call never reached Stripe is paid once, under
+// a new key.
+func TestStripeRunAfterKeyWindow(t *testing.T) {
+	ctx := context.Background()
+	s := testdb.Postgres(t)
+	ss := newStripeShop(t, s, []int64{1500, 2500}, []bool{true, true}, 1_000_00)
+	run, _, err := s.StartStripeRun(ctx, ss.account.ID, "stripe-run-day")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss.cut.Cut = 1                 // ann's call never reaches Stripe
+	ss.sb.LoseTransferAnswers(100) // ben's transfer is made, its answer lost
+	if err := ss.sender().Send(ctx, run.ID); err == nil {
+		t.Fatal("send: no error, want both outcomes unknown")
+	}
+	ss.sb.LoseTransferAnswers(0)
+	before, _ := s.GetPlatformRun(ctx, ss.account.ID, run.ID)
+	ss.advance(25 * time.Hour) // the sandbox forgets the keys: the same key again would transfer again
+	if err := ss.sender().Send(ctx, run.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, n := ss.received()
+	for i, want := range []int64{1500, 2500} {
+		aff := ss.affiliates[i]
+		if got[aff] != want || n[aff] != 1 {
+			t.Errorf("affiliate %d received %d in %d transfers, want %d in one", i, got[aff], n[aff], want)
+		}
+	}
+	after, err := s.GetPlatformRun(ctx, ss.account.ID, run.ID)
+	if err != nil || after.Paid != 4000 {
+		t.Fatalf("run view = %+v, %v", after, err)
+	}
+	if a, b := after.Items[0], after.Items[1]; a.Key == before.Items[0].Key || a.Attempts != 2 || b.Key != before.Items[1].Key || b.Attempts != 1 {
+		t.Errorf("ann %s (%d calls), ben %s (%d calls); want ann called again under a new key, ben found without a call", a.Key, a.Attempts, b.Key, b.Attempts)
 	}
 }

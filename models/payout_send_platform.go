@@ -206,11 +206,10 @@ func (s *Store) storePlatformSend(tx *gorm.DB, run *PayoutRun, method string, se
 	}
 	items := make([]PayoutPlatformItem, 0, len(sends))
 	for _, it := range sends {
-		b := make([]byte, 10)
-		if _, err := rand.Read(b); err != nil {
+		key, err := newItemKey(run.ID, it.PayoutID)
+		if err != nil {
 			return err
 		}
-		key := "cc-" + strconv.FormatUint(run.ID, 10) + "-" + strconv.FormatUint(it.PayoutID, 10) + "-" + hex.EncodeToString(b)
 		items = append(items, PayoutPlatformItem{PayoutID: it.PayoutID, RunID: run.ID, AccountID: run.AccountID, Method: method, Key: key})
 	}
 	if err := tx.CreateInBatches(items, 500).Error; err != nil {
@@ -223,4 +222,13 @@ func (s *Store) storePlatformSend(tx *gorm.DB, run *PayoutRun, method string, se
 		return nil
 	}
 	return tx.CreateInBatches(skipped, 500).Error
+}
+
+// newItemKey is a payout's key: its run, its id and 80 random bits.
+func newItemKey(runID, payoutID uint64) (string, error) {
+	b := make([]byte, 10)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return "cc-" + strconv.FormatUint(runID, 10) + "-" + strconv.FormatUint(payoutID, 10) + "-" + hex.EncodeToString(b), nil
 }

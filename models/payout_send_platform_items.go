@@ -74,6 +74,24 @@ func (s *Store) BeginPlatformAttempt(ctx context.Context, payoutID uint64, attem
 	return now, wrapErr("begin platform attempt", err)
 }
 
+// RenewPlatformKey gives a payout a new key and a fresh first attempt,
+// once the platform was found not to have paid it under the old key and
+// may have forgotten that key (Stripe keeps one 24 hours); it returns the
+// key. attempts is the count the caller read: another sender's call begun
+// meanwhile is ErrConflict.
+func (s *Store) RenewPlatformKey(ctx context.Context, runID, payoutID uint64, attempts int) (string, error) {
+	key, err := newItemKey(runID, payoutID)
+	if err != nil {
+		return "", wrapErr("renew platform key", err)
+	}
+	res := s.db.WithContext(ctx).Model(&PayoutPlatformItem{}).Where("payout_id = ? AND attempts = ?", payoutID, attempts).
+		Updates(map[string]any{"key": key, "first_attempt_at": nil})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return "", wrapErr("renew platform key", conflictf("payout %d: another call began", payoutID))
+	}
+	return key, wrapErr("renew platform key", res.Error)
+}
+
 // NotePlatformError keeps the last error met sending a payout, for the admin.
 func (s *Store) NotePlatformError(ctx context.Context, payoutID uint64, msg string) error {
 	err := s.db.WithContext(ctx).Model(&PayoutPlatformItem{}).Where("payout_id = ?", payoutID).

@@ -9,8 +9,9 @@ import (
 )
 
 // A transfer whose answer was lost was made: the call fails without a
-// refusal, and the same call with the same Idempotency-Key answers with
-// that transfer (replayed) instead of making a second one.
+// refusal, the same call with the same Idempotency-Key answers with that
+// transfer (replayed) instead of making a second one, and its transfer
+// group lists it.
 func TestLostTransferAnswerReplaysWithTheSameKey(t *testing.T) {
 	r := newPayRig(t)
 	ctx := context.Background()
@@ -39,5 +40,14 @@ func TestLostTransferAnswerReplaysWithTheSameKey(t *testing.T) {
 	}
 	if got := r.sb.Transfers(r.sb.PlatformAccount()); len(got) != 1 || r.sb.Balance(acct.ID, "USD") != 1234 {
 		t.Fatalf("transfers %+v, destination balance %d; want one of 1234", got, r.sb.Balance(acct.ID, "USD"))
+	}
+	other := in
+	other.TransferGroup, other.IdempotencyKey, other.Metadata = "run-2", "payout-2-key", map[string]string{"payout": "2"}
+	if _, err := r.a.CreateTransfer(ctx, nil, other); err != nil {
+		t.Fatal(err)
+	}
+	group, err := r.a.TransfersInGroup(ctx, nil, "run-1")
+	if err != nil || len(group) != 1 || group[0].ID != tr.ID || group[0].Amount != 1234 {
+		t.Fatalf("TransfersInGroup(run-1) = %+v, %v; want the first transfer only", group, err)
 	}
 }
