@@ -144,6 +144,17 @@ func (ss *stripeShop) received() (amounts map[uint64]int64, transfers map[uint64
 	return amounts, transfers
 }
 
+// checkReceivedOnce checks that affiliate i received want[i] in one transfer.
+func (ss *stripeShop) checkReceivedOnce(t testing.TB, want ...int64) {
+	t.Helper()
+	got, n := ss.received()
+	for i, w := range want {
+		if aff := ss.affiliates[i]; got[aff] != w || n[aff] != 1 {
+			t.Errorf("affiliate %d received %d in %d transfers, want %d in one", i, got[aff], n[aff], w)
+		}
+	}
+}
+
 const creditShop = "credit-shop.myshopify.com"
 
 // creditShop is a shop on a Shopify sandbox that granted the store credit
