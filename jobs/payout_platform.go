@@ -160,6 +160,9 @@ func sendRun(ctx context.Context, store *models.Store, log *slog.Logger, what st
 	}
 	conn, connID, err := connFor(ctx, store, items[0].AccountID)
 	if err != nil {
+		for _, it := range items { // the run page says why nothing moves
+			noteItemError(store, log, it.PayoutID, err)
+		}
 		return fmt.Errorf("jobs: %s of run %d: %w", what, runID, err)
 	}
 	var open error

@@ -73,3 +73,48 @@ func TestPlatformRunsRecoveredByTheWorker(t *testing.T) {
 		t.Errorf("%d items paid, want 2", n)
 	}
 }
+
+// TestPlatformRunWithoutItsConnectionWaits: a run whose store was
+// disconnected after it started pays nothing and says why on each payout;
+// once connected again, the next send pays it.
+func TestPlatformRunWithoutItsConnectionWaits(t *testing.T) {
+	ctx := context.Background()
+	s := testdb.Postgres(t)
+	ss := newStripeShop(t, s, []int64{1500}, []bool{true}, 1_000_00)
+	run, _, err := s.StartStripeRun(ctx, ss.account.ID, "stripe-run-gone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conns, err := s.ListConnections(ctx, ss.account.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stripeConn models.Connection
+	for _, c := range conns {
+		if c.Platform == platforms.Stripe {
+			stripeConn = c
+		}
+	}
+	if err := s.UninstallConnection(ctx, stripeConn.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := ss.sender().Send(ctx, run.ID); err == nil {
+		t.Fatal("send without a Stripe connection: no error")
+	}
+	v, err := s.GetPlatformRun(ctx, ss.account.ID, run.ID)
+	if err != nil || v.Items[0].State != models.SendPrepared || v.Items[0].LastError == "" || v.Items[0].Attempts != 0 {
+		t.Fatalf("item %+v, %v; want prepared, not called, with the reason", v.Items, err)
+	}
+	creds, err := s.ReadCredentials(&stripeConn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.InstallConnection(ctx, models.Install{AccountID: ss.account.ID, Platform: platforms.Stripe,
+		ExternalID: ss.merchant, Credentials: creds, Currency: "USD"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ss.sender().Send(ctx, run.ID); err != nil {
+		t.Fatal(err)
+	}
+	ss.checkReceivedOnce(t, 1500)
+}
