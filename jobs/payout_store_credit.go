@@ -93,12 +93,17 @@ func (p *StoreCreditSender) sendOne(ctx context.Context, conn *platforms.Conn, i
 	return err // unknown: the next try looks for the credit before crediting again
 }
 
+// clockSkew is how far Shopify's clock may be behind ours: a credit is
+// looked for from that long before its call began.
+const clockSkew = 2 * time.Minute
+
 // findCredit looks for the payout's credit among the customer's credits
-// made since its last call began; nil when there is none.
+// made since its last call began (less clockSkew) that pay no other
+// payout; nil when there is none.
 func (p *StoreCreditSender) findCredit(ctx context.Context, conn *platforms.Conn, it models.PlatformSendItem) (*shopify.StoreCredit, error) {
 	var credits []shopify.StoreCredit
 	err := withTries(ctx, p.opts.CallTries, func(ctx context.Context) (err error) {
-		credits, err = p.shopify.StoreCreditCredits(ctx, conn, it.Destination, it.Currency, *it.AttemptedAt)
+		credits, err = p.shopify.StoreCreditCredits(ctx, conn, it.Destination, it.Currency, it.AttemptedAt.Add(-clockSkew))
 		return err
 	})
 	if errors.Is(err, shopify.ErrCustomerNotFound) {
