@@ -196,6 +196,11 @@ func Register(e *echo.Echo, d Deps) {
 	api.GET("/payouts/runs/:id/paypal", pp.GetPayPalRun)
 	api.GET("/settings/paypal", pp.GetPayPalSettings)
 	api.PUT("/settings/paypal", pp.SavePayPalSettings)
+	runs := newPlatformRunHandlers(d) // payouts_platform_routes.go
+	api.POST("/payouts/runs/stripe", runs.StartStripeRun)
+	api.GET("/payouts/runs/:id/stripe", runs.GetPlatformRun(models.MethodStripeConnect))
+	api.POST("/payouts/runs/store-credit", runs.StartStoreCreditRun)
+	api.GET("/payouts/runs/:id/store-credit", runs.GetPlatformRun(models.MethodStoreCredit))
 	api.POST("/commissions/approve", ledger.ApproveCommissions)
 	reports := &reportHandlers{store: d.Store}
 	api.GET("/reports/recurring", reports.GetRecurringReport)

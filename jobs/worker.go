@@ -50,6 +50,8 @@ type Options struct {
 	Periodic []func(ctx context.Context) error
 	// PayPal configures the sending of PayPal payout runs.
 	PayPal PayPalOptions
+	// PlatformSend configures the sending of Stripe and store-credit runs.
+	PlatformSend PlatformSendOptions
 }
 
 // withDefaults fills the zero fields of o.
@@ -91,6 +93,7 @@ type Worker struct {
 	emails *Emails
 	drain  *drainer // nil when deliveries are booked by their tasks only
 	paypal *PayPalSender
+	sends  platformSends // Stripe and store-credit runs (worker_payout_platform.go)
 
 	mu           sync.Mutex
 	stop         context.CancelFunc
@@ -110,6 +113,7 @@ func NewWorker(store *models.Store, redisURL string, opts Options) (*Worker, err
 	w.drain = newDrainer(w, opts.Drainers)
 	opts.PayPal.Logger = cmp.Or(opts.PayPal.Logger, w.log)
 	w.paypal = NewPayPalSender(store, opts.PayPal)
+	w.sends = newPlatformSends(store, opts)
 	w.emails = NewEmails(store, client, EmailOptions{Mailer: opts.Mailer, AppURL: opts.AppURL, Logger: w.log})
 	w.srv = asynq.NewServerFromRedisClient(client.rdb, asynq.Config{
 		Concurrency:    opts.Concurrency,
@@ -143,6 +147,7 @@ func (w *Worker) Start() error {
 	mux.HandleFunc(TypeSendEmail, w.emails.ProcessSend)
 	mux.HandleFunc(TypeEmailSummaries, w.emails.ProcessSummaries)
 	mux.HandleFunc(TypePayPalSend, w.paypal.Process)
+	w.sends.register(mux)
 	if err := w.srv.Start(mux); err != nil {
 		return fmt.Errorf("jobs: start worker: %w", err)
 	}
@@ -245,6 +250,7 @@ func (w *Worker) runHousekeeping(ctx context.Context) {
 	if err := w.paypal.SweepPayPalSends(ctx, w.client); err != nil && ctx.Err() == nil {
 		w.log.Error("queue paypal sends", "error", err)
 	}
+	w.sends.sweep(ctx, w.client, w.log)
 	for _, run := range w.opts.Periodic {
 		if err := run(ctx); err != nil && ctx.Err() == nil {
 			w.log.Error("periodic job", "error", err)

@@ -28,6 +28,8 @@ type PayoutItemUpdate struct {
 	PlatformState string // PayPal's transaction_status
 	Outcome       PayoutOutcome
 	Reason        string // why it was not paid (or is unclaimed)
+	// Platform names who did not pay in the ledger's note ("" = PayPal).
+	Platform string
 }
 
 // SendRecipient is one payout of a send with its opened email.
@@ -207,7 +209,11 @@ func (s *Store) returnPayout(tx *gorm.DB, it *PayoutSendItem, u PayoutItemUpdate
 	if err != nil {
 		return err
 	}
-	note := "PayPal did not pay (" + u.PlatformState + ")"
+	platform := u.Platform
+	if platform == "" {
+		platform = "PayPal"
+	}
+	note := platform + " did not pay (" + u.PlatformState + ")"
 	if u.Reason != "" {
 		note += ": " + u.Reason
 	}

@@ -117,6 +117,7 @@ func (s *Sandbox) storeCreditAccountCredit(sh *Shop, scope string) resolver {
 		}
 		if ue == nil {
 			payload["storeCreditAccountTransaction"] = s.creditTxnObject(scope, acct, t)
+			s.loseCredit(sh) // faults.go
 		}
 		if ue != nil {
 			payload["userErrors"] = []*gobj{{typ: "StoreCreditAccountCreditUserError",

@@ -53,8 +53,12 @@ func (s *Sandbox) graphql(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	status, resp := s.runGraphQL(r, req)
+	abort := s.takeAbort() // faults.go
 	s.mu.Unlock()
 	s.flush(false)
+	if abort {
+		panic(http.ErrAbortHandler)
+	}
 	writeJSON(w, status, resp)
 }
 

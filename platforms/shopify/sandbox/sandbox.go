@@ -97,6 +97,7 @@ type Sandbox struct {
 	tokens tokenStore
 	hooks  deliveries
 	bulk   bulkState
+	abort  bool // the request at work loses its answer (faults.go)
 	srv    *http.Server
 	ctx    context.Context
 	cancel context.CancelFunc

@@ -21,6 +21,7 @@ var errBadCustomer = errors.New("sandbox: a customer needs an email address")
 type storeCreditBook struct {
 	customers []customerRec    // added through the control API, by id
 	accounts  []*creditAccount // by id
+	lose      int              // credits whose answer is lost next (faults.go)
 }
 
 // customerRec is one customer of a shop.

@@ -27,6 +27,7 @@ type payoutState struct {
 	keys      map[string]*keptResult         // account id + Idempotency-Key
 	order     []string                       // transfer ids, oldest first
 	reversals map[string][]*transferReversal // by transfer id
+	lose      int                            // transfers whose answer is lost next (faults.go)
 }
 
 func newPayoutState() *payoutState {

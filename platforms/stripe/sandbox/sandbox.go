@@ -147,6 +147,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 	}
 	parts := strings.Split(strings.Trim(strings.TrimPrefix(r.URL.Path, "/v1/"), "/"), "/")
 	obj, status, aerr := s.idempotent(w, acct, r, func() (any, int, *apiError) { return s.route(acct, r, parts) })
+	s.loseAnswer(r, parts, aerr) // faults.go
 	if aerr != nil {
 		writeError(w, status, *aerr)
 		return

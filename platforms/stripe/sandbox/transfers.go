@@ -42,6 +42,8 @@ func (s *Server) payoutRoute(a *account, r *http.Request, parts []string) (any, 
 		return s.createAccountLink(a, r)
 	case parts[0] == "transfers" && len(parts) == 1 && post:
 		return s.createTransfer(a, r)
+	case parts[0] == "transfers" && len(parts) == 1 && get:
+		return s.listTransfers(a, r), 0, nil // transfers_list.go
 	case parts[0] == "transfers" && len(parts) == 2 && get:
 		if t := s.payouts.transfers[parts[1]]; t != nil && t.Owner == a.ID {
 			return s.transferJSON(t), 0, nil
