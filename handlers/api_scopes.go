@@ -21,6 +21,7 @@ var apiAreas = map[string]string{
 	"reports": "reports", "summary": "reports",
 	"settings": "settings", "commission-rules": "settings", "commission-tiers": "settings", "catalog": "settings",
 	"connections": "connections", "privacy": "connections",
+	"experiments":       "links",
 	"emails":            "emails",
 	"webhook-endpoints": "webhooks",
 	"api-keys":          models.AreaKeys,
