@@ -82,9 +82,10 @@ func seedLinkVisits(b testing.TB, s *models.Store, f *fixture, codes, days, perD
 			ON CONFLICT DO NOTHING`, f.account.ID).Error
 	}
 	if err == nil {
-		err = db.Exec(`INSERT INTO link_visit_days (account_id, day, link_id, visits)
-			SELECT l.account_id, to_char(current_date - d, 'YYYY-MM-DD'), l.id, ?
-			FROM links l CROSS JOIN generate_series(0, ? - 1) d WHERE l.account_id = ?`, perDay, days, f.account.ID).Error
+		// Each row with the link's running total, as AddLinkVisits keeps it.
+		err = db.Exec(`INSERT INTO link_visit_days (account_id, day, link_id, visits, total)
+			SELECT l.account_id, to_char(current_date - d, 'YYYY-MM-DD'), l.id, ?, ? * (? - d)
+			FROM links l CROSS JOIN generate_series(0, ? - 1) d WHERE l.account_id = ?`, perDay, perDay, days, days, f.account.ID).Error
 	}
 	if err != nil {
 		b.Fatal(err)
