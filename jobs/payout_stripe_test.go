@@ -62,6 +62,10 @@ func TestStripeRunPaysEachOnceAndSkipsUnready(t *testing.T) {
 		if it.State != models.SendPaid || !strings.HasPrefix(it.PlatformID, "tr_") || it.Attempts != 1 {
 			t.Errorf("item %+v: want paid by one transfer", it)
 		}
+		// A PayPal webhook naming a Stripe payout finds no PayPal item.
+		if _, err := s.PayoutItemAccount(ctx, it.PayoutID); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("PayPal's webhook path found Stripe payout %d: %v", it.PayoutID, err)
+		}
 	}
 }
 

@@ -235,7 +235,11 @@ type PayPalEvent struct {
 // ErrNotFound when no such payout was sent.
 func (s *Store) PayoutItemAccount(ctx context.Context, payoutID uint64) (uint64, error) {
 	var it PayoutSendItem
-	if err := first(s.db.WithContext(ctx).Select("account_id"), &it, "payout item", "payout_id = ?", payoutID); err != nil {
+	// Only a PayPal run's items: a signed PayPal event naming the id of a
+	// payout sent by Stripe or as store credit is about no payout of ours.
+	q := s.db.WithContext(ctx).Select("account_id")
+	err := first(q, &it, "payout item", "payout_id = ? AND NOT EXISTS (SELECT 1 FROM payout_platform_items p WHERE p.payout_id = payout_send_items.payout_id)", payoutID)
+	if err != nil {
 		return 0, wrapErr("payout item account", err)
 	}
 	return it.AccountID, nil
