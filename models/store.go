@@ -67,7 +67,7 @@ func allModels() []any {
 		&ConditionRule{}, &ConversionLine{}, &CommissionTier{}, &Product{}, &ProductCollection{},
 		&SubscriptionState{}, &SubscriptionMovement{}, &CustomerLink{},
 		&PayoutMethodChange{},
-	}, append(EmailModels(), LinkModels()...)...)
+	}, append(append(EmailModels(), LinkModels()...), WebhookModels()...)...)
 }
 
 // migrationLockKey is the advisory lock that serialises schema changes.
