@@ -50,6 +50,8 @@ type Options struct {
 	Periodic []func(ctx context.Context) error
 	// PayPal configures the sending of PayPal payout runs.
 	PayPal PayPalOptions
+	// Webhooks configures the delivery of outgoing webhooks.
+	Webhooks WebhookOptions
 }
 
 // withDefaults fills the zero fields of o.
@@ -92,6 +94,9 @@ type Worker struct {
 	drain  *drainer // nil when deliveries are booked by their tasks only
 	paypal *PayPalSender
 
+	hooks     *Webhooks // outgoing webhooks
+	hooksDone chan struct{}
+
 	mu           sync.Mutex
 	stop         context.CancelFunc
 	stopped      chan struct{}
@@ -110,6 +115,8 @@ func NewWorker(store *models.Store, redisURL string, opts Options) (*Worker, err
 	w.drain = newDrainer(w, opts.Drainers)
 	opts.PayPal.Logger = cmp.Or(opts.PayPal.Logger, w.log)
 	w.paypal = NewPayPalSender(store, opts.PayPal)
+	opts.Webhooks.Logger = cmp.Or(opts.Webhooks.Logger, w.log)
+	w.hooks, w.hooksDone = NewWebhooks(store, client, opts.Webhooks), make(chan struct{})
 	w.emails = NewEmails(store, client, EmailOptions{Mailer: opts.Mailer, AppURL: opts.AppURL, Logger: w.log})
 	w.srv = asynq.NewServerFromRedisClient(client.rdb, asynq.Config{
 		Concurrency:    opts.Concurrency,
@@ -143,6 +150,7 @@ func (w *Worker) Start() error {
 	mux.HandleFunc(TypeSendEmail, w.emails.ProcessSend)
 	mux.HandleFunc(TypeEmailSummaries, w.emails.ProcessSummaries)
 	mux.HandleFunc(TypePayPalSend, w.paypal.Process)
+	mux.HandleFunc(TypeDeliverWebhook, w.hooks.Process)
 	if err := w.srv.Start(mux); err != nil {
 		return fmt.Errorf("jobs: start worker: %w", err)
 	}
@@ -151,6 +159,7 @@ func (w *Worker) Start() error {
 	w.stop, w.stopped = cancel, make(chan struct{})
 	w.mu.Unlock()
 	go w.runPeriodic(ctx, w.stopped)
+	go w.hooks.run(ctx, w.hooksDone)
 	w.drain.start(ctx)
 	w.log.Info("worker started", "concurrency", w.opts.Concurrency,
 		"sweep_every", w.opts.SweepEvery.String(), "approve_every", w.opts.ApproveEvery.String())
@@ -172,6 +181,7 @@ func (w *Worker) shutdown() {
 	if stop != nil {
 		stop()
 		<-stopped
+		<-w.hooksDone
 		w.drain.wait()
 	}
 	if err := w.client.Close(); err != nil {
