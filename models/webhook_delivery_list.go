@@ -29,7 +29,7 @@ func (s *Store) ListWebhookDeliveries(ctx context.Context, accountID, endpointID
 	}
 	_, per, offset := listWindow(page, perPage)
 	var rows []WebhookDelivery
-	if err := q.Order("created_at DESC, id DESC").Offset(offset).Limit(per).Find(&rows).Error; err != nil {
+	if err := q.Order("id DESC").Offset(offset).Limit(per).Find(&rows).Error; err != nil {
 		return nil, 0, wrapErr("list webhook deliveries", err)
 	}
 	ids := make([]uint64, len(rows))

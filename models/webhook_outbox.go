@@ -31,8 +31,8 @@ const (
 // a receiver dedupes on.
 type WebhookDelivery struct {
 	ID            uint64     `gorm:"primaryKey" json:"id"`
-	AccountID     uint64     `gorm:"not null;index" json:"-"`
-	EndpointID    uint64     `gorm:"not null;uniqueIndex:idx_webhook_delivery_event;index:idx_webhook_delivery_endpoint,priority:1" json:"endpoint_id"`
+	AccountID     uint64     `gorm:"not null" json:"-"`
+	EndpointID    uint64     `gorm:"not null;uniqueIndex:idx_webhook_delivery_event" json:"endpoint_id"`
 	EventID       string     `gorm:"size:40;not null;uniqueIndex:idx_webhook_delivery_event" json:"event_id"`
 	EventType     string     `gorm:"size:40;not null" json:"event_type"`
 	Payload       string     `gorm:"not null" json:"-"`
@@ -43,7 +43,7 @@ type WebhookDelivery struct {
 	LastStatus    int        `gorm:"not null;default:0" json:"last_status_code"`
 	LastError     string     `gorm:"not null;default:''" json:"last_error,omitempty"`
 	DeliveredAt   *time.Time `json:"delivered_at,omitempty"`
-	CreatedAt     time.Time  `gorm:"index:idx_webhook_delivery_endpoint,priority:2" json:"created_at"`
+	CreatedAt     time.Time  `json:"created_at"`
 	UpdatedAt     time.Time  `json:"updated_at"`
 }
 
