@@ -4,6 +4,7 @@ import { Banner, Frame, Navigation, Page, Spinner, Toast, TopBar, Text } from '@
 import {
   CalculatorIcon, CashDollarIcon, ChartVerticalIcon, ChartCohortIcon, DiscountIcon, EmailIcon, HomeIcon, OrderIcon, PersonIcon, SettingsIcon,
 } from '@shopify/polaris-icons';
+import { ConnectIcon } from '@shopify/polaris-icons';
 import { embedded, logout, shop } from './api.js';
 import { useApi } from './hooks.js';
 import { useRoute } from './router.jsx';
@@ -22,6 +23,7 @@ import { Settings } from './pages/Settings.jsx';
 import { Commission } from './pages/Commission.jsx';
 import { Emails } from './pages/Emails.jsx';
 import { Subscriptions } from './pages/Subscriptions.jsx';
+import { Webhooks } from './pages/Webhooks.jsx';
 
 const pages = [
   { url: '/', label: 'Get started', icon: HomeIcon, match: (p) => p === '/' },
@@ -33,6 +35,7 @@ const pages = [
   { url: '/payouts', label: 'Payouts', icon: CashDollarIcon },
   { url: '/emails', label: 'Emails', icon: EmailIcon },
   { url: '/commission', label: 'Commission', icon: CalculatorIcon },
+  { url: '/webhooks', label: 'Webhooks', icon: ConnectIcon },
   { url: '/settings', label: 'Settings', icon: SettingsIcon },
 ];
 
@@ -81,6 +84,8 @@ function route(path) {
       return <Emails />;
     case '/commission':
       return <Commission />;
+    case '/webhooks':
+      return <Webhooks />;
     case '/settings':
       return <Settings />;
     case '/':

@@ -18,7 +18,8 @@ export function dateTimeText(iso) {
   return Number.isNaN(d.getTime()) ? '' : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-async function copy(text) {
+/** Copies text to the clipboard; false when the browser refuses. */
+export async function copy(text) {
   try {
     await navigator.clipboard.writeText(text);
     return true;
