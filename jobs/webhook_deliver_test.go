@@ -41,6 +41,14 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	_, _ = w.Write([]byte("answer " + http.StatusText(status)))
 }
 
+// serveHooks starts a receiver answering statuses, closed when the test ends.
+func serveHooks(t *testing.T, statuses ...int) (*receiver, *httptest.Server) {
+	rec := &receiver{statuses: statuses}
+	srv := httptest.NewServer(rec)
+	t.Cleanup(srv.Close)
+	return rec, srv
+}
+
 func (r *receiver) requests() []hookRequest {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -107,9 +115,7 @@ var instant = []time.Duration{0, 0, 0, 0}
 // secret and the new one alike.
 func TestWebhookSignatureVerifiedByStandardLibrary(t *testing.T) {
 	s := testdb.Postgres(t)
-	rec := &receiver{statuses: []int{204}}
-	srv := httptest.NewServer(rec)
-	defer srv.Close()
+	rec, srv := serveHooks(t, 204)
 	sh, ep := hookShop(t, s, srv.URL+"/hook")
 	w := jobs.NewWebhooks(s, nil, jobs.WebhookOptions{AllowLocal: true, Schedule: instant})
 	book(t, sh, "o1")
@@ -161,9 +167,7 @@ func TestWebhookSignatureVerifiedByStandardLibrary(t *testing.T) {
 // delivered.
 func TestWebhookRetriedAfterServerErrorsUntilDelivered(t *testing.T) {
 	s := testdb.Postgres(t)
-	rec := &receiver{statuses: []int{500, 500, 200}}
-	srv := httptest.NewServer(rec)
-	defer srv.Close()
+	rec, srv := serveHooks(t, 500, 500, 200)
 	sh, _ := hookShop(t, s, srv.URL+"/hook")
 	w := jobs.NewWebhooks(s, nil, jobs.WebhookOptions{AllowLocal: true, Schedule: instant})
 	book(t, sh, "o1")
@@ -198,9 +202,7 @@ func (f fakeResolver) LookupNetIP(context.Context, string, string) ([]netip.Addr
 // plain http to 127.0.0.1. The attempt is recorded as refused.
 func TestWebhookToInternalAddressRefused(t *testing.T) {
 	s := testdb.Postgres(t)
-	rec := &receiver{statuses: []int{200}}
-	srv := httptest.NewServer(rec)
-	defer srv.Close()
+	rec, srv := serveHooks(t, 200)
 	port := srv.URL[strings.LastIndex(srv.URL, ":"):]
 	for _, tc := range []struct{ url, resolves string }{
 		{"https://hooks.example.com" + port + "/hook", "127.0.0.1"},

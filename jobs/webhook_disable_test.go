@@ -2,7 +2,6 @@ package jobs_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -18,9 +17,7 @@ import (
 func TestFailingEndpointDisabledAndMerchantTold(t *testing.T) {
 	s := testdb.Postgres(t)
 	ctx := context.Background()
-	rec := &receiver{statuses: []int{503}}
-	srv := httptest.NewServer(rec)
-	defer srv.Close()
+	rec, srv := serveHooks(t, 503)
 	sh, ep := hookShop(t, s, srv.URL+"/hook")
 	w := jobs.NewWebhooks(s, nil, jobs.WebhookOptions{AllowLocal: true, Schedule: []time.Duration{0, time.Hour},
 		Disable: models.WebhookDisablePolicy{Failures: 3}})
@@ -64,9 +61,7 @@ func TestFailingEndpointDisabledAndMerchantTold(t *testing.T) {
 func TestWorkerDeliversBookedConversion(t *testing.T) {
 	s := testdb.Postgres(t)
 	url, queue := redisQueue(t)
-	rec := &receiver{statuses: []int{200}}
-	srv := httptest.NewServer(rec)
-	defer srv.Close()
+	rec, srv := serveHooks(t, 200)
 	sh, ep := hookShop(t, s, srv.URL+"/hook")
 	startWorker(t, s, url, jobs.Options{Queue: queue, Webhooks: jobs.WebhookOptions{AllowLocal: true,
 		PollEvery: 20 * time.Millisecond}})
