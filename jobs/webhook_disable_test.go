@@ -77,3 +77,38 @@ func TestWorkerDeliversBookedConversion(t *testing.T) {
 		t.Fatalf("receiver got %d requests, want 1", n)
 	}
 }
+
+// A worker that dies mid-attempt (the delivery claimed, never recorded)
+// does not lose it: once its lease runs out the delivery is due again and
+// sent with the same webhook-id, so it arrives at least once.
+func TestWebhookClaimedByDeadWorkerSentAgain(t *testing.T) {
+	s := testdb.Postgres(t)
+	ctx := context.Background()
+	rec, srv := serveHooks(t, 200)
+	sh, _ := hookShop(t, s, srv.URL+"/hook")
+	book(t, sh, "o1")
+	due, err := s.DueWebhookDeliveries(ctx, 10)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("due %v %v", due, err)
+	}
+	dead, _, err := s.ClaimWebhookDelivery(ctx, due[0].ID, time.Minute) // the worker dies here
+	if err != nil || dead == nil {
+		t.Fatalf("claim: %v %v", dead, err)
+	}
+	w := jobs.NewWebhooks(s, nil, jobs.WebhookOptions{AllowLocal: true})
+	deliverDue(t, s, w)
+	if n := len(rec.requests()); n != 0 {
+		t.Fatalf("a delivery under another worker's lease was sent (%d requests)", n)
+	}
+	s.SetClock(func() time.Time { return time.Now().UTC().Add(2 * time.Minute) })
+	deliverDue(t, s, w)
+	got := rec.requests()
+	if len(got) != 1 || got[0].header.Get("webhook-id") != dead.EventID {
+		t.Fatalf("after the lease: %d requests, want 1 with webhook-id %s", len(got), dead.EventID)
+	}
+	var d models.WebhookDelivery
+	s.DB().Take(&d)
+	if d.Status != models.DeliveryDelivered || d.Attempts != 2 {
+		t.Fatalf("delivery %+v, want delivered on its second attempt", d)
+	}
+}
