@@ -38,7 +38,7 @@ func TestFailingEndpointDisabledAndMerchantTold(t *testing.T) {
 		t.Fatalf("endpoint %+v, want disabled after 3 failures", got)
 	}
 	var mail []models.OutboxEmail
-	s.DB().Where("account_id = ? AND kind = ?", sh.account.ID, "webhook_disabled").Find(&mail)
+	s.DB().Where("account_id = ? AND kind = ?", sh.account.ID, models.KindWebhookDisabled).Find(&mail)
 	if len(mail) != 1 || mail[0].To != "owner@example.com" || !strings.Contains(mail[0].Text, srv.URL+"/hook") {
 		t.Fatalf("emails to the merchant %+v, want one naming the endpoint", mail)
 	}

@@ -152,6 +152,9 @@ func (s *Store) countFailure(tx *gorm.DB, endpointID uint64, policy WebhookDisab
 	return writeDisabledEmail(tx, &ep)
 }
 
+// KindWebhookDisabled is the email telling a merchant an endpoint was disabled.
+const KindWebhookDisabled = "webhook_disabled"
+
 // writeDisabledEmail tells the merchant an endpoint was disabled; 0 when
 // the account has no address.
 func writeDisabledEmail(tx *gorm.DB, ep *WebhookEndpoint) (uint64, error) {
@@ -162,7 +165,7 @@ func writeDisabledEmail(tx *gorm.DB, ep *WebhookEndpoint) (uint64, error) {
 	text := fmt.Sprintf("Your webhook endpoint %s was %s, so nothing more is sent to it.\n\n"+
 		"Fix the endpoint, then enable it again under Webhooks in Codecredit; events from now on will be sent. "+
 		"Each failed delivery and its answer are listed there.\n", ep.URL, ep.DisabledReason)
-	row := OutboxEmail{AccountID: acct.ID, Kind: "webhook_disabled", To: acct.Email, ToName: acct.Name, FromName: "Codecredit",
+	row := OutboxEmail{AccountID: acct.ID, Kind: KindWebhookDisabled, To: acct.Email, ToName: acct.Name, FromName: "Codecredit",
 		Subject: "A webhook endpoint was disabled", Text: text, HTML: "<p>" + html.EscapeString(text) + "</p>",
 		Status: EmailQueued, DedupKey: fmt.Sprintf("webhook-disabled:%d:%d", ep.ID, ep.FailingSince.Unix())}
 	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
