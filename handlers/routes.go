@@ -81,6 +81,9 @@ type Deps struct {
 	ConnectOnboarder ConnectOnboarder
 	// Links serves the tracked links, /r/{slug}; nil: no such route.
 	Links *LinkRedirects
+	// WebhooksAllowLocal lets outgoing webhook endpoints be plain http on
+	// localhost or 127.0.0.1 (development deployments only).
+	WebhooksAllowLocal bool
 }
 
 // RegisterProbes installs only /healthz, /readyz and /metrics: what a
@@ -326,6 +329,18 @@ func Register(e *echo.Echo, d Deps) {
 	api.GET("/api-keys", keys.ListAPIKeys)
 	api.POST("/api-keys", keys.CreateAPIKey)
 	api.DELETE("/api-keys/:id", keys.RevokeAPIKey)
+
+	endpoints := &webhookEndpointHandlers{store: d.Store, allowLocal: d.WebhooksAllowLocal}
+	api.GET("/webhook-endpoints", endpoints.ListWebhookEndpoints)
+	api.POST("/webhook-endpoints", endpoints.CreateWebhookEndpoint)
+	api.GET("/webhook-endpoints/:id", endpoints.GetWebhookEndpoint)
+	api.PUT("/webhook-endpoints/:id", endpoints.UpdateWebhookEndpoint)
+	api.DELETE("/webhook-endpoints/:id", endpoints.DeleteWebhookEndpoint)
+	api.POST("/webhook-endpoints/:id/rotate-secret", endpoints.RotateWebhookSecret)
+	api.POST("/webhook-endpoints/:id/test", endpoints.SendTestWebhook)
+	api.GET("/webhook-endpoints/:id/deliveries", endpoints.ListWebhookDeliveries)
+	api.POST("/webhook-endpoints/:id/deliveries/:delivery_id/redeliver", endpoints.RedeliverWebhook)
+	api.GET("/webhook-event-types", endpoints.ListWebhookEventTypes)
 
 	hooks := &webhookHandlers{store: d.Store, platforms: d.Platforms, jobs: d.Jobs, log: d.Logger, now: time.Now,
 		verifier: &webhookVerifier{store: d.Store, appSecrets: d.AppSecrets, now: time.Now}}

@@ -74,24 +74,7 @@ func BenchmarkEngine(b *testing.B) {
 		s := testdb.Postgres(b)
 		sh := newShop(b, s, 4)
 		storeBacklog(b, sh, b.N, "e")
-		var evs []models.WebhookEvent
-		if err := s.DB().Order("id").Find(&evs).Error; err != nil {
-			b.Fatal(err)
-		}
-		next := make(chan *models.WebhookEvent)
-		engineRun(b, s, 4, func() {
-			for ev := range next {
-				o := apiRoute(ev).Order
-				if _, err := s.BookOrderDelivery(context.Background(), ev.ID, ev.ConnectionID, *o); err != nil {
-					b.Error(err)
-				}
-			}
-		}, func() {
-			for i := range evs {
-				next <- &evs[i]
-			}
-			close(next)
-		})
+		engineOneByOne(b, s)
 	})
 	b.Run("batch", func(b *testing.B) {
 		s := testdb.Postgres(b)
@@ -115,6 +98,28 @@ func drainAll(b *testing.B, s *models.Store) func() {
 			}
 		}
 	}
+}
+
+// engineOneByOne books every stored delivery with BookOrderDelivery from
+// 4 callers, as the worker's 4 task slots did, timed by engineRun.
+func engineOneByOne(b *testing.B, s *models.Store) {
+	var evs []models.WebhookEvent
+	if err := s.DB().Order("id").Find(&evs).Error; err != nil {
+		b.Fatal(err)
+	}
+	next := make(chan *models.WebhookEvent)
+	engineRun(b, s, 4, func() {
+		for ev := range next {
+			if _, err := s.BookOrderDelivery(context.Background(), ev.ID, ev.ConnectionID, *apiRoute(ev).Order); err != nil {
+				b.Error(err)
+			}
+		}
+	}, func() {
+		for i := range evs {
+			next <- &evs[i]
+		}
+		close(next)
+	})
 }
 
 // engineRun times callers running book while feed runs, and checks that

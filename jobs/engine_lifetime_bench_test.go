@@ -32,23 +32,7 @@ func BenchmarkEngineLifetime(b *testing.B) {
 			s := testdb.Postgres(b)
 			sh := lifetimeShop(b, s, on)
 			storeBacklog(b, sh, b.N, "e")
-			var evs []models.WebhookEvent
-			if err := s.DB().Order("id").Find(&evs).Error; err != nil {
-				b.Fatal(err)
-			}
-			next := make(chan *models.WebhookEvent)
-			engineRun(b, s, 4, func() {
-				for ev := range next {
-					if _, err := s.BookOrderDelivery(context.Background(), ev.ID, ev.ConnectionID, *apiRoute(ev).Order); err != nil {
-						b.Error(err)
-					}
-				}
-			}, func() {
-				for i := range evs {
-					next <- &evs[i]
-				}
-				close(next)
-			})
+			engineOneByOne(b, s)
 		})
 	}
 }

@@ -52,6 +52,8 @@ type Options struct {
 	PayPal PayPalOptions
 	// PlatformSend configures the sending of Stripe and store-credit runs.
 	PlatformSend PlatformSendOptions
+	// Webhooks configures the delivery of outgoing webhooks.
+	Webhooks WebhookOptions
 }
 
 // withDefaults fills the zero fields of o.
@@ -95,6 +97,9 @@ type Worker struct {
 	paypal *PayPalSender
 	sends  platformSends // Stripe and store-credit runs (worker_payout_platform.go)
 
+	hooks     *Webhooks // outgoing webhooks
+	hooksDone chan struct{}
+
 	mu           sync.Mutex
 	stop         context.CancelFunc
 	stopped      chan struct{}
@@ -114,6 +119,8 @@ func NewWorker(store *models.Store, redisURL string, opts Options) (*Worker, err
 	opts.PayPal.Logger = cmp.Or(opts.PayPal.Logger, w.log)
 	w.paypal = NewPayPalSender(store, opts.PayPal)
 	w.sends = newPlatformSends(store, opts)
+	opts.Webhooks.Logger = cmp.Or(opts.Webhooks.Logger, w.log)
+	w.hooks, w.hooksDone = NewWebhooks(store, client, opts.Webhooks), make(chan struct{})
 	w.emails = NewEmails(store, client, EmailOptions{Mailer: opts.Mailer, AppURL: opts.AppURL, Logger: w.log})
 	w.srv = asynq.NewServerFromRedisClient(client.rdb, asynq.Config{
 		Concurrency:    opts.Concurrency,
@@ -148,6 +155,7 @@ func (w *Worker) Start() error {
 	mux.HandleFunc(TypeEmailSummaries, w.emails.ProcessSummaries)
 	mux.HandleFunc(TypePayPalSend, w.paypal.Process)
 	w.sends.register(mux)
+	mux.HandleFunc(TypeDeliverWebhook, w.hooks.Process)
 	if err := w.srv.Start(mux); err != nil {
 		return fmt.Errorf("jobs: start worker: %w", err)
 	}
@@ -156,6 +164,7 @@ func (w *Worker) Start() error {
 	w.stop, w.stopped = cancel, make(chan struct{})
 	w.mu.Unlock()
 	go w.runPeriodic(ctx, w.stopped)
+	go w.hooks.run(ctx, w.hooksDone)
 	w.drain.start(ctx)
 	w.log.Info("worker started", "concurrency", w.opts.Concurrency,
 		"sweep_every", w.opts.SweepEvery.String(), "approve_every", w.opts.ApproveEvery.String())
@@ -177,6 +186,7 @@ func (w *Worker) shutdown() {
 	if stop != nil {
 		stop()
 		<-stopped
+		<-w.hooksDone
 		w.drain.wait()
 	}
 	if err := w.client.Close(); err != nil {

@@ -121,7 +121,10 @@ func (s *Store) CreateAffiliate(ctx context.Context, accountID uint64, in NewAff
 		if err := emailTaken(tx, accountID, 0, in.Email); err != nil {
 			return err
 		}
-		return tx.Create(a).Error
+		if err := tx.Create(a).Error; err != nil {
+			return err
+		}
+		return emitHooks(tx, nil, s.now(), affiliateHooks(a)...)
 	})
 	if isUniqueViolation(err) {
 		return nil, wrapErr("create affiliate", withField("email", conflictf("email %s is already used by another affiliate", in.Email)))
@@ -168,7 +171,14 @@ func (s *Store) CreateAffiliates(ctx context.Context, accountID uint64, rows []N
 			slices.SortFunc(bad, func(a, b RowError) int { return a.Row - b.Row })
 			return &BulkError{Rows: bad}
 		}
-		return tx.CreateInBatches(out, 200).Error
+		if err := tx.CreateInBatches(out, 200).Error; err != nil {
+			return err
+		}
+		affs := make([]*Affiliate, len(out))
+		for i := range out {
+			affs[i] = &out[i]
+		}
+		return emitHooks(tx, nil, s.now(), affiliateHooks(affs...)...)
 	})
 	if isUniqueViolation(err) {
 		return nil, wrapErr("create affiliates", conflictf("an email of this import was just used by another affiliate; nothing was saved"))

@@ -150,6 +150,9 @@ func (s *Store) bookOrder(tx *gorm.DB, conn *Connection, o *platforms.Order) (*C
 	if err := tx.Create(conv).Error; err != nil {
 		return nil, err
 	}
+	if err := emitHooks(tx, nil, s.now(), conversionHooks(HookConversionCreated, conv)...); err != nil {
+		return nil, err
+	}
 	if lines := conversionLines(o, res); len(lines) > 0 {
 		for i := range lines {
 			lines[i].ConversionID = conv.ID

@@ -87,7 +87,7 @@ func (s *Store) BookEventBatch(ctx context.Context, limit int, route func(*Webho
 			return err
 		}
 		out.Claimed = len(evs)
-		b := &eventBatch{s: s, tx: tx}
+		b := &eventBatch{s: s, tx: tx, hooks: hookTargets{}}
 		return b.book(evs, route, &out)
 	})
 	if err != nil {
@@ -101,6 +101,7 @@ type eventBatch struct {
 	s     *Store
 	tx    *gorm.DB
 	items []*batchItem
+	hooks hookTargets // the accounts' webhook endpoints, looked up once per batch
 }
 
 func (b *eventBatch) book(evs []WebhookEvent, route func(*WebhookEvent) EventRoute, out *EventBatch) error {

@@ -86,9 +86,11 @@ func (b *eventBatch) attribute() error {
 		return err
 	}
 	if entries := accruals(convs); len(entries) > 0 {
-		return b.tx.Create(entries).Error
+		if err := b.tx.Create(entries).Error; err != nil {
+			return err
+		}
 	}
-	return nil
+	return emitHooks(b.tx, b.hooks, b.s.now(), conversionHooks(HookConversionCreated, convs...)...)
 }
 
 // accruals are the ledger entries of conversions that earn commission.

@@ -128,6 +128,9 @@ func manualConversion(conn *Connection, aff *Affiliate, rule *CommissionRule, cu
 
 // bookManual writes the accrual of a conversion added by hand and its audit.
 func (s *Store) bookManual(tx *gorm.DB, conv *Conversion, h HandChange) error {
+	if err := emitHooks(tx, nil, s.now(), conversionHooks(HookConversionCreated, conv)...); err != nil {
+		return err
+	}
 	a := &LedgerAudit{AccountID: conv.AccountID, Action: AuditManual, AffiliateID: *conv.AffiliateID,
 		ConversionID: &conv.ID, Amount: conv.Commission, Currency: conv.Currency}
 	if conv.Commission > 0 {

@@ -168,6 +168,9 @@ func (s *Store) applyRefund(tx *gorm.DB, conv *Conversion, ref *Refund) error {
 	if st, ok := updates["status"].(string); ok {
 		conv.Status = ConversionStatus(st)
 	}
+	if err := s.emitReversal(tx, conv, ref); err != nil {
+		return err
+	}
 	return tx.Model(&Refund{}).Where("id = ?", ref.ID).Updates(map[string]any{"conversion_id": conv.ID, "applied_at": now}).Error
 }
 

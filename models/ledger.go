@@ -90,6 +90,9 @@ func (s *Store) approveMatured(ctx context.Context, accountID uint64) (int64, er
 	var moved int64
 	// Conversions first, then entries: the same lock order as refunds.
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := emitApprovals(tx, accountID, now); err != nil {
+			return err
+		}
 		err := scope(tx.Model(&Conversion{})).Where("status = ? AND approve_at <= ?", ConversionPending, now).
 			Updates(map[string]any{"status": ConversionApproved, "updated_at": now}).Error
 		if err != nil {

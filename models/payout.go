@@ -101,6 +101,10 @@ func (s *Store) payEntries(tx *gorm.DB, aff *Affiliate, currency, reference stri
 	if err := tx.Create(&entry).Error; err != nil {
 		return nil, err
 	}
+	if err := emitHooks(tx, nil, now, hookEvent{accountID: p.AccountID, typ: HookPayoutPaid,
+		key: strconv.FormatUint(p.ID, 10), data: p}); err != nil {
+		return nil, err
+	}
 	if len(convIDs) == 0 {
 		return p, nil
 	}

@@ -68,7 +68,7 @@ func allModels() []any {
 		&SubscriptionState{}, &SubscriptionMovement{}, &CustomerLink{},
 		&PayoutMethodChange{},
 		&PayoutPlatformItem{}, &PayoutRunSkip{}, &StoreCreditCustomer{},
-	}, append(append(EmailModels(), LinkModels()...), ExperimentModels()...)...)
+	}, append(append(append(EmailModels(), LinkModels()...), ExperimentModels()...), WebhookModels()...)...)
 }
 
 // migrationLockKey is the advisory lock that serialises schema changes.

@@ -31,6 +31,7 @@ func registerRoutes(e *echo.Echo, a *app) (closeQueue func(), err error) {
 		Limiter: handlers.NewRedisLimiter(a.redis),
 		Paddle:  a.paddle, Shopify: a.shopify, Stripe: a.stripe, WooCommerce: a.woo, AppURL: a.cfg.AppURL,
 		MetricsToken: a.cfg.MetricsToken, PayPalBaseURL: a.cfg.PayPalBaseURL}
+	d.WebhooksAllowLocal = a.cfg.LocalWebhooks()
 	if err := a.adminDeps(&d, q); err != nil {
 		return nil, err
 	}
@@ -70,6 +71,7 @@ func newWorker(a *app) (worker, error) {
 		AppURL:          a.cfg.AppURL,
 		Periodic:        []func(context.Context) error{reconcile.Run},
 		PayPal:          jobs.PayPalOptions{BaseURL: a.cfg.PayPalBaseURL},
+		Webhooks:        jobs.WebhookOptions{AllowLocal: a.cfg.LocalWebhooks()},
 	})
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import {
   CalculatorIcon, CashDollarIcon, TargetIcon, ChartVerticalIcon, ChartCohortIcon, DiscountIcon, EmailIcon, HomeIcon, OrderIcon, PersonIcon, SettingsIcon,
 } from '@shopify/polaris-icons';
 import { CodeIcon } from '@shopify/polaris-icons';
+import { ConnectIcon } from '@shopify/polaris-icons';
 import { embedded, logout, shop } from './api.js';
 import { useApi } from './hooks.js';
 import { useRoute } from './router.jsx';
@@ -26,6 +27,7 @@ import { Subscriptions } from './pages/Subscriptions.jsx';
 import { Experiments } from './pages/Experiments.jsx';
 import { ExperimentDetail } from './pages/ExperimentDetail.jsx';
 import { Developers } from './pages/Developers.jsx';
+import { Webhooks } from './pages/Webhooks.jsx';
 
 const pages = [
   { url: '/', label: 'Get started', icon: HomeIcon, match: (p) => p === '/' },
@@ -38,6 +40,7 @@ const pages = [
   { url: '/payouts', label: 'Payouts', icon: CashDollarIcon },
   { url: '/emails', label: 'Emails', icon: EmailIcon },
   { url: '/commission', label: 'Commission', icon: CalculatorIcon },
+  { url: '/webhooks', label: 'Webhooks', icon: ConnectIcon },
   { url: '/settings', label: 'Settings', icon: SettingsIcon },
   { url: '/developers', label: 'Developers', icon: CodeIcon },
 ];
@@ -91,6 +94,8 @@ function route(path) {
       return <Emails />;
     case '/commission':
       return <Commission />;
+    case '/webhooks':
+      return <Webhooks />;
     case '/settings':
       return <Settings />;
     case '/developers':
