@@ -108,6 +108,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 		if err := createLedgerListIndexes(tx); err != nil {
 			return fmt.Errorf("models: migrate: %w", err)
 		}
+		if err := migrateSubscriptionRollups(tx); err != nil {
+			return fmt.Errorf("models: migrate: %w", err)
+		}
 		return nil
 	})
 }
