@@ -129,8 +129,8 @@ type rolledFrom struct {
 // rolledTables are the three tables the subscription rollups read.
 func rolledTables(mrr, paying, cohorts, sizes rollupTarget) []rolledTable {
 	const (
-		withLink  = "%[1]s r, subscriptions sub"
-		viaLink   = "subscription_movements r, %[1]s sub"
+		withLink = "%[1]s r, subscriptions sub"
+		viaLink  = "subscription_movements r, %[1]s sub"
 	)
 	return []rolledTable{{
 		name: "subscription_movements", alias: "r",
