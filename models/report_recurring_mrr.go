@@ -94,7 +94,7 @@ func (s *Store) recurringNow(ctx context.Context, acct *Account, q ReportQuery, 
 		Customers   int64
 	}
 	aff, args := affiliateFilter(q, []any{acct.ID})
-	aff, args = affiliateFilter(q, append(args, acct.ID))
+	_, args = affiliateFilter(q, append(args, acct.ID)) // the same filter in the second branch
 	err := s.db.WithContext(ctx).Raw("SELECT affiliate_id, currency, SUM(mrr) AS mrr, SUM(subscriptions) AS subs, "+
 		"COUNT(NULLIF(customer, '')) AS customers FROM paying_customers WHERE account_id = ?"+aff+" GROUP BY 1, 2 "+
 		"UNION ALL SELECT 0, currency, 0, 0, COUNT(DISTINCT NULLIF(customer, '')) FROM paying_customers WHERE account_id = ?"+aff+
