@@ -82,9 +82,9 @@ func affiliateFilter(q ReportQuery, args []any) (string, []any) {
 
 // recurringNow fills in what the subscriptions paying now pay, per
 // affiliate and in total (customers counted once across affiliates),
-// and per other currency, from the paying_customers rollup: each
-// affiliate's rows are its customers, and the account's customers are
-// counted by grouping the same rows by currency (affiliate 0: all).
+// and per other currency, from the paying_affiliates rollup: its
+// affiliate 0 counts the account's customers (for one affiliate, its own
+// customers are the total's).
 func (s *Store) recurringNow(ctx context.Context, acct *Account, q ReportQuery, r *RecurringReport, row func(uint64) *RecurringRow) error {
 	var now []struct {
 		AffiliateID uint64
@@ -94,11 +94,9 @@ func (s *Store) recurringNow(ctx context.Context, acct *Account, q ReportQuery, 
 		Customers   int64
 	}
 	aff, args := affiliateFilter(q, []any{acct.ID})
-	_, args = affiliateFilter(q, append(args, acct.ID)) // the same filter in the second branch
-	err := s.db.WithContext(ctx).Raw("SELECT affiliate_id, currency, SUM(mrr) AS mrr, SUM(subscriptions) AS subs, "+
-		"COUNT(NULLIF(customer, '')) AS customers FROM paying_customers WHERE account_id = ?"+aff+" GROUP BY 1, 2 "+
-		"UNION ALL SELECT 0, currency, 0, 0, COUNT(DISTINCT NULLIF(customer, '')) FROM paying_customers WHERE account_id = ?"+aff+
-		" GROUP BY currency", args...).Scan(&now).Error
+	err := s.db.WithContext(ctx).Raw("SELECT affiliate_id, currency, SUM(mrr) AS mrr, SUM(subscriptions) AS subs, SUM(customers) AS customers "+
+		"FROM paying_affiliates WHERE account_id = ?"+aff+" GROUP BY 1, 2 HAVING SUM(subscriptions) <> 0 OR SUM(customers) <> 0",
+		args...).Scan(&now).Error
 	if err != nil {
 		return err
 	}
@@ -121,6 +119,9 @@ func (s *Store) recurringNow(ctx context.Context, acct *Account, q ReportQuery, 
 		default:
 			a := row(n.AffiliateID)
 			a.MRR, a.ActiveSubscriptions, a.ActiveCustomers = n.MRR, n.Subs, n.Customers
+			if q.AffiliateID != 0 {
+				r.Total.ActiveCustomers = n.Customers
+			}
 			r.Total.MRR += n.MRR
 			r.Total.ActiveSubscriptions += n.Subs
 		}

@@ -147,3 +147,45 @@ func rolledTables(mrr, paying, cohorts, sizes rollupTarget) []rolledTable {
 			{paying, "subscription_states r, %[1]s sub"}, {sizes, "%[1]s sub"}},
 	}}
 }
+
+// PayingAffiliate sums PayingCustomer per affiliate: Subscriptions and
+// MRR, and Customers counts its rows of a known customer. Affiliate 0
+// counts the account's customers paying for any affiliate's
+// subscriptions, each once (PayingAccountCustomer). Row triggers on
+// those two tables keep it, spread over rollupSlots rows per key.
+type PayingAffiliate struct {
+	AccountID     uint64 `gorm:"primaryKey;autoIncrement:false"`
+	Currency      string `gorm:"primaryKey;size:3"`
+	AffiliateID   uint64 `gorm:"primaryKey;autoIncrement:false"`
+	Slot          int    `gorm:"primaryKey;autoIncrement:false"`
+	Subscriptions int64  `gorm:"not null;default:0"`
+	MRR           int64  `gorm:"not null;default:0"`
+	Customers     int64  `gorm:"not null;default:0"`
+}
+
+// PayingAccountCustomer is a known customer paying now for subscriptions
+// brought by Affiliates of the account's affiliates (their PayingCustomer
+// rows).
+type PayingAccountCustomer struct {
+	AccountID  uint64 `gorm:"primaryKey;autoIncrement:false"`
+	Currency   string `gorm:"primaryKey;size:3"`
+	Customer   string `gorm:"primaryKey"`
+	Affiliates int64  `gorm:"not null;default:0"`
+}
+
+// payingSummaries are the rollups kept from rows r of paying_customers
+// (affiliates, customers) and of paying_account_customers (all).
+func payingSummaries(slot string) (affiliates, customers, all rollupTarget) {
+	keys := []string{"account_id", "currency", "affiliate_id", "slot"}
+	sums := []string{"subscriptions", "mrr", "customers"}
+	affiliates = rollupTarget{table: "paying_affiliates", keys: keys, sums: sums,
+		exprs: []string{"r.account_id", "r.currency", "r.affiliate_id", slot},
+		vals:  []string{"r.subscriptions", "r.mrr", "CASE WHEN r.customer <> '' THEN 1 ELSE 0 END"},
+		cond:  "r.affiliate_id IS NOT NULL"}
+	customers = rollupTarget{table: "paying_account_customers", keys: []string{"account_id", "currency", "customer"},
+		exprs: []string{"r.account_id", "r.currency", "r.customer"}, sums: []string{"affiliates"}, vals: []string{"1"},
+		cond: "r.customer <> ''"}
+	all = rollupTarget{table: "paying_affiliates", keys: keys, sums: sums,
+		exprs: []string{"r.account_id", "r.currency", "0", slot}, vals: []string{"0", "0", "1"}, cond: "r.customer <> ''"}
+	return affiliates, customers, all
+}

@@ -12,14 +12,20 @@ import (
 const subscriptionLockBulk = 64
 
 // migrateSubscriptionRollups creates the subscription rollups (MRRMonth,
-// PayingCustomer, CohortMonth, CohortSize) and the triggers that keep
-// them, and fills them from the subscription tables when one is new. As
+// PayingCustomer, CohortMonth, CohortSize, and PayingAffiliate and
+// PayingAccountCustomer kept from PayingCustomer) and the triggers that
+// keep them, and fills them from the subscription tables when one is new
+// (the fill of PayingCustomer fills the two kept from it). As
 // in migrateRollups, the triggers come first, so on PostgreSQL the fill
 // sees every row.
 func migrateSubscriptionRollups(tx *gorm.DB) error {
 	m := tx.Migrator()
-	fresh := !m.HasTable(&MRRMonth{}) || !m.HasTable(&PayingCustomer{}) || !m.HasTable(&CohortMonth{}) || !m.HasTable(&CohortSize{})
-	if err := tx.AutoMigrate(&MRRMonth{}, &PayingCustomer{}, &CohortMonth{}, &CohortSize{}); err != nil {
+	tables := []any{&MRRMonth{}, &PayingCustomer{}, &CohortMonth{}, &CohortSize{}, &PayingAffiliate{}, &PayingAccountCustomer{}}
+	fresh := false
+	for _, t := range tables {
+		fresh = fresh || !m.HasTable(t)
+	}
+	if err := tx.AutoMigrate(tables...); err != nil {
 		return err
 	}
 	pg := tx.Dialector.Name() == "postgres"
@@ -28,7 +34,7 @@ func migrateSubscriptionRollups(tx *gorm.DB) error {
 		month = func(col string) string { return "to_char(" + col + " AT TIME ZONE 'UTC', 'YYYY-MM')" }
 	}
 	mrr, paying, cohorts, sizes := subscriptionRollups(month, rollupSlot(pg))
-	var stmts []string
+	stmts := payingSummaryTriggers(pg, rollupSlot(pg))
 	for _, t := range rolledTables(mrr, paying, cohorts, sizes) {
 		if pg {
 			stmts = append(stmts, postgresSubscriptionTriggers(t)...)
@@ -38,7 +44,7 @@ func migrateSubscriptionRollups(tx *gorm.DB) error {
 	}
 	if fresh {
 		stmts = append(stmts, "DELETE FROM mrr_months", "DELETE FROM paying_customers", "DELETE FROM cohort_months",
-			"DELETE FROM cohort_sizes", mrr.upsert("subscription_movements r, subscriptions sub", ""),
+			"DELETE FROM cohort_sizes", "DELETE FROM paying_affiliates", "DELETE FROM paying_account_customers", mrr.upsert("subscription_movements r, subscriptions sub", ""),
 			cohorts.upsert("subscription_movements r, subscriptions sub", ""),
 			paying.upsert("subscription_states r, subscriptions sub", ""), sizes.upsert("subscriptions sub", ""))
 	}
@@ -123,6 +129,61 @@ func sqliteSubscriptionTriggers(t rolledTable) []string {
 		}
 		out = append(out, "DROP TRIGGER IF EXISTS "+name, "CREATE TRIGGER "+name+" AFTER "+on+" ON "+t.name+" BEGIN\n"+
 			strings.Join(rolledBody(t, op, row("OLD"), row("NEW")), ";\n")+";\nEND")
+	}
+	return out
+}
+
+// payingSummaryTriggers are row-level triggers, on both databases, on
+// paying_customers and paying_account_customers: a row's sums go to its
+// affiliate's PayingAffiliate, a customer's first row to the account's
+// customers and its last row away from them.
+func payingSummaryTriggers(pg bool, slot string) []string {
+	affiliates, customers, all := payingSummaries(slot)
+	const one = "(SELECT 1) one"
+	as := func(rec string, stmts ...string) []string {
+		out := make([]string, len(stmts))
+		for i, q := range stmts {
+			out[i] = strings.ReplaceAll(q, "r.", rec+".")
+		}
+		return out
+	}
+	keep := map[string]map[string][]string{
+		"paying_customers": {
+			"INSERT": as("NEW", affiliates.upsert(one, ""), customers.upsert(one, "")),
+			"UPDATE": append(as("OLD", affiliates.upsert(one, "-"), customers.upsert(one, "-")),
+				append(as("NEW", affiliates.upsert(one, ""), customers.upsert(one, "")),
+					as("OLD", affiliates.prune(one), customers.prune(one))...)...),
+			"DELETE": as("OLD", affiliates.upsert(one, "-"), customers.upsert(one, "-"), affiliates.prune(one), customers.prune(one)),
+		},
+		"paying_account_customers": {
+			"INSERT": as("NEW", all.upsert(one, "")),
+			"DELETE": as("OLD", all.upsert(one, "-"), all.prune(one)),
+		},
+	}
+	var out []string
+	for _, table := range []string{"paying_customers", "paying_account_customers"} {
+		ops := []string{"INSERT", "UPDATE", "DELETE"}
+		if pg {
+			fn := "CREATE OR REPLACE FUNCTION " + table + "_summary() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
+			var on []string
+			for _, op := range ops {
+				if body := keep[table][op]; body != nil {
+					on = append(on, op)
+					fn += "\tIF TG_OP = '" + op + "' THEN\n\t\t" + strings.Join(body, ";\n\t\t") + ";\n\tEND IF;\n"
+				}
+			}
+			out = append(out, fn+"\tRETURN NULL;\nEND $$", "DROP TRIGGER IF EXISTS "+table+"_summary ON "+table,
+				"CREATE TRIGGER "+table+"_summary AFTER "+strings.Join(on, " OR ")+" ON "+table+
+					" FOR EACH ROW EXECUTE FUNCTION "+table+"_summary()")
+			continue
+		}
+		for _, op := range ops {
+			if body := keep[table][op]; body != nil {
+				name := table + "_summary_" + strings.ToLower(op)
+				out = append(out, "DROP TRIGGER IF EXISTS "+name,
+					"CREATE TRIGGER "+name+" AFTER "+op+" ON "+table+" BEGIN\n"+strings.Join(body, ";\n")+";\nEND")
+			}
+		}
 	}
 	return out
 }

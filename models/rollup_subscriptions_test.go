@@ -56,7 +56,7 @@ func TestSubscriptionRollupsMatchTables(t *testing.T) {
 			wg.Wait()
 			checkSubscriptionRollups(t, s)
 		}
-		for _, m := range []any{&models.MRRMonth{}, &models.CohortSize{}} {
+		for _, m := range []any{&models.MRRMonth{}, &models.CohortSize{}, &models.PayingAffiliate{}} {
 			if err := s.DB().Migrator().DropTable(m); err != nil {
 				t.Fatal(err)
 			}
