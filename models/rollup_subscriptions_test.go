@@ -39,21 +39,7 @@ func TestSubscriptionRollupsMatchTables(t *testing.T) {
 			}
 		}
 		if s.IsPostgres() {
-			var wg sync.WaitGroup
-			for g := 0; g < 4; g++ {
-				wg.Add(1)
-				go func(seed int64) {
-					defer wg.Done()
-					r := rand.New(rand.NewSource(seed))
-					for i := 0; i < 150; i++ {
-						if err := w.retry(r); err != nil {
-							t.Error(err)
-							return
-						}
-					}
-				}(int64(200 + g))
-			}
-			wg.Wait()
+			concurrentWriters(t, 200, w.step)
 			checkSubscriptionRollups(t, s)
 		}
 		for _, m := range []any{&models.MRRMonth{}, &models.CohortSize{}, &models.PayingAffiliate{}} {
@@ -160,14 +146,29 @@ func (w *subscriptionWorld) insertMovements(r *rand.Rand, acct, conn uint64, ext
 	return w.s.DB().Create(&ms).Error
 }
 
-// retry runs a step again when PostgreSQL picked it as a deadlock's
-// victim.
-func (w *subscriptionWorld) retry(r *rand.Rand) error {
-	var err error
-	for i := 0; i < 5; i++ {
-		if err = w.step(r); err == nil || !strings.Contains(err.Error(), "deadlock") {
-			return err
-		}
+// concurrentWriters runs step 150 times in each of four goroutines at
+// once (seeded from seed on), again when PostgreSQL picked it as a
+// deadlock's victim.
+func concurrentWriters(t *testing.T, seed int64, step func(*rand.Rand) error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for g := int64(0); g < 4; g++ {
+		wg.Add(1)
+		go func(r *rand.Rand) {
+			defer wg.Done()
+			for i := 0; i < 150; i++ {
+				var err error
+				for try := 0; try < 5; try++ {
+					if err = step(r); err == nil || !strings.Contains(err.Error(), "deadlock") {
+						break
+					}
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}(rand.New(rand.NewSource(seed + g)))
 	}
-	return err
+	wg.Wait()
 }
