@@ -29,7 +29,7 @@ type MRRMonth struct {
 // that an affiliate brought, per currency and customer as the reports
 // know one (stateCustomer; "" when unknown): Subscriptions counts them,
 // MRR is their monthly amounts. A customer paying for nothing leaves no
-// row, and a redacted one leaves under the old key.
+// row; a redacted customer's subscriptions move to the unknown one's.
 type PayingCustomer struct {
 	AccountID     uint64 `gorm:"primaryKey;autoIncrement:false"`
 	Currency      string `gorm:"primaryKey;size:3"`
@@ -164,8 +164,8 @@ type PayingAffiliate struct {
 }
 
 // PayingAccountCustomer is a known customer paying now for subscriptions
-// brought by Affiliates of the account's affiliates (their PayingCustomer
-// rows).
+// the account's affiliates brought: Affiliates counts those affiliates
+// (the customer's PayingCustomer rows).
 type PayingAccountCustomer struct {
 	AccountID  uint64 `gorm:"primaryKey;autoIncrement:false"`
 	Currency   string `gorm:"primaryKey;size:3"`

@@ -15,9 +15,9 @@ const subscriptionLockBulk = 64
 // PayingCustomer, CohortMonth, CohortSize, and PayingAffiliate and
 // PayingAccountCustomer kept from PayingCustomer) and the triggers that
 // keep them, and fills them from the subscription tables when one is new
-// (the fill of PayingCustomer fills the two kept from it). As
-// in migrateRollups, the triggers come first, so on PostgreSQL the fill
-// sees every row.
+// (the fill of PayingCustomer fills the two kept from it). As in
+// migrateRollups, the triggers come first, so on PostgreSQL the fill sees
+// every row.
 func migrateSubscriptionRollups(tx *gorm.DB) error {
 	m := tx.Migrator()
 	tables := []any{&MRRMonth{}, &PayingCustomer{}, &CohortMonth{}, &CohortSize{}, &PayingAffiliate{}, &PayingAccountCustomer{}}
@@ -43,8 +43,10 @@ func migrateSubscriptionRollups(tx *gorm.DB) error {
 		}
 	}
 	if fresh {
-		stmts = append(stmts, "DELETE FROM mrr_months", "DELETE FROM paying_customers", "DELETE FROM cohort_months",
-			"DELETE FROM cohort_sizes", "DELETE FROM paying_affiliates", "DELETE FROM paying_account_customers", mrr.upsert("subscription_movements r, subscriptions sub", ""),
+		for _, t := range []string{"mrr_months", "paying_customers", "cohort_months", "cohort_sizes", "paying_affiliates", "paying_account_customers"} {
+			stmts = append(stmts, "DELETE FROM "+t)
+		}
+		stmts = append(stmts, mrr.upsert("subscription_movements r, subscriptions sub", ""),
 			cohorts.upsert("subscription_movements r, subscriptions sub", ""),
 			paying.upsert("subscription_states r, subscriptions sub", ""), sizes.upsert("subscriptions sub", ""))
 	}
