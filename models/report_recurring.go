@@ -3,8 +3,6 @@ package models
 import (
 	"context"
 	"time"
-
-	"codecredit/platforms"
 )
 
 // The recurring revenue, retention and customer reports of one account,
@@ -111,9 +109,6 @@ type CustomerReport struct {
 	Affiliates []CustomerRow `json:"affiliates"`
 	Total      CustomerRow   `json:"total"`
 }
-
-// paying is the SQL condition of a subscription state that pays now.
-const paying = "st.status IN ('" + platforms.SubscriptionActive + "', '" + platforms.SubscriptionPastDue + "')"
 
 // checkReport checks q's months and affiliate, and returns the account.
 func (s *Store) checkReport(ctx context.Context, accountID uint64, q *ReportQuery) (*Account, error) {

@@ -2,47 +2,9 @@ package models
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"time"
 )
-
-// subscriptionJoin joins a subscription state or movement (alias st or m)
-// to the Subscription linking it to its affiliate (sub).
-const subscriptionJoin = " JOIN subscriptions sub ON sub.connection_id = %[1]s.connection_id AND sub.external_id = %[1]s.external_id"
-
-// stateCustomer is a subscription state's customer: the email in lower
-// case, else the store's customer id; NULL when neither is known.
-const stateCustomer = "CASE WHEN st.customer_email <> '' THEN lower(st.customer_email) " +
-	"WHEN st.customer_id <> '' THEN 'id:' || st.connection_id || ':' || st.customer_id END"
-
-// monthExpr is the dialect's YYYY-MM of a UTC time column.
-func (s *Store) monthExpr(col string) string {
-	if s.IsPostgres() {
-		return "to_char(" + col + " AT TIME ZONE 'UTC', 'YYYY-MM')"
-	}
-	return "substr(" + col + ", 1, 7)"
-}
-
-// monthKey is the dialect's cheapest value naming the UTC month of a time
-// column, to group many rows by; monthOfKey turns a group's key into
-// YYYY-MM. On PostgreSQL, truncating each of 150,000 movements to its
-// month and formatting only the few hundred groups takes about half the
-// time of formatting every movement.
-func (s *Store) monthKey(col string) string {
-	if s.IsPostgres() {
-		return "date_trunc('month', " + col + " AT TIME ZONE 'UTC')"
-	}
-	return "substr(" + col + ", 1, 7)"
-}
-
-// monthOfKey is the YYYY-MM of a monthKey column.
-func (s *Store) monthOfKey(col string) string {
-	if s.IsPostgres() {
-		return "to_char(" + col + ", 'YYYY-MM')"
-	}
-	return col
-}
 
 // RecurringReport returns monthly recurring revenue per affiliate (those
 // with a subscription, most MRR first) and for the account: now, and the
@@ -110,19 +72,19 @@ func reportMonths(q ReportQuery) []RecurringMonth {
 	return out
 }
 
-// affiliateFilter narrows a query on sub to q's affiliate, if any.
+// affiliateFilter narrows a query on a rollup to q's affiliate, if any.
 func affiliateFilter(q ReportQuery, args []any) (string, []any) {
 	if q.AffiliateID == 0 {
 		return "", args
 	}
-	return " AND sub.affiliate_id = ?", append(args, q.AffiliateID)
+	return " AND affiliate_id = ?", append(args, q.AffiliateID)
 }
 
 // recurringNow fills in what the subscriptions paying now pay, per
 // affiliate and in total (customers counted once across affiliates),
-// and per other currency. The subscriptions are joined to their
-// affiliates once; each affiliate's customers and the account's are
-// then counted from the same rows by grouping (affiliate 0: all).
+// and per other currency, from the paying_affiliates rollup: its
+// affiliate 0 counts the account's customers (for one affiliate, its own
+// customers are the total's).
 func (s *Store) recurringNow(ctx context.Context, acct *Account, q ReportQuery, r *RecurringReport, row func(uint64) *RecurringRow) error {
 	var now []struct {
 		AffiliateID uint64
@@ -132,11 +94,8 @@ func (s *Store) recurringNow(ctx context.Context, acct *Account, q ReportQuery, 
 		Customers   int64
 	}
 	aff, args := affiliateFilter(q, []any{acct.ID})
-	err := s.db.WithContext(ctx).Raw("WITH p AS (SELECT sub.affiliate_id, st.currency, "+stateCustomer+" AS customer, st.monthly_amount "+
-		"FROM subscription_states st"+fmt.Sprintf(subscriptionJoin, "st")+" WHERE st.account_id = ? AND "+paying+aff+") "+
-		"SELECT affiliate_id, currency, SUM(mrr) AS mrr, SUM(subs) AS subs, COUNT(customer) AS customers FROM ("+
-		"SELECT affiliate_id, currency, customer, SUM(monthly_amount) AS mrr, COUNT(*) AS subs FROM p GROUP BY 1, 2, 3) a GROUP BY 1, 2 "+
-		"UNION ALL SELECT 0, currency, 0, 0, COUNT(customer) FROM (SELECT DISTINCT currency, customer FROM p) d GROUP BY currency",
+	err := s.db.WithContext(ctx).Raw("SELECT affiliate_id, currency, SUM(mrr) AS mrr, SUM(subscriptions) AS subs, SUM(customers) AS customers "+
+		"FROM paying_affiliates WHERE account_id = ?"+aff+" GROUP BY 1, 2 HAVING SUM(subscriptions) <> 0 OR SUM(customers) <> 0",
 		args...).Scan(&now).Error
 	if err != nil {
 		return err
@@ -160,6 +119,9 @@ func (s *Store) recurringNow(ctx context.Context, acct *Account, q ReportQuery, 
 		default:
 			a := row(n.AffiliateID)
 			a.MRR, a.ActiveSubscriptions, a.ActiveCustomers = n.MRR, n.Subs, n.Customers
+			if q.AffiliateID != 0 {
+				r.Total.ActiveCustomers = n.Customers
+			}
 			r.Total.MRR += n.MRR
 			r.Total.ActiveSubscriptions += n.Subs
 		}
@@ -169,9 +131,9 @@ func (s *Store) recurringNow(ctx context.Context, acct *Account, q ReportQuery, 
 }
 
 // recurringMonths sums the movements in the account's currency per
-// affiliate, month and kind up to q's end: those before q (month "", so
-// that only q's months are formatted) give each affiliate's MRR at its
-// start, those in it the months.
+// affiliate, month and kind up to q's end, from the mrr_months rollup:
+// those before q give each affiliate's MRR at its start, those in it the
+// months.
 func (s *Store) recurringMonths(ctx context.Context, acct *Account, q ReportQuery, row func(uint64) *RecurringRow) (map[uint64]int64, error) {
 	var sums []struct {
 		AffiliateID uint64
@@ -179,11 +141,9 @@ func (s *Store) recurringMonths(ctx context.Context, acct *Account, q ReportQuer
 		Kind        string
 		Delta       int64
 	}
-	aff, args := affiliateFilter(q, []any{q.From, acct.ID, acct.Currency, q.To.AddDate(0, 1, 0)})
-	err := s.db.WithContext(ctx).Raw("SELECT affiliate_id, COALESCE("+s.monthOfKey("mo")+", '') AS month, kind, delta FROM ("+
-		"SELECT sub.affiliate_id, CASE WHEN m.at >= ? THEN "+s.monthKey("m.at")+" END AS mo, m.kind, "+
-		`SUM(m."to" - m."from") AS delta FROM subscription_movements m`+fmt.Sprintf(subscriptionJoin, "m")+
-		" WHERE m.account_id = ? AND m.currency = ? AND m.at < ?"+aff+" GROUP BY 1, 2, 3) g", args...).Scan(&sums).Error
+	aff, args := affiliateFilter(q, []any{acct.ID, acct.Currency, q.To.Format("2006-01")})
+	err := s.db.WithContext(ctx).Raw("SELECT affiliate_id, month, kind, SUM(delta) AS delta FROM mrr_months "+
+		"WHERE account_id = ? AND currency = ? AND month <= ?"+aff+" GROUP BY 1, 2, 3 HAVING SUM(movements) <> 0", args...).Scan(&sums).Error
 	if err != nil {
 		return nil, err
 	}

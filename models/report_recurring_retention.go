@@ -10,38 +10,34 @@ import (
 // a month of q (by q's affiliate, or any), how many were paying at the
 // end of each month since, up to q's last month or this one. A
 // subscription pays from a movement from nothing (new, reactivation)
-// until one to nothing (churn), whatever its currency.
+// until one to nothing (churn), whatever its currency. The cohorts'
+// sizes and monthly changes come from the cohort_sizes and cohort_months
+// rollups.
 func (s *Store) RetentionReport(ctx context.Context, accountID uint64, q ReportQuery) (*RetentionReport, error) {
 	if _, err := s.checkReport(ctx, accountID, &q); err != nil {
 		return nil, wrapErr("retention report", err)
 	}
 	r := &RetentionReport{AffiliateID: q.AffiliateID, From: q.From.Format("2006-01"), To: q.To.Format("2006-01"),
 		Cohorts: []RetentionCohort{}}
-	end := q.To.AddDate(0, 1, 0)
 	var sizes []struct {
 		Cohort string
 		N      int64
 	}
-	aff, args := affiliateFilter(q, []any{accountID, q.From, end})
-	cohort := s.monthExpr("sub.first_paid_at")
-	err := s.db.WithContext(ctx).Raw("SELECT "+cohort+" AS cohort, COUNT(*) AS n FROM subscriptions sub "+
-		"WHERE sub.account_id = ? AND sub.first_paid_at >= ? AND sub.first_paid_at < ?"+aff+" GROUP BY 1 ORDER BY 1", args...).Scan(&sizes).Error
+	aff, args := affiliateFilter(q, []any{accountID, r.From, r.To})
+	err := s.db.WithContext(ctx).Raw("SELECT cohort, SUM(subscriptions) AS n FROM cohort_sizes "+
+		"WHERE account_id = ? AND cohort >= ? AND cohort <= ?"+aff+" GROUP BY 1 HAVING SUM(subscriptions) > 0 ORDER BY 1", args...).Scan(&sizes).Error
 	if err != nil || len(sizes) == 0 {
 		return r, wrapErr("retention report", err)
 	}
 	// Each cohort's change in paying subscriptions per month, from its
 	// subscriptions' first movement on.
-	_, movementArgs := affiliateFilter(q, []any{accountID, q.From, end, end})
+	_, movementArgs := affiliateFilter(q, []any{accountID, r.From, r.To, r.To})
 	var deltas []struct {
 		Cohort, Month string
 		Delta         int64
 	}
-	err = s.db.WithContext(ctx).Raw("SELECT "+s.monthOfKey("c")+" AS cohort, "+s.monthOfKey("mo")+" AS month, delta FROM ("+
-		"SELECT "+s.monthKey("sub.first_paid_at")+" AS c, "+s.monthKey("m.at")+" AS mo, "+
-		`SUM(CASE WHEN m."from" = 0 THEN 1 WHEN m."to" = 0 THEN -1 ELSE 0 END) AS delta `+
-		"FROM subscriptions sub JOIN subscription_movements m ON m.connection_id = sub.connection_id AND m.external_id = sub.external_id "+
-		"WHERE sub.account_id = ? AND sub.first_paid_at >= ? AND sub.first_paid_at < ? AND m.at < ?"+aff+" GROUP BY 1, 2) g",
-		movementArgs...).Scan(&deltas).Error
+	err = s.db.WithContext(ctx).Raw("SELECT cohort, month, SUM(paying) AS delta FROM cohort_months "+
+		"WHERE account_id = ? AND cohort >= ? AND cohort <= ? AND month <= ?"+aff+" GROUP BY 1, 2", movementArgs...).Scan(&deltas).Error
 	if err != nil {
 		return nil, wrapErr("retention report", err)
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -37,21 +36,7 @@ func TestReportRollupsMatchConversions(t *testing.T) {
 			}
 		}
 		if s.IsPostgres() {
-			var wg sync.WaitGroup
-			for g := 0; g < 4; g++ {
-				wg.Add(1)
-				go func(seed int64) {
-					defer wg.Done()
-					r := rand.New(rand.NewSource(seed))
-					for i := 0; i < 150; i++ {
-						if err := w.retry(r); err != nil {
-							t.Error(err)
-							return
-						}
-					}
-				}(int64(100 + g))
-			}
-			wg.Wait()
+			concurrentWriters(t, 100, w.step)
 			checkReportRollups(t, s, w)
 		}
 		for _, m := range []any{&models.AffiliateCustomer{}, &models.AffiliateMonth{}} {
@@ -208,16 +193,4 @@ func (w *rollupWorld) insert(r *rand.Rand, a rollupAccount, aff func() any) erro
 		convs = append(convs, c)
 	}
 	return w.s.DB().Create(&convs).Error
-}
-
-// retry runs a step again when PostgreSQL picked it as a deadlock's
-// victim.
-func (w *rollupWorld) retry(r *rand.Rand) error {
-	var err error
-	for i := 0; i < 5; i++ {
-		if err = w.step(r); err == nil || !strings.Contains(err.Error(), "deadlock") {
-			return err
-		}
-	}
-	return err
 }

@@ -112,6 +112,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 		if err := migrateLinkVisitTotals(tx); err != nil {
 			return fmt.Errorf("models: migrate: %w", err)
 		}
+		if err := migrateSubscriptionRollups(tx); err != nil {
+			return fmt.Errorf("models: migrate: %w", err)
+		}
 		return nil
 	})
 }
