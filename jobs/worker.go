@@ -111,6 +111,7 @@ func NewWorker(store *models.Store, redisURL string, opts Options) (*Worker, err
 	opts.PayPal.Logger = cmp.Or(opts.PayPal.Logger, w.log)
 	w.paypal = NewPayPalSender(store, opts.PayPal)
 	w.emails = NewEmails(store, client, EmailOptions{Mailer: opts.Mailer, AppURL: opts.AppURL, Logger: w.log})
+	w.paypal.opts.Booked = w.emails.NotifyPayouts
 	w.srv = asynq.NewServerFromRedisClient(client.rdb, asynq.Config{
 		Concurrency:    opts.Concurrency,
 		Queues:         map[string]int{opts.Queue: 1},
@@ -245,6 +246,7 @@ func (w *Worker) runHousekeeping(ctx context.Context) {
 	if err := w.paypal.SweepPayPalSends(ctx, w.client); err != nil && ctx.Err() == nil {
 		w.log.Error("queue paypal sends", "error", err)
 	}
+	w.emails.NotifyPayouts(ctx)
 	for _, run := range w.opts.Periodic {
 		if err := run(ctx); err != nil && ctx.Err() == nil {
 			w.log.Error("periodic job", "error", err)

@@ -67,6 +67,7 @@ func allModels() []any {
 		&ConditionRule{}, &ConversionLine{}, &CommissionTier{}, &Product{}, &ProductCollection{},
 		&SubscriptionState{}, &SubscriptionMovement{}, &CustomerLink{},
 		&PayoutMethodChange{},
+		&PayoutRetry{},
 	}, append(EmailModels(), LinkModels()...)...)
 }
 

@@ -13,6 +13,7 @@ const kinds = {
   earnings_summary: 'Earnings summary',
   reversal_notice: 'Commission reversed',
   portal_login: 'Portal sign-in link',
+  payout_notice: 'Payout',
 };
 
 /** A kind of email in words. */
