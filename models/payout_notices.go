@@ -34,7 +34,7 @@ func (s *Store) WritePayoutNotices(ctx context.Context, appURL string, limit int
 	err := s.db.WithContext(ctx).Where("updated_at >= ?", s.now().Add(-payoutNoticeWindow)).
 		Where("state = ? OR (state IN ? AND (platform_state IN ? OR reason LIKE ?))",
 			SendPaid, []string{SendFailed, SendSent}, []string{"UNCLAIMED", "RETURNED"}, "RECEIVER_%").
-		Where("NOT EXISTS (SELECT 1 FROM outbox_emails o WHERE o.account_id = payout_send_items.account_id AND "+
+		Where("NOT EXISTS (SELECT 1 FROM outbox_emails o WHERE o.account_id = payout_send_items.account_id AND " +
 			"o.dedup_key = 'payout-' || payout_send_items.state || ':' || CAST(payout_send_items.payout_id AS TEXT))").
 		Order("payout_id").Limit(limit).Find(&items).Error
 	if err != nil {
