@@ -92,14 +92,18 @@ func (s *Store) writePayoutNotice(tx *gorm.DB, it *PayoutSendItem, accts map[uin
 }
 
 // payoutProblem says, to the affiliate, why a payout did not reach them
-// and what to do.
+// and what to do; email is the (masked) PayPal email it went to, if known.
 func payoutProblem(platformState, reason, email string) (why, action string) {
 	_, msg, _ := strings.Cut(reason, ": ")
+	to := "Your PayPal email"
+	if email != "" {
+		to += " " + email
+	}
 	if platformState == "UNCLAIMED" {
-		return "PayPal is holding it for " + email + ", which has no PayPal account yet.",
+		return "PayPal is holding it: " + strings.ToLower(to[:1]) + to[1:] + " has no PayPal account yet.",
 			"Sign up to PayPal with this email to claim it within 30 days, or update your payout details in your portal."
 	}
-	why = "Your PayPal email " + email + " could not receive the payment"
+	why = to + " could not receive the payment"
 	if msg != "" {
 		why += " (" + strings.TrimSuffix(msg, ".") + ")"
 	}
