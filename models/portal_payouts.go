@@ -38,13 +38,14 @@ func (s *Store) PortalPayouts(ctx context.Context, accountID, affiliateID uint64
 		Currency, Method, Ref string
 		State, PlatformState  string
 		PlatformID, Reason    string
-		SendUpdated           *time.Time
+		RetriedBy             *uint64
 	}
 	err := s.db.WithContext(ctx).Table("payouts AS p").
 		Select("p.paid_at, p.amount, p.currency, p.method, p.reference AS ref, COALESCE(i.state, '') AS state, "+
 			"COALESCE(i.platform_state, '') AS platform_state, COALESCE(i.platform_id, '') AS platform_id, "+
-			"COALESCE(i.reason, '') AS reason").
+			"COALESCE(i.reason, '') AS reason, r.payout_id AS retried_by").
 		Joins("LEFT JOIN payout_send_items AS i ON i.payout_id = p.id AND i.account_id = p.account_id").
+		Joins("LEFT JOIN payout_retries AS r ON r.failed_payout_id = p.id AND r.account_id = p.account_id").
 		Where("p.account_id = ? AND p.affiliate_id = ?", accountID, affiliateID).
 		Order("p.id DESC").Limit(maxPortalPayouts).Scan(&rows).Error
 	if err != nil {
@@ -61,8 +62,11 @@ func (s *Store) PortalPayouts(ctx context.Context, accountID, affiliateID uint64
 		case ItemFailed, ItemReturned, ItemUnclaimed:
 			why, action := payoutProblem(r.PlatformState, r.Reason, "")
 			p.Note = why + " " + strings.TrimSuffix(action, "; the money stays in your balance.")
-			if p.Status != ItemUnclaimed {
-				p.Note = why + " The money is back in your balance: update your payout details below so that the next payment reaches you."
+			switch {
+			case r.RetriedBy != nil:
+				p.Note = why + " It was sent again (see the payout above)."
+			case p.Status != ItemUnclaimed:
+				p.Note = why + " The money is back in your balance: update your payout details under “How you get paid” so that the next payment reaches you."
 			}
 		}
 		out = append(out, p)
