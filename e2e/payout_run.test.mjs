@@ -8,11 +8,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adminURL, launchEmbedded, repo, shootBothWidths, shopAPI, startStack, stopStack, until } from './harness.mjs';
+import { adminURL, freePort, launchEmbedded, repo, shootBothWidths, shopAPI, startStack, stopStack, until } from './harness.mjs';
 
 let stack;
 let browser;
@@ -23,17 +22,6 @@ const affs = {};
 
 const shots = (name) => shootBothWidths(page, `payout-run-${name}`);
 const open = (path) => page.goto(adminURL(stack.appURL, path));
-
-async function freePort() {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => ok(port));
-    });
-  });
-}
 
 /** Starts the PayPal sandbox (items settle every half second); returns its URL. */
 async function startPayPal() {

@@ -14,6 +14,27 @@ import (
 	"codecredit/platforms/paypal/sandbox"
 )
 
+// startPayPalSandbox serves a PayPal sandbox whose items settle at once
+// until the test ends; it returns the sandbox and its URL.
+func startPayPalSandbox(t *testing.T) (*sandbox.Server, string) {
+	sb := sandbox.New(sandbox.Options{SettleAfter: time.Millisecond})
+	srv := httptest.NewServer(sb)
+	t.Cleanup(srv.Close)
+	sb.SetBaseURL(srv.URL)
+	return sb, srv.URL
+}
+
+// payByPayPal makes PayPal the payout method of affiliates (id → email).
+func payByPayPal(t *testing.T, v *env, shop tenant, emails map[uint64]string) {
+	t.Helper()
+	for aff, email := range emails {
+		in := models.PayoutMethodInput{Method: models.PayoutPayPal, PayPalEmail: email}
+		if _, err := v.store.SavePayoutMethod(context.Background(), shop.acct.ID, aff, in, models.ActorAffiliate); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestRunItemsAndRetryThroughHTTP: the merchant lists runs, opens one to
 // each item's status and reason, cannot retry an item whose PayPal account
 // is unchanged, retries it once the details changed (a second retry is
@@ -24,20 +45,13 @@ func TestRunItemsAndRetryThroughHTTP(t *testing.T) {
 	ctx := context.Background()
 	shop, ann, ben := payoutShop(t, v, "Shop")
 	other := v.tenant("Other")
-	sb := sandbox.New(sandbox.Options{SettleAfter: time.Millisecond})
-	srv := httptest.NewServer(sb)
-	defer srv.Close()
-	sb.SetBaseURL(srv.URL)
+	_, sbURL := startPayPalSandbox(t)
 	creds := map[string]string{"client_id": sandbox.DefaultClientID, "secret": sandbox.DefaultSecret}
 	v.must(http.StatusOK, "PUT", "/api/v1/settings/paypal", shop.key, creds, nil)
-	for aff, email := range map[uint64]string{ann.ID: "ann@example.com", ben.ID: "ben+failed@example.com"} {
-		if _, err := v.store.SavePayoutMethod(ctx, shop.acct.ID, aff, models.PayoutMethodInput{Method: models.PayoutPayPal, PayPalEmail: email}, models.ActorAffiliate); err != nil {
-			t.Fatal(err)
-		}
-	}
+	payByPayPal(t, v, shop, map[uint64]string{ann.ID: "ann@example.com", ben.ID: "ben+failed@example.com"})
 	var run models.PayoutRun
 	v.must(http.StatusCreated, "POST", "/api/v1/payouts/runs/paypal", shop.key, map[string]string{"idempotency_key": "paypal-run-1"}, &run)
-	sender := jobs.NewPayPalSender(v.store, jobs.PayPalOptions{BaseURL: srv.URL, PollEvery: time.Millisecond})
+	sender := jobs.NewPayPalSender(v.store, jobs.PayPalOptions{BaseURL: sbURL, PollEvery: time.Millisecond})
 	if err := sender.Send(ctx, run.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -80,9 +94,7 @@ func TestRunItemsAndRetryThroughHTTP(t *testing.T) {
 	if rec := v.call("POST", base+"/retry", shop.key, nil); rec.Code != http.StatusConflict {
 		t.Fatalf("retry with the same PayPal account: %d %s", rec.Code, rec.Body)
 	}
-	if _, err := v.store.SavePayoutMethod(ctx, shop.acct.ID, ben.ID, models.PayoutMethodInput{Method: models.PayoutPayPal, PayPalEmail: "ben@example.com"}, models.ActorAffiliate); err != nil {
-		t.Fatal(err)
-	}
+	payByPayPal(t, v, shop, map[uint64]string{ben.ID: "ben@example.com"})
 	var res models.RetryResult
 	v.must(http.StatusCreated, "POST", base+"/retry", shop.key, nil, &res)
 	if res.Count != 1 || res.Total != got[ben.ID].Amount {
