@@ -40,8 +40,17 @@ type RetryResult struct {
 // run that a retry can fix (RunItem.Retryable), in a new run stored before
 // PayPal is called; the caller queues its send. Nothing to retry is
 // ErrConflict: two requests at once retry each item once, the second finds
-// nothing left.
+// nothing left. An account without PayPal credentials is ErrInvalid.
 func (s *Store) RetryFailedItems(ctx context.Context, accountID, runID uint64) (*RetryResult, error) {
+	if err := first(s.db.WithContext(ctx), &PayoutRun{}, "payout run", "id = ? AND account_id = ?", runID, accountID); err != nil {
+		return nil, wrapErr("retry failed items", err)
+	}
+	if creds, err := s.PayPalCredentials(ctx, accountID); err != nil || creds == nil {
+		if err == nil {
+			err = invalidf("connect PayPal first: enter the client id and secret of your PayPal REST app")
+		}
+		return nil, wrapErr("retry failed items", err)
+	}
 	var res *RetryResult
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if err := s.lockKey(tx, "payout-run", strconv.FormatUint(accountID, 10)); err != nil {
