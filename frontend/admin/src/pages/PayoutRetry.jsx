@@ -1,6 +1,6 @@
 // "Retry failed items": the confirmation, then what was sent again.
 import { useState } from 'react';
-import { BlockStack, DataTable, Modal, Text } from '@shopify/polaris';
+import { BlockStack, InlineStack, Modal, Text } from '@shopify/polaris';
 import { api } from '../api.js';
 import { formatMoney } from '../money.js';
 import { ErrorBanner, useApp } from '../ui.jsx';
@@ -34,8 +34,17 @@ export function RetryModal({ run, items, onClose, onDone }) {
         <BlockStack gap="300">
           <ErrorBanner error={error} />
           <Text as="p">PayPal did not pay these affiliates and their money is back in their balance. Each is paid again once, to the PayPal email they have now, in a new PayPal payment.</Text>
-          <DataTable columnContentTypes={['text', 'text', 'numeric']} headings={['Affiliate', 'Why it failed', 'Was']}
-            rows={items.map((it) => [it.affiliate_name || 'Removed affiliate', reasonParts(it).words || it.platform_status || 'Failed', formatMoney(it.amount, it.currency)])} />
+          <BlockStack gap="200">
+            {items.map((it) => (
+              <InlineStack key={it.payout_id} align="space-between" blockAlign="start" gap="300" wrap={false}>
+                <BlockStack gap="050">
+                  <Text as="span" fontWeight="semibold">{it.affiliate_name || 'Removed affiliate'}</Text>
+                  <Text as="span" tone="subdued" variant="bodySm">{reasonParts(it).words || it.platform_status || 'Failed'}</Text>
+                </BlockStack>
+                <Text as="span" numeric>{formatMoney(it.amount, it.currency)}</Text>
+              </InlineStack>
+            ))}
+          </BlockStack>
           <Text as="p" tone="subdued">The amount sent is each affiliate’s approved balance now, which includes anything approved since.</Text>
         </BlockStack>
       </Modal.Section>
