@@ -36,6 +36,7 @@ func (s *Store) WritePayoutNotices(ctx context.Context, appURL string, limit int
 			SendPaid, []string{SendFailed, SendSent}, []string{"UNCLAIMED", "RETURNED"}, "RECEIVER_%").
 		Where("NOT EXISTS (SELECT 1 FROM outbox_emails o WHERE o.account_id = payout_send_items.account_id AND " +
 			"o.dedup_key = 'payout-' || payout_send_items.state || ':' || CAST(payout_send_items.payout_id AS TEXT))").
+		Where("EXISTS (SELECT 1 FROM affiliates a WHERE a.id = payout_send_items.affiliate_id AND a.account_id = payout_send_items.account_id)").
 		Order("payout_id").Limit(limit).Find(&items).Error
 	if err != nil {
 		return nil, wrapErr("write payout notices", err)
