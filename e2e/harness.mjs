@@ -20,7 +20,7 @@ export const SHOP = 'demo.myshopify.com';
 const children = [];
 
 /** A port nothing listens on now. */
-async function freePort() {
+export async function freePort() {
   return new Promise((ok, fail) => {
     const srv = createServer();
     srv.once('error', fail);

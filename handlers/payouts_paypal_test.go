@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,10 +21,7 @@ func TestPayPalRunThroughHTTP(t *testing.T) {
 	ctx := context.Background()
 	shop, ann, ben := payoutShop(t, v, "Shop")
 	other := v.tenant("Other")
-	sb := sandbox.New(sandbox.Options{SettleAfter: time.Millisecond})
-	srv := httptest.NewServer(sb)
-	defer srv.Close()
-	sb.SetBaseURL(srv.URL)
+	sb, sbURL := startPayPalSandbox(t)
 
 	key := map[string]string{"idempotency_key": "paypal-run-1"}
 	if rec := v.call("POST", "/api/v1/payouts/runs/paypal", shop.key, key); rec.Code != http.StatusBadRequest ||
@@ -45,11 +41,7 @@ func TestPayPalRunThroughHTTP(t *testing.T) {
 	if rec := v.call("GET", "/api/v1/settings/paypal", other.key, nil); strings.Contains(rec.Body.String(), sandbox.DefaultClientID) {
 		t.Fatalf("other tenant sees the PayPal app: %s", rec.Body)
 	}
-	for aff, email := range map[uint64]string{ann.ID: "ann@example.com", ben.ID: "ben+failed@example.com"} {
-		if _, err := v.store.SavePayoutMethod(ctx, shop.acct.ID, aff, models.PayoutMethodInput{Method: models.PayoutPayPal, PayPalEmail: email}, models.ActorAffiliate); err != nil {
-			t.Fatal(err)
-		}
-	}
+	payByPayPal(t, v, shop, map[uint64]string{ann.ID: "ann@example.com", ben.ID: "ben+failed@example.com"})
 	var run models.PayoutRun
 	v.must(http.StatusCreated, "POST", "/api/v1/payouts/runs/paypal", shop.key, key, &run)
 	v.must(http.StatusOK, "POST", "/api/v1/payouts/runs/paypal", shop.key, key, nil)
@@ -60,7 +52,7 @@ func TestPayPalRunThroughHTTP(t *testing.T) {
 	if rec := v.call("GET", path, other.key, nil); rec.Code != http.StatusNotFound {
 		t.Fatalf("other tenant reads the run: %d", rec.Code)
 	}
-	sender := jobs.NewPayPalSender(v.store, jobs.PayPalOptions{BaseURL: srv.URL, PollEvery: time.Millisecond})
+	sender := jobs.NewPayPalSender(v.store, jobs.PayPalOptions{BaseURL: sbURL, PollEvery: time.Millisecond})
 	if err := sender.Send(ctx, run.ID); err != nil {
 		t.Fatal(err)
 	}

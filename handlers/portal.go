@@ -117,6 +117,9 @@ type portalPage struct {
 	Connect       string
 	// LinkStats says, by code, what its tracked link did lately.
 	LinkStats map[string]string
+	// Payouts are the affiliate's payouts; Next what is paid next.
+	Payouts []models.PortalPayout
+	Next    models.PortalNext
 }
 
 // render writes a page; a template error is logged and answered with a
@@ -179,6 +182,10 @@ func (h *PortalHandlers) dashboard(c echo.Context, aff *models.Affiliate, acct *
 		return data, err
 	}
 	data.Email = aff.Email
+	if data.Payouts, err = h.store.PortalPayouts(ctx, aff.AccountID, aff.ID); err != nil {
+		return data, err
+	}
+	data.Next = models.NextPayout(acct, v.Balances)
 	if err := h.trackLinks(c, aff, &data); err != nil {
 		return data, err
 	}

@@ -197,6 +197,9 @@ func Register(e *echo.Echo, d Deps) {
 	pp.queue, _ = d.Jobs.(PayPalQueue)
 	api.POST("/payouts/runs/paypal", pp.StartPayPalRun)
 	api.GET("/payouts/runs/:id/paypal", pp.GetPayPalRun)
+	api.GET("/payouts/runs", pp.ListPayoutRuns)
+	api.GET("/payouts/runs/:id/items", pp.GetRunItems)
+	api.POST("/payouts/runs/:id/retry", pp.RetryFailedItems)
 	api.GET("/settings/paypal", pp.GetPayPalSettings)
 	api.PUT("/settings/paypal", pp.SavePayPalSettings)
 	runs := newPlatformRunHandlers(d) // payouts_platform_routes.go

@@ -58,6 +58,9 @@ type PayPalOptions struct {
 	CallTries int
 	// Logger receives the logs (default slog.Default()).
 	Logger *slog.Logger
+	// Booked, when set, runs after items of a batch are booked (the
+	// worker writes the affiliates' payout notices).
+	Booked func(ctx context.Context)
 }
 
 // PayPalSender sends PayPal payout runs.

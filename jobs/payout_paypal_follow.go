@@ -26,6 +26,9 @@ func (p *PayPalSender) follow(ctx context.Context, client *paypal.Client, plan *
 		if err := p.book(ctx, plan, b, seen); err != nil {
 			return err
 		}
+		if p.opts.Booked != nil {
+			p.opts.Booked(ctx)
+		}
 		done, err := p.store.FinishPayPalSend(ctx, plan.RunID)
 		if err != nil || done {
 			return err

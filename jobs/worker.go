@@ -122,6 +122,7 @@ func NewWorker(store *models.Store, redisURL string, opts Options) (*Worker, err
 	opts.Webhooks.Logger = cmp.Or(opts.Webhooks.Logger, w.log)
 	w.hooks, w.hooksDone = NewWebhooks(store, client, opts.Webhooks), make(chan struct{})
 	w.emails = NewEmails(store, client, EmailOptions{Mailer: opts.Mailer, AppURL: opts.AppURL, Logger: w.log})
+	w.paypal.opts.Booked = w.emails.NotifyPayouts
 	w.srv = asynq.NewServerFromRedisClient(client.rdb, asynq.Config{
 		Concurrency:    opts.Concurrency,
 		Queues:         map[string]int{opts.Queue: 1},
@@ -261,6 +262,7 @@ func (w *Worker) runHousekeeping(ctx context.Context) {
 		w.log.Error("queue paypal sends", "error", err)
 	}
 	w.sends.sweep(ctx, w.client, w.log)
+	w.emails.NotifyPayouts(ctx)
 	for _, run := range w.opts.Periodic {
 		if err := run(ctx); err != nil && ctx.Err() == nil {
 			w.log.Error("periodic job", "error", err)

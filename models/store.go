@@ -67,7 +67,7 @@ func allModels() []any {
 		&ConditionRule{}, &ConversionLine{}, &CommissionTier{}, &Product{}, &ProductCollection{},
 		&SubscriptionState{}, &SubscriptionMovement{}, &CustomerLink{},
 		&PayoutMethodChange{},
-		&PayoutPlatformItem{}, &PayoutRunSkip{}, &StoreCreditCustomer{},
+		&PayoutPlatformItem{}, &PayoutRunSkip{}, &StoreCreditCustomer{}, &PayoutRetry{},
 	}, append(append(append(EmailModels(), LinkModels()...), ExperimentModels()...), WebhookModels()...)...)
 }
 

@@ -83,6 +83,20 @@ type Login struct {
 	Expires   string // "15 minutes"
 }
 
+// Payout is the data of a payout notice: a payout was paid, or could not
+// be paid and needs the affiliate (new payout details, a claim).
+type Payout struct {
+	Program   Program
+	Affiliate Person
+	Amount    string // formatted
+	Method    string // "PayPal"
+	Paid      bool
+	Reason    string // the platform's reason when not paid
+	Action    string // what the affiliate should do when not paid
+	Reference string // the platform's id of the payment
+	PortalURL string
+}
+
 // Sample returns made-up data of kind, for previews and checks.
 func Sample(kind string) (any, error) {
 	p := Program{Name: "Acme Outdoor", SiteURL: "https://acme-outdoor.example"}
@@ -102,6 +116,8 @@ func Sample(kind string) (any, error) {
 		return Reversal{Program: p, Affiliate: a, OrderNumber: "#1042", Code: "JANE15", Amount: "4.20 USD", PortalURL: portal}, nil
 	case KindPortalLogin:
 		return Login{Program: p, Affiliate: a, LinkURL: "https://app.example.com/portal/auth?token=sample", Expires: "15 minutes"}, nil
+	case KindPayoutNotice:
+		return Payout{Program: p, Affiliate: a, Amount: "42.00 USD", Method: "PayPal", Paid: true, Reference: "5UXD2E8A7EBQJ", PortalURL: portal}, nil
 	}
 	return nil, fmt.Errorf("%w: unknown email kind %q", ErrTemplate, kind)
 }

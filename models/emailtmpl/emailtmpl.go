@@ -33,10 +33,11 @@ const (
 	KindEarningsSummary = "earnings_summary" // the periodic earnings summary
 	KindReversalNotice  = "reversal_notice"  // a commission taken back after a refund
 	KindPortalLogin     = "portal_login"     // the magic link to the affiliate portal
+	KindPayoutNotice    = "payout_notice"    // a payout was paid, or needs the affiliate's action
 )
 
 // Kinds lists every kind, in the order the settings show them.
-var Kinds = []string{KindCodeAssignment, KindEarningsSummary, KindReversalNotice, KindPortalLogin}
+var Kinds = []string{KindCodeAssignment, KindEarningsSummary, KindReversalNotice, KindPortalLogin, KindPayoutNotice}
 
 // Size limits: each template source, and each rendered part.
 const (

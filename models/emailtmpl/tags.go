@@ -46,6 +46,12 @@ var kindTags = map[string][]Tag{
 	KindPortalLogin: {tagName, tagFirstName, tagProgram,
 		{Name: "sign_in_link", Description: "the single-use sign-in link", Required: true},
 		{Name: "link_expiry", Description: "how long the link works, such as 15 minutes"}},
+	KindPayoutNotice: {tagName, tagFirstName, tagProgram,
+		{Name: "payout_amount", Description: "the amount of the payout", Required: true},
+		{Name: "payout_method", Description: "how it was sent, such as PayPal"},
+		{Name: "payout_outcome", Description: `"was paid" or "could not be paid"`},
+		{Name: "payout_details", Description: "the payment's reference when paid; otherwise why it was not paid and what to do"},
+		tagPortal},
 }
 
 // Tags lists the merge tags of kind.
@@ -82,6 +88,18 @@ func valuesOf(data any) (map[string]value, Program, error) {
 		v["clawback_note"] = textValue("")
 		if d.Clawback {
 			v["clawback_note"] = textValue("It had already been paid, so it will be deducted from your next payout.")
+		}
+		return v, d.Program, nil
+	case Payout:
+		v := common(d.Program, d.Affiliate, d.PortalURL)
+		v["payout_amount"], v["payout_method"] = textValue(d.Amount), textValue(d.Method)
+		v["payout_outcome"], v["payout_details"] = textValue("was paid"), textValue("Reference: "+d.Reference+".")
+		if d.Reference == "" {
+			v["payout_details"] = textValue("")
+		}
+		if !d.Paid {
+			v["payout_outcome"] = textValue("could not be paid")
+			v["payout_details"] = textValue(strings.TrimSpace(d.Reason + " " + d.Action))
 		}
 		return v, d.Program, nil
 	case Login:

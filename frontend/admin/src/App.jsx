@@ -20,6 +20,7 @@ import { Codes } from './pages/Codes.jsx';
 import { Conversions } from './pages/Conversions.jsx';
 import { ConversionDetail } from './pages/ConversionDetail.jsx';
 import { Payouts } from './pages/Payouts.jsx';
+import { PayoutRunDetail } from './pages/PayoutRunDetail.jsx';
 import { Settings } from './pages/Settings.jsx';
 import { Commission } from './pages/Commission.jsx';
 import { Emails } from './pages/Emails.jsx';
@@ -75,6 +76,8 @@ function route(path) {
   if (conv) return <ConversionDetail id={Number(conv[1])} />;
   const exp = path.match(/^\/experiments\/(\d+)\/?$/);
   if (exp) return <ExperimentDetail id={Number(exp[1])} />;
+  const run = path.match(/^\/payouts\/runs\/(\d+)\/?$/);
+  if (run) return <PayoutRunDetail id={Number(run[1])} />;
   switch (path.replace(/\/$/, '') || '/') {
     case '/dashboard':
       return <Dashboard />;

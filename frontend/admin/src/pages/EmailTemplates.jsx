@@ -11,6 +11,7 @@ const kinds = [
   { label: 'Monthly earnings summary', value: 'earnings_summary' },
   { label: 'Commission reversed (after a refund)', value: 'reversal_notice' },
   { label: 'Portal sign-in link', value: 'portal_login' },
+  { label: 'Payout paid, or needs the affiliate (PayPal)', value: 'payout_notice' },
 ];
 
 /** The event EmailBranding sends when the branding changes, so the preview shows it. */

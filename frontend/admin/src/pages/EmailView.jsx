@@ -14,6 +14,7 @@ const kinds = {
   reversal_notice: 'Commission reversed',
   portal_login: 'Portal sign-in link',
   webhook_disabled: 'Webhook endpoint disabled (to you)',
+  payout_notice: 'Payout',
 };
 
 /** A kind of email in words. */

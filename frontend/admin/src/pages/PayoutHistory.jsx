@@ -1,5 +1,5 @@
 // Payout history: every payout, opening to what it covered.
-import { BlockStack, Button, DataTable, InlineStack, Modal, Text } from '@shopify/polaris';
+import { BlockStack, Button, DataTable, InlineStack, Link, Modal, Text } from '@shopify/polaris';
 import { useApi } from '../hooks.js';
 import { formatMoney } from '../money.js';
 import { ErrorBanner, Loading, formatDate } from '../ui.jsx';
@@ -28,7 +28,10 @@ export function PayoutHistory({ payouts, names, onOpen }) {
           <span>{formatMoney(p.amount, p.currency)}</span>
           {p.carried < 0 && <Text as="span" tone="subdued" variant="bodySm">after {minus(p.carried, p.currency)} carried</Text>}
         </BlockStack>,
-        [p.method, p.reference].filter(Boolean).join(' · ') || '—', period(p),
+        <BlockStack key="m" gap="050">
+          <span>{[p.method, p.reference].filter(Boolean).join(' · ') || '—'}</span>
+          {p.run_id && <Link url={`/payouts/runs/${p.run_id}`}>Run #{p.run_id}: status</Link>}
+        </BlockStack>, period(p),
         <Button key="o" size="slim" variant="plain" onClick={() => onOpen(p.id)}>What it covered</Button>])} />
   );
 }

@@ -1,6 +1,6 @@
 // The Payouts page's tables on a narrow screen: each row stacked, its
 // action on the same line as the affiliate, nothing scrolling sideways.
-import { BlockStack, Button, Divider, InlineStack, Text } from '@shopify/polaris';
+import { BlockStack, Button, Divider, InlineStack, Link, Text } from '@shopify/polaris';
 import { formatMoney } from '../money.js';
 import { formatDate } from '../ui.jsx';
 import { minus, period } from './PayoutHistory.jsx';
@@ -54,8 +54,9 @@ export function CompactPayouts({ payouts, names, onOpen }) {
           <Text as="p" tone="subdued" variant="bodySm" breakWord>
             {[p.method, p.reference].filter(Boolean).join(' · ') || 'No reference'} · orders {period(p)}
           </Text>
-          <InlineStack>
+          <InlineStack gap="400">
             <Button size="slim" variant="plain" onClick={() => onOpen(p.id)}>What it covered</Button>
+            {p.run_id && <Link url={`/payouts/runs/${p.run_id}`}>Run #{p.run_id}: status</Link>}
           </InlineStack>
         </BlockStack>
       ))}

@@ -9,6 +9,7 @@ import { Empty, ErrorBanner, Loading, formatDate, useApp } from '../ui.jsx';
 import { PayoutDetail, PayoutHistory, minus } from './PayoutHistory.jsx';
 import { PayoutRunModal } from './PayoutRun.jsx';
 import { CompactPayouts, CompactReady } from './PayoutRows.jsx';
+import { PayoutRuns } from './PayoutRuns.jsx';
 import { YearEndModal } from './YearEndReport.jsx';
 
 /** The Payouts page. */
@@ -101,6 +102,7 @@ export function Payouts() {
             </BlockStack>
           </Card>
         )}
+        <PayoutRuns />
         <Card>
           <BlockStack gap="200">
             <Text as="h2" variant="headingMd">Paid</Text>
