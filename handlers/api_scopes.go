@@ -23,8 +23,8 @@ var apiAreas = map[string]string{
 	"connections": "connections", "privacy": "connections",
 	"experiments":       "links",
 	"emails":            "emails",
-	"webhook-endpoints": "webhooks",
-	"api-keys":          models.AreaKeys,
+	"webhook-endpoints": "webhooks", "webhook-event-types": "webhooks",
+	"api-keys": models.AreaKeys,
 }
 
 // readOnlyPosts are POST routes that change nothing (previews): a read
