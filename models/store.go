@@ -108,6 +108,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 		if err := createLedgerListIndexes(tx); err != nil {
 			return fmt.Errorf("models: migrate: %w", err)
 		}
+		if err := backfillLinks(tx); err != nil {
+			return fmt.Errorf("models: migrate: links: %w", err)
+		}
 		return nil
 	})
 }
