@@ -53,6 +53,31 @@ func createLinks(tx *gorm.DB, codes []Code) error {
 	return nil
 }
 
+// codeLinksOf returns the links of the account's codes by code id, making
+// any missing one (a code made before codes came with their links).
+func codeLinksOf(tx *gorm.DB, accountID uint64, codes []Code) (map[uint64]Link, error) {
+	ids := make([]uint64, len(codes))
+	for i, c := range codes {
+		ids[i] = c.ID
+	}
+	var have []Link
+	err := tx.Where("account_id = ? AND code_id IN ?", accountID, ids).Find(&have).Error
+	if err == nil && len(have) < len(codes) {
+		if err = createLinks(tx, codes); err == nil {
+			have = have[:0]
+			err = tx.Where("account_id = ? AND code_id IN ?", accountID, ids).Find(&have).Error
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uint64]Link, len(have))
+	for _, l := range have {
+		out[l.CodeID] = l
+	}
+	return out, nil
+}
+
 // withoutLinks keeps the codes that have no link yet.
 func withoutLinks(tx *gorm.DB, codes []Code) ([]Code, error) {
 	have := map[uint64]bool{}

@@ -13,33 +13,17 @@ import (
 // when they are made; this covers a code made before that). A code of
 // another account is left out.
 func (s *Store) EnsureLinks(ctx context.Context, accountID uint64, codeIDs []uint64) (map[uint64]Link, error) {
-	out := map[uint64]Link{}
 	if len(codeIDs) == 0 {
-		return out, nil
+		return map[uint64]Link{}, nil
 	}
 	db := s.db.WithContext(ctx)
-	var have []Link
-	if err := db.Where("account_id = ? AND code_id IN ?", accountID, codeIDs).Find(&have).Error; err != nil {
+	var codes []Code
+	err := db.Select("id", "account_id", "code").Where("account_id = ? AND id IN ?", accountID, codeIDs).Find(&codes).Error
+	if err != nil {
 		return nil, wrapErr("ensure links", err)
 	}
-	if len(have) < len(codeIDs) {
-		var missing []Code
-		err := db.Select("id", "account_id", "code").Where("account_id = ? AND id IN ?", accountID, codeIDs).Find(&missing).Error
-		if err == nil && len(missing) > 0 {
-			err = createLinks(db, missing)
-		}
-		if err == nil {
-			have = have[:0]
-			err = db.Where("account_id = ? AND code_id IN ?", accountID, codeIDs).Find(&have).Error
-		}
-		if err != nil {
-			return nil, wrapErr("ensure links", err)
-		}
-	}
-	for _, l := range have {
-		out[l.CodeID] = l
-	}
-	return out, nil
+	out, err := codeLinksOf(db, accountID, codes)
+	return out, wrapErr("ensure links", err)
 }
 
 // GetCodeLink is the link of one of the account's codes, made on first
