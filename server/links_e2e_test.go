@@ -247,22 +247,7 @@ func TestLinkToStripePaymentLink(t *testing.T) {
 		}
 	})
 	w.step("paying it books a conversion for the affiliate", func(t *testing.T) {
-		resp, err := browser.PostForm(page.Request.URL.String(), url.Values{"promo_code": {page.Request.URL.Query().Get("prefilled_promo_code")},
-			"email": {"payer@example.com"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusCreated {
-			t.Fatalf("pay: %d", resp.StatusCode)
-		}
-		w.waitUntil("conversion", func() bool {
-			var n int64
-			w.store.DB().Model(&models.Conversion{}).Where("account_id = ? AND code_id = ? AND affiliate_id = ?", acct.ID, code.ID, *code.AffiliateID).Count(&n)
-			return n == 1
-		})
-		if r := w.report(key, code.ID); r.Visits != 1 || r.Orders != 1 {
-			t.Fatalf("report %+v", r)
-		}
+		w.payAndCredit(t, browser, page.Request.URL.String(), url.Values{"promo_code": {page.Request.URL.Query().Get("prefilled_promo_code")},
+			"email": {"payer@example.com"}}, key, code)
 	})
 }
