@@ -26,8 +26,8 @@ func (s *Store) EnsureLinks(ctx context.Context, accountID uint64, codeIDs []uin
 	return out, wrapErr("ensure links", err)
 }
 
-// GetCodeLink is the link of one of the account's codes, made on first
-// use; another account's code is ErrNotFound.
+// GetCodeLink is the link of one of the account's codes (made here for a
+// code that has none); another account's code is ErrNotFound.
 func (s *Store) GetCodeLink(ctx context.Context, accountID, codeID uint64) (*Link, error) {
 	if _, err := s.GetCode(ctx, accountID, codeID); err != nil {
 		return nil, wrapErr("get link", err)
