@@ -42,22 +42,23 @@ func (s *Store) UpsertPlatformCodes(ctx context.Context, conn *Connection, codes
 		return 0, nil
 	}
 	// Each chunk's upsert returns every row's id and stored spelling (new
-	// or known), so its codes' links are made without looking them up.
+	// or known), so the codes' links are made without looking them up, in
+	// one statement for all of them.
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		for i := range rows {
+			rows[i].ID = 0 // a try the database rolled back may have set it
+		}
 		for chunk := range slices.Chunk(rows, 500) {
 			err := tx.Clauses(clause.OnConflict{
 				Columns: []clause.Column{{Name: "account_id"}, {Name: "connection_id"}, {Name: "normalized"}},
 				DoUpdates: append(clause.AssignmentColumns([]string{"discount_type", "discount_value", "currency",
 					"once_per_customer", "active", "sync_status", "updated_at"}), keepKnown("platform_id"), keepKnown("platform_code_id")),
 			}, clause.Returning{Columns: []clause.Column{{Name: "id"}, {Name: "code"}}}).Create(&chunk).Error
-			if err == nil {
-				err = createLinks(tx, chunk)
-			}
 			if err != nil {
 				return err
 			}
 		}
-		return nil
+		return createLinks(tx, rows)
 	})
 	return len(rows), wrapErr("upsert platform codes", err)
 }
