@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"time"
-
 )
 
 // EnsureLinks returns the links of the account's codes by code id,
