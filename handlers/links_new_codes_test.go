@@ -69,5 +69,9 @@ func TestNewCodeLinksWorkAtOnce(t *testing.T) {
 		if rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "This link does not exist") {
 			t.Fatalf("an erased code's link: %d", rec.Code)
 		}
+		v.store.DB().Model(&models.Link{}).Where("slug = ?", "gone5").Count(&made)
+		if made != 0 {
+			t.Fatal("the erased code's link is kept, its name taken for good")
+		}
 	})
 }
