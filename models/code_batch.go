@@ -81,7 +81,15 @@ func (s *Store) GenerateBatch(ctx context.Context, accountID uint64, b CodeBatch
 		for _, m := range made {
 			out = append(out, g.row(accountID, m))
 		}
-		return tx.CreateInBatches(out, 200).Error
+		if err := tx.CreateInBatches(out, 200).Error; err != nil {
+			return err
+		}
+		now := s.now()
+		evs := make([]hookEvent, 0, len(out))
+		for i := range out {
+			evs = append(evs, codeAssigned(&out[i], nil, *out[i].AffiliateID, now)...)
+		}
+		return emitHooks(tx, nil, now, evs...)
 	})
 	if isUniqueViolation(err) {
 		return nil, wrapErr("generate batch", conflictf("a generated code was taken meanwhile; nothing was saved, try again"))
