@@ -50,7 +50,7 @@ func (h *linkHandlers) views(c echo.Context, accountID uint64, links []models.Li
 	return out, nil
 }
 
-// GetCodeLink shows a code's link (made on first use): ?from=&to= (days,
+// GetCodeLink shows a code's link: ?from=&to= (days,
 // inclusive) bound its visits.
 func (h *linkHandlers) GetCodeLink(c echo.Context) error {
 	id, err := pathID(c)

@@ -158,23 +158,23 @@ func TestLinkEditAndTenants(t *testing.T) {
 	b, codeB := v.shopWithCode("boots.myshopify.com", "summer10")
 	path := func(c models.Code) string { return fmt.Sprintf("/api/v1/codes/%d/link", c.ID) }
 	var lb struct{ Slug string }
-	v.step("before its link is made a code's address is a 404", func(t *testing.T) {
-		if rec := v.visit("GET", "summer10", "203.0.113.9", browserUA); rec.Code != http.StatusNotFound {
-			t.Fatalf("summer10 before its link: %d", rec.Code)
-		}
-	})
 	v.step("the same code in another account gets the next free slug", func(t *testing.T) {
-		v.must(http.StatusOK, "GET", path(codeA), a.key, nil, nil)
 		v.must(http.StatusOK, "GET", path(codeB), b.key, nil, &lb)
 		if lb.Slug != "summer10-2" {
 			t.Fatalf("slug %q", lb.Slug)
 		}
 	})
-	v.step("a link made after a visit found nothing works a moment later (a miss is not remembered)", func(t *testing.T) {
-		time.Sleep(1100 * time.Millisecond)                          // past missTTL, the second a miss is kept
-		rec := v.visit("HEAD", "summer10", "203.0.113.9", browserUA) // HEAD: redirected, not counted
-		if rec.Code != http.StatusFound || rec.Header().Get("Location") != "https://hats.myshopify.com/discount/SUMMER10?redirect=%2F" {
-			t.Fatalf("summer10 once made: %d %q", rec.Code, rec.Header().Get("Location"))
+	v.step("a link named after a visit found nothing works a moment later (a miss is not remembered)", func(t *testing.T) {
+		if rec := v.visit("HEAD", "boots", "203.0.113.9", browserUA); rec.Code != http.StatusNotFound {
+			t.Fatalf("boots before it is a link's name: %d", rec.Code)
+		}
+		if err := v.store.DB().Model(&models.Link{}).Where("code_id = ?", codeB.ID).Update("slug", "boots").Error; err != nil {
+			t.Fatal(err) // renamed by another process: this one's cache is not told
+		}
+		time.Sleep(1100 * time.Millisecond)                       // past missTTL, the second a miss is kept
+		rec := v.visit("HEAD", "boots", "203.0.113.9", browserUA) // HEAD: redirected, not counted
+		if rec.Code != http.StatusFound || rec.Header().Get("Location") != "https://boots.myshopify.com/discount/summer10?redirect=%2F" {
+			t.Fatalf("boots once named: %d %q", rec.Code, rec.Header().Get("Location"))
 		}
 	})
 	v.step("a renamed link with a landing path works at once; its old name stops", func(t *testing.T) {
@@ -191,7 +191,7 @@ func TestLinkEditAndTenants(t *testing.T) {
 		}
 	})
 	v.step("a taken or malformed name, or a landing path off the store, changes nothing", func(t *testing.T) {
-		for _, in := range []map[string]string{{"slug": "summer10-2"}, {"slug": "no spaces"}, {"slug": ""},
+		for _, in := range []map[string]string{{"slug": "BOOTS"}, {"slug": "no spaces"}, {"slug": ""},
 			{"landing_path": "https://evil.example/"}, {"landing_path": "//evil.example"}} {
 			rec := v.call("PUT", path(codeA), a.key, in)
 			if rec.Code != http.StatusConflict && rec.Code != http.StatusBadRequest {

@@ -23,8 +23,8 @@ var linkVisits = promauto.NewCounterVec(prometheus.CounterOpts{
 // How long a resolved slug is served from memory. An edit made through
 // this process is seen at once; one made through another process within
 // slugTTL (a renamed slug keeps working that long there).
-// An unknown slug is remembered for missTTL only, so a link made a moment
-// ago (links are made when a code is first shown) works at once.
+// An unknown slug is remembered for missTTL only, so a link renamed a
+// moment ago works at once (a code's link is made with the code).
 const (
 	slugTTL      = 30 * time.Second
 	missTTL      = time.Second

@@ -98,7 +98,7 @@ func TestSendEmailDelivers(t *testing.T) {
 		t.Fatalf("to %v subject %q", r.To, r.Subject)
 	}
 	for _, part := range []string{r.Text, r.HTML} {
-		for _, want := range []string{"JANE15", "15% off", "https://acme.myshopify.com/discount/JANE15", appURL + "/portal/"} {
+		for _, want := range []string{"JANE15", "15% off", "https://acme.myshopify.com/discount/JANE15", appURL + "/portal/", appURL + "/r/jane15"} {
 			if !strings.Contains(part, want) {
 				t.Errorf("a part misses %q:\n%s", want, part)
 			}

@@ -58,8 +58,8 @@ func (s *Store) PreviewSample(ctx context.Context, accountID uint64, b CodeBatch
 
 // GenerateBatch makes and saves one code per affiliate (source generated),
 // unique in the account and the batch, and ties them to the chosen store
-// (pending until pushed there). Every listed affiliate must be one of the
-// account's, active, and listed once.
+// (pending until pushed there), each with its tracked link. Every listed
+// affiliate must be one of the account's, active, and listed once.
 func (s *Store) GenerateBatch(ctx context.Context, accountID uint64, b CodeBatch) ([]Code, error) {
 	out := []Code{}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
@@ -82,6 +82,9 @@ func (s *Store) GenerateBatch(ctx context.Context, accountID uint64, b CodeBatch
 			out = append(out, g.row(accountID, m))
 		}
 		if err := tx.CreateInBatches(out, 200).Error; err != nil {
+			return err
+		}
+		if err := createLinks(tx, out); err != nil {
 			return err
 		}
 		now := s.now()

@@ -134,7 +134,8 @@ func assignableAffiliate(tx *gorm.DB, accountID, affiliateID uint64) (*Affiliate
 
 // CreateManualCode saves a code typed by the merchant, not tied to a
 // platform store (ConnectionID 0). A code the account already has, in any
-// store and in any case, is ErrConflict.
+// store and in any case, is ErrConflict. The code's tracked link is made
+// with it.
 func (s *Store) CreateManualCode(ctx context.Context, accountID uint64, in NewCode) (*Code, error) {
 	text, err := checkCodeText(in.Code)
 	if err != nil {
@@ -161,7 +162,10 @@ func (s *Store) CreateManualCode(ctx context.Context, accountID uint64, in NewCo
 		if err := codeTaken(tx, accountID, c.Normalized); err != nil {
 			return err
 		}
-		if err := tx.Create(c).Error; err != nil || c.AffiliateID == nil {
+		if err := tx.Create(c).Error; err != nil {
+			return err
+		}
+		if err := createLinks(tx, []Code{*c}); err != nil || c.AffiliateID == nil {
 			return err
 		}
 		return emitHooks(tx, nil, s.now(), codeAssigned(c, nil, *c.AffiliateID, s.now())...)

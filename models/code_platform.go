@@ -7,6 +7,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,7 +20,8 @@ import (
 // UpsertPlatformCodes records codes as the platform holds them: new ones
 // are added as imported, known ones get the platform's ids, discount and
 // active flag. Their affiliate and source are never touched, so importing
-// again is idempotent. It returns how many codes it saw.
+// again is idempotent. A new code gets its tracked link at once. It
+// returns how many codes it saw.
 func (s *Store) UpsertPlatformCodes(ctx context.Context, conn *Connection, codes []platforms.DiscountCode) (int, error) {
 	rows := make([]Code, 0, len(codes))
 	seen := map[string]bool{}
@@ -39,11 +41,25 @@ func (s *Store) UpsertPlatformCodes(ctx context.Context, conn *Connection, codes
 	if len(rows) == 0 {
 		return 0, nil
 	}
-	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
-		Columns: []clause.Column{{Name: "account_id"}, {Name: "connection_id"}, {Name: "normalized"}},
-		DoUpdates: append(clause.AssignmentColumns([]string{"discount_type", "discount_value", "currency",
-			"once_per_customer", "active", "sync_status", "updated_at"}), keepKnown("platform_id"), keepKnown("platform_code_id")),
-	}).CreateInBatches(rows, 500).Error
+	// Each chunk's upsert returns every row's id and stored spelling (new
+	// or known), so the codes' links are made without looking them up, in
+	// one statement for all of them.
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		for i := range rows {
+			rows[i].ID = 0 // a try the database rolled back may have set it
+		}
+		for chunk := range slices.Chunk(rows, 500) {
+			err := tx.Clauses(clause.OnConflict{
+				Columns: []clause.Column{{Name: "account_id"}, {Name: "connection_id"}, {Name: "normalized"}},
+				DoUpdates: append(clause.AssignmentColumns([]string{"discount_type", "discount_value", "currency",
+					"once_per_customer", "active", "sync_status", "updated_at"}), keepKnown("platform_id"), keepKnown("platform_code_id")),
+			}, clause.Returning{Columns: []clause.Column{{Name: "id"}, {Name: "code"}}}).Create(&chunk).Error
+			if err != nil {
+				return err
+			}
+		}
+		return createLinks(tx, rows)
+	})
 	return len(rows), wrapErr("upsert platform codes", err)
 }
 

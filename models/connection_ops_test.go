@@ -78,11 +78,24 @@ func TestShopRedactErasesTheShop(t *testing.T) {
 		if err := s.AddLinkVisits(ctx, []models.LinkVisits{{AccountID: conn.AccountID, LinkID: links[code.ID].ID, Day: time.Now(), Visits: 3}}); err != nil {
 			t.Fatal(err)
 		}
+		// Tables added since the erasure was written go too: an outgoing
+		// webhook endpoint whose delivery of the order's conversion was tried.
+		if _, err := s.CreateWebhookEndpoint(ctx, conn.AccountID, models.WebhookEndpointInput{URL: "https://hooks.example.com/cc",
+			Events: []string{models.HookConversionCreated}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AttributeOrder(ctx, conn.ID, platforms.Order{ExternalID: "2", Codes: []string{"ann10"}, Currency: "USD",
+			Subtotal: 2000, CustomerEmail: "d@example.com", PlacedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		if n := s.DB().Exec("INSERT INTO webhook_attempts (delivery_id, endpoint_id, attempt, status_code) SELECT id, endpoint_id, 1, 500 FROM webhook_deliveries").RowsAffected; n != 1 {
+			t.Fatalf("%d webhook deliveries of the order, want 1", n)
+		}
 		if err := s.RedactShop(ctx, conn.ID); err != nil {
 			t.Fatal(err)
 		}
 		for _, m := range []any{&models.Account{}, &models.Affiliate{}, &models.Code{}, &models.Conversion{}, &models.LedgerEntry{}, &models.Connection{},
-			&models.Link{}, &models.LinkVisitDay{}} {
+			&models.Link{}, &models.LinkVisitDay{}, &models.WebhookEndpoint{}, &models.WebhookDelivery{}, &models.WebhookAttempt{}} {
 			var n int64
 			s.DB().Model(m).Count(&n)
 			if n != 0 {

@@ -130,6 +130,12 @@ func (s *Store) RedactShop(ctx context.Context, connID uint64) error {
 
 func deleteConnectionData(tx *gorm.DB, conn *Connection) error {
 	convs := tx.Model(&Conversion{}).Select("id").Where("connection_id = ?", conn.ID)
+	codes := tx.Model(&Code{}).Select("id").Where("connection_id = ?", conn.ID)
+	links := tx.Model(&Link{}).Select("id").Where("code_id IN (?)", codes)
+	var exps []uint64
+	if err := tx.Model(&ExperimentVariant{}).Where("code_id IN (?)", codes).Distinct().Pluck("experiment_id", &exps).Error; err != nil {
+		return err
+	}
 	steps := []*gorm.DB{
 		tx.Where("conversion_id IN (?)", convs).Delete(&LedgerEntry{}),
 		tx.Where("conversion_id IN (?)", convs).Delete(&LedgerAudit{}),
@@ -139,6 +145,12 @@ func deleteConnectionData(tx *gorm.DB, conn *Connection) error {
 		tx.Where("connection_id = ?", conn.ID).Delete(&Refund{}),
 		tx.Where("connection_id = ?", conn.ID).Delete(&Subscription{}),
 		tx.Where("connection_id = ?", conn.ID).Delete(&Conversion{}),
+		// The codes' links and their counts, and experiments among them.
+		tx.Where("link_id IN (?)", links).Delete(&LinkVisitDay{}),
+		tx.Where("code_id IN (?)", codes).Delete(&Link{}),
+		tx.Where("experiment_id IN (?)", exps).Delete(&ExperimentVisitDay{}),
+		tx.Where("id IN (?)", exps).Delete(&Experiment{}),
+		tx.Where("experiment_id NOT IN (?)", tx.Model(&Experiment{}).Select("id")).Delete(&ExperimentVariant{}),
 		tx.Where("connection_id = ?", conn.ID).Delete(&Code{}),
 		tx.Where("connection_id = ?", conn.ID).Delete(&WebhookEvent{}),
 		tx.Where("connection_id = ?", conn.ID).Delete(&DataRequest{}),
@@ -157,17 +169,23 @@ func deleteConnectionData(tx *gorm.DB, conn *Connection) error {
 	return nil
 }
 
+// deleteAccount erases an account whole: every table of the schema that
+// has an account_id column (so a table added later is erased too), the
+// rows that hang off another row (conversion lines, webhook attempts)
+// first, the account last. The report rollups follow by their triggers.
 func deleteAccount(tx *gorm.DB, accountID uint64) error {
 	convs := tx.Model(&Conversion{}).Select("id").Where("account_id = ?", accountID)
 	if err := tx.Where("conversion_id IN (?)", convs).Delete(&ConversionLine{}).Error; err != nil {
 		return err
 	}
-	tables := append([]any{&LedgerAudit{}, &LedgerEntry{}, &Payout{}, &PayoutRun{}, &RefundUndo{}, &Refund{}, &Subscription{}, &Conversion{}, &LinkVisitDay{}, &LinkCheckout{}, &Link{}, &Code{},
-		&CommissionRule{}, &ConditionRule{}, &CommissionTier{}, &ProductCollection{}, &Product{},
-		&SubscriptionMovement{}, &SubscriptionState{}, &CustomerLink{},
-		&WebhookEvent{}, &DataRequest{}, &APIKey{}, &Connection{}, &PayoutDetails{}, &PayoutMethodChange{},
-		&PayoutSendItem{}, &PayoutSend{}, &PayPalAccount{}, &PayPalEvent{}}, EmailModels()...)
-	for _, m := range append(tables, &Affiliate{}) {
+	deliveries := tx.Model(&WebhookDelivery{}).Select("id").Where("account_id = ?", accountID)
+	if err := tx.Where("delivery_id IN (?)", deliveries).Delete(&WebhookAttempt{}).Error; err != nil {
+		return err
+	}
+	for _, m := range allModels() {
+		if _, isAccount := m.(*Account); isAccount || !tx.Migrator().HasColumn(m, "account_id") {
+			continue
+		}
 		if err := tx.Where("account_id = ?", accountID).Delete(m).Error; err != nil {
 			return err
 		}

@@ -188,8 +188,16 @@ func assignmentData(tx *gorm.DB, acct *Account, aff *Affiliate, codes []Code, li
 	}
 	d := emailtmpl.Assignment{Program: program(acct, links.set), Affiliate: person(aff),
 		Commission: CommissionTerms(rule), PortalURL: PortalURL(appURL)}
+	tracked, err := codeLinksOf(tx, acct.ID, codes)
+	if err != nil {
+		return d, err
+	}
 	for _, c := range codes {
-		d.Codes = append(d.Codes, links.code(c))
+		ec := links.code(c)
+		if l, ok := tracked[c.ID]; ok && appURL != "" {
+			ec.TrackedLink = LinkURL(appURL, l.Slug)
+		}
+		d.Codes = append(d.Codes, ec)
 	}
 	return d, nil
 }

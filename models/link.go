@@ -48,6 +48,9 @@ type LinkCheckout struct {
 // LinkModels are the tables of tracked links, for the migration list.
 func LinkModels() []any { return []any{&Link{}, &LinkVisitDay{}, &LinkCheckout{}} }
 
+// LinkURL is the address of the link named slug: APP_URL/r/{slug}.
+func LinkURL(appURL, slug string) string { return strings.TrimRight(appURL, "/") + "/r/" + slug }
+
 // maxSlug is the longest slug.
 const maxSlug = 64
 

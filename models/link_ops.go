@@ -2,89 +2,29 @@ package models
 
 import (
 	"context"
-	"errors"
-	"strconv"
 	"time"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // EnsureLinks returns the links of the account's codes by code id,
-// making the missing ones with their default slug (the code in lower
-// case; "-2", "-3"… when another code, in this account or another, has
-// it). A code of another account is left out.
+// making any missing one with its default slug (codes get their link
+// when they are made; this covers a code made before that). A code of
+// another account is left out.
 func (s *Store) EnsureLinks(ctx context.Context, accountID uint64, codeIDs []uint64) (map[uint64]Link, error) {
-	out := map[uint64]Link{}
 	if len(codeIDs) == 0 {
-		return out, nil
+		return map[uint64]Link{}, nil
 	}
 	db := s.db.WithContext(ctx)
-	var have []Link
-	if err := db.Where("account_id = ? AND code_id IN ?", accountID, codeIDs).Find(&have).Error; err != nil {
+	var codes []Code
+	err := db.Select("id", "account_id", "code").Where("account_id = ? AND id IN ?", accountID, codeIDs).Find(&codes).Error
+	if err != nil {
 		return nil, wrapErr("ensure links", err)
 	}
-	for _, l := range have {
-		out[l.CodeID] = l
-	}
-	var missing []Code
-	if len(have) < len(codeIDs) {
-		err := db.Select("id", "code").Where("account_id = ? AND id IN ?", accountID, codeIDs).Find(&missing).Error
-		if err != nil {
-			return nil, wrapErr("ensure links", err)
-		}
-	}
-	for _, c := range missing {
-		if _, ok := out[c.ID]; ok {
-			continue
-		}
-		l, err := s.createLink(ctx, accountID, c)
-		if err != nil {
-			return nil, wrapErr("ensure links", err)
-		}
-		out[c.ID] = *l
-	}
-	return out, nil
+	out, err := codeLinksOf(db, accountID, codes)
+	return out, wrapErr("ensure links", err)
 }
 
-// createLink inserts a code's link under the first free default slug; a
-// link made meanwhile by another request is returned as it is.
-func (s *Store) createLink(ctx context.Context, accountID uint64, c Code) (*Link, error) {
-	base := DefaultSlug(c.Code)
-	db := s.db.WithContext(ctx)
-	for n := 1; n < 1000; n++ {
-		slug := base
-		if n > 1 {
-			slug = base + "-" + strconv.Itoa(n)
-		}
-		if taken, err := s.experimentSlugTaken(ctx, slug); err != nil || taken {
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
-		l := Link{AccountID: accountID, CodeID: c.ID, Slug: slug}
-		res := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&l)
-		if res.Error != nil {
-			return nil, res.Error
-		}
-		if res.RowsAffected == 1 {
-			return &l, nil
-		}
-		var got Link
-		err := db.Where("code_id = ?", c.ID).Take(&got).Error
-		if err == nil {
-			return &got, nil
-		}
-		if !errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, err
-		}
-	}
-	return nil, conflictf("no free link name for code %s", c.Code)
-}
-
-// GetCodeLink is the link of one of the account's codes, made on first
-// use; another account's code is ErrNotFound.
+// GetCodeLink is the link of one of the account's codes (made here for a
+// code that has none); another account's code is ErrNotFound.
 func (s *Store) GetCodeLink(ctx context.Context, accountID, codeID uint64) (*Link, error) {
 	if _, err := s.GetCode(ctx, accountID, codeID); err != nil {
 		return nil, wrapErr("get link", err)

@@ -98,7 +98,7 @@ func TestAssignmentEmailsOnePerAffiliate(t *testing.T) {
 			t.Fatalf("email = %+v", e)
 		}
 		for _, want := range []string{"ANN10", "ANN20", "https://acme.myshopify.com/discount/ANN10", "15% off",
-			"10% of each order", "https://app.example.com/portal/"} {
+			"10% of each order", "https://app.example.com/portal/", "https://app.example.com/r/ann10", "https://app.example.com/r/ann20"} {
 			if !strings.Contains(e.Text, want) || !strings.Contains(e.HTML, want) {
 				t.Errorf("Ann's email misses %q:\n%s", want, e.Text)
 			}

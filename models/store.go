@@ -115,6 +115,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 		if err := migrateSubscriptionRollups(tx); err != nil {
 			return fmt.Errorf("models: migrate: %w", err)
 		}
+		if err := backfillLinks(tx); err != nil {
+			return fmt.Errorf("models: migrate: links: %w", err)
+		}
 		return nil
 	})
 }

@@ -19,10 +19,13 @@ import (
 	"codecredit/models"
 	"codecredit/models/testdb"
 	"codecredit/platforms"
+	paddlesandbox "codecredit/platforms/paddle/sandbox"
 	"codecredit/platforms/shopify"
 	"codecredit/platforms/shopify/sandbox"
 	"codecredit/platforms/stripe"
 	stripesandbox "codecredit/platforms/stripe/sandbox"
+	"codecredit/platforms/woocommerce"
+	woosandbox "codecredit/platforms/woocommerce/sandbox"
 )
 
 // linkWorld is the app (web, worker and visit counter, on real PostgreSQL
@@ -33,6 +36,11 @@ type linkWorld struct {
 	stripeAt string // where the Stripe sandbox answers
 	counter  *handlers.VisitCounter
 	shopAt   string // where the Shopify sandbox answers
+	paddleSB *paddlesandbox.Server
+	payAt    string // where the Paddle sandbox's hosted checkouts answer
+	woo      *woocommerce.Adapter
+	wooSB    *woosandbox.Server
+	wooAt    string // where the WooCommerce sandbox answers
 }
 
 func newLinkWorld(t *testing.T) *linkWorld {
@@ -58,7 +66,8 @@ func newLinkWorld(t *testing.T) *linkWorld {
 	sh := shopify.New(shopify.Config{APIKey: sandbox.DefaultAPIKey, APISecret: sandbox.DefaultAPISecret, AppURL: w.app.URL, BaseURL: shopBase})
 	st := stripe.New(stripe.Config{ClientID: stripesandbox.DefaultClientID, SecretKey: stripesandbox.DefaultPlatformKey,
 		WebhookSecret: secret, AppURL: w.app.URL, BaseURL: stripeSrv.URL, Logger: quiet()})
-	plats := map[string]platforms.Platform{platforms.Shopify: sh, platforms.Stripe: st}
+	pd := w.startPaddleAndWoo()
+	plats := map[string]platforms.Platform{platforms.Shopify: sh, platforms.Stripe: st, platforms.Paddle: pd, platforms.WooCommerce: w.woo}
 	client, err := jobs.NewClient(redisURL, queue)
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +80,7 @@ func newLinkWorld(t *testing.T) *linkWorld {
 	w.counter.KeyPrefix = queue + ":"
 	handlers.Register(e, handlers.Deps{Store: w.store, Jobs: client, Logger: quiet(), Platforms: plats, AppURL: w.app.URL,
 		AppSecrets: map[string][]byte{platforms.Shopify: []byte(sandbox.DefaultAPISecret), platforms.Stripe: []byte(secret)},
-		Nonces:     handlers.NewRedisNonces(rdb), Shopify: sh, Stripe: st,
+		Nonces:     handlers.NewRedisNonces(rdb), Shopify: sh, Stripe: st, Paddle: pd,
 		Links: handlers.NewLinkRedirects(w.store, w.counter, handlers.LinkOptions{ShopifyStorefront: shopBase})})
 	worker, err := jobs.NewWorker(w.store, redisURL, jobs.Options{Queue: queue, Platforms: plats, Logger: quiet(),
 		SweepEvery: time.Second, SweepAge: 2 * time.Second})
@@ -238,22 +247,7 @@ func TestLinkToStripePaymentLink(t *testing.T) {
 		}
 	})
 	w.step("paying it books a conversion for the affiliate", func(t *testing.T) {
-		resp, err := browser.PostForm(page.Request.URL.String(), url.Values{"promo_code": {page.Request.URL.Query().Get("prefilled_promo_code")},
-			"email": {"payer@example.com"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusCreated {
-			t.Fatalf("pay: %d", resp.StatusCode)
-		}
-		w.waitUntil("conversion", func() bool {
-			var n int64
-			w.store.DB().Model(&models.Conversion{}).Where("account_id = ? AND code_id = ? AND affiliate_id = ?", acct.ID, code.ID, *code.AffiliateID).Count(&n)
-			return n == 1
-		})
-		if r := w.report(key, code.ID); r.Visits != 1 || r.Orders != 1 {
-			t.Fatalf("report %+v", r)
-		}
+		w.payAndCredit(t, browser, page.Request.URL.String(), url.Values{"promo_code": {page.Request.URL.Query().Get("prefilled_promo_code")},
+			"email": {"payer@example.com"}}, key, code)
 	})
 }

@@ -31,6 +31,9 @@ type Code struct {
 	// customer need not type it.
 	Link      string
 	AutoApply bool
+	// TrackedLink is the code's tracked link (APP_URL/r/{slug}): it counts
+	// the visit, then sends on to the store the way Link does.
+	TrackedLink string
 }
 
 // Assignment is the data of a code-assignment email.
@@ -105,7 +108,8 @@ func Sample(kind string) (any, error) {
 	switch kind {
 	case KindCodeAssignment:
 		return Assignment{Program: p, Affiliate: a, PortalURL: portal,
-			Codes: []Code{{Code: "JANE15", Discount: "15% off", Link: "https://acme-outdoor.example/discount/JANE15", AutoApply: true},
+			Codes: []Code{{Code: "JANE15", Discount: "15% off", Link: "https://acme-outdoor.example/discount/JANE15", AutoApply: true,
+				TrackedLink: "https://app.example.com/r/jane15"},
 				{Code: "JANESHIP", Discount: "free shipping", Link: "https://acme-outdoor.example"}},
 			Commission: "10% of each order's subtotal (after discounts, before tax and shipping)"}, nil
 	case KindEarningsSummary:

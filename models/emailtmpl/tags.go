@@ -160,9 +160,23 @@ func codesValue(codes []Code, p Program) value {
 		fmt.Fprintf(&t, "%s: %s", c.Code, c.Discount)
 		fmt.Fprintf(&h, `<tr><td style="padding:10px 0;border-top:1px solid #e7e5e4"><strong style="font-family:monospace;font-size:18px">%s</strong> &nbsp;%s`,
 			html.EscapeString(c.Code), html.EscapeString(c.Discount))
+		if c.TrackedLink != "" {
+			label, words := "Your link", "Your link (share it: we count its visits): "
+			if c.AutoApply {
+				label, words = "Your link (applies the code)", "Your link (share it: it applies the code, and we count its visits): "
+			}
+			t.WriteString("\n  " + words + c.TrackedLink)
+			h.WriteString("<br>" + linkValue(c.TrackedLink, label, p).html)
+			if safeURL(c.TrackedLink) != "" {
+				h.WriteString(`<br><span style="font-size:12px;color:#57534e;word-break:break-all">` + html.EscapeString(c.TrackedLink) + `</span>`)
+			}
+		}
 		if c.Link != "" {
 			label, words := "Shop", "Shop: "
-			if c.AutoApply {
+			switch {
+			case c.AutoApply && c.TrackedLink != "":
+				label, words = "The store's own discount link (visits not counted)", "Or the store's own discount link (visits not counted): "
+			case c.AutoApply:
 				label, words = "Shareable link (applies the code)", "Share this link, it applies the code by itself: "
 			}
 			t.WriteString("\n  " + words + c.Link)

@@ -14,8 +14,8 @@
 // notifications.go (destinations and signed deliveries), transactions.go
 // and pricing.go (purchases and renewals), subscriptions.go and
 // subscription_entities.go (the subscription lifecycle), adjustments.go
-// and chargebacks.go (money back), and control.go (the control API over
-// HTTP).
+// and chargebacks.go (money back), control.go (the control API over
+// HTTP) and checkout.go (hosted checkouts, opened with a discount_code).
 package sandbox
 
 import (
@@ -67,6 +67,7 @@ type Server struct {
 	byEmail       map[string]string    // email → customer id
 	txns          map[string]*txn
 	subs          map[string]*subscription
+	checkouts     map[string]*hostedCheckout // by id (hsc_…), see checkout.go
 	adjs          map[string]*adjState
 	deliveries    []Delivery
 	invoiceSeq    int

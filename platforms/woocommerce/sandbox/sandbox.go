@@ -8,7 +8,8 @@
 // Cancel, DropNextDelivery; with StoreConfig.Subscriptions, WooCommerce
 // Subscriptions' Subscribe, Renew, Switch, FailRenewal and
 // SetSubscriptionStatus, see subscriptions.go, and its REST endpoints,
-// subscriptions_rest.go).
+// subscriptions_rest.go). A store's URL itself answers with its home
+// page, where a tracked link lands.
 //
 // One Server holds many stores, each known by its URL: a request belongs
 // to the store whose host matches its Host header and whose path prefixes
@@ -122,6 +123,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		st.index(w)
 	case strings.HasPrefix(rest, "/wp-json/wc/v3/"):
 		st.serveREST(w, r, strings.TrimPrefix(rest, "/wp-json/wc/v3"))
+	case (rest == "" || rest == "/") && r.Method == http.MethodGet:
+		st.homePage(w)
 	default:
 		writeError(w, http.StatusNotFound, "rest_no_route", "No route was found matching the URL and request method")
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html"
+	"net/http"
 	"strings"
 	"sync"
 
@@ -56,6 +58,15 @@ func (st *Store) home() string {
 		return strings.TrimRight(st.cfg.Home, "/")
 	}
 	return st.url
+}
+
+// homePage is the store's home page, where a visitor lands. WooCommerce
+// core has no address that applies a coupon, so a query string changes
+// nothing: the customer types the code at checkout (PlaceOrder plays it).
+func (st *Store) homePage(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+	fmt.Fprintf(w, "<!doctype html><html><head><title>%s</title></head><body><h1>%s</h1><p>Have a coupon? Enter your code at checkout.</p></body></html>",
+		html.EscapeString(st.cfg.Name), html.EscapeString(st.cfg.Name))
 }
 
 // Currency is the store currency.
