@@ -180,12 +180,12 @@ func (s *Store) applyItem(tx *gorm.DB, accountID uint64, u PayoutItemUpdate) (bo
 			Updates(map[string]any{"status": EntryPaid, "updated_at": s.now()}).Error; err != nil {
 			return false, err
 		}
-		return true, s.emitItemSettled(tx, it.PayoutID, ref, true, "")
+		return true, s.emitItemSettled(tx, &it, ref, true, "")
 	case next == SendFailed && prev != SendFailed:
 		if err := s.returnPayout(tx, &it, u); err != nil {
 			return false, err
 		}
-		return true, s.emitItemSettled(tx, it.PayoutID, ref, false, u.Reason)
+		return true, s.emitItemSettled(tx, &it, ref, false, u.Reason)
 	}
 	return false, nil
 }

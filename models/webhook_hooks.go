@@ -83,17 +83,21 @@ func payoutHook(typ string, p *Payout, platformRef, reason string) hookEvent {
 
 // emitItemSettled writes payout.paid or payout.failed for a payout sent
 // through a platform, in the transaction that books what the platform
-// reported.
-func (s *Store) emitItemSettled(tx *gorm.DB, payoutID uint64, platformRef string, paid bool, reason string) error {
-	var p Payout
-	if err := tx.First(&p, payoutID).Error; err != nil {
-		return err
-	}
+// reported. The payout is read only when an endpoint wants the event.
+func (s *Store) emitItemSettled(tx *gorm.DB, it *PayoutSendItem, platformRef string, paid bool, reason string) error {
 	typ := HookPayoutFailed
 	if paid {
 		typ, reason = HookPayoutPaid, ""
 	}
-	return emitHooks(tx, nil, s.now(), payoutHook(typ, &p, platformRef, reason))
+	targets := hookTargets{}
+	if want, err := targets.wants(tx, it.AccountID, typ); err != nil || !want {
+		return err
+	}
+	var p Payout
+	if err := tx.First(&p, it.PayoutID).Error; err != nil {
+		return err
+	}
+	return emitHooks(tx, targets, s.now(), payoutHook(typ, &p, platformRef, reason))
 }
 
 // WebhookCodeAssignment is the data of code.assigned: the code, the

@@ -122,6 +122,20 @@ func (h hookTargets) load(tx *gorm.DB, accounts []uint64) error {
 	return nil
 }
 
+// wants reports whether the account has an enabled endpoint subscribed to
+// typ.
+func (h hookTargets) wants(tx *gorm.DB, accountID uint64, typ string) (bool, error) {
+	if err := h.load(tx, []uint64{accountID}); err != nil {
+		return false, err
+	}
+	for _, ep := range h[accountID] {
+		if slices.Contains(ep.Events, typ) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // emitHooks writes evs to the outbox in tx, one row per enabled endpoint
 // subscribed to each event's type, with one statement; an account with no
 // such endpoint costs one cached lookup and writes nothing. targets may
