@@ -47,7 +47,8 @@ describe('webhooks', () => {
     await dialog.getByText('This address cannot receive webhooks', { exact: false }).waitFor();
     await shootBothWidths(page, 'webhooks-02-field-error');
     await dialog.getByLabel('Endpoint URL').fill(url);
-    await dialog.getByLabel('Payout paid: an affiliate was paid').check();
+    await dialog.getByLabel('Payout paid: the money reached an affiliate', { exact: false }).check();
+    await dialog.getByLabel('Code assigned: a code was given to an affiliate', { exact: false }).check();
     await dialog.getByRole('button', { name: 'Add endpoint' }).click();
 
     const detail = page.getByRole('dialog');
@@ -67,7 +68,7 @@ describe('webhooks', () => {
 
     await page.keyboard.press('Escape');
     const row = page.getByRole('row').filter({ hasText: url });
-    await row.getByText('conversion.created, payout.paid').waitFor();
+    await row.getByText('conversion.created, payout.paid, code.assigned').waitFor();
     await row.getByText('Enabled', { exact: true }).waitFor();
     await shoot(page, 'webhooks-04-list');
   });

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -107,6 +108,34 @@ func TestWebhookEndpointRefusesBadInput(t *testing.T) {
 	v.store.DB().Model(&models.WebhookEndpoint{}).Count(&n)
 	if n != 0 {
 		t.Fatalf("%d endpoints saved from bad input", n)
+	}
+}
+
+// The event names before the commission.* ones are refused with a 400
+// that lists the valid types, creating or replacing an endpoint.
+func TestWebhookEndpointRefusesOldEventNames(t *testing.T) {
+	v := newEnv(t)
+	a := v.tenant("Shop A")
+	var ep endpointBody
+	v.must(http.StatusCreated, "POST", "/api/v1/webhook-endpoints", a.key,
+		map[string]any{"url": "https://hooks.example.com/a", "events": []string{"commission.reversed", "code.assigned"}}, &ep)
+	for _, old := range []string{"conversion.reversed", "conversion.approved"} {
+		for _, req := range []struct{ method, path string }{
+			{"POST", "/api/v1/webhook-endpoints"}, {"PUT", "/api/v1/webhook-endpoints/" + strconv.FormatUint(ep.ID, 10)},
+		} {
+			rec := v.call(req.method, req.path, a.key, map[string]any{"url": "https://hooks.example.com/a", "events": []string{old}})
+			var body struct{ Error, Field string }
+			_ = json.Unmarshal(rec.Body.Bytes(), &body)
+			if rec.Code != http.StatusBadRequest || body.Field != "events" || !strings.Contains(body.Error, "commission.reversed, commission.approved") ||
+				!strings.Contains(body.Error, "code.assigned") {
+				t.Errorf("%s %s with %s: %d %s, want 400 listing the valid types", req.method, req.path, old, rec.Code, rec.Body.String())
+			}
+		}
+	}
+	var n int64
+	v.store.DB().Model(&models.WebhookEndpoint{}).Where("events LIKE ?", "%conversion.%").Count(&n)
+	if n != 0 {
+		t.Fatalf("%d endpoints saved with an old event name", n)
 	}
 }
 

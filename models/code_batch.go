@@ -84,7 +84,15 @@ func (s *Store) GenerateBatch(ctx context.Context, accountID uint64, b CodeBatch
 		if err := tx.CreateInBatches(out, 200).Error; err != nil {
 			return err
 		}
-		return createLinks(tx, out)
+		if err := createLinks(tx, out); err != nil {
+			return err
+		}
+		now := s.now()
+		evs := make([]hookEvent, 0, len(out))
+		for i := range out {
+			evs = append(evs, codeAssigned(&out[i], nil, *out[i].AffiliateID, now)...)
+		}
+		return emitHooks(tx, nil, now, evs...)
 	})
 	if isUniqueViolation(err) {
 		return nil, wrapErr("generate batch", conflictf("a generated code was taken meanwhile; nothing was saved, try again"))

@@ -165,7 +165,10 @@ func (s *Store) CreateManualCode(ctx context.Context, accountID uint64, in NewCo
 		if err := tx.Create(c).Error; err != nil {
 			return err
 		}
-		return createLinks(tx, []Code{*c})
+		if err := createLinks(tx, []Code{*c}); err != nil || c.AffiliateID == nil {
+			return err
+		}
+		return emitHooks(tx, nil, s.now(), codeAssigned(c, nil, *c.AffiliateID, s.now())...)
 	})
 	if isUniqueViolation(err) {
 		return nil, wrapErr("create manual code", conflictf("code %s already exists", text))
@@ -177,11 +180,15 @@ func (s *Store) CreateManualCode(ctx context.Context, accountID uint64, in NewCo
 }
 
 // AssignCode gives a code to an active affiliate of the same account (a
-// code held by another affiliate moves; past conversions stay theirs).
+// code held by another affiliate moves; past conversions stay theirs),
+// announcing code.assigned unless the code already was the affiliate's.
 func (s *Store) AssignCode(ctx context.Context, accountID, codeID, affiliateID uint64) (*Code, error) {
 	return s.updateCode(ctx, accountID, codeID, func(tx *gorm.DB, c *Code) (map[string]any, error) {
 		a, err := assignableAffiliate(tx, accountID, affiliateID)
 		if err != nil {
+			return nil, err
+		}
+		if err := emitHooks(tx, nil, s.now(), codeAssigned(c, c.AffiliateID, a.ID, s.now())...); err != nil {
 			return nil, err
 		}
 		return map[string]any{"affiliate_id": a.ID}, nil

@@ -158,15 +158,17 @@ func (s *Store) applyRefund(tx *gorm.DB, conv *Conversion, ref *Refund) error {
 	}
 	now := s.now()
 	updates := map[string]any{"refunded_subtotal": refunded, "reversed_commission": target}
-	if refunded == conv.Subtotal && (conv.Status == ConversionPending || conv.Status == ConversionApproved || conv.Status == ConversionPaid) {
+	reversed := refunded == conv.Subtotal &&
+		(conv.Status == ConversionPending || conv.Status == ConversionApproved || conv.Status == ConversionPaid)
+	if reversed {
 		updates["status"] = ConversionReversed
 	}
 	if err := tx.Model(&Conversion{}).Where("id = ?", conv.ID).Updates(updates).Error; err != nil {
 		return err
 	}
 	conv.RefundedSubtotal, conv.ReversedCommission = refunded, target
-	if st, ok := updates["status"].(string); ok {
-		conv.Status = ConversionStatus(st)
+	if reversed { // the conversion answered and announced is the one stored
+		conv.Status = ConversionReversed
 	}
 	if err := s.emitReversal(tx, conv, ref); err != nil {
 		return err

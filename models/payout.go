@@ -59,8 +59,10 @@ func (s *Store) CreatePayout(ctx context.Context, accountID, affiliateID uint64,
 		if err != nil {
 			return err
 		}
-		p, err = s.payEntries(tx, &aff, currency, reference, entries)
-		return err
+		if p, err = s.payEntries(tx, &aff, currency, reference, entries); err != nil {
+			return err
+		}
+		return emitHooks(tx, nil, s.now(), payoutHook(HookPayoutPaid, p, "", ""))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("models: create payout: %w", err)
@@ -99,10 +101,6 @@ func (s *Store) payEntries(tx *gorm.DB, aff *Affiliate, currency, reference stri
 	entry := LedgerEntry{AccountID: aff.AccountID, AffiliateID: aff.ID, PayoutID: &p.ID, Kind: EntryPayout,
 		Amount: -total, Currency: currency, Status: EntryPaid, AvailableAt: now, DedupKey: &key, Note: p.Reference}
 	if err := tx.Create(&entry).Error; err != nil {
-		return nil, err
-	}
-	if err := emitHooks(tx, nil, now, hookEvent{accountID: p.AccountID, typ: HookPayoutPaid,
-		key: strconv.FormatUint(p.ID, 10), data: p}); err != nil {
 		return nil, err
 	}
 	if len(convIDs) == 0 {

@@ -129,6 +129,14 @@ func (s *Store) payEveryone(tx *gorm.DB, accountID uint64, in PayoutRunInput) (*
 	if run.PayoutCount == 0 {
 		return nil, invalidf("no affiliate has an approved balance of at least %s to pay", FormatMinor(floor, acct.Currency))
 	}
+	// Paid by the merchant, outside Codecredit: paid as soon as recorded.
+	paid := make([]hookEvent, 0, len(run.Payouts))
+	for i := range run.Payouts {
+		paid = append(paid, payoutHook(HookPayoutPaid, &run.Payouts[i], "", ""))
+	}
+	if err := emitHooks(tx, nil, s.now(), paid...); err != nil {
+		return nil, err
+	}
 	return run, tx.Model(run).Updates(map[string]any{"payout_count": run.PayoutCount, "total": run.Total}).Error
 }
 

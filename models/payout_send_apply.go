@@ -170,12 +170,22 @@ func (s *Store) applyItem(tx *gorm.DB, accountID uint64, u PayoutItemUpdate) (bo
 	if err := tx.Model(&it).Updates(fields).Error; err != nil {
 		return false, err
 	}
+	ref := u.PlatformID
+	if ref == "" {
+		ref = it.PlatformID
+	}
 	switch {
 	case next == SendPaid && prev != SendPaid:
-		return true, tx.Model(&LedgerEntry{}).Where("account_id = ? AND payout_id = ? AND status = ?", accountID, it.PayoutID, EntrySending).
-			Updates(map[string]any{"status": EntryPaid, "updated_at": s.now()}).Error
+		if err := tx.Model(&LedgerEntry{}).Where("account_id = ? AND payout_id = ? AND status = ?", accountID, it.PayoutID, EntrySending).
+			Updates(map[string]any{"status": EntryPaid, "updated_at": s.now()}).Error; err != nil {
+			return false, err
+		}
+		return true, s.emitItemSettled(tx, &it, ref, true, "")
 	case next == SendFailed && prev != SendFailed:
-		return true, s.returnPayout(tx, &it, u)
+		if err := s.returnPayout(tx, &it, u); err != nil {
+			return false, err
+		}
+		return true, s.emitItemSettled(tx, &it, ref, false, u.Reason)
 	}
 	return false, nil
 }

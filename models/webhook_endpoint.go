@@ -20,17 +20,19 @@ import (
 // subscribe to.
 const (
 	HookConversionCreated  = "conversion.created"  // an order was credited to an affiliate
-	HookConversionReversed = "conversion.reversed" // a refund took commission back (in part or whole)
-	HookConversionApproved = "conversion.approved" // a conversion's hold ended: its commission is payable
-	HookPayoutPaid         = "payout.paid"         // an affiliate was paid
+	HookCommissionReversed = "commission.reversed" // a refund took commission back (in part or whole)
+	HookCommissionApproved = "commission.approved" // a conversion's hold ended: its commission is payable
+	HookPayoutPaid         = "payout.paid"         // a payout was paid (by hand, or confirmed by its platform)
+	HookPayoutFailed       = "payout.failed"       // a platform did not pay a payout: the money is back in the balance
+	HookCodeAssigned       = "code.assigned"       // a code was given to an affiliate (new, or moved from another)
 	HookAffiliateCreated   = "affiliate.created"   // an affiliate joined the program
 	// HookTest is sent by "Send test event" only; nobody subscribes to it.
 	HookTest = "webhook.test"
 )
 
 // WebhookEventTypes lists the event types an endpoint may subscribe to.
-var WebhookEventTypes = []string{HookConversionCreated, HookConversionReversed, HookConversionApproved,
-	HookPayoutPaid, HookAffiliateCreated}
+var WebhookEventTypes = []string{HookConversionCreated, HookCommissionReversed, HookCommissionApproved,
+	HookPayoutPaid, HookPayoutFailed, HookCodeAssigned, HookAffiliateCreated}
 
 // Limits of webhook endpoints.
 const (

@@ -28,11 +28,12 @@ const (
 
 // WebhookDelivery is one event for one endpoint. EventID is the event's
 // own id, the same for every endpoint and every attempt: the webhook-id
-// a receiver dedupes on.
+// a receiver dedupes on. The delivery log reads an endpoint's rows newest
+// first on (endpoint_id, id).
 type WebhookDelivery struct {
-	ID            uint64     `gorm:"primaryKey" json:"id"`
+	ID            uint64     `gorm:"primaryKey;index:idx_webhook_delivery_log,priority:2" json:"id"`
 	AccountID     uint64     `gorm:"not null" json:"-"`
-	EndpointID    uint64     `gorm:"not null;uniqueIndex:idx_webhook_delivery_event" json:"endpoint_id"`
+	EndpointID    uint64     `gorm:"not null;uniqueIndex:idx_webhook_delivery_event;index:idx_webhook_delivery_log,priority:1" json:"endpoint_id"`
 	EventID       string     `gorm:"size:40;not null;uniqueIndex:idx_webhook_delivery_event" json:"event_id"`
 	EventType     string     `gorm:"size:40;not null" json:"event_type"`
 	Payload       string     `gorm:"not null" json:"-"`
@@ -119,6 +120,20 @@ func (h hookTargets) load(tx *gorm.DB, accounts []uint64) error {
 		h[r.AccountID] = append(h[r.AccountID], r)
 	}
 	return nil
+}
+
+// wants reports whether the account has an enabled endpoint subscribed to
+// typ.
+func (h hookTargets) wants(tx *gorm.DB, accountID uint64, typ string) (bool, error) {
+	if err := h.load(tx, []uint64{accountID}); err != nil {
+		return false, err
+	}
+	for _, ep := range h[accountID] {
+		if slices.Contains(ep.Events, typ) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // emitHooks writes evs to the outbox in tx, one row per enabled endpoint

@@ -1,5 +1,6 @@
-// Webhooks: the endpoints that receive the program's events (new, reversed
-// and approved conversions, payouts, new affiliates), each signed with its
+// Webhooks: the endpoints that receive the program's events (new
+// conversions, reversed and approved commissions, payouts paid or failed,
+// assigned codes, new affiliates), each signed with its
 // own secret; one opened shows its secret and its recent deliveries.
 import { useState } from 'react';
 import {
@@ -15,9 +16,11 @@ import { WebhookEndpoint } from './WebhookEndpoint.jsx';
 /** What each event type means, in the merchant's words. */
 export const eventText = {
   'conversion.created': 'Conversion created: an order was credited to an affiliate',
-  'conversion.reversed': 'Conversion reversed: a refund took commission back',
-  'conversion.approved': 'Conversion approved: its hold ended, the commission is payable',
-  'payout.paid': 'Payout paid: an affiliate was paid',
+  'commission.reversed': 'Commission reversed: a refund took commission back',
+  'commission.approved': 'Commission approved: its hold ended, the commission is payable',
+  'payout.paid': 'Payout paid: the money reached an affiliate (recorded by you, or confirmed by PayPal, Stripe or the store)',
+  'payout.failed': 'Payout failed: PayPal, Stripe or the store did not pay, the money is back in the balance',
+  'code.assigned': 'Code assigned: a code was given to an affiliate, new or moved from another',
   'affiliate.created': 'Affiliate created: someone joined the program',
 };
 
