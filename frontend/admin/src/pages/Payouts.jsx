@@ -10,6 +10,7 @@ import { PayoutDetail, PayoutHistory, minus } from './PayoutHistory.jsx';
 import { PayoutRunModal } from './PayoutRun.jsx';
 import { CompactPayouts, CompactReady } from './PayoutRows.jsx';
 import { PayoutRuns } from './PayoutRuns.jsx';
+import { PayNow } from './PayNow.jsx';
 import { YearEndModal } from './YearEndReport.jsx';
 
 /** The Payouts page. */
@@ -55,6 +56,7 @@ export function Payouts() {
             Minimum payout: {p.min_payout > 0 ? formatMoney(p.min_payout, cur) : 'none'}. <Link url="/settings">Change it in Settings</Link>.
           </Text>
         </Box>
+        <PayNow />
         {!balances.data || !plan.data ? <Loading /> : ready.length === 0 ? (
           <Empty heading="Nothing to pay yet">
             Commission becomes payable when its hold period ends without a refund{p.min_payout > 0 ? ` and the balance reaches the ${formatMoney(p.min_payout, cur)} minimum` : ''}.
