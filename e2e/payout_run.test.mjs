@@ -70,7 +70,7 @@ describe('a PayPal payout run, its failed item retried', () => {
     }
   });
 
-  test('the merchant saves the PayPal app in Settings; the secret is not shown again', async () => {
+  test('the merchant saves the PayPal app in Settings (the secret is not shown again) and tries a schedule', async () => {
     await open('/settings');
     const card = page.locator('.Polaris-ShadowBevel').filter({ has: page.getByRole('heading', { name: 'PayPal Payouts' }) });
     await card.getByText('Not configured', { exact: true }).waitFor();
@@ -81,6 +81,20 @@ describe('a PayPal payout run, its failed item retried', () => {
     await card.getByRole('button', { name: 'Save PayPal credentials' }).click();
     await card.getByText('Configured', { exact: true }).waitFor();
     assert.equal(await card.getByLabel('Secret', { exact: true }).inputValue(), '', 'the secret is not shown again');
+    const sched = page.locator('.Polaris-ShadowBevel').filter({ has: page.getByRole('heading', { name: 'Payout schedule' }) });
+    await sched.getByText('Pay affiliates every month').click();
+    await sched.getByLabel('Day of the month', { exact: true }).fill('31');
+    await sched.getByRole('button', { name: 'Save schedule' }).click();
+    await sched.getByText('Day of month must be 1 to 28 (every month has it)').waitFor();
+    await sched.scrollIntoViewIfNeeded();
+    await shots('schedule-error');
+    await sched.getByLabel('Day of the month', { exact: true }).fill('28');
+    await sched.getByRole('button', { name: 'Save schedule' }).click();
+    await page.getByText('Payout schedule saved').waitFor();
+    assert.deepEqual((await shopAPI(stack.appURL, '/settings/payout-schedule')).payout_schedule, { day_of_month: 28, methods: ['paypal'] });
+    await sched.getByText('Pay affiliates every month').click();
+    await sched.getByRole('button', { name: 'Save schedule' }).click();
+    await page.getByText('Payout schedule turned off').waitFor();
     await card.scrollIntoViewIfNeeded();
     await shots('paypal-settings');
   });
