@@ -17,7 +17,7 @@ import (
 // methods, comma-separated: PayoutPayPal, PayoutStripeConnect,
 // PayoutStoreCredit). No row: payouts are started by hand only.
 type PayoutSchedule struct {
-	AccountID  uint64    `gorm:"primaryKey" json:"-"`
+	AccountID  uint64    `gorm:"primaryKey;autoIncrement:false" json:"-"`
 	DayOfMonth int       `gorm:"not null" json:"day_of_month"`
 	Methods    string    `gorm:"size:100;not null" json:"-"`
 	UpdatedAt  time.Time `json:"-"`
