@@ -72,6 +72,10 @@ var errNotConnected = errors.New("jobs: platform not connected for payouts")
 
 // start starts one method's run and queues its send.
 func (p *PayoutScheduler) start(ctx context.Context, accountID uint64, method, key string) (bool, error) {
+	// The month's run is there: no platform checks or customer lookups again.
+	if done, err := p.store.HasPayoutRun(ctx, accountID, key); err != nil || done {
+		return false, err
+	}
 	var runID uint64
 	var created bool
 	var enqueue func(context.Context, uint64) error

@@ -107,3 +107,10 @@ func (s *Store) DuePayoutSchedules(ctx context.Context, now time.Time) ([]Payout
 func ScheduleKey(now time.Time, method string) string {
 	return fmt.Sprintf("schedule-%s-%s", now.UTC().Format("2006-01"), method)
 }
+
+// HasPayoutRun says whether the account has a run with this idempotency key.
+func (s *Store) HasPayoutRun(ctx context.Context, accountID uint64, key string) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&PayoutRun{}).Where("account_id = ? AND idempotency_key = ?", accountID, key).Count(&n).Error
+	return n > 0, wrapErr("has payout run", err)
+}
