@@ -45,7 +45,7 @@ export function Payouts() {
   const nameOf = (l) => l.affiliate_name || names.get(l.affiliate_id) || 'Removed affiliate';
   const carried = (l) => (l.carried < 0 ? minus(l.carried, l.currency) : '—');
   return (
-    <Page title="Payouts" subtitle="Commission past its hold period, ready to pay. Pay affiliates your usual way, then mark it paid here."
+    <Page title="Payouts" subtitle="Commission past its hold period, ready to pay. Send it through PayPal, Stripe Connect or store credit, or pay your usual way and mark it paid here."
       primaryAction={{ content: 'Pay everyone payable', onAction: () => setRunning(true), disabled: !p.payable.length }}
       secondaryActions={[{ content: 'Export CSV', onAction: exportCSV, disabled: !ready.length },
         { content: 'Year-end report', onAction: () => setYearEnd(true) }]}>
