@@ -1,5 +1,6 @@
 // A PayPal payout run in a real browser, against the local PayPal sandbox:
-// the merchant opens the run from the Payouts page and sees one item paid
+// the merchant saves the PayPal app in Settings, starts the run from the
+// Payouts page ("Pay now", a double click pays once), lands on the run and sees one item paid
 // and one failed with PayPal's reason; the affiliate gets an email saying
 // so, sees the failed payout in the portal and enters a new PayPal email;
 // the merchant retries the failed item (a double click sends it once) and
@@ -61,16 +62,56 @@ describe('a PayPal payout run, its failed item retried', () => {
   test('the shop pays two affiliates through PayPal; one PayPal account is locked', async () => {
     await open('/');
     await page.getByText('Connected:').waitFor({ timeout: 60000 });
-    await shopAPI(stack.appURL, '/settings/paypal', { method: 'PUT', body: { client_id: 'codecredit-sandbox-client', secret: 'codecredit-sandbox-secret' } });
     for (const [name, email, paypalEmail, amount] of [['Ann Lee', 'ann@example.com', 'ann@example.com', 2500], ['Ben Ode', 'ben@example.com', 'ben+failed@example.com', 4000]]) {
       const a = await shopAPI(stack.appURL, '/affiliates', { method: 'POST', body: { name, email } });
       affs[name] = a;
       await shopAPI(stack.appURL, `/affiliates/${a.id}/payout-details`, { method: 'PUT', body: { method: 'paypal', paypal_email: paypalEmail } });
       await shopAPI(stack.appURL, '/adjustments', { method: 'POST', body: { affiliate_id: a.id, amount, currency: 'USD', reason: 'Launch bonus', idempotency_key: `bonus-000${a.id}` } });
     }
-    const run = await shopAPI(stack.appURL, '/payouts/runs/paypal', { method: 'POST', body: { idempotency_key: 'paypal-run-e2e-1' } });
-    assert.equal(run.payout_count, 2);
-    runID = run.id;
+  });
+
+  test('the merchant saves the PayPal app in Settings (the secret is not shown again) and tries a schedule', async () => {
+    await open('/settings');
+    const card = page.locator('.Polaris-ShadowBevel').filter({ has: page.getByRole('heading', { name: 'PayPal Payouts' }) });
+    await card.getByText('Not configured', { exact: true }).waitFor();
+    await card.getByLabel('Client id', { exact: true }).fill('codecredit-sandbox-client');
+    await card.getByRole('button', { name: 'Save PayPal credentials' }).click();
+    await card.getByText('Enter the secret of your PayPal REST app').waitFor();
+    await card.getByLabel('Secret', { exact: true }).fill('codecredit-sandbox-secret');
+    await card.getByRole('button', { name: 'Save PayPal credentials' }).click();
+    await card.getByText('Configured', { exact: true }).waitFor();
+    assert.equal(await card.getByLabel('Secret', { exact: true }).inputValue(), '', 'the secret is not shown again');
+    const sched = page.locator('.Polaris-ShadowBevel').filter({ has: page.getByRole('heading', { name: 'Payout schedule' }) });
+    await sched.getByText('Pay affiliates every month').click();
+    await sched.getByLabel('Day of the month', { exact: true }).fill('31');
+    await sched.getByRole('button', { name: 'Save schedule' }).click();
+    await sched.getByText('Day of month must be 1 to 28 (every month has it)').waitFor();
+    await sched.scrollIntoViewIfNeeded();
+    await shots('schedule-error');
+    await sched.getByLabel('Day of the month', { exact: true }).fill('28');
+    await sched.getByRole('button', { name: 'Save schedule' }).click();
+    await page.getByText('Payout schedule saved').waitFor();
+    assert.deepEqual((await shopAPI(stack.appURL, '/settings/payout-schedule')).payout_schedule, { day_of_month: 28, methods: ['paypal'] });
+    await sched.getByText('Pay affiliates every month').click();
+    await sched.getByRole('button', { name: 'Save schedule' }).click();
+    await page.getByText('Payout schedule turned off').waitFor();
+    await card.scrollIntoViewIfNeeded();
+    await shots('paypal-settings');
+  });
+
+  test('the merchant pays both through PayPal from the Payouts page, once for a double click', async () => {
+    await open('/payouts');
+    await page.getByRole('button', { name: 'Pay now through PayPal' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('Pay 2 affiliates through PayPal').waitFor();
+    await dialog.getByText('Ben Ode').waitFor();
+    await shots('pay-now');
+    await dialog.getByRole('button', { name: 'Send $65.00' }).dblclick();
+    await page.waitForURL(/\/payouts\/runs\/\d+/);
+    runID = Number(page.url().match(/\/payouts\/runs\/(\d+)/)[1]);
+    const runs = await shopAPI(stack.appURL, '/payouts/runs');
+    assert.equal(runs.data.length, 1, 'one run for a double click');
+    assert.equal(runs.data[0].payout_count, 2);
   });
 
   test('the run page shows each item with its status and PayPal’s reason', async () => {

@@ -207,6 +207,10 @@ func Register(e *echo.Echo, d Deps) {
 	api.GET("/payouts/runs/:id/stripe", runs.GetPlatformRun(models.MethodStripeConnect))
 	api.POST("/payouts/runs/store-credit", runs.StartStoreCreditRun)
 	api.GET("/payouts/runs/:id/store-credit", runs.GetPlatformRun(models.MethodStoreCredit))
+	sched := &payoutScheduleHandlers{store: d.Store} // payouts_schedule.go
+	api.GET("/settings/payout-schedule", sched.GetPayoutSchedule)
+	api.PUT("/settings/payout-schedule", sched.SavePayoutSchedule)
+	api.GET("/payouts/runs/preview", sched.PreviewPayoutRun)
 	api.POST("/commissions/approve", ledger.ApproveCommissions)
 	reports := &reportHandlers{store: d.Store}
 	api.GET("/reports/recurring", reports.GetRecurringReport)

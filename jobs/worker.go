@@ -261,6 +261,7 @@ func (w *Worker) runHousekeeping(ctx context.Context) {
 	if err := w.paypal.SweepPayPalSends(ctx, w.client); err != nil && ctx.Err() == nil {
 		w.log.Error("queue paypal sends", "error", err)
 	}
+	w.runSchedules(ctx) // payout_schedule.go
 	w.sends.sweep(ctx, w.client, w.log)
 	w.emails.NotifyPayouts(ctx)
 	for _, run := range w.opts.Periodic {

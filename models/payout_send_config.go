@@ -31,8 +31,11 @@ type PayPalCredentials struct {
 // most 200 characters each); the webhook id is optional.
 func (s *Store) SavePayPalCredentials(ctx context.Context, accountID uint64, c PayPalCredentials) error {
 	c.ClientID, c.Secret, c.WebhookID = strings.TrimSpace(c.ClientID), strings.TrimSpace(c.Secret), strings.TrimSpace(c.WebhookID)
-	if c.ClientID == "" || c.Secret == "" {
-		return wrapErr("save paypal credentials", invalidf("enter the client id and the secret of your PayPal REST app"))
+	if c.ClientID == "" {
+		return wrapErr("save paypal credentials", withField("client_id", invalidf("enter the client id of your PayPal REST app")))
+	}
+	if c.Secret == "" {
+		return wrapErr("save paypal credentials", withField("secret", invalidf("enter the secret of your PayPal REST app")))
 	}
 	for _, f := range []struct{ name, v string }{{"client_id", c.ClientID}, {"secret", c.Secret}, {"webhook_id", c.WebhookID}} {
 		if err := CheckLine(f.name, f.v, 200); err != nil {

@@ -68,6 +68,7 @@ func allModels() []any {
 		&SubscriptionState{}, &SubscriptionMovement{}, &CustomerLink{},
 		&PayoutMethodChange{},
 		&PayoutPlatformItem{}, &PayoutRunSkip{}, &StoreCreditCustomer{}, &PayoutRetry{},
+		&PayoutSchedule{},
 	}, append(append(append(EmailModels(), LinkModels()...), ExperimentModels()...), WebhookModels()...)...)
 }
 

@@ -7,7 +7,7 @@ import { formatMoney } from '../money.js';
 import { ErrorBanner, useApp } from '../ui.jsx';
 import { minus } from './PayoutHistory.jsx';
 
-function newKey() {
+export function newKey() {
   if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
   return `run-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`;
 }

@@ -10,6 +10,7 @@ import { PayoutDetail, PayoutHistory, minus } from './PayoutHistory.jsx';
 import { PayoutRunModal } from './PayoutRun.jsx';
 import { CompactPayouts, CompactReady } from './PayoutRows.jsx';
 import { PayoutRuns } from './PayoutRuns.jsx';
+import { PayNow } from './PayNow.jsx';
 import { YearEndModal } from './YearEndReport.jsx';
 
 /** The Payouts page. */
@@ -44,7 +45,7 @@ export function Payouts() {
   const nameOf = (l) => l.affiliate_name || names.get(l.affiliate_id) || 'Removed affiliate';
   const carried = (l) => (l.carried < 0 ? minus(l.carried, l.currency) : '—');
   return (
-    <Page title="Payouts" subtitle="Commission past its hold period, ready to pay. Pay affiliates your usual way, then mark it paid here."
+    <Page title="Payouts" subtitle="Commission past its hold period, ready to pay. Send it through PayPal, Stripe Connect or store credit, or pay your usual way and mark it paid here."
       primaryAction={{ content: 'Pay everyone payable', onAction: () => setRunning(true), disabled: !p.payable.length }}
       secondaryActions={[{ content: 'Export CSV', onAction: exportCSV, disabled: !ready.length },
         { content: 'Year-end report', onAction: () => setYearEnd(true) }]}>
@@ -55,6 +56,7 @@ export function Payouts() {
             Minimum payout: {p.min_payout > 0 ? formatMoney(p.min_payout, cur) : 'none'}. <Link url="/settings">Change it in Settings</Link>.
           </Text>
         </Box>
+        <PayNow />
         {!balances.data || !plan.data ? <Loading /> : ready.length === 0 ? (
           <Empty heading="Nothing to pay yet">
             Commission becomes payable when its hold period ends without a refund{p.min_payout > 0 ? ` and the balance reaches the ${formatMoney(p.min_payout, cur)} minimum` : ''}.

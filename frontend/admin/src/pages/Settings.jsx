@@ -13,6 +13,7 @@ import { repeatFields, repeatText } from '../commissionRules.js';
 import { formErrors } from '../formErrors.js';
 import { lifetimeBody, lifetimeForm } from '../lifetime.js';
 import { LifetimeFields } from './LifetimeSettings.jsx';
+import { PayPalSettings, PayoutSchedule } from './PayoutSettings.jsx';
 
 /** The code a naming rule gives Ann Lee at 15% off, made by the server's generator itself. */
 function useSampleCode(rule) {
@@ -107,6 +108,12 @@ export function Settings() {
               error={minPayout === null ? 'An amount like 25.00, or 0 for no minimum' : undefined}
               helpText={minPayout ? `Affiliates are paid once they have ${formatMoney(minPayout, settings.currency)} approved.` : 'No minimum: every positive approved balance is paid.'} />
           </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection title="Paying through PayPal" description="The PayPal app that pays affiliates who chose PayPal, from the Payouts page or on schedule.">
+          <PayPalSettings />
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection title="Payout schedule" description="Pay affiliates by themselves each month through PayPal, Stripe Connect or store credit.">
+          <PayoutSchedule />
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection title="Store currency" description="Commission is counted in this currency.">
           <Card><Text as="p" variant="headingLg">{settings.currency}</Text></Card>
