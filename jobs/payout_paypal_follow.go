@@ -33,6 +33,12 @@ func (p *PayPalSender) follow(ctx context.Context, client *paypal.Client, plan *
 		if err != nil || done {
 			return err
 		}
+		// Only recipients can settle what is left (UNCLAIMED, ONHOLD):
+		// the batch is read again in an hour, not every few seconds for
+		// up to 30 days.
+		if resting, err := p.store.DeferPayPalSend(ctx, plan.RunID); err != nil || resting {
+			return err
+		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

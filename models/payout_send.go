@@ -59,8 +59,12 @@ type PayoutSend struct {
 	BatchID       string    `gorm:"size:64;not null;default:''" json:"batch_id,omitempty"`
 	State         string    `gorm:"size:16;not null" json:"state"`
 	LastError     string    `gorm:"not null;default:''" json:"last_error,omitempty"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	// NextPollAt is when a batch whose open items all wait on their
+	// recipients (UNCLAIMED for up to 30 days, ONHOLD) is read again;
+	// nil reads it as often as the send job runs.
+	NextPollAt *time.Time `json:"next_poll_at,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
 }
 
 // PayoutSendItem is one payout of a PayPal run: its sender_item_id is the

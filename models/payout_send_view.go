@@ -67,6 +67,7 @@ func (s *Store) GetPayPalRun(ctx context.Context, accountID, runID uint64) (*Pay
 // first, for the sweeper that queues their send again.
 func (s *Store) OpenPayPalSends(ctx context.Context, limit int) ([]PayoutSend, error) {
 	var out []PayoutSend
-	err := s.db.WithContext(ctx).Where("state <> ?", BatchDone).Order("run_id").Limit(limit).Find(&out).Error
+	err := s.db.WithContext(ctx).Where("state <> ? AND (next_poll_at IS NULL OR next_poll_at <= ?)", BatchDone, s.now()).
+		Order("run_id").Limit(limit).Find(&out).Error
 	return out, wrapErr("open paypal sends", err)
 }
