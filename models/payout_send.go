@@ -53,12 +53,12 @@ const (
 // stored before PayPal is called, so every call for the run uses the same
 // key and PayPal pays the batch once.
 type PayoutSend struct {
-	RunID         uint64    `gorm:"primaryKey;autoIncrement:false" json:"run_id"`
-	AccountID     uint64    `gorm:"not null;index" json:"-"`
-	SenderBatchID string    `gorm:"size:64;not null;uniqueIndex" json:"sender_batch_id"`
-	BatchID       string    `gorm:"size:64;not null;default:''" json:"batch_id,omitempty"`
-	State         string    `gorm:"size:16;not null" json:"state"`
-	LastError     string    `gorm:"not null;default:''" json:"last_error,omitempty"`
+	RunID         uint64 `gorm:"primaryKey;autoIncrement:false" json:"run_id"`
+	AccountID     uint64 `gorm:"not null;index" json:"-"`
+	SenderBatchID string `gorm:"size:64;not null;uniqueIndex" json:"sender_batch_id"`
+	BatchID       string `gorm:"size:64;not null;default:''" json:"batch_id,omitempty"`
+	State         string `gorm:"size:16;not null" json:"state"`
+	LastError     string `gorm:"not null;default:''" json:"last_error,omitempty"`
 	// NextPollAt is when a batch whose open items all wait on their
 	// recipients (UNCLAIMED for up to 30 days, ONHOLD) is read again;
 	// nil reads it as often as the send job runs.
