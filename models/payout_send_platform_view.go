@@ -30,11 +30,9 @@ type PlatformItemView struct {
 // who it left out, and the totals by state (minor units).
 type PlatformRunView struct {
 	PayoutRun
-	Items    []PlatformItemView `json:"items"`
-	Skipped  []PayoutRunSkip    `json:"skipped"`
-	Paid     int64              `json:"paid"`
-	Waiting  int64              `json:"waiting"`
-	Returned int64              `json:"returned"`
+	Items   []PlatformItemView `json:"items"`
+	Skipped []PayoutRunSkip    `json:"skipped"`
+	RunTotals
 }
 
 // GetPlatformRun loads one Stripe or store-credit run of the account.
@@ -59,16 +57,9 @@ func (s *Store) GetPlatformRun(ctx context.Context, accountID, runID uint64) (*P
 		return nil, wrapErr("get platform run", err)
 	}
 	for i, it := range v.Items {
-		switch it.State {
-		case SendPaid:
-			v.Paid += it.Amount
-		case SendFailed:
-			v.Returned += it.Amount
-		default:
-			v.Waiting += it.Amount
-			continue
+		if v.add(it.State, it.Amount) {
+			v.Items[i].LastError = "" // settled: an error met on the way no longer matters
 		}
-		v.Items[i].LastError = "" // settled: an error met on the way no longer matters
 	}
 	err = db.Where("run_id = ? AND account_id = ?", runID, accountID).Order("id").Find(&v.Skipped).Error
 	return v, wrapErr("get platform run", err)

@@ -25,10 +25,30 @@ type PayPalRunView struct {
 	PayoutRun
 	Send  PayoutSend       `json:"send"`
 	Items []PayPalItemView `json:"items"`
-	// Paid, Waiting and Returned sum the items by state (minor units).
+	RunTotals
+}
+
+// RunTotals sum a platform run's items by state (minor units): paid,
+// waiting on the platform, and returned to the balance.
+type RunTotals struct {
 	Paid     int64 `json:"paid"`
 	Waiting  int64 `json:"waiting"`
 	Returned int64 `json:"returned"`
+}
+
+// add counts an item of amount in state and reports whether it is settled
+// (paid or returned).
+func (t *RunTotals) add(state string, amount int64) bool {
+	switch state {
+	case SendPaid:
+		t.Paid += amount
+	case SendFailed:
+		t.Returned += amount
+	default:
+		t.Waiting += amount
+		return false
+	}
+	return true
 }
 
 // GetPayPalRun loads one PayPal run of the account with its items.
@@ -51,14 +71,7 @@ func (s *Store) GetPayPalRun(ctx context.Context, accountID, runID uint64) (*Pay
 		Where("payout_send_items.run_id = ? AND payout_send_items.account_id = ?", runID, accountID).
 		Order("payout_send_items.payout_id").Scan(&v.Items).Error
 	for _, it := range v.Items {
-		switch it.State {
-		case SendPaid:
-			v.Paid += it.Amount
-		case SendFailed:
-			v.Returned += it.Amount
-		default:
-			v.Waiting += it.Amount
-		}
+		v.add(it.State, it.Amount)
 	}
 	return v, wrapErr("get paypal run", err)
 }
