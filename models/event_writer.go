@@ -1,7 +1,9 @@
 package models
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -91,6 +93,11 @@ func (s *Store) insertEvents(ctx context.Context, batch []*eventWrite) {
 			rows = append(rows, job)
 		}
 	}
+	// Concurrent INSERTs that share events wait on each other's rows; in
+	// one key order they queue instead of deadlocking.
+	slices.SortFunc(rows, func(a, b *eventWrite) int {
+		return cmp.Or(cmp.Compare(a.ev.ConnectionID, b.ev.ConnectionID), cmp.Compare(a.ev.ExternalEventID, b.ev.ExternalEventID))
+	})
 	var sql strings.Builder
 	sql.WriteString("INSERT INTO webhook_events (account_id, connection_id, platform, topic, external_event_id, body, received_at, attempts, last_error) VALUES ")
 	args := make([]any, 0, len(rows)*8)
@@ -103,11 +110,19 @@ func (s *Store) insertEvents(ctx context.Context, batch []*eventWrite) {
 		args = append(args, ev.AccountID, ev.ConnectionID, ev.Platform, ev.Topic, ev.ExternalEventID, ev.Body, ev.ReceivedAt)
 	}
 	sql.WriteString(" ON CONFLICT DO NOTHING RETURNING id, connection_id, external_event_id")
-	err := s.collectInserted(ctx, sql.String(), args, func(id, conn uint64, extID string) {
-		if job := first[key{conn, extID}]; job != nil {
-			job.ev.ID, job.created = id, true
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		err = s.collectInserted(ctx, sql.String(), args, func(id, conn uint64, extID string) {
+			if job := first[key{conn, extID}]; job != nil {
+				job.ev.ID, job.created = id, true
+			}
+		})
+		// A deadlock victim wrote nothing: it runs again.
+		if !isRetryable(err) {
+			break
 		}
-	})
+		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
+	}
 	for _, job := range batch {
 		if err != nil {
 			job.err = err
