@@ -34,6 +34,15 @@ type Payout struct {
 	PeriodStart *time.Time `json:"period_start,omitempty"`
 	PeriodEnd   *time.Time `json:"period_end,omitempty"`
 	CreatedAt   time.Time  `json:"created_at"`
+	// Status is where the money stands (payout_status.go): paid, queued,
+	// sending, unclaimed, failed or returned. A payout recorded by hand is
+	// paid.
+	Status string `gorm:"-" json:"status,omitempty"`
+	// SettledAt is when the platform confirmed the payment or its failure;
+	// PaidAt is when the payout was made.
+	SettledAt *time.Time `gorm:"-" json:"settled_at,omitempty"`
+	// StatusReason is the platform's reason for a payout not paid.
+	StatusReason string `gorm:"-" json:"status_reason,omitempty"`
 }
 
 // CreatePayout marks an affiliate's approved balance in currency as paid:
@@ -67,6 +76,8 @@ func (s *Store) CreatePayout(ctx context.Context, accountID, affiliateID uint64,
 	if err != nil {
 		return nil, fmt.Errorf("models: create payout: %w", err)
 	}
+	settled := p.PaidAt
+	p.Status, p.SettledAt = ItemPaid, &settled // recorded by hand: paid now
 	return p, nil
 }
 
@@ -114,6 +125,9 @@ func (s *Store) payEntries(tx *gorm.DB, aff *Affiliate, currency, reference stri
 func (s *Store) ListPayouts(ctx context.Context, accountID uint64) ([]Payout, error) {
 	var out []Payout
 	err := s.db.WithContext(ctx).Where("account_id = ?", accountID).Order("id DESC").Limit(1000).Find(&out).Error
+	if err == nil {
+		err = s.fillPayoutStatus(ctx, accountID, out)
+	}
 	if err != nil {
 		return out, fmt.Errorf("models: list payouts: %w", err)
 	}
@@ -123,8 +137,13 @@ func (s *Store) ListPayouts(ctx context.Context, accountID uint64) ([]Payout, er
 // GetPayout loads one payout of the account.
 func (s *Store) GetPayout(ctx context.Context, accountID, id uint64) (*Payout, error) {
 	var p Payout
-	if err := first(s.db.WithContext(ctx), &p, "payout", "id = ? AND account_id = ?", id, accountID); err != nil {
+	err := first(s.db.WithContext(ctx), &p, "payout", "id = ? AND account_id = ?", id, accountID)
+	one := []Payout{p}
+	if err == nil {
+		err = s.fillPayoutStatus(ctx, accountID, one)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("models: get payout: %w", err)
 	}
-	return &p, nil
+	return &one[0], nil
 }

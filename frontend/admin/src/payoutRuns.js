@@ -45,3 +45,18 @@ export function reasonParts(it) {
   const m = r.match(/^([A-Z][A-Z0-9_]+): (.*)$/);
   return { words: m ? m[2] : r, code: [it.platform_status, m && m[1]].filter(Boolean).join(' · ') };
 }
+
+/**
+ * Where a payout's money stands, with its date: "Paid Mar 2, 2026",
+ * "Sending since Mar 1, 2026", "Failed Mar 2, 2026 · back in the balance".
+ * A payout made by hand, or from before statuses were kept, is paid.
+ */
+export function payoutWhen(p, fmt) {
+  const s = p.status || 'paid';
+  const label = statusInfo(s).label;
+  switch (s) {
+    case 'paid': return `Paid ${fmt(p.settled_at || p.paid_at)}`;
+    case 'queued': case 'sending': case 'unclaimed': return `${label} since ${fmt(p.paid_at)}`;
+    default: return `${label} ${fmt(p.settled_at || p.paid_at)} · back in the balance`;
+  }
+}

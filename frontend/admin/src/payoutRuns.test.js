@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { inFlight, latestItems, methodLabel, reasonParts, statusInfo, totalsText } from './payoutRuns.js';
+import { inFlight, latestItems, methodLabel, payoutWhen, reasonParts, statusInfo, totalsText } from './payoutRuns.js';
 
 describe('payout runs in words', () => {
   test('totals read in status order and skip empty statuses', () => {
@@ -10,6 +10,14 @@ describe('payout runs in words', () => {
   test('a run is in flight while an item is queued or sending', () => {
     expect(inFlight({ paid: { count: 1 }, queued: { count: 1 } })).toBe(true);
     expect(inFlight({ paid: { count: 1 }, unclaimed: { count: 1 } })).toBe(false);
+  });
+  test('a payout is called paid only once it is', () => {
+    const fmt = (d) => d.slice(0, 10);
+    expect(payoutWhen({ paid_at: '2026-03-01T10:00:00Z' }, fmt)).toBe('Paid 2026-03-01');
+    expect(payoutWhen({ status: 'paid', paid_at: '2026-03-01T10:00:00Z', settled_at: '2026-03-02T09:00:00Z' }, fmt)).toBe('Paid 2026-03-02');
+    expect(payoutWhen({ status: 'sending', paid_at: '2026-03-01T10:00:00Z' }, fmt)).toBe('Sending since 2026-03-01');
+    expect(payoutWhen({ status: 'failed', paid_at: '2026-03-01T10:00:00Z', settled_at: '2026-03-02T09:00:00Z' }, fmt))
+      .toBe('Failed 2026-03-02 · back in the balance');
   });
   test('methods and statuses have words', () => {
     expect(methodLabel('stripe_connect')).toBe('Stripe Connect');

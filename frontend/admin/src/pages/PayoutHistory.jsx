@@ -1,8 +1,23 @@
 // Payout history: every payout, opening to what it covered.
-import { BlockStack, Button, DataTable, InlineStack, Link, Modal, Text } from '@shopify/polaris';
+import { Badge, BlockStack, Button, DataTable, InlineStack, Link, Modal, Text } from '@shopify/polaris';
 import { useApi } from '../hooks.js';
 import { formatMoney } from '../money.js';
 import { ErrorBanner, Loading, formatDate } from '../ui.jsx';
+import { payoutWhen, statusInfo } from '../payoutRuns.js';
+
+/** A payout's status and date; a badge only when it is not paid. */
+export function PayoutWhen({ p }) {
+  const s = statusInfo(p.status || 'paid');
+  const line = payoutWhen(p, formatDate);
+  if (s.value === 'paid') return <span>{line}</span>;
+  return (
+    <BlockStack gap="050">
+      <InlineStack><Badge tone={s.tone}>{s.label}</Badge></InlineStack>
+      <Text as="span" tone="subdued" variant="bodySm">{line.replace(`${s.label} `, '')}</Text>
+      {p.status_reason && <Text as="span" tone="subdued" variant="bodySm" breakWord>{p.status_reason}</Text>}
+    </BlockStack>
+  );
+}
 
 /** "−$20.00" for a negative amount, with a real minus sign. */
 export function minus(amount, currency) {
@@ -22,8 +37,8 @@ export function PayoutHistory({ payouts, names, onOpen }) {
   if (!payouts.length) return <Text as="p" tone="subdued">No payouts recorded yet.</Text>;
   return (
     <DataTable columnContentTypes={['text', 'text', 'numeric', 'text', 'text', 'text']}
-      headings={['Paid on', 'Affiliate', 'Amount', 'Method / reference', 'Orders placed', '']}
-      rows={payouts.map((p) => [formatDate(p.paid_at), names.get(p.affiliate_id) || 'Removed affiliate',
+      headings={['Status', 'Affiliate', 'Amount', 'Method / reference', 'Orders placed', '']}
+      rows={payouts.map((p) => [<PayoutWhen key="w" p={p} />, names.get(p.affiliate_id) || 'Removed affiliate',
         <BlockStack key="a" gap="050" inlineAlign="end">
           <span>{formatMoney(p.amount, p.currency)}</span>
           {p.carried < 0 && <Text as="span" tone="subdued" variant="bodySm">after {minus(p.carried, p.currency)} carried</Text>}
@@ -49,7 +64,7 @@ export function PayoutDetail({ id, onClose }) {
         {!p ? <Loading /> : (
           <BlockStack gap="300">
             <InlineStack gap="600" wrap>
-              <Fact label="Paid on" value={formatDate(p.paid_at)} />
+              <Fact label="Status" value={payoutWhen(p, formatDate)} />
               <Fact label="Amount" value={formatMoney(p.amount, p.currency)} />
               <Fact label="Orders placed" value={period(p)} />
               <Fact label="Method / reference" value={[p.method, p.reference].filter(Boolean).join(' · ') || '—'} />

@@ -2,8 +2,7 @@
 // action on the same line as the affiliate, nothing scrolling sideways.
 import { BlockStack, Button, Divider, InlineStack, Link, Text } from '@shopify/polaris';
 import { formatMoney } from '../money.js';
-import { formatDate } from '../ui.jsx';
-import { minus, period } from './PayoutHistory.jsx';
+import { PayoutWhen, minus, period } from './PayoutHistory.jsx';
 
 function Rows({ children }) {
   const items = children.filter(Boolean);
@@ -48,9 +47,8 @@ export function CompactPayouts({ payouts, names, onOpen }) {
             <Text as="span" fontWeight="semibold" breakWord>{names.get(p.affiliate_id) || 'Removed affiliate'}</Text>
             <Text as="span" fontWeight="semibold" numeric>{formatMoney(p.amount, p.currency)}</Text>
           </InlineStack>
-          <Text as="p" tone="subdued" variant="bodySm">
-            Paid {formatDate(p.paid_at)}{p.carried < 0 ? ` · after ${minus(p.carried, p.currency)} carried` : ''}
-          </Text>
+          <PayoutWhen p={p} />
+          {p.carried < 0 && <Text as="p" tone="subdued" variant="bodySm">after {minus(p.carried, p.currency)} carried</Text>}
           <Text as="p" tone="subdued" variant="bodySm" breakWord>
             {[p.method, p.reference].filter(Boolean).join(' · ') || 'No reference'} · orders {period(p)}
           </Text>

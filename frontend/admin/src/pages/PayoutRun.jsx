@@ -48,7 +48,7 @@ export function PayoutRunModal({ plan, onClose, onDone }) {
         <Modal.Section>
           <BlockStack gap="300">
             <Banner tone="success">{run.payout_count === 1 ? 'One affiliate' : `${run.payout_count} affiliates`} marked as paid, {formatMoney(run.total, run.currency)} in all. Download the CSV to send the money your usual way.</Banner>
-            <Text as="p" tone="subdued">Find each payout, and what it covered, under Paid on this page.</Text>
+            <Text as="p" tone="subdued">Find each payout, and what it covered, under Payout history on this page.</Text>
           </BlockStack>
         </Modal.Section>
       </Modal>

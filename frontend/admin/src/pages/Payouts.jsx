@@ -107,7 +107,7 @@ export function Payouts() {
         <PayoutRuns />
         <Card>
           <BlockStack gap="200">
-            <Text as="h2" variant="headingMd">Paid</Text>
+            <Text as="h2" variant="headingMd">Payout history</Text>
             {!payouts.data ? <Loading /> : smDown ? <CompactPayouts payouts={payouts.data.data} names={names} onOpen={setOpen} />
               : <PayoutHistory payouts={payouts.data.data} names={names} onOpen={setOpen} />}
           </BlockStack>
