@@ -248,6 +248,22 @@ func (w *Worker) logFailure(ctx context.Context, t *asynq.Task, err error) {
 		"retried", retried, "max_retry", maxRetry, "error", err)
 }
 
+// pruneMax is how many finished webhook deliveries one housekeeping pass
+// deletes: 50,000 every 10 minutes is 7.2 million a day.
+const pruneMax = 50_000
+
+// pruneWebhookLog deletes outgoing webhook deliveries finished more than
+// models.WebhookLogKeep ago.
+func (w *Worker) pruneWebhookLog(ctx context.Context) {
+	n, err := w.store.PruneWebhookLog(ctx, time.Now().Add(-models.WebhookLogKeep), pruneMax)
+	if err != nil && ctx.Err() == nil {
+		w.log.Error("prune webhook log", "error", err)
+	}
+	if n > 0 {
+		w.log.Info("pruned webhook log", "deliveries", n)
+	}
+}
+
 // runHousekeeping sends emails whose send was lost, asks for the monthly
 // summaries (each is written once a month whatever the frequency) and runs
 // the extra periodic jobs.
@@ -264,6 +280,7 @@ func (w *Worker) runHousekeeping(ctx context.Context) {
 	w.runSchedules(ctx) // payout_schedule.go
 	w.sends.sweep(ctx, w.client, w.log)
 	w.emails.NotifyPayouts(ctx)
+	w.pruneWebhookLog(ctx)
 	for _, run := range w.opts.Periodic {
 		if err := run(ctx); err != nil && ctx.Err() == nil {
 			w.log.Error("periodic job", "error", err)

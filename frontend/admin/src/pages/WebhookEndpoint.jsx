@@ -96,7 +96,10 @@ export function WebhookEndpoint({ id, onClose, onChanged }) {
                 <Text as="p" tone="subdued" variant="bodySm">The previous secret also signs until {dateTimeText(e.previous_secret_until)}.</Text>
               )}
             </BlockStack>
-            <Text as="h3" variant="headingSm">Recent deliveries</Text>
+            <BlockStack gap="050">
+              <Text as="h3" variant="headingSm">Recent deliveries</Text>
+              <Text as="p" tone="subdued" variant="bodySm">Kept 30 days after they are delivered or given up; one still being tried stays until it ends.</Text>
+            </BlockStack>
             <Box borderColor="border" borderWidth="025" borderRadius="200">
               <IndexTable resourceName={{ singular: 'delivery', plural: 'deliveries' }} itemCount={rows.length} selectable={false}
                 loading={deliveries.loading}
