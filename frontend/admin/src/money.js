@@ -29,12 +29,13 @@ export function formatMoney(minor, currency) {
   const abs = neg ? -n : n;
   const scale = 10n ** BigInt(exp);
   const text = exp ? `${abs / scale}.${String(abs % scale).padStart(exp, '0')}` : String(abs);
+  // The locale places the sign ("-$12.50", "-12,50 $"); it is written as
+  // a real minus sign (U+2212), as everywhere in the admin.
   try {
-    const out = new Intl.NumberFormat(locale(), { style: 'currency', currency: cur, minimumFractionDigits: exp })
-      .format(text);
-    return neg ? `-${out}` : out;
+    return new Intl.NumberFormat(locale(), { style: 'currency', currency: cur, minimumFractionDigits: exp })
+      .format(neg ? `-${text}` : text).replace('-', '\u2212');
   } catch {
-    return `${neg ? '-' : ''}${text} ${cur}`;
+    return `${neg ? '\u2212' : ''}${text} ${cur}`;
   }
 }
 
