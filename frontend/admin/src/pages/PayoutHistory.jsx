@@ -1,5 +1,5 @@
 // Payout history: every payout, opening to what it covered.
-import { Badge, BlockStack, Button, DataTable, InlineStack, Link, Modal, Text } from '@shopify/polaris';
+import { Badge, BlockStack, Button, DataTable, Divider, InlineStack, Link, Modal, Text, useBreakpoints } from '@shopify/polaris';
 import { useApi } from '../hooks.js';
 import { formatMoney } from '../money.js';
 import { ErrorBanner, Loading, formatDate } from '../ui.jsx';
@@ -56,6 +56,7 @@ const kinds = { accrual: 'Commission', reversal: 'Refund before payout', adjustm
 /** One payout and the ledger entries it settled. */
 export function PayoutDetail({ id, onClose }) {
   const res = useApi(`/payouts/${id}`);
+  const { smDown } = useBreakpoints();
   const p = res.data;
   return (
     <Modal open onClose={onClose} title={p ? `Payout to ${p.affiliate_name || 'a removed affiliate'}` : 'Payout'} secondaryActions={[{ content: 'Close', onAction: onClose }]} large>
@@ -72,15 +73,40 @@ export function PayoutDetail({ id, onClose }) {
             {p.carried < 0 && (
               <Text as="p">Carried from earlier payouts: <Text as="span" fontWeight="semibold">{minus(p.carried, p.currency)}</Text> (commission of orders refunded after it was paid), netted in this payout.</Text>
             )}
-            <DataTable columnContentTypes={['text', 'text', 'text', 'numeric']} headings={['Order', 'Placed', 'What', 'Amount']}
-              rows={p.items.map((it) => [it.order_number || it.order_id || '—', formatDate(it.placed_at),
-                it.carried ? 'Carried: refunded after an earlier payout' : kinds[it.kind] || it.kind,
-                it.amount < 0 ? minus(it.amount, p.currency) : formatMoney(it.amount, p.currency)])}
-              totals={['', '', '', formatMoney(p.amount, p.currency)]} showTotalsInFooter />
+            {smDown ? <CoveredStacked p={p} /> : (
+              <DataTable columnContentTypes={['text', 'text', 'text', 'numeric']} headings={['Order', 'Placed', 'What', 'Amount']}
+                rows={p.items.map((it) => [it.order_number || it.order_id || '—', formatDate(it.placed_at), what(it), signed(it.amount, p.currency)])}
+                totals={['', '', '', formatMoney(p.amount, p.currency)]} showTotalsInFooter />
+            )}
           </BlockStack>
         )}
       </Modal.Section>
     </Modal>
+  );
+}
+
+const what = (it) => (it.carried ? 'Carried: refunded after an earlier payout' : kinds[it.kind] || it.kind);
+const signed = (amount, currency) => (amount < 0 ? minus(amount, currency) : formatMoney(amount, currency));
+
+/** What a payout covered on a narrow screen: one stacked row per entry, nothing scrolling sideways. */
+function CoveredStacked({ p }) {
+  return (
+    <BlockStack gap="200">
+      {p.items.map((it) => (
+        <BlockStack key={it.entry_id} gap="050">
+          <InlineStack align="space-between" gap="200" wrap={false}>
+            <Text as="span" fontWeight="semibold" breakWord>Order {it.order_number || it.order_id || '—'}</Text>
+            <Text as="span" numeric>{signed(it.amount, p.currency)}</Text>
+          </InlineStack>
+          <Text as="span" tone="subdued" variant="bodySm">{what(it)} · placed {formatDate(it.placed_at)}</Text>
+          <Divider />
+        </BlockStack>
+      ))}
+      <InlineStack align="space-between">
+        <Text as="span" fontWeight="semibold">Total</Text>
+        <Text as="span" fontWeight="semibold" numeric>{formatMoney(p.amount, p.currency)}</Text>
+      </InlineStack>
+    </BlockStack>
   );
 }
 
