@@ -90,7 +90,8 @@ func (h *webhookHandlers) accountUpdated(c echo.Context, p platforms.Receiver, b
 
 // verifyExpressEvent checks the signature of an event about an Express
 // account. One delivered to a merchant's own endpoint (?c=, the merchant's
-// Connect platform) is signed with that connection's secret and may only
+// Connect platform) is signed with that connection's Connect endpoint's
+// secret (its webhook secret if it has none yet) and may only
 // touch that merchant's affiliates (tenant is its account); any other is
 // signed with the app's Connect secret (tenant 0: the account's metadata,
 // set by the app, names its affiliate).
@@ -102,7 +103,7 @@ func (h *webhookHandlers) verifyExpressEvent(r *http.Request, p platforms.Receiv
 		} else if err != nil {
 			return 0, unavailable(storeRetryLater, err)
 		}
-		_, err = h.verifier.verifyWithConnection(r, p, body, conn, express)
+		_, err = h.verifier.verifyWithSecret(r, p, body, conn, express, stripe.CredConnectWebhookSecret)
 		return conn.AccountID, err
 	}
 	secret := h.verifier.appSecrets[platforms.Stripe]

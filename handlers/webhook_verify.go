@@ -78,11 +78,21 @@ func (h *webhookVerifier) verify(r *http.Request, p platforms.Receiver, body []b
 }
 
 func (h *webhookVerifier) verifyWithConnection(r *http.Request, p platforms.Receiver, body []byte, conn *models.Connection, source string) (platforms.Webhook, error) {
+	return h.verifyWithSecret(r, p, body, conn, source, "webhook_secret")
+}
+
+// verifyWithSecret verifies with the connection's secret named key; a
+// Stripe Connect endpoint's deliveries are signed with its own secret
+// (connect_webhook_secret, stripe_account_updated.go).
+func (h *webhookVerifier) verifyWithSecret(r *http.Request, p platforms.Receiver, body []byte, conn *models.Connection, source, key string) (platforms.Webhook, error) {
 	creds, err := h.store.ReadCredentials(conn)
 	if err != nil {
 		return platforms.Webhook{}, err
 	}
-	secret := creds["webhook_secret"]
+	if creds[key] == "" {
+		key = "webhook_secret" // a connection made before it had a Connect endpoint
+	}
+	secret := creds[key]
 	if secret == "" {
 		return platforms.Webhook{}, echo.NewHTTPError(http.StatusUnauthorized, "this store has no webhook secret; connect it again")
 	}

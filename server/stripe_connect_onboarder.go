@@ -29,21 +29,41 @@ func (o *stripeOnboarder) OnboardingLink(ctx context.Context, acct *models.Accou
 	if err != nil {
 		return "", "", err
 	}
+	if err := o.ensureConnectEndpoint(ctx, payer); err != nil {
+		return "", "", err
+	}
 	if stripeAccountID == "" {
 		ids := map[string]string{handlers.ExpressMetaAccount: strconv.FormatUint(acct.ID, 10),
 			handlers.ExpressMetaAffiliate: strconv.FormatUint(aff.ID, 10)}
-		x, err := o.stripe.CreateExpressAccount(ctx, payer, stripe.NewExpressAccount{Email: aff.Email, Metadata: ids,
+		x, err := o.stripe.CreateExpressAccount(ctx, &payer.Conn, stripe.NewExpressAccount{Email: aff.Email, Metadata: ids,
 			IdempotencyKey: fmt.Sprintf("codecredit-express-%d-%d", acct.ID, aff.ID)})
 		if err != nil {
 			return "", "", err
 		}
 		stripeAccountID = x.ID
 	}
-	link, _, err := o.stripe.OnboardingLink(ctx, payer, stripeAccountID, refreshURL, returnURL)
+	link, _, err := o.stripe.OnboardingLink(ctx, &payer.Conn, stripeAccountID, refreshURL, returnURL)
 	if err != nil {
 		return "", "", err
 	}
 	return stripeAccountID, link, nil
+}
+
+// ensureConnectEndpoint makes sure the merchant's Stripe account sends us
+// account.updated about the Express accounts it pays (a connection made
+// before Connect endpoints were made has none), saving the new secret.
+func (o *stripeOnboarder) ensureConnectEndpoint(ctx context.Context, payer *payerConn) error {
+	changed, err := o.stripe.EnsureConnectEndpoint(ctx, &payer.Conn)
+	if err != nil || !changed {
+		return err
+	}
+	return o.store.SaveCredentials(ctx, payer.id, models.Credentials(payer.Credentials))
+}
+
+// payerConn is the connection that pays, with its id to save it back.
+type payerConn struct {
+	platforms.Conn
+	id uint64
 }
 
 // ConnectState reads the Express account and tells its onboarding state.
@@ -52,7 +72,7 @@ func (o *stripeOnboarder) ConnectState(ctx context.Context, acct *models.Account
 	if err != nil {
 		return "", err
 	}
-	x, err := o.stripe.ExpressAccount(ctx, payer, stripeAccountID)
+	x, err := o.stripe.ExpressAccount(ctx, &payer.Conn, stripeAccountID)
 	if err != nil {
 		return "", err
 	}
@@ -62,7 +82,7 @@ func (o *stripeOnboarder) ConnectState(ctx context.Context, acct *models.Account
 // payer is the account's active Stripe connection that may pay: one
 // connected with a key. An account connected through OAuth only is
 // stripe.ErrPayerNeedsKey.
-func (o *stripeOnboarder) payer(ctx context.Context, accountID uint64) (*platforms.Conn, error) {
+func (o *stripeOnboarder) payer(ctx context.Context, accountID uint64) (*payerConn, error) {
 	conns, err := o.store.ListConnections(ctx, accountID)
 	if err != nil {
 		return nil, err
@@ -81,7 +101,7 @@ func (o *stripeOnboarder) payer(ctx context.Context, accountID uint64) (*platfor
 			oauth = true
 			continue
 		}
-		return &platforms.Conn{ExternalID: c.ExternalID, Credentials: creds}, nil
+		return &payerConn{Conn: platforms.Conn{ExternalID: c.ExternalID, Credentials: creds}, id: c.ID}, nil
 	}
 	if oauth {
 		return nil, stripe.ErrPayerNeedsKey

@@ -207,10 +207,21 @@ func TestStripeAccountUpdatedWebhook(t *testing.T) {
 	ctx := context.Background()
 	jane, cookie := s.signIn(t, s.acme.acct, "jane@example.com")
 	express := s.onboard(t, jane, cookie)
+	// Stripe's own account.updated reaches the merchant's Connect endpoint,
+	// made when the key was pasted: restricted, then enabled again.
 	if err := s.sb.RestrictAccount(express, "external_account"); err != nil {
 		t.Fatal(err)
 	}
+	if v := s.details(t, jane); v.ConnectState != models.ConnectOnboarding {
+		t.Fatalf("after Stripe restricted the account: %+v, want onboarding", v)
+	}
 	body := s.accountUpdated(t, s.acme.key, express)
+	if err := s.sb.CompleteOnboarding(express); err != nil {
+		t.Fatal(err)
+	}
+	if v := s.details(t, jane); v.ConnectState != models.ConnectEnabled {
+		t.Fatalf("after Stripe enabled the account again: %+v, want enabled", v)
+	}
 	changes := func() int {
 		c, err := s.store.ListPayoutMethodChanges(ctx, s.acme.acct.ID, jane.ID)
 		if err != nil {
@@ -228,6 +239,14 @@ func TestStripeAccountUpdatedWebhook(t *testing.T) {
 		}
 		if code, out := s.deliver(t, "", []byte(`{"type":"account.updated","account":"`+express+`"`), s.appSecret); code != http.StatusUnauthorized && code != http.StatusBadRequest {
 			t.Fatalf("malformed: %d %s", code, out)
+		}
+		// The merchant's endpoint for its own events has another secret.
+		creds, err := s.store.ReadCredentials(s.acme.conn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code, out := s.deliver(t, "?c="+s.acme.conn.ExternalID, body, creds[stripe.CredWebhookSecret]); code != http.StatusUnauthorized {
+			t.Fatalf("signed with the account endpoint's secret: %d %s", code, out)
 		}
 		if v := s.details(t, jane); v.ConnectState != models.ConnectEnabled || changes() != before {
 			t.Fatalf("changed by a forgery: %+v", v)
@@ -267,9 +286,6 @@ func TestStripeAccountUpdatedWebhook(t *testing.T) {
 			t.Fatalf("after three deliveries: %+v, %d changes (was %d)", v, changes(), before)
 		}
 		// The merchant's own Connect endpoint, signed with its secret, works too.
-		if err := s.sb.CompleteOnboarding(express); err != nil {
-			t.Fatal(err)
-		}
 		enabled := s.accountUpdated(t, s.acme.key, express)
 		if code, out := s.deliver(t, "?c="+s.acme.conn.ExternalID, enabled, s.secretOf(t, s.acme.conn)); code != http.StatusOK ||
 			s.details(t, jane).ConnectState != models.ConnectEnabled {
@@ -285,8 +301,42 @@ func TestStripeAccountUpdatedWebhook(t *testing.T) {
 func (s *connectSite) secretOf(t *testing.T, conn *models.Connection) string {
 	t.Helper()
 	creds, err := s.store.ReadCredentials(conn)
-	if err != nil || creds[stripe.CredWebhookSecret] == "" {
-		t.Fatalf("no webhook secret: %v", err)
+	if err != nil || creds[stripe.CredConnectWebhookSecret] == "" {
+		t.Fatalf("no Connect endpoint secret: %v", err)
 	}
-	return creds[stripe.CredWebhookSecret]
+	return creds[stripe.CredConnectWebhookSecret]
+}
+
+// A merchant who pasted their key before Connect endpoints were made gets
+// one when their first affiliate onboards, and Stripe's account.updated
+// then reaches the app.
+func TestOldKeyConnectionGetsItsConnectEndpoint(t *testing.T) {
+	s := newConnectSite(t)
+	ctx := context.Background()
+	creds, err := s.store.ReadCredentials(s.acme.conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	delete(creds, stripe.CredConnectWebhookSecret)
+	delete(creds, stripe.CredConnectWebhookEndpointID)
+	if err := s.store.SaveCredentials(ctx, s.acme.conn.ID, creds); err != nil {
+		t.Fatal(err)
+	}
+	jane, cookie := s.signIn(t, s.acme.acct, "jane@example.com")
+	express := s.onboard(t, jane, cookie)
+	if eps := s.sb.ConnectEndpoints(s.acme.conn.ExternalID); len(eps) != 1 {
+		t.Fatalf("connect endpoints after onboarding: %v, want one", eps)
+	}
+	conn, err := s.store.ConnectionBySource(ctx, platforms.Stripe, s.acme.conn.ExternalID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.acme.conn = conn
+	s.secretOf(t, conn) // saved
+	if err := s.sb.RestrictAccount(express, "external_account"); err != nil {
+		t.Fatal(err)
+	}
+	if v := s.details(t, jane); v.ConnectState != models.ConnectOnboarding {
+		t.Fatalf("after Stripe restricted the account: %+v, want onboarding", v)
+	}
 }

@@ -162,18 +162,21 @@ func (a *Adapter) LookupKey(ctx context.Context, key string) (Connected, error) 
 
 // CreateWebhookEndpoint replaces any endpoint of ours on a pasted-key
 // account with a new one for WebhookEvents, pinned to stripe.APIVersion,
-// and keeps its signing secret in the credentials.
+// and a Connect endpoint for the affiliates' Express accounts
+// (connect_endpoint.go), and keeps their signing secrets in the
+// credentials.
 func (a *Adapter) CreateWebhookEndpoint(ctx context.Context, c *Connected) error {
 	if a.cfg.AppURL == "" {
 		return fmt.Errorf("stripe: APP_URL is needed to receive webhooks")
 	}
-	ep, err := a.replaceEndpoint(ctx, &platforms.Conn{ExternalID: c.AccountID, Credentials: c.Credentials})
+	conn := &platforms.Conn{ExternalID: c.AccountID, Credentials: c.Credentials}
+	ep, err := a.replaceEndpoint(ctx, conn)
 	if err != nil {
 		return err
 	}
 	c.Credentials[CredWebhookSecret] = ep.Secret
 	c.Credentials[CredWebhookEndpointID] = ep.ID
-	return nil
+	return a.createConnectEndpoint(ctx, conn)
 }
 
 // describe reads the account a connection acts on.

@@ -151,6 +151,11 @@ func TestConnectWithKey(t *testing.T) {
 	if eps := a.sb.Endpoints(got.AccountID); len(eps) != 1 || eps[0] != want {
 		t.Fatalf("endpoints %v, want [%s]", eps, want)
 	}
+	// A Connect endpoint at the same URL hears about the affiliates' Express accounts.
+	if eps := a.sb.ConnectEndpoints(got.AccountID); len(eps) != 1 || eps[0] != want ||
+		!strings.HasPrefix(creds[stripe.CredConnectWebhookSecret], "whsec_") || creds[stripe.CredConnectWebhookSecret] == creds[stripe.CredWebhookSecret] {
+		t.Fatalf("connect endpoints %v, want [%s] with a secret of its own", eps, want)
+	}
 	// Connecting again replaces our endpoint rather than adding one.
 	again, err := a.adapter.ConnectWithKey(context.Background(), creds[stripe.CredAPIKey])
 	if err != nil {
@@ -158,6 +163,9 @@ func TestConnectWithKey(t *testing.T) {
 	}
 	if eps := a.sb.Endpoints(got.AccountID); len(eps) != 1 || again.Credentials[stripe.CredWebhookSecret] == creds[stripe.CredWebhookSecret] {
 		t.Fatalf("after a second connect: endpoints %v", eps)
+	}
+	if eps := a.sb.ConnectEndpoints(got.AccountID); len(eps) != 1 || again.Credentials[stripe.CredConnectWebhookSecret] == creds[stripe.CredConnectWebhookSecret] {
+		t.Fatalf("after a second connect: connect endpoints %v", eps)
 	}
 	for _, key := range []string{"rk_live_unknown_key_0000000", "pk_live_publishable"} {
 		_, err := a.adapter.ConnectWithKey(context.Background(), key)

@@ -49,6 +49,10 @@ const (
 	CredWebhookSecret     = "webhook_secret"      // the endpoint's signing secret (ModeKey)
 	CredWebhookEndpointID = "webhook_endpoint_id" // the endpoint we created (ModeKey)
 	CredScope             = "scope"               // the OAuth scope granted (ModeConnect)
+	// The Connect endpoint we created on a pasted-key account: it hears
+	// account.updated about the affiliates' Express accounts (ModeKey).
+	CredConnectWebhookSecret     = "connect_webhook_secret"
+	CredConnectWebhookEndpointID = "connect_webhook_endpoint_id"
 )
 
 // Connection modes.

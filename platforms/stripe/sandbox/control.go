@@ -159,17 +159,30 @@ func (s *Server) Deauthorize(accountID string) error {
 	return s.send(ev)
 }
 
-// Endpoints lists the URLs of an account's webhook endpoints.
+// Endpoints lists the URLs of an account's own webhook endpoints (those
+// hearing about the account itself).
 func (s *Server) Endpoints(accountID string) []string {
+	return s.endpointURLs(accountID, false)
+}
+
+// ConnectEndpoints lists the URLs of an account's Connect endpoints (made
+// with connect=true: they hear about its connected accounts).
+func (s *Server) ConnectEndpoints(accountID string) []string {
+	return s.endpointURLs(accountID, true)
+}
+
+func (s *Server) endpointURLs(accountID string, connect bool) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.accounts[accountID]
 	if a == nil {
 		return nil
 	}
-	out := make([]string, 0, len(a.endpoints))
+	out := []string{}
 	for _, e := range a.endpoints {
-		out = append(out, e.URL)
+		if e.Connect == connect {
+			out = append(out, e.URL)
+		}
 	}
 	return out
 }
