@@ -51,6 +51,7 @@ func TestEmbeddedDefaults(t *testing.T) {
 	}
 	checkAuth(t, base, key)
 	orderFlow(t, base, key, "E1")
+	paypalDemoRun(t, base, key) // paypal_demo_test.go
 	connectLocalSandboxes(t, p, base, key)
 	installDemoShop(t, p, key)
 	keyFileBefore, err := os.ReadFile(filepath.Join(dir, keyFile))
@@ -71,8 +72,8 @@ func TestEmbeddedDefaults(t *testing.T) {
 		t.Errorf("second start did not load the existing key file")
 	}
 	checkAuth(t, base, key) // same database: the first key still works
-	if n := waitConversions(t, base, key, 1); n != 1 {
-		t.Errorf("conversions after a restart: %d, want the 1 booked before", n)
+	if n := waitConversions(t, base, key, 2); n != 2 {
+		t.Errorf("conversions after a restart: %d, want the 2 booked before (Ada's and Pat's)", n)
 	}
 	p.stop(t)
 	keyFileAfter, err := os.ReadFile(filepath.Join(dir, keyFile))

@@ -13,9 +13,10 @@ const (
 	sandboxStripe      = "stripe"
 	sandboxPaddle      = "paddle"
 	sandboxWooCommerce = "woocommerce"
+	sandboxPayPal      = "paypal" // PayPal Payouts, for payout runs
 )
 
-var sandboxNames = []string{sandboxShopify, sandboxStripe, sandboxPaddle, sandboxWooCommerce}
+var sandboxNames = []string{sandboxShopify, sandboxStripe, sandboxPaddle, sandboxWooCommerce, sandboxPayPal}
 
 // configured lists the variables that make this a configured deployment:
 // a database, Redis, a mail server or any platform setting.
@@ -27,6 +28,7 @@ func (c Config) configured() []string {
 		{"STRIPE_CLIENT_ID", c.StripeClientID}, {"STRIPE_SECRET_KEY", c.StripeSecretKey},
 		{"STRIPE_WEBHOOK_SECRET", c.StripeWebhookSecret}, {"STRIPE_BASE_URL", c.StripeBaseURL},
 		{"PADDLE_BASE_URL", c.PaddleBaseURL}, {"WOOCOMMERCE_BASE_URL", c.WooCommerceBaseURL},
+		{"PAYPAL_BASE_URL", c.PayPalBaseURL},
 	} {
 		if v.value != "" {
 			set = append(set, v.name)
@@ -48,6 +50,7 @@ func (c Config) platformSetting(platform string) string {
 		sandboxStripe:      {{"STRIPE_SECRET_KEY", c.StripeSecretKey}, {"STRIPE_BASE_URL", c.StripeBaseURL}},
 		sandboxPaddle:      {{"PADDLE_BASE_URL", c.PaddleBaseURL}},
 		sandboxWooCommerce: {{"WOOCOMMERCE_BASE_URL", c.WooCommerceBaseURL}},
+		sandboxPayPal:      {{"PAYPAL_BASE_URL", c.PayPalBaseURL}},
 	}
 	for _, v := range vars[platform] {
 		if v.value != "" {

@@ -25,6 +25,11 @@ type adapters struct {
 	sandboxes     []func()
 	mounts        map[string]http.Handler // local sandboxes served by the app, by path
 	sandboxInfo   handlers.Sandboxes      // how the admin reaches them (newcomer mode)
+	// paypalURL is where PayPal Payouts calls go: PAYPAL_BASE_URL, the
+	// local sandbox, or "" for PayPal's live API; paypalSandbox is set
+	// when it is the local sandbox.
+	paypalURL     string
+	paypalSandbox bool
 	// shopifyStorefront stands in for https://{shop} in discount links
 	// (SHOPIFY_BASE_URL or the local sandbox); "" for the real Shopify.
 	shopifyStorefront string
@@ -39,6 +44,7 @@ var realHosts = map[string]string{
 	sandboxStripe:      "https://api.stripe.com",
 	sandboxPaddle:      "https://api.paddle.com (https://sandbox-api.paddle.com for Paddle sandbox keys, pdl_sdbx_)",
 	sandboxWooCommerce: "each store's own URL",
+	sandboxPayPal:      "https://api-m.paypal.com",
 }
 
 // newAdapters builds every platform adapter; each sends its calls to the
@@ -55,11 +61,13 @@ func newAdapters(cfg Config, log *slog.Logger, together bool) (adapters, error) 
 		woo:          woocommerce.New(woocommerce.Config{AppURL: cfg.AppURL, BaseURL: cfg.WooCommerceBaseURL}),
 		stripeSecret: cfg.StripeWebhookSecret,
 		mounts:       map[string]http.Handler{},
+		paypalURL:    cfg.PayPalBaseURL,
 	}
 	for _, p := range []struct {
 		name string
 		add  func(Config, *slog.Logger, string) error
-	}{{sandboxStripe, ad.addStripeSandbox}, {sandboxPaddle, ad.addPaddleSandbox}, {sandboxWooCommerce, ad.addWooSandbox}} {
+	}{{sandboxStripe, ad.addStripeSandbox}, {sandboxPaddle, ad.addPaddleSandbox}, {sandboxWooCommerce, ad.addWooSandbox},
+		{sandboxPayPal, ad.addPayPalSandbox}} {
 		if on, reason := sandboxHere(cfg, log, p.name, together); on {
 			if err := p.add(cfg, log, reason); err != nil {
 				return ad, fmt.Errorf("%s sandbox: %w", p.name, err)
@@ -86,7 +94,7 @@ func sandboxHere(cfg Config, log *slog.Logger, platform string, together bool) (
 	}
 	host := realHosts[platform]
 	if base := map[string]string{sandboxShopify: cfg.ShopifyBaseURL, sandboxStripe: cfg.StripeBaseURL,
-		sandboxPaddle: cfg.PaddleBaseURL, sandboxWooCommerce: cfg.WooCommerceBaseURL}[platform]; base != "" {
+		sandboxPaddle: cfg.PaddleBaseURL, sandboxWooCommerce: cfg.WooCommerceBaseURL, sandboxPayPal: cfg.PayPalBaseURL}[platform]; base != "" {
 		host = base
 	}
 	log.Info(realPlatform, "what", platform, "api", host, "reason", reason)

@@ -61,13 +61,13 @@ func TestConfiguredDeploymentTalksToRealPlatforms(t *testing.T) {
 
 	p := startServer(t, env)
 	p.waitReady(t, base)
-	for _, platform := range []string{"shopify", "stripe", "paddle", "woocommerce"} {
+	for _, platform := range []string{"shopify", "stripe", "paddle", "woocommerce", "paypal"} {
 		if p.findLog(realPlatform, "what", platform) == nil || p.findLog(embeddedDefault, "what", platform) != nil {
 			t.Errorf("log does not say %s is the real platform", platform)
 		}
 	}
 	sandboxPaths := map[string]string{"stripe": "/_sandbox/stripe/v1/coupons", "paddle": "/_sandbox/paddle/discounts",
-		"woocommerce": "/_sandbox/woocommerce/demo/wp-json/wc/v3/coupons"}
+		"woocommerce": "/_sandbox/woocommerce/demo/wp-json/wc/v3/coupons", "paypal": "/_sandbox/paypal/v1/payments/payouts/X"}
 	for platform, path := range sandboxPaths {
 		if code, body := get(base+path, ""); code != http.StatusNotFound {
 			t.Errorf("%s sandbox answers in a configured deployment: GET %s = %d %s", platform, path, code, body)
@@ -114,16 +114,18 @@ func TestSandboxesFollowTheConfiguration(t *testing.T) {
 		newcomer bool
 		sandbox  string // the platforms on their sandbox, in sandboxNames order
 	}{
-		{nil, true, "shopify,stripe,paddle,woocommerce"},
-		{[]string{"PORT=9000", "APP_URL=https://demo.example", "ENCRYPTION_KEY=" + keyB64, "LOG_FORMAT=text"}, true, "shopify,stripe,paddle,woocommerce"},
+		{nil, true, "shopify,stripe,paddle,woocommerce,paypal"},
+		{[]string{"PORT=9000", "APP_URL=https://demo.example", "ENCRYPTION_KEY=" + keyB64, "LOG_FORMAT=text"}, true, "shopify,stripe,paddle,woocommerce,paypal"},
 		{[]string{"DATABASE_URL=postgres://db/cc"}, false, ""},
 		{[]string{"REDIS_URL=redis://cache"}, false, ""},
 		{[]string{"SMTP_URL=smtp://mail", "MAIL_FROM=a@b.c"}, false, ""},
 		{[]string{"STRIPE_SECRET_KEY=sk_live_x"}, false, ""},
 		{[]string{"PADDLE_BASE_URL=https://paddle.example"}, false, ""},
+		{[]string{"PAYPAL_BASE_URL=https://api-m.sandbox.paypal.com"}, false, ""},
+		{[]string{"DATABASE_URL=postgres://db/cc", "SANDBOXES=paypal"}, false, "paypal"},
 		{[]string{"DATABASE_URL=postgres://db/cc", "SANDBOXES=paddle, WooCommerce"}, false, "paddle,woocommerce"},
-		{[]string{"DATABASE_URL=postgres://db/cc", "SANDBOXES=all"}, false, "shopify,stripe,paddle,woocommerce"},
-		{[]string{"STRIPE_SECRET_KEY=sk_live_x", "SANDBOXES=all"}, false, "shopify,paddle,woocommerce"},
+		{[]string{"DATABASE_URL=postgres://db/cc", "SANDBOXES=all"}, false, "shopify,stripe,paddle,woocommerce,paypal"},
+		{[]string{"STRIPE_SECRET_KEY=sk_live_x", "SANDBOXES=all"}, false, "shopify,paddle,woocommerce,paypal"},
 	}
 	for _, tt := range tests {
 		c, err := LoadConfig(tt.env)
@@ -143,7 +145,8 @@ func TestSandboxesFollowTheConfiguration(t *testing.T) {
 		}
 	}
 	for env, want := range map[string]string{
-		"SANDBOXES=paypal":                                     `SANDBOXES must list some of shopify, stripe, paddle, woocommerce (or be all), got "paypal"`,
+		"SANDBOXES=venmo": `SANDBOXES must list some of shopify, stripe, paddle, woocommerce, paypal (or be all), got "venmo"`,
+		"SANDBOXES=paypal\nPAYPAL_BASE_URL=http://p":           "SANDBOXES names paypal, but PAYPAL_BASE_URL is set",
 		"SANDBOXES=all,paddle":                                 "SANDBOXES=all stands alone",
 		"SANDBOXES=stripe\nSTRIPE_SECRET_KEY=sk_live_x":        "SANDBOXES names stripe, but STRIPE_SECRET_KEY is set",
 		"SANDBOXES=woocommerce\nWOOCOMMERCE_BASE_URL=http://w": "SANDBOXES names woocommerce, but WOOCOMMERCE_BASE_URL is set",

@@ -1,13 +1,19 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
+
+	"codecredit/models"
 
 	"codecredit/platforms/paddle"
 	paddlesandbox "codecredit/platforms/paddle/sandbox"
+	paypalsandbox "codecredit/platforms/paypal/sandbox"
 	"codecredit/platforms/stripe"
 	stripesandbox "codecredit/platforms/stripe/sandbox"
 	"codecredit/platforms/woocommerce"
@@ -20,6 +26,7 @@ const (
 	stripeSandboxPath = "/_sandbox/stripe"
 	paddleSandboxPath = "/_sandbox/paddle"
 	wooSandboxPath    = "/_sandbox/woocommerce"
+	paypalSandboxPath = "/_sandbox/paypal"
 )
 
 // addStripeSandbox serves the local Stripe under /_sandbox/stripe. Like the
@@ -78,6 +85,56 @@ func (ad *adapters) addWooSandbox(cfg Config, log *slog.Logger, reason string) e
 	ad.woo = woocommerce.New(woocommerce.Config{AppURL: cfg.AppURL, Allow: []string{cfg.AppURL + wooSandboxPath}})
 	log.Warn(embeddedDefault, "what", "woocommerce", "reason", reason, "sandbox_store", storeURL,
 		"connect", "GET /auth/woocommerce?store="+storeURL)
+	return nil
+}
+
+// addPayPalSandbox serves a local PayPal business account under
+// /_sandbox/paypal: the worker's Payouts calls go to it, and it sends its
+// signed item webhooks to /webhooks/paypal. The demo account is given its
+// credentials (ensureDemoPayPal), so a payout run through PayPal works
+// from the first start. Items settle a few seconds apart; an affiliate
+// whose PayPal email contains "failed", "unclaimed" or "returned" plays
+// that outcome.
+func (ad *adapters) addPayPalSandbox(cfg Config, log *slog.Logger, reason string) error {
+	base := cfg.AppURL + paypalSandboxPath
+	sb := paypalsandbox.New(paypalsandbox.Options{BaseURL: base, WebhookURL: cfg.AppURL + "/webhooks/paypal"})
+	ad.mounts[paypalSandboxPath] = http.StripPrefix(paypalSandboxPath, sb)
+	ad.paypalURL, ad.paypalSandbox = base, true
+	// Items move on, and their webhooks go out, once a second.
+	ctx, stop := context.WithCancel(context.Background())
+	go func() {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				sb.Tick(ctx)
+			}
+		}
+	}()
+	ad.sandboxes = append(ad.sandboxes, stop)
+	log.Warn(embeddedDefault, "what", "paypal", "reason", reason, "sandbox_url", base,
+		"client_id", paypalsandbox.DefaultClientID, "webhook_id", paypalsandbox.DefaultWebhookID,
+		"note", "the demo account pays through it; an affiliate whose PayPal email contains failed, unclaimed or returned plays that outcome; set PAYPAL_BASE_URL for another PayPal")
+	return nil
+}
+
+// ensureDemoPayPal saves the sandbox's PayPal credentials for the demo
+// account when PayPal is the local sandbox and the account has none.
+func (a *app) ensureDemoPayPal(ctx context.Context) error {
+	if !a.paypalSandbox || a.demoID == 0 {
+		return nil
+	}
+	if have, err := a.store.PayPalCredentials(ctx, a.demoID); err != nil || have != nil {
+		return err
+	}
+	err := a.store.SavePayPalCredentials(ctx, a.demoID, models.PayPalCredentials{ClientID: paypalsandbox.DefaultClientID,
+		Secret: paypalsandbox.DefaultSecret, WebhookID: paypalsandbox.DefaultWebhookID})
+	if err != nil {
+		return fmt.Errorf("demo paypal credentials: %w", err)
+	}
 	return nil
 }
 

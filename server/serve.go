@@ -57,6 +57,9 @@ func serve(ctx context.Context, mode string, cfg Config, log *slog.Logger) (err 
 		if err := a.ensureDemoAccount(ctx); err != nil {
 			return err
 		}
+		if err := a.ensureDemoPayPal(ctx); err != nil { // sandboxes.go
+			return err
+		}
 		if web, err = startWeb(a, errc); err != nil {
 			return err
 		}

@@ -30,7 +30,7 @@ func registerRoutes(e *echo.Echo, a *app) (closeQueue func(), err error) {
 		Platforms: platformsFor(a), AppSecrets: appSecrets(a), Nonces: handlers.NewRedisNonces(a.redis),
 		Limiter: handlers.NewRedisLimiter(a.redis),
 		Paddle:  a.paddle, Shopify: a.shopify, Stripe: a.stripe, WooCommerce: a.woo, AppURL: a.cfg.AppURL,
-		MetricsToken: a.cfg.MetricsToken, PayPalBaseURL: a.cfg.PayPalBaseURL}
+		MetricsToken: a.cfg.MetricsToken, PayPalBaseURL: a.paypalURL}
 	d.WebhooksAllowLocal = a.cfg.LocalWebhooks()
 	if err := a.adminDeps(&d, q); err != nil {
 		return nil, err
@@ -70,7 +70,7 @@ func newWorker(a *app) (worker, error) {
 		Mailer:          mailer,
 		AppURL:          a.cfg.AppURL,
 		Periodic:        []func(context.Context) error{reconcile.Run},
-		PayPal:          jobs.PayPalOptions{BaseURL: a.cfg.PayPalBaseURL},
+		PayPal:          jobs.PayPalOptions{BaseURL: a.paypalURL},
 		Webhooks:        jobs.WebhookOptions{AllowLocal: a.cfg.LocalWebhooks()},
 	})
 	if err != nil {
