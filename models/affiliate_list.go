@@ -161,27 +161,26 @@ const notEarning = "('" + ConversionUnattributed + "', '" + ConversionFlagged + 
 // accountCurrency is the account's currency, by its id.
 const accountCurrency = "(SELECT currency FROM accounts WHERE id = ?)"
 
-// affiliateAggregate is a per-affiliate sum of the list, by CTE name: cv
-// (orders and sales, from the affiliate_sales rollup), le (pending and
-// payable commission, summed from the ledger). Each
-// takes the account id twice; onPage restricts it to the page's
-// affiliates.
+// affiliateAggregates are the per-affiliate sums of the list, by CTE
+// name, each read from the rollup kept with every write: cv (orders and
+// sales, from affiliate_sales), le (pending and payable commission, from
+// affiliate_balances).
+var affiliateAggregates = map[string]struct{ table, sums string }{
+	"cv": {"affiliate_sales", "SUM(x.orders) AS orders, SUM(x.sales) AS sales"},
+	"le": {"affiliate_balances", "SUM(x.pending) AS pending, SUM(x.payable) AS payable"},
+}
+
+// affiliateAggregate is the CTE of affiliateAggregates by name, summing
+// the rollup's slots in the account's currency. It takes the account id
+// twice; onPage restricts it to the page's affiliates.
 func affiliateAggregate(name string, onPage bool) string {
 	scope := ""
 	if onPage {
 		scope = " AND x.affiliate_id IN (SELECT id FROM page)"
 	}
-	if name == "cv" {
-		// The rollup holds these sums, kept with every conversion write.
-		return `cv AS (SELECT x.affiliate_id, SUM(x.orders) AS orders, SUM(x.sales) AS sales
-		FROM affiliate_sales x WHERE x.account_id = ?` + scope + ` AND x.currency = ` + accountCurrency + `
-		GROUP BY x.affiliate_id)`
-	}
-	return `le AS (SELECT x.affiliate_id,
-			SUM(CASE WHEN x.status = '` + EntryPending + `' THEN x.amount ELSE 0 END) AS pending,
-			SUM(CASE WHEN x.status = '` + EntryApproved + `' THEN x.amount ELSE 0 END) AS payable
-		FROM ledger_entries x WHERE x.account_id = ?` + scope + ` AND x.currency = ` + accountCurrency + `
-			AND x.kind <> '` + EntryPayout + `'
+	agg := affiliateAggregates[name]
+	return name + ` AS (SELECT x.affiliate_id, ` + agg.sums + `
+		FROM ` + agg.table + ` x WHERE x.account_id = ?` + scope + ` AND x.currency = ` + accountCurrency + `
 		GROUP BY x.affiliate_id)`
 }
 

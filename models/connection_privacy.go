@@ -190,6 +190,11 @@ func deleteAccount(tx *gorm.DB, accountID uint64) error {
 			return err
 		}
 	}
+	// Its triggers leave the balance rollup summing to zero, but a key's
+	// slots may each hold what another slot cancels: they go too.
+	if err := tx.Where("account_id = ?", accountID).Delete(&AffiliateBalance{}).Error; err != nil {
+		return err
+	}
 	return tx.Delete(&Account{}, accountID).Error
 }
 

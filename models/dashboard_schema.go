@@ -8,11 +8,14 @@ import (
 )
 
 // migrateDashboard adds what keeps the dashboard's queries fast at scale:
-// the rollups (rollup.go) and, on PostgreSQL, the trigram indexes of the
-// conversions search.
+// the rollups (rollup.go, rollup_balances.go) and, on PostgreSQL, the
+// trigram indexes of the conversions search.
 func migrateDashboard(tx *gorm.DB) error {
 	if err := migrateRollups(tx); err != nil {
 		return fmt.Errorf("rollups: %w", err)
+	}
+	if err := migrateBalanceRollup(tx); err != nil {
+		return err
 	}
 	if tx.Dialector.Name() != "postgres" {
 		return nil // SQLite scans: it serves small shops

@@ -137,10 +137,10 @@ func migrateRollups(tx *gorm.DB) error {
 	}
 	pg := tx.Dialector.Name() == "postgres"
 	day, slot := "substr(r.placed_at, 1, 10)", rollupSlot(pg)
-	stmts := sqliteRollupTriggers(rollupTargets(day, slot))
+	stmts := sqliteRollupTriggers("conversions", "conversion_rollup", rollupColumns, rollupTargets(day, slot))
 	if pg {
 		day = "to_char(r.placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
-		stmts = postgresRollupTriggers(rollupTargets(day, slot))
+		stmts = postgresRollupTriggers("conversions", "conversion_rollup", rollupTargets(day, slot))
 	}
 	if fresh {
 		stmts = append(stmts, "DELETE FROM conversion_days", "DELETE FROM affiliate_sales")
@@ -156,16 +156,17 @@ func migrateRollups(tx *gorm.DB) error {
 	return migrateReportRollups(tx)
 }
 
-// postgresRollupTriggers are statement-level triggers reading the
-// transition tables, so a bulk write updates each rollup row once.
-func postgresRollupTriggers(targets []rollupTarget) []string {
+// postgresRollupTriggers are statement-level triggers on table, running
+// the function fn, reading the transition tables, so a bulk write updates
+// each rollup row once.
+func postgresRollupTriggers(table, fn string, targets []rollupTarget) []string {
 	var minus, plus, prune []string
 	for _, t := range targets {
 		minus = append(minus, t.upsert("old_rows r", "-")+";")
 		plus = append(plus, t.upsert("new_rows r", "")+";")
 		prune = append(prune, t.prune("old_rows r")+";")
 	}
-	fn := `CREATE OR REPLACE FUNCTION conversion_rollup() RETURNS trigger LANGUAGE plpgsql AS $$
+	body := `CREATE OR REPLACE FUNCTION ` + fn + `() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_OP IN ('UPDATE', 'DELETE') THEN
 		` + strings.Join(minus, "\n\t\t") + `
@@ -178,7 +179,7 @@ BEGIN
 	END IF;
 	RETURN NULL;
 END $$`
-	return append([]string{fn}, postgresStatementTriggers("conversions", "conversion_rollup")...)
+	return append([]string{body}, postgresStatementTriggers(table, fn)...)
 }
 
 // postgresStatementTriggers creates the triggers running the function fn
@@ -200,10 +201,11 @@ func postgresStatementTriggers(table, fn string) []string {
 	return out
 }
 
-// sqliteRollupTriggers are row-level triggers (SQLite has no others): the
-// old row's sums are taken away, the new row's added, and rows left at
-// zero deleted.
-func sqliteRollupTriggers(targets []rollupTarget) []string {
+// sqliteRollupTriggers are row-level triggers on table (SQLite has no
+// others), named fn_insert and so on, the update's firing only when one
+// of cols changes: the old row's sums are taken away, the new row's
+// added, and rows left at zero deleted.
+func sqliteRollupTriggers(table, fn, cols string, targets []rollupTarget) []string {
 	row := func(t rollupTarget, rec string) rollupTarget {
 		r := strings.NewReplacer("r.", rec+".")
 		u := t
@@ -232,13 +234,13 @@ func sqliteRollupTriggers(targets []rollupTarget) []string {
 				body = append(body, row(t, "OLD").prune(one)+";")
 			}
 		}
-		name := "conversion_rollup_" + strings.ToLower(ev)
+		name := fn + "_" + strings.ToLower(ev)
 		on := ev
 		if ev == "UPDATE" {
-			on = "UPDATE OF " + rollupColumns
+			on = "UPDATE OF " + cols
 		}
 		out = append(out, "DROP TRIGGER IF EXISTS "+name,
-			"CREATE TRIGGER "+name+" AFTER "+on+" ON conversions BEGIN\n"+strings.Join(body, "\n")+"\nEND")
+			"CREATE TRIGGER "+name+" AFTER "+on+" ON "+table+" BEGIN\n"+strings.Join(body, "\n")+"\nEND")
 	}
 	return out
 }
