@@ -152,7 +152,7 @@ describe('affiliates index table', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 
-  test('at 390 px the table condenses and nothing overflows', async () => {
+  test('at 390 px the table condenses, nothing overflows, and rows can be selected and acted on', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await open('/affiliates');
     await row('Bob Marsh').waitFor();
@@ -162,9 +162,23 @@ describe('affiliates index table', () => {
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `page is ${width}px wide`);
     await shot('affiliates-06-list-390');
-    const select = page.getByRole('button', { name: 'Select', exact: true });
-    if (await select.count()) await select.first().click();
+    // Bulk actions work on a phone too: Select, tick rows, act.
+    await page.getByRole('button', { name: 'Select', exact: true }).click();
+    await page.getByText('0 selected').waitFor();
+    await page.getByLabel('Select Bob Marsh').check();
+    await page.getByLabel('Select Cy Young').check();
+    await page.getByText('2 selected').waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth) <= 390, true, 'the bar fits');
     await shot('affiliates-07-selected-390');
+    await page.getByRole('button', { name: 'Activate', exact: true }).click();
+    await page.getByText('Activated 2 affiliates').waitFor();
+    await until('the badges to change', async () => /Active/.test(await row('Bob Marsh').innerText()));
+    assert.match(await row('Cy Young').innerText(), /Active/);
+    const active = await shopAPI(stack.appURL, '/affiliates?status=active&sort=name&dir=asc');
+    assert.deepEqual(active.data.map((a) => a.name), ['Ann Lee', 'Bob Marsh', 'Cy Young']);
+    await shot('affiliates-08-activated-390');
+    await page.getByRole('button', { name: 'Done', exact: true }).click();
+    await page.getByRole('button', { name: 'Select', exact: true }).waitFor();
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 });

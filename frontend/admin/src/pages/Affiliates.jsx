@@ -12,6 +12,7 @@ import { formatMoney } from '../money.js';
 import { SORTS, codesText, listParams } from '../affiliateList.js';
 import { Empty, ErrorBanner, StatusBadge, useApp } from '../ui.jsx';
 import { DeactivateModal, ImportCSV, NewAffiliate } from './AffiliateModals.jsx';
+import { AffiliatePickBar, PickBox } from './AffiliatePickBar.jsx';
 
 const PER_PAGE = 25;
 const TABS = [{ id: '', content: 'All' }, { id: 'active', content: 'Active' }, { id: 'disabled', content: 'Disabled' }];
@@ -31,6 +32,7 @@ export function Affiliates() {
   const [modal, setModal] = useState(query.get('new') ? 'new' : query.get('import') ? 'import' : '');
   const [result, setResult] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [picking, setPicking] = useState(false); // a phone's select mode
   const search = useDebounced(q, 250);
   const filters = { q: search, status: TABS[tab].id, sort };
   const list = useApi(`/affiliates?${listParams({ ...filters, page, perPage: PER_PAGE })}`);
@@ -40,6 +42,7 @@ export function Affiliates() {
   const selected = rows.filter((r) => selectedResources.includes(String(r.id)));
   const filtered = Boolean(search || TABS[tab].id);
   const change = (fn) => (v) => { fn(v); setPage(1); clearSelection(); };
+  const pick = (id) => (checked) => handleSelectionChange('single', checked, String(id));
   const done = () => { setModal(''); list.reload(); };
 
   const bulk = async (action) => {
@@ -110,6 +113,12 @@ export function Affiliates() {
               filters={[]} appliedFilters={[]} onClearAll={() => change(setQ)('')}
               mode={mode} setMode={setMode} loading={list.loading}
             />
+            {smDown && rows.length > 0 && (
+              <AffiliatePickBar picking={picking} count={selected.length} busy={busy}
+                onPick={() => setPicking(true)} onDone={() => { setPicking(false); clearSelection(); }}
+                onSendCodes={() => bulk('send_codes')} onDeactivate={() => setModal('deactivate')}
+                onActivate={() => bulk('activate')} onExport={() => exportCSV(selected.map((r) => r.id))} />
+            )}
             <IndexTable
               resourceName={{ singular: 'affiliate', plural: 'affiliates' }}
               itemCount={rows.length}
@@ -136,7 +145,8 @@ export function Affiliates() {
             >
               {rows.map((a, i) => (
                 <IndexTable.Row id={String(a.id)} key={a.id} position={i} selected={selectedResources.includes(String(a.id))}>
-                  {smDown ? <CondensedRow a={a} money={money} /> : (
+                  {smDown ? <CondensedRow a={a} money={money} picking={picking}
+                    checked={selectedResources.includes(String(a.id))} onPick={pick(a.id)} /> : (
                     <>
                       <IndexTable.Cell>
                         <BlockStack gap="050">
@@ -186,14 +196,17 @@ export function Affiliates() {
 }
 
 /** One affiliate on a narrow screen: everything in one stacked cell. */
-function CondensedRow({ a, money }) {
+function CondensedRow({ a, money, picking, checked, onPick }) {
+  const name = <Text as="span" fontWeight="semibold" truncate>{a.name}</Text>;
   return (
     <div style={{ padding: '12px 16px', width: '100%' }}>
       <BlockStack gap="100">
         <InlineStack align="space-between" blockAlign="center" wrap={false} gap="200">
-          <Link url={`/affiliates/${a.id}`} dataPrimaryLink monochrome removeUnderline>
-            <Text as="span" fontWeight="semibold" truncate>{a.name}</Text>
-          </Link>
+          {picking ? (
+            <InlineStack gap="200" blockAlign="center" wrap={false}>
+              <PickBox name={a.name} checked={checked} onChange={onPick} />{name}
+            </InlineStack>
+          ) : <Link url={`/affiliates/${a.id}`} dataPrimaryLink monochrome removeUnderline>{name}</Link>}
           <StatusBadge status={a.status} />
         </InlineStack>
         <Text as="span" tone="subdued" variant="bodySm" truncate>{a.email}</Text>
