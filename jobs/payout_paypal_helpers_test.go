@@ -153,3 +153,27 @@ func emailsLike(n int, pattern func(i int) string) []string {
 	}
 	return out
 }
+
+// sendUntilSettled sends a run and, while the send rests with items still
+// UNCLAIMED (read again hourly in production), sends it again, as the
+// sweeper would an hour later, until every item is paid or failed.
+func (ps *paypalShop) sendUntilSettled(t testing.TB, sender *jobs.PayPalSender, runID uint64) {
+	t.Helper()
+	ctx := context.Background()
+	for try := 0; ; try++ {
+		if err := sender.Send(ctx, runID); err != nil {
+			t.Fatal(err)
+		}
+		v, err := ps.store.GetPayPalRun(ctx, ps.account.ID, runID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Send.State == models.BatchDone {
+			return
+		}
+		if try == 100 {
+			t.Fatalf("run %d not settled after %d sends: %+v", runID, try+1, v.Send)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

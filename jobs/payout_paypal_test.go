@@ -34,10 +34,9 @@ func TestPayPalRunPaysOnceAndReturnsFailures(t *testing.T) {
 		t.Fatalf("balances while sending: %+v, %v", bs, err)
 	}
 	sender := ps.sender(nil)
-	for range 2 {
-		if err := sender.Send(ctx, run.ID); err != nil {
-			t.Fatal(err)
-		}
+	ps.sendUntilSettled(t, sender, run.ID)
+	if err := sender.Send(ctx, run.ID); err != nil { // again: changes nothing
+		t.Fatal(err)
 	}
 	if again, created, err := s.StartPayPalRun(ctx, ps.account.ID, "run-000001"); err != nil || created || again.ID != run.ID {
 		t.Fatalf("same key: run %v created %v, %v", again, created, err)
@@ -62,9 +61,7 @@ func TestPayPalRunPaysOnceAndReturnsFailures(t *testing.T) {
 	if retry.PayoutCount != 2 || retry.Total != 2000+3001 {
 		t.Fatalf("second run pays %d for %d, want what came back", retry.Total, retry.PayoutCount)
 	}
-	if err := sender.Send(ctx, retry.ID); err != nil {
-		t.Fatal(err)
-	}
+	ps.sendUntilSettled(t, sender, retry.ID)
 	ps.checkExact(t, ps.paidByPayPal(t, run.ID, retry.ID))
 }
 
@@ -124,9 +121,7 @@ func TestPayPalRunUnderFaultsPaysOnce(t *testing.T) {
 		t.Fatalf("send never finished: %v", err)
 	}
 	ps.sb.SetFaults(sandbox.Faults{})
-	if err := sender.Send(ctx, run.ID); err != nil {
-		t.Fatal(err)
-	}
+	ps.sendUntilSettled(t, sender, run.ID)
 	v, err := s.GetPayPalRun(ctx, ps.account.ID, run.ID)
 	if err != nil {
 		t.Fatal(err)
