@@ -102,18 +102,7 @@ func (ad *adapters) addPayPalSandbox(cfg Config, log *slog.Logger, reason string
 	ad.paypalURL, ad.paypalSandbox = base, true
 	// Items move on, and their webhooks go out, once a second.
 	ctx, stop := context.WithCancel(context.Background())
-	go func() {
-		t := time.NewTicker(time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				sb.Tick(ctx)
-			}
-		}
-	}()
+	go sb.Run(ctx, time.Second)
 	ad.sandboxes = append(ad.sandboxes, stop)
 	log.Warn(embeddedDefault, "what", "paypal", "reason", reason, "sandbox_url", base,
 		"client_id", paypalsandbox.DefaultClientID, "webhook_id", paypalsandbox.DefaultWebhookID,

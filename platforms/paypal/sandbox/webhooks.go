@@ -87,6 +87,22 @@ func (s *Server) Tick(ctx context.Context) int {
 	return len(out)
 }
 
+// Run calls Tick every interval until ctx ends: a sandbox served as a
+// process (or inside the app) moves its items on and sends its webhooks by
+// itself.
+func (s *Server) Run(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			s.Tick(ctx)
+		}
+	}
+}
+
 // Redeliver sends delivery i again exactly as it was first sent (same
 // headers, same body), as a replaying attacker would.
 func (s *Server) Redeliver(ctx context.Context, i int) Delivery {

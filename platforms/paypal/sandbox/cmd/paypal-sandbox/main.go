@@ -35,18 +35,7 @@ func main() {
 		WebhookURL: os.Getenv("PAYPAL_SANDBOX_WEBHOOK_URL"), SettleAfter: settle})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	go func() {
-		t := time.NewTicker(time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				sb.Tick(ctx)
-			}
-		}
-	}()
+	go sb.Run(ctx, time.Second)
 	srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
