@@ -85,20 +85,25 @@ describe('conversions page', () => {
   });
 
   test('a date range narrows the list', async () => {
-    const pick = async (choice) => {
-      await page.getByRole('button', { name: 'Date', exact: true }).click();
-      await page.locator('.Polaris-Popover').getByText(choice, { exact: true }).click();
+    // Opens the filter's popover (again if a click landed while the last
+    // one was still closing) and picks choice in it.
+    const pick = async (button, choice) => {
+      const option = page.locator('.Polaris-Popover').getByText(choice, { exact: true });
+      await until(`the ${choice} option to show`, async () => {
+        if (await option.isVisible()) return true;
+        await page.getByRole('button', { name: button }).click();
+        return option.waitFor({ timeout: 3000 }).then(() => true, () => false);
+      }, 20000, 250);
+      await option.click();
     };
-    await pick('Last 7 days');
+    await pick(/^Date$/, 'Last 7 days');
     await page.keyboard.press('Escape');
     await page.getByText('Date: Last 7 days').waitFor();
     assert.equal(await rows(), 3);
-    await page.getByRole('button', { name: /Date: Last 7 days/ }).click();
-    await page.locator('.Polaris-Popover').getByText('Last month', { exact: true }).click();
+    await pick(/Date: Last 7 days/, 'Last month');
     await page.keyboard.press('Escape');
     await page.getByText('No conversions match these filters.').waitFor();
-    await page.getByRole('button', { name: /Date: Last month/ }).click();
-    await page.locator('.Polaris-Popover').getByText('Custom range', { exact: true }).click();
+    await pick(/Date: Last month/, 'Custom range');
     await page.locator('.Polaris-DatePicker').waitFor();
     await shots('date-range');
     await page.keyboard.press('Escape');
