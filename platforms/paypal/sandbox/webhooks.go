@@ -174,11 +174,14 @@ func (s *Server) certURL() string {
 }
 
 // newSigningCert makes the key and self-signed certificate webhooks are
-// signed with.
+// signed with, valid from a day before the sandbox's clock for five years
+// (its clock, not the machine's: a test clock fixed at some date must
+// find the certificate valid whatever day the test runs).
 func (s *Server) newSigningCert() {
 	s.key, _ = rsa.GenerateKey(rand.Reader, 2048)
+	now := s.opts.Clock()
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "messageverificationcerts.sandbox.paypal.com"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(5, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature}
+		NotBefore: now.Add(-24 * time.Hour), NotAfter: now.AddDate(5, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature}
 	s.cert, _ = x509.CreateCertificate(rand.Reader, tmpl, tmpl, &s.key.PublicKey, s.key)
 	s.name = "CERT-360caa42-" + s.newID()
 }
