@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -17,24 +16,15 @@ import (
 // sandbox's).
 func paypalDemoRun(t *testing.T, base, key string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPut, base+"/api/v1/settings", strings.NewReader(`{"default_commission":{"hold_days":0}}`))
-	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("hold 0 days: %v %v", err, resp)
+	if status, body := send(http.MethodPut, base+"/api/v1/settings", key, `{"default_commission":{"hold_days":0}}`); status != http.StatusOK {
+		t.Fatalf("hold 0 days: %d %s", status, body)
 	}
-	resp.Body.Close()
 	var aff struct{ ID uint64 }
 	post(t, base+"/api/v1/affiliates", key, http.StatusCreated, &aff, `{"name":"Pat Payee","email":"pat@example.com"}`)
-	req, _ = http.NewRequest(http.MethodPut, base+"/api/v1/affiliates/"+strconv.FormatUint(aff.ID, 10)+"/payout-details",
-		bytes.NewBufferString(`{"method":"paypal","paypal_email":"pat@example.com"}`))
-	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Content-Type", "application/json")
-	if resp, err = http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("Pat's PayPal email: %v %v", err, resp)
+	if status, body := send(http.MethodPut, base+"/api/v1/affiliates/"+strconv.FormatUint(aff.ID, 10)+"/payout-details", key,
+		`{"method":"paypal","paypal_email":"pat@example.com"}`); status != http.StatusOK {
+		t.Fatalf("Pat's PayPal email: %d %s", status, body)
 	}
-	resp.Body.Close()
 	post(t, base+"/api/v1/codes", key, http.StatusCreated, nil,
 		`{"code":"PAT10","discount_type":"percentage","discount_value":1000,"affiliate_id":%d}`, aff.ID)
 	var ev struct {
@@ -49,7 +39,7 @@ func paypalDemoRun(t *testing.T, base, key string) {
 	}
 	deadline := time.Now().Add(time.Minute)
 	for run.ID == 0 { // the order is booked by the worker
-		status, body := postRaw(base+"/api/v1/payouts/runs/paypal", key, `{"idempotency_key":"demo-paypal-0001"}`)
+		status, body := send(http.MethodPost, base+"/api/v1/payouts/runs/paypal", key, `{"idempotency_key":"demo-paypal-0001"}`)
 		if status == http.StatusCreated || status == http.StatusOK {
 			json.Unmarshal([]byte(body), &run)
 		} else if time.Now().After(deadline) {
@@ -74,19 +64,4 @@ func paypalDemoRun(t *testing.T, base, key string) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-}
-
-// postRaw posts body with the API key and returns the status and answer.
-func postRaw(url, key, body string) (int, string) {
-	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, err.Error()
-	}
-	defer resp.Body.Close()
-	var b bytes.Buffer
-	b.ReadFrom(resp.Body)
-	return resp.StatusCode, b.String()
 }

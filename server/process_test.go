@@ -235,12 +235,21 @@ func (p *proc) requireRunning(t testing.TB) {
 // get fetches url, with an API key when key is not empty, and returns the
 // status (0 when the server does not answer) and body.
 func get(url, key string) (int, string) {
-	req, err := http.NewRequest(http.MethodGet, url, nil)
+	return send(http.MethodGet, url, key, "")
+}
+
+// send makes a request with the API key and a JSON body (none when
+// empty), and returns the status and the answer, or 0 and the error.
+func send(method, url, key, body string) (int, string) {
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
 		return 0, err.Error()
 	}
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	client := http.Client{Timeout: 5 * time.Second}
 	resp, err := client.Do(req)
