@@ -156,8 +156,10 @@ func (s *Store) preparePayPal(tx *gorm.DB, accountID uint64, in PayoutRunInput) 
 	return run, s.storeSend(tx, run, items)
 }
 
-// storeSend marks the run's entries sending and stores its items and key.
-func (s *Store) storeSend(tx *gorm.DB, run *PayoutRun, items []PayoutSendItem) error {
+// markRunSending saves a run's count and total, moves the entries of its
+// payouts to sending and stores its send items: what every platform run
+// (PayPal, Stripe, store credit) does before anything is called.
+func (s *Store) markRunSending(tx *gorm.DB, run *PayoutRun, items []PayoutSendItem) error {
 	if err := tx.Model(run).Updates(map[string]any{"payout_count": run.PayoutCount, "total": run.Total}).Error; err != nil {
 		return err
 	}
@@ -167,7 +169,12 @@ func (s *Store) storeSend(tx *gorm.DB, run *PayoutRun, items []PayoutSendItem) e
 	if err != nil {
 		return err
 	}
-	if err := tx.CreateInBatches(items, 500).Error; err != nil {
+	return tx.CreateInBatches(items, 500).Error
+}
+
+// storeSend marks the run's entries sending and stores its items and key.
+func (s *Store) storeSend(tx *gorm.DB, run *PayoutRun, items []PayoutSendItem) error {
+	if err := s.markRunSending(tx, run, items); err != nil {
 		return err
 	}
 	b := make([]byte, 12)

@@ -192,16 +192,7 @@ func methodName(method string) string {
 // storePlatformSend marks the run's entries sending and stores its items,
 // each with its own key, and its skips.
 func (s *Store) storePlatformSend(tx *gorm.DB, run *PayoutRun, method string, sends []PayoutSendItem, skipped []PayoutRunSkip) error {
-	if err := tx.Model(run).Updates(map[string]any{"payout_count": run.PayoutCount, "total": run.Total}).Error; err != nil {
-		return err
-	}
-	err := tx.Model(&LedgerEntry{}).Where("account_id = ? AND payout_id IN (?)", run.AccountID,
-		tx.Model(&Payout{}).Select("id").Where("run_id = ?", run.ID)).
-		Updates(map[string]any{"status": EntrySending, "updated_at": s.now()}).Error
-	if err != nil {
-		return err
-	}
-	if err := tx.CreateInBatches(sends, 500).Error; err != nil {
+	if err := s.markRunSending(tx, run, sends); err != nil {
 		return err
 	}
 	items := make([]PayoutPlatformItem, 0, len(sends))
