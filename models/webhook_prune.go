@@ -18,7 +18,7 @@ const pruneBatch = 500
 // changed before cutoff that are delivered or failed, oldest first, up to
 // max; it reports how many went. It walks the deliveries in id order and
 // stops at the first one made after cutoff, so a pass with nothing to do
-// reads one row, however long the log.
+// reads one batch (pruneBatch rows by primary key), however long the log.
 func (s *Store) PruneWebhookLog(ctx context.Context, cutoff time.Time, max int) (int, error) {
 	pruned := 0
 	var after uint64
